@@ -1,0 +1,51 @@
+// Helpers shared by unit tests: a parsed trace from JSON text, an EvaluatorSpec from YAML text.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <simdjson.h>
+#include <yaml-cpp/yaml.h>
+
+#include "runner/evaluator.h"
+#include "runner/trace.h"
+
+namespace arbiter::testing {
+
+// Owns the parser and the text so the Trace stays valid for the object's lifetime.
+class ParsedTrace {
+ public:
+  explicit ParsedTrace(std::string json) : json_(std::move(json)) {
+    simdjson::dom::element root = parser_.parse(json_);  // throws on bad test input
+    std::string_view id;
+    if (root["trace_id"].get_string().get(id)) id = "";
+    trace_ = std::make_unique<Trace>(root, json_, id);
+  }
+  const Trace& trace() const { return *trace_; }
+  operator const Trace&() const { return *trace_; }  // NOLINT
+
+ private:
+  std::string json_;
+  simdjson::dom::parser parser_;
+  std::unique_ptr<Trace> trace_;
+};
+
+// An EvaluatorSpec from a declaration written as YAML (id, plugin, target, params,
+// pass_threshold). `file` sets the folder relative paths resolve against.
+inline EvaluatorSpec SpecFromYaml(const std::string& yaml, const std::string& file = "test.yaml") {
+  EvaluatorSpec spec;
+  spec.node = YAML::Load(yaml);
+  spec.file = file;
+  spec.id = spec.node["id"] ? spec.node["id"].as<std::string>() : "test-evaluator";
+  spec.version = spec.node["version"] ? spec.node["version"].as<int>() : 1;
+  spec.plugin = spec.node["plugin"] ? spec.node["plugin"].as<std::string>() : "";
+  if (spec.node["target"]) {
+    auto path = TracePath::Parse(spec.node["target"].as<std::string>());
+    if (path.ok()) spec.target = *path;
+  }
+  spec.params = spec.node["params"];
+  if (spec.node["pass_threshold"]) spec.pass_threshold = spec.node["pass_threshold"].as<double>();
+  return spec;
+}
+
+}  // namespace arbiter::testing
