@@ -1,5 +1,7 @@
 #include "runner/line_reader.h"
 
+#include "runner/sha256.h"
+
 #include <cerrno>
 #include <cstring>
 
@@ -32,7 +34,12 @@ Result<std::unique_ptr<LineReader>> LineReader::Open(const std::string& path,
 }
 
 LineReader::LineReader(std::string path, void* gz, size_t max_line_bytes)
-    : path_(std::move(path)), gz_(gz), max_line_bytes_(max_line_bytes) {}
+    : path_(std::move(path)),
+      gz_(gz),
+      max_line_bytes_(max_line_bytes),
+      sha256_(std::make_unique<Sha256>()) {}
+
+std::string LineReader::Sha256Hex() const { return sha256_->Hex(); }
 
 LineReader::~LineReader() { gzclose(static_cast<gzFile>(gz_)); }
 
@@ -63,6 +70,7 @@ bool LineReader::Fill() {
     eof_ = true;
     return false;
   }
+  sha256_->Update(std::string_view(buffer_.data() + end_, static_cast<size_t>(n)));
   end_ += static_cast<size_t>(n);
   return true;
 }

@@ -18,6 +18,8 @@ struct Line {
   size_t length = 0;       // the line's full length in bytes, also when oversized
 };
 
+class Sha256;  // sha256.h
+
 class LineReader {
  public:
   static constexpr size_t kDefaultMaxLineBytes = 16 << 20;
@@ -37,6 +39,10 @@ class LineReader {
   // OK, or the read error that stopped Next().
   const Status& status() const { return status_; }
   const std::string& path() const { return path_; }
+  size_t max_line_bytes() const { return max_line_bytes_; }
+  // Lowercase hex SHA-256 of every byte read so far (after gzip decompression, so for a plain
+  // file it equals `sha256sum`). Complete once Next() has returned false without an error.
+  std::string Sha256Hex() const;
 
  private:
   LineReader(std::string path, void* gz, size_t max_line_bytes);
@@ -54,6 +60,7 @@ class LineReader {
   Line last_;
   bool pushed_back_ = false;
   Status status_;
+  std::unique_ptr<Sha256> sha256_;
 };
 
 }  // namespace arbiter
