@@ -1,1 +1,4 @@
-int main() { return 0; }
+// arbiter: see cli.h for the commands.
+#include "runner/cli.h"
+
+int main(int argc, char** argv) { return arbiter::RunCli(argc, argv); }

@@ -8,17 +8,38 @@ namespace arbiter {
 namespace {
 
 // OTLP/JSON documents open with "resourceSpans" (file-exporter lines, request bodies), our
-// traces with their own fields. Only the first non-blank line is looked at; a pretty-printed
-// request body whose first line is a lone "{" is OTLP too, since a JSONL trace is one line.
+// traces with their own fields. Only the first non-blank line is looked at: it is OTLP when it
+// is a lone "{" (a pretty-printed request body; a JSONL trace is one line) or an object whose
+// first key is "resourceSpans". Looking at the first key only, not anywhere in the line, keeps a
+// JSONL trace whose text mentions "resourceSpans" JSONL.
 TraceFormat DetectFormat(std::string_view first_line) {
   size_t start = first_line.find_first_not_of(" \t\r");
   if (start == std::string_view::npos) return TraceFormat::kJsonl;
   std::string_view rest = first_line.substr(start);
-  if (rest == "{" || rest.find("\"resourceSpans\"") != std::string_view::npos) {
+  if (rest.find_last_not_of(" \t\r") == 0 && rest[0] == '{') return TraceFormat::kOtlp;
+  if (rest[0] != '{') return TraceFormat::kJsonl;
+  size_t key = rest.find_first_not_of(" \t\r", 1);
+  constexpr std::string_view kKey = "\"resourceSpans\"";
+  if (key != std::string_view::npos && rest.substr(key, kKey.size()) == kKey) {
     return TraceFormat::kOtlp;
   }
   return TraceFormat::kJsonl;
 }
+
+// Adds the input hash to a source: the line reader it reads from keeps a running SHA-256.
+class HashedSource : public TraceSource {
+ public:
+  HashedSource(std::unique_ptr<TraceSource> inner, const LineReader* reader)
+      : inner_(std::move(inner)), reader_(reader) {}
+  bool Next(TraceRecord& record) override { return inner_->Next(record); }
+  Status status() const override { return inner_->status(); }
+  const std::string& path() const override { return inner_->path(); }
+  std::string InputSha256() const override { return reader_->Sha256Hex(); }
+
+ private:
+  std::unique_ptr<TraceSource> inner_;
+  const LineReader* reader_;  // owned by inner_
+};
 
 }  // namespace
 
@@ -39,8 +60,12 @@ Result<std::unique_ptr<TraceSource>> OpenTraceSource(const std::string& path,
     }
     if (!(*reader)->status().ok()) return (*reader)->status();
   }
-  if (format == TraceFormat::kOtlp) return MakeOtlpSource(std::move(*reader), options);
-  return MakeJsonlSource(std::move(*reader));
+  const LineReader* line_reader = reader->get();
+  std::unique_ptr<TraceSource> source = format == TraceFormat::kOtlp
+                                            ? MakeOtlpSource(std::move(*reader), options)
+                                            : MakeJsonlSource(std::move(*reader));
+  return std::unique_ptr<TraceSource>(
+      std::make_unique<HashedSource>(std::move(source), line_reader));
 }
 
 }  // namespace arbiter

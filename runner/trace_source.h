@@ -27,6 +27,9 @@ class TraceSource {
   virtual Status status() const = 0;
   // The file name as given ("-" for standard input), for messages.
   virtual const std::string& path() const = 0;
+  // SHA-256 (hex) of the bytes read, after decompression; complete at the end of input.
+  // Sources made by OpenTraceSource provide it; others may return "".
+  virtual std::string InputSha256() const { return ""; }
 };
 
 enum class TraceFormat { kAuto, kJsonl, kOtlp };

@@ -1,0 +1,29 @@
+// The `arbiter` command line: one table of subcommands (ninja's model), each defining its
+// options on a CLI11 subcommand and returning the action to run once parsing succeeded.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace arbiter {
+
+// SPEC "Commands": exit codes.
+enum ExitCode : int { kExitOk = 0, kExitGateBlocked = 1, kExitUsage = 2, kExitRuntime = 3 };
+
+struct Command {
+  const char* name;
+  const char* description;
+  // Adds the command's options to `app`; returns the action, run after a successful parse.
+  std::function<std::function<int()>(CLI::App& app)> define;
+};
+
+// The commands, in the order `--help` lists them. Each lives in its own cmd_*.cc.
+Command ValidateCommand();
+Command RunCommand();
+Command PluginsCommand();
+
+int RunCli(int argc, char** argv);
+
+}  // namespace arbiter

@@ -1,0 +1,172 @@
+#include "runner/scorecard.h"
+
+#include "runner/stats.h"
+
+namespace arbiter {
+namespace {
+
+constexpr int kDigits = 4;  // figures in reports: 0.9234
+
+nlohmann::ordered_json Rate(uint64_t passes, uint64_t n) {
+  if (n == 0) return nullptr;
+  return RoundTo(static_cast<double>(passes) / static_cast<double>(n), kDigits);
+}
+
+nlohmann::ordered_json Interval(uint64_t passes, uint64_t n) {
+  if (n == 0) return nullptr;
+  auto [low, high] = WilsonInterval(static_cast<double>(passes), static_cast<double>(n));
+  return nlohmann::ordered_json::array({RoundTo(low, kDigits), RoundTo(high, kDigits)});
+}
+
+std::string Percent(uint64_t passes, uint64_t n) {
+  if (n == 0) return "n/a";
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.1f%%", 100.0 * static_cast<double>(passes) / n);
+  return buffer;
+}
+
+std::string IntervalText(uint64_t passes, uint64_t n) {
+  if (n == 0) return "";
+  auto [low, high] = WilsonInterval(static_cast<double>(passes), static_cast<double>(n));
+  char buffer[48];
+  std::snprintf(buffer, sizeof(buffer), "[%.1f%%, %.1f%%]", 100 * low, 100 * high);
+  return buffer;
+}
+
+// Markdown table cells must not break the table.
+std::string Cell(std::string text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') out += "\\|";
+    else if (c == '\n') out += ' ';
+    else out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+ScorecardBuilder::ScorecardBuilder(const Suite& suite)
+    : suite_(suite), tallies_(suite.evaluators.size()) {
+  for (EvaluatorTally& tally : tallies_) tally.strata.resize(suite.strata.size());
+}
+
+void ScorecardBuilder::AddInput(const std::string& path, const std::string& sha256) {
+  inputs_.emplace_back(path, sha256);
+}
+
+void ScorecardBuilder::AddTrace(const TraceResult& trace) {
+  if (!trace.error.empty()) {
+    ++trace_errors_;
+    return;
+  }
+  ++traces_;
+  for (size_t e = 0; e < trace.outcomes.size(); ++e) {
+    const EvaluatorOutcome& outcome = trace.outcomes[e];
+    if (outcome.kind == EvaluatorOutcome::Kind::kSkipped) continue;
+    EvaluatorTally& tally = tallies_[e];
+    auto add = [&](Tally& t) {
+      if (outcome.kind == EvaluatorOutcome::Kind::kError) {
+        ++t.errors;
+        return;
+      }
+      ++t.n;
+      t.passes += outcome.pass;
+      t.score_sum += outcome.score;
+    };
+    add(tally.all);
+    for (size_t s = 0; s < trace.strata.size(); ++s) add(tally.strata[s][trace.strata[s]]);
+  }
+}
+
+nlohmann::ordered_json ScorecardBuilder::Json() const {
+  nlohmann::ordered_json card;
+  card["suite"] = suite_.name;
+  card["traces"] = traces_;
+  card["trace_errors"] = trace_errors_;
+  card["inputs"] = nlohmann::ordered_json::array();
+  for (const auto& [path, sha256] : inputs_) {
+    card["inputs"].push_back({{"path", path}, {"sha256", sha256}});
+  }
+  card["evaluators"] = nlohmann::ordered_json::array();
+  for (size_t e = 0; e < suite_.evaluators.size(); ++e) {
+    const LoadedEvaluator& evaluator = suite_.evaluators[e];
+    const EvaluatorTally& tally = tallies_[e];
+    nlohmann::ordered_json entry;
+    entry["id"] = evaluator.spec.id;
+    entry["version"] = evaluator.spec.version;
+    entry["plugin"] = evaluator.spec.plugin;
+    entry["role"] = "uncalibrated";
+    entry["n"] = tally.all.n;
+    entry["errors"] = tally.all.errors;
+    entry["mean_score"] = tally.all.n ? nlohmann::ordered_json(RoundTo(
+                                            tally.all.score_sum / tally.all.n, kDigits))
+                                      : nlohmann::ordered_json(nullptr);
+    entry["pass_rate"] = Rate(tally.all.passes, tally.all.n);
+    entry["pass_rate_ci95"] = Interval(tally.all.passes, tally.all.n);
+    nlohmann::ordered_json strata = nlohmann::ordered_json::object();
+    for (size_t s = 0; s < suite_.strata.size(); ++s) {
+      nlohmann::ordered_json values = nlohmann::ordered_json::object();
+      for (const auto& [value, t] : tally.strata[s]) {
+        nlohmann::ordered_json cell;
+        cell["n"] = t.n;
+        if (t.errors) cell["errors"] = t.errors;
+        cell["pass_rate"] = Rate(t.passes, t.n);
+        cell["pass_rate_ci95"] = Interval(t.passes, t.n);
+        values[value] = std::move(cell);
+      }
+      strata[suite_.strata[s].text()] = std::move(values);
+    }
+    entry["strata"] = std::move(strata);
+    card["evaluators"].push_back(std::move(entry));
+  }
+  return card;
+}
+
+std::string ScorecardBuilder::Markdown() const {
+  std::string md = "# Scorecard: " + Cell(suite_.name) + "\n\n";
+  md += std::to_string(traces_) + " traces scored";
+  if (trace_errors_) md += ", " + std::to_string(trace_errors_) + " broken traces skipped";
+  md += ".\n\n";
+  md += "| evaluator | version | plugin | judged | errors | pass rate | 95% interval |\n";
+  md += "|---|---:|---|---:|---:|---:|---|\n";
+  for (size_t e = 0; e < suite_.evaluators.size(); ++e) {
+    const LoadedEvaluator& evaluator = suite_.evaluators[e];
+    const Tally& t = tallies_[e].all;
+    md += "| " + Cell(evaluator.spec.id) + " | " + std::to_string(evaluator.spec.version) +
+          " | " + Cell(evaluator.spec.plugin) + " | " + std::to_string(t.n) + " | " +
+          std::to_string(t.errors) + " | " + Percent(t.passes, t.n) + " | " +
+          IntervalText(t.passes, t.n) + " |\n";
+  }
+  for (size_t s = 0; s < suite_.strata.size(); ++s) {
+    md += "\n## Pass rate by " + Cell(suite_.strata[s].text()) + "\n\n";
+    // Columns: stratum values seen by any evaluator, sorted.
+    std::map<std::string, bool> values;
+    for (const EvaluatorTally& tally : tallies_) {
+      for (const auto& [value, t] : tally.strata[s]) values[value] = true;
+    }
+    md += "| evaluator |";
+    std::string rule = "|---|";
+    for (const auto& [value, unused] : values) {
+      md += " " + Cell(value) + " |";
+      rule += "---:|";
+    }
+    md += "\n" + rule + "\n";
+    for (size_t e = 0; e < suite_.evaluators.size(); ++e) {
+      md += "| " + Cell(suite_.evaluators[e].spec.id) + " |";
+      for (const auto& [value, unused] : values) {
+        auto it = tallies_[e].strata[s].find(value);
+        if (it == tallies_[e].strata[s].end() || it->second.n == 0) {
+          md += " |";
+        } else {
+          md += " " + Percent(it->second.passes, it->second.n) + " (n=" +
+                std::to_string(it->second.n) + ") |";
+        }
+      }
+      md += "\n";
+    }
+  }
+  return md;
+}
+
+}  // namespace arbiter

@@ -1,0 +1,20 @@
+// Interval estimates shared by scorecards, sampling and gates.
+#pragma once
+
+#include <utility>
+
+namespace arbiter {
+
+// z for a two-sided 95% interval.
+inline constexpr double kZ95 = 1.959963984540054;
+
+// Wilson score interval for `successes` out of `n` (Wilson 1927). [0, 1] when n == 0.
+// Used instead of the normal approximation because it stays inside [0, 1] and keeps a sane
+// width for small strata and rates near 0 or 1, which is where failure slices live.
+std::pair<double, double> WilsonInterval(double successes, double n, double z = kZ95);
+
+// `value` rounded to `digits` decimals, for reports: scorecards are read by people and diffed
+// by CI, so they carry no float noise beyond what the data supports.
+double RoundTo(double value, int digits);
+
+}  // namespace arbiter

@@ -1,0 +1,109 @@
+#include "runner/trace_scorer.h"
+
+#include <cmath>
+#include <exception>
+
+#include "runner/json_util.h"
+#include "runner/trace_validator.h"
+
+namespace arbiter {
+namespace {
+
+// The host's check of a plugin's result (STYLE: the host validates every result).
+Result<Score> CheckScore(Result<Score> score, const LoadedEvaluator& evaluator) {
+  if (!score.ok()) return score;
+  double value = score->value;
+  if (std::isnan(value)) {
+    return Status::Internal("plugin '" + evaluator.spec.plugin + "' returned NaN");
+  }
+  if (!(value >= 0.0 && value <= 1.0)) {
+    std::string text;
+    AppendJsonNumber(text, value);
+    if (std::isinf(value)) text = value > 0 ? "inf" : "-inf";
+    return Status::Internal("plugin '" + evaluator.spec.plugin + "' returned score " + text +
+                            ", outside [0, 1]");
+  }
+  return score;
+}
+
+// Plugins return errors as values; an exception escaping one (a bug, or bad_alloc) still
+// becomes an error row for that trace rather than ending the run.
+Result<Score> CallPlugin(const LoadedEvaluator& evaluator, const Trace& trace, int worker) {
+  try {
+    return CheckScore(evaluator.evaluator->Evaluate(trace, EvalContext{worker}), evaluator);
+  } catch (const std::exception& e) {
+    return Status::Internal("plugin '" + evaluator.spec.plugin + "' threw: " + e.what());
+  } catch (...) {
+    return Status::Internal("plugin '" + evaluator.spec.plugin + "' threw an unknown exception");
+  }
+}
+
+}  // namespace
+
+void AppendScoreRow(std::string& out, std::string_view trace_id, const LoadedEvaluator& evaluator,
+                    const EvaluatorOutcome& outcome, std::string_view reason,
+                    std::string_view error) {
+  out += "{\"trace_id\": ";
+  AppendJsonString(out, trace_id);
+  out += ", \"evaluator\": ";
+  AppendJsonString(out, evaluator.spec.id);
+  out += ", \"version\": ";
+  out += std::to_string(evaluator.spec.version);
+  if (outcome.kind == EvaluatorOutcome::Kind::kError) {
+    out += ", \"score\": null, \"pass\": null, \"reason\": null, \"error\": ";
+    AppendJsonString(out, error);
+  } else {
+    out += ", \"score\": ";
+    AppendJsonNumber(out, outcome.score);
+    out += outcome.pass ? ", \"pass\": true, \"reason\": " : ", \"pass\": false, \"reason\": ";
+    AppendJsonString(out, reason);
+    out += ", \"error\": null";
+  }
+  out += "}\n";
+}
+
+void TraceScorer::Score(std::string_view json, int worker, simdjson::dom::parser& parser,
+                        std::string& rows, TraceResult& result) const {
+  simdjson::dom::element root;
+  if (auto error = parser.parse(json.data(), json.size()).get(root)) {
+    result.error = std::string("invalid JSON: ") + simdjson::error_message(error);
+    return;
+  }
+  std::string_view trace_id;
+  Status valid = ValidateTrace(root, trace_id);
+  if (!valid.ok()) {
+    result.error = valid.message();
+    return;
+  }
+  result.trace_id.assign(trace_id);
+  Trace trace(root, json, trace_id);
+
+  result.strata.clear();
+  for (const TracePath& stratum : suite_.strata) {
+    std::optional<simdjson::dom::element> value = stratum.Lookup(root);
+    if (!value || value->is_null()) {
+      result.strata.emplace_back(kMissingStratum);
+    } else {
+      result.strata.push_back(ElementText(*value));
+    }
+  }
+
+  result.outcomes.assign(suite_.evaluators.size(), EvaluatorOutcome{});
+  for (size_t i = 0; i < suite_.evaluators.size(); ++i) {
+    const LoadedEvaluator& evaluator = suite_.evaluators[i];
+    if (evaluator.when && !evaluator.when->Matches(root)) continue;
+    EvaluatorOutcome& outcome = result.outcomes[i];
+    Result<arbiter::Score> score = CallPlugin(evaluator, trace, worker);
+    if (!score.ok()) {
+      outcome.kind = EvaluatorOutcome::Kind::kError;
+      AppendScoreRow(rows, trace_id, evaluator, outcome, {}, score.status().message());
+      continue;
+    }
+    outcome.kind = EvaluatorOutcome::Kind::kScored;
+    outcome.score = score->value;
+    outcome.pass = score->value >= evaluator.spec.pass_threshold;
+    AppendScoreRow(rows, trace_id, evaluator, outcome, score->reason, {});
+  }
+}
+
+}  // namespace arbiter

@@ -1,0 +1,54 @@
+// Scores one trace with every evaluator of a suite: parse, type-check, apply `when`, call the
+// plugin, check its result, apply the pass threshold, and write the score rows (SPEC
+// "scores.jsonl"). Runs on worker threads; const and thread-safe given one parser per worker.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "runner/suite.h"
+
+namespace arbiter {
+
+// What one evaluator did with one trace.
+struct EvaluatorOutcome {
+  enum class Kind : uint8_t { kSkipped, kError, kScored };  // kSkipped: `when` did not hold
+  Kind kind = Kind::kSkipped;
+  bool pass = false;
+  double score = 0.0;
+};
+
+// One trace's results, compact, for aggregation (scorecards, calibration, gates).
+struct TraceResult {
+  uint64_t line = 0;         // where the trace starts in its input
+  std::string error;         // non-empty: the trace is broken and was skipped (no outcomes)
+  std::string trace_id;
+  std::vector<EvaluatorOutcome> outcomes;  // one per suite evaluator, in suite order
+  std::vector<std::string> strata;         // one value per suite stratum (kMissingStratum if absent)
+};
+
+inline constexpr std::string_view kMissingStratum = "(missing)";
+
+class TraceScorer {
+ public:
+  explicit TraceScorer(const Suite& suite) : suite_(suite) {}
+
+  // Scores the trace in `json`, appending one row per judged evaluator to `rows`. A trace that
+  // does not parse or has a wrong type sets `result.error` and writes no row.
+  void Score(std::string_view json, int worker, simdjson::dom::parser& parser, std::string& rows,
+             TraceResult& result) const;
+
+ private:
+  const Suite& suite_;
+};
+
+// A row of scores.jsonl (SPEC), with its newline. `reason` is ignored for errors.
+void AppendScoreRow(std::string& out, std::string_view trace_id, const LoadedEvaluator& evaluator,
+                    const EvaluatorOutcome& outcome, std::string_view reason,
+                    std::string_view error);
+
+}  // namespace arbiter

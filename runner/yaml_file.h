@@ -1,0 +1,29 @@
+// Loading YAML configuration files with errors as values: yaml-cpp throws, so its exceptions
+// stop here and become "file:line:column: reason".
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "runner/status.h"
+
+namespace arbiter {
+
+// The document in `path`, with `${NAME}` references substituted from `env`. A missing file,
+// a syntax error or an unset variable is an InvalidArgument naming the file (and line:column).
+Result<YAML::Node> LoadYamlFile(const std::filesystem::path& path);
+
+// Rejects keys of the mapping `node` outside `allowed` ("unknown key 'pas_threshold'"), since a
+// typo would otherwise silently fall back to a default.
+Status CheckKeys(const YAML::Node& node, const std::string& file,
+                 const std::vector<std::string_view>& allowed);
+
+// A scalar read as T, or an error at the node's mark naming `what`.
+template <typename T>
+Result<T> ReadScalar(const YAML::Node& node, const std::string& file, std::string_view what);
+
+}  // namespace arbiter
