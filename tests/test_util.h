@@ -1,7 +1,10 @@
 // Helpers shared by unit tests: a parsed trace from JSON text, an EvaluatorSpec from YAML text.
 #pragma once
 
+#include <filesystem>
+#include <fstream>
 #include <memory>
+#include <random>
 #include <string>
 
 #include <simdjson.h>
@@ -46,6 +49,41 @@ inline EvaluatorSpec SpecFromYaml(const std::string& yaml, const std::string& fi
   spec.params = spec.node["params"];
   if (spec.node["pass_threshold"]) spec.pass_threshold = spec.node["pass_threshold"].as<double>();
   return spec;
+}
+
+// A fresh folder under the system temp dir, removed with the object.
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device random;
+    path_ = std::filesystem::temp_directory_path() /
+            ("arbiter-test-" + std::to_string(random()) + std::to_string(random()));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+  // Writes `contents` to `name` (relative to the folder, parents created); returns its path.
+  std::filesystem::path Write(const std::string& name, const std::string& contents) const {
+    std::filesystem::path file = path_ / name;
+    std::filesystem::create_directories(file.parent_path());
+    std::ofstream(file, std::ios::binary) << contents;
+    return file;
+  }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// The whole file as a string ("" when unreadable).
+inline std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 }  // namespace arbiter::testing
