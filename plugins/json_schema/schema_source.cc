@@ -1,0 +1,109 @@
+#include "plugins/json_schema/schema_source.h"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "plugins/json_schema/yaml_json.h"
+
+namespace arbiter {
+namespace {
+
+// The YAML node at a JSON pointer inside `root` ("/properties/a/pattern"), or `root` when the
+// path leaves the YAML (it cannot for a schema converted from it, but the pointer is text).
+YAML::Node NodeAtPointer(const YAML::Node& root, const std::string& pointer) {
+  YAML::Node node = root;
+  size_t pos = 0;
+  while (pos < pointer.size() && pointer[pos] == '/') {
+    size_t end = pointer.find('/', pos + 1);
+    std::string token = pointer.substr(pos + 1, end == std::string::npos ? end : end - pos - 1);
+    for (size_t i = 0; (i = token.find('~', i)) != std::string::npos; ++i) {
+      token.replace(i, 2, token.compare(i, 2, "~1") == 0 ? "/" : "~");
+    }
+    YAML::Node next;
+    if (node.IsMap()) {
+      for (const auto& member : node) {
+        if (member.first.IsScalar() && member.first.Scalar() == token) next = member.second;
+      }
+    } else if (node.IsSequence() && token.find_first_not_of("0123456789") == std::string::npos &&
+               !token.empty() && std::stoul(token) < node.size()) {
+      next = node[std::stoul(token)];
+    }
+    if (!next.IsDefined()) return root;
+    node = next;
+    if (end == std::string::npos) break;
+    pos = end;
+  }
+  return node;
+}
+
+bool HasYamlExtension(const std::filesystem::path& path) {
+  std::string ext = path.extension().string();
+  return ext == ".yaml" || ext == ".yml";
+}
+
+}  // namespace
+
+Result<CompiledSchema> InlineSchema(const EvaluatorSpec& spec, const YAML::Node& node,
+                                    const std::string& what) {
+  if (!node.IsMap()) return spec.ErrorAt(node, what + " must be a mapping (a JSON Schema object)");
+  YAML::Node bad;
+  Result<nlohmann::json> json = YamlToJson(node, &bad);
+  if (!json.ok())
+    return spec.ErrorAt(bad.IsDefined() ? bad : node, what + ": " + json.status().message());
+  std::string where;
+  Result<CompiledSchema> compiled = CompiledSchema::Compile(std::move(json).value(), &where);
+  if (!compiled.ok()) {
+    return spec.ErrorAt(NodeAtPointer(node, where), what + ": " + compiled.status().message());
+  }
+  return compiled;
+}
+
+Result<CompiledSchema> SchemaFile(const EvaluatorSpec& spec, const YAML::Node& node,
+                                  const std::string& what) {
+  if (!node.IsScalar() || node.Scalar().empty()) {
+    return spec.ErrorAt(node, what + " must be a file name");
+  }
+  std::filesystem::path path = spec.Resolve(node.Scalar());
+  std::string named = what + " '" + path.string() + "'";
+  std::ifstream in(path, std::ios::binary);
+  if (!in || std::filesystem::is_directory(path)) {
+    int error = errno;
+    return spec.ErrorAt(
+        node, "cannot read " + named + ": " + (in ? "is a directory" : std::strerror(error)));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  nlohmann::json json;
+  if (HasYamlExtension(path)) {
+    try {
+      YAML::Node yaml = YAML::Load(text.str());
+      Result<nlohmann::json> converted = YamlToJson(yaml);
+      if (!converted.ok()) return spec.ErrorAt(node, named + ": " + converted.status().message());
+      json = std::move(converted).value();
+    } catch (const YAML::Exception& e) {
+      return spec.ErrorAt(node, named + " is not valid YAML: " + e.what());
+    }
+  } else {
+    try {
+      json = nlohmann::json::parse(text.str());
+    } catch (const nlohmann::json::parse_error& e) {
+      // Drop nlohmann's "[json.exception.parse_error.101] " tag; keep its line and column.
+      std::string why = e.what();
+      size_t tag_end = why.find("] ");
+      if (tag_end != std::string::npos) why.erase(0, tag_end + 2);
+      return spec.ErrorAt(node, named + " is not valid JSON: " + why);
+    }
+  }
+  std::string where;
+  Result<CompiledSchema> compiled = CompiledSchema::Compile(std::move(json), &where);
+  if (!compiled.ok()) {
+    std::string at = where.empty() ? "" : " (at " + where + ")";
+    return spec.ErrorAt(node, named + ": " + compiled.status().message() + at);
+  }
+  return compiled;
+}
+
+}  // namespace arbiter

@@ -1,0 +1,197 @@
+// The CLI end to end: the real binary on real files.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include <zlib.h>
+
+#include "tests/cli_util.h"
+
+namespace arbiter {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using testing::ReadFile;
+using testing::RunArbiter;
+using testing::TempDir;
+
+constexpr char kDemoSuite[] = "evaluators/suites/demo.yaml";
+constexpr char kDemoTraces[] = "datasets/demo/traces.jsonl";
+
+TEST(CliTest, HelpAndUnknownCommands) {
+  auto help = RunArbiter("--help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_THAT(help.out, HasSubstr("run"));
+  EXPECT_THAT(help.out, HasSubstr("validate"));
+  for (const char* command : {"run", "validate", "plugins"}) {
+    auto sub = RunArbiter(std::string(command) + " --help");
+    EXPECT_EQ(sub.exit_code, 0) << command;
+    EXPECT_THAT(sub.out, HasSubstr("Usage: arbiter " + std::string(command))) << command;
+  }
+  auto typo = RunArbiter("rnu");
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_THAT(typo.err, HasSubstr("unknown command 'rnu' (did you mean 'run'?)"));
+  auto missing = RunArbiter("run --suite x.yaml");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_THAT(missing.err, HasSubstr("--traces is required"));
+}
+
+TEST(CliTest, PluginsListsEveryBuiltin) {
+  auto plugins = RunArbiter("plugins");
+  ASSERT_EQ(plugins.exit_code, 0);
+  for (const char* name :
+       {"citations", "contains", "json_schema", "length", "lua", "regex", "tool_calls"}) {
+    EXPECT_THAT(plugins.out, HasSubstr(std::string(name) + " ")) << name;
+  }
+}
+
+TEST(CliTest, ValidateAcceptsTheDemoSuite) {
+  auto result = RunArbiter(std::string("validate --suite ") + kDemoSuite);
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("ok: suite 'support-agent-demo'"));
+}
+
+TEST(CliTest, BrokenEvaluatorIsAConfigurationErrorWithItsPosition) {
+  TempDir dir;
+  dir.Write("bad.yaml", "id: bad\nversion: 1\nplugin: regex\nparams:\n  patterns: ['(unclosed']\n");
+  dir.Write("suite.yaml", "name: s\nevaluators: [bad.yaml]\n");
+  auto validate = RunArbiter("validate --suite " + (dir.path() / "suite.yaml").string());
+  EXPECT_EQ(validate.exit_code, 2);
+  EXPECT_THAT(validate.err, HasSubstr((dir.path() / "bad.yaml").string() +
+                                      ":5:14: bad pattern '(unclosed': missing )"));
+  auto run = RunArbiter("run --suite " + (dir.path() / "suite.yaml").string() + " --traces " +
+                        kDemoTraces + " --out " + (dir.path() / "out").string());
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "out" / "scores.jsonl"));
+}
+
+TEST(CliTest, MissingTraceFileIsAUsageError) {
+  TempDir dir;
+  auto run = RunArbiter(std::string("run --suite ") + kDemoSuite +
+                        " --traces /nonexistent.jsonl --out " + dir.path().string());
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("/nonexistent.jsonl: no such trace file"));
+}
+
+// The golden scorecard of the bundled data: any change to a plugin, the data or the scorecard
+// shows up here. Regenerate deliberately with ARBITER_UPDATE_GOLDEN=1 and review the diff.
+TEST(CliTest, DemoRunMatchesGoldenScorecard) {
+  TempDir dir;
+  auto run = RunArbiter(std::string("run --quiet --suite ") + kDemoSuite + " --traces " +
+                        kDemoTraces + " --out " + dir.path().string());
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.err, HasSubstr("scorecard: " + (dir.path() / "scorecard.json").string()));
+  std::string scorecard = ReadFile(dir.path() / "scorecard.json");
+  std::string golden_path = "tests/golden/demo-scorecard.json";
+  if (std::getenv("ARBITER_UPDATE_GOLDEN")) {
+    std::filesystem::create_directories("tests/golden");
+    std::ofstream(golden_path, std::ios::binary) << scorecard;
+  }
+  EXPECT_EQ(scorecard, ReadFile(golden_path));
+  std::string markdown = ReadFile(dir.path() / "scorecard.md");
+  EXPECT_THAT(markdown, HasSubstr("| citation-grounded |"));
+  EXPECT_THAT(markdown, HasSubstr("## Pass rate by metadata.intent"));
+}
+
+TEST(CliTest, OutputDoesNotDependOnThreadCount) {
+  TempDir dir;
+  std::string files[2][2];
+  int threads[2] = {1, 4};
+  for (int i = 0; i < 2; ++i) {
+    auto out = dir.path() / ("t" + std::to_string(threads[i]));
+    auto run = RunArbiter(std::string("run --quiet --suite ") + kDemoSuite + " --traces " +
+                          kDemoTraces + " --out " + out.string() + " --threads " +
+                          std::to_string(threads[i]));
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    files[i][0] = ReadFile(out / "scores.jsonl");
+    files[i][1] = ReadFile(out / "scorecard.json");
+  }
+  EXPECT_GT(files[0][0].size(), 100000u);
+  EXPECT_EQ(files[0][0], files[1][0]);
+  EXPECT_EQ(files[0][1], files[1][1]);
+}
+
+TEST(CliTest, BrokenTracesAreReportedCountedAndSkipped) {
+  TempDir dir;
+  dir.Write("e.yaml", "id: short\nversion: 1\nplugin: length\nparams: {max_chars: 100}\n");
+  auto suite = dir.Write("suite.yaml", "name: s\nevaluators: [e.yaml]\n");
+  std::string traces =
+      "{\"trace_id\": \"t-1\", \"output\": \"fine\"}\n"
+      "{\"trace_id\": \"t-2\", \"output\": \"unterminated}\n"
+      "{\"trace_id\": \"t-3\", \"messages\": {\"role\": \"user\"}}\n"
+      "{\"trace_id\": \"t-4\", \"output\": \"bad \xC3\x28 utf8\"}\n"
+      "\n"
+      "{\"trace_id\": \"t-6\", \"output\": \"also fine\"}\n";
+  auto file = dir.Write("traces.jsonl", traces);
+  auto out = dir.path() / "out";
+  auto run = RunArbiter("run --suite " + suite.string() + " --traces " + file.string() +
+                        " --out " + out.string());
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.err, HasSubstr(file.string() + ":2: invalid JSON"));
+  EXPECT_THAT(run.err, HasSubstr(file.string() +
+                                 ":3: field 'messages' must be an array, got an object"));
+  EXPECT_THAT(run.err, HasSubstr(file.string() + ":4: invalid JSON: The input is not valid UTF-8"));
+  std::string card = ReadFile(out / "scorecard.json");
+  EXPECT_THAT(card, HasSubstr("\"traces\": 2,"));
+  EXPECT_THAT(card, HasSubstr("\"trace_errors\": 3,"));
+  std::string errors = ReadFile(out / "trace_errors.jsonl");
+  EXPECT_EQ(std::count(errors.begin(), errors.end(), '\n'), 3);
+  EXPECT_THAT(errors, HasSubstr("\"line\": 3"));
+  std::string scores = ReadFile(out / "scores.jsonl");
+  EXPECT_THAT(scores, HasSubstr("\"trace_id\": \"t-6\""));
+  EXPECT_THAT(scores, Not(HasSubstr("\"trace_id\": \"t-3\"")));
+
+  auto strict = RunArbiter("run --strict --suite " + suite.string() + " --traces " +
+                           file.string() + " --out " + (dir.path() / "strict").string());
+  EXPECT_EQ(strict.exit_code, 3);
+  EXPECT_THAT(strict.err, HasSubstr(file.string() + ":2: invalid JSON"));
+  EXPECT_THAT(strict.err, HasSubstr("(--strict)"));
+}
+
+TEST(CliTest, OversizedLineIsReportedWithItsLength) {
+  TempDir dir;
+  dir.Write("e.yaml", "id: short\nversion: 1\nplugin: length\nparams: {max_chars: 100}\n");
+  auto suite = dir.Write("suite.yaml", "name: s\nevaluators: [e.yaml]\n");
+  std::string huge = "{\"trace_id\": \"big\", \"output\": \"" + std::string(17 << 20, 'a') + "\"}";
+  auto file = dir.Write("traces.jsonl", "{\"trace_id\": \"a\", \"output\": \"x\"}\n" + huge +
+                                            "\n{\"trace_id\": \"b\", \"output\": \"y\"}\n");
+  auto run = RunArbiter("run --suite " + suite.string() + " --traces " + file.string() +
+                        " --out " + (dir.path() / "out").string());
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.err, HasSubstr(file.string() + ":2: line of " + std::to_string(huge.size()) +
+                                 " bytes exceeds the limit of 16777216 bytes"));
+  EXPECT_THAT(ReadFile(dir.path() / "out" / "scorecard.json"), HasSubstr("\"traces\": 2,"));
+}
+
+TEST(CliTest, ReadsGzipAndStandardInput) {
+  TempDir dir;
+  dir.Write("e.yaml", "id: short\nversion: 1\nplugin: length\nparams: {max_chars: 4}\n");
+  auto suite = dir.Write("suite.yaml", "name: s\nevaluators: [e.yaml]\n");
+  std::string traces =
+      "{\"trace_id\": \"t-1\", \"output\": \"ok\"}\n{\"trace_id\": \"t-2\", \"output\": \"too long\"}\n";
+  auto plain = dir.Write("t.jsonl", traces);
+  auto gz_path = dir.path() / "t.jsonl.gz";
+  gzFile gz = gzopen(gz_path.c_str(), "wb");
+  gzwrite(gz, traces.data(), static_cast<unsigned>(traces.size()));
+  gzclose(gz);
+
+  auto from_gz = RunArbiter("run --suite " + suite.string() + " --traces " + gz_path.string() +
+                            " --out " + (dir.path() / "gz").string());
+  ASSERT_EQ(from_gz.exit_code, 0) << from_gz.err;
+  auto from_stdin = RunArbiter("run --suite " + suite.string() + " --traces - --out " +
+                               (dir.path() / "stdin").string() + " < " + plain.string());
+  ASSERT_EQ(from_stdin.exit_code, 0) << from_stdin.err;
+  std::string gz_scores = ReadFile(dir.path() / "gz" / "scores.jsonl");
+  EXPECT_EQ(std::count(gz_scores.begin(), gz_scores.end(), '\n'), 2);
+  EXPECT_EQ(gz_scores, ReadFile(dir.path() / "stdin" / "scores.jsonl"));
+  // The input hash is of the decompressed content: both runs name the same bytes.
+  std::string sha = "\"sha256\": \"";
+  std::string gz_card = ReadFile(dir.path() / "gz" / "scorecard.json");
+  std::string stdin_card = ReadFile(dir.path() / "stdin" / "scorecard.json");
+  EXPECT_EQ(gz_card.substr(gz_card.find(sha), 76), stdin_card.substr(stdin_card.find(sha), 76));
+}
+
+}  // namespace
+}  // namespace arbiter
