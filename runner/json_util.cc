@@ -31,7 +31,8 @@ std::optional<double> ElementNumber(simdjson::dom::element element) {
       std::string_view text = std::string_view(element);
       double value = 0;
       auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-      if (ec != std::errc() || ptr != text.data() + text.size() || text.empty()) return std::nullopt;
+      if (ec != std::errc() || ptr != text.data() + text.size() || text.empty())
+        return std::nullopt;
       return value;
     }
     default:
@@ -77,34 +78,55 @@ void AppendJsonString(std::string& out, std::string_view text) {
   out.push_back('"');
   size_t i = 0;
   while (i < text.size()) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x80) {
-      size_t len = Utf8SequenceLength(text, i);
-      if (len == 0) {
-        out += "\xEF\xBF\xBD";  // U+FFFD
-        ++i;
-      } else {
-        out.append(text.data() + i, len);
-        i += len;
+    // Copy the longest run that needs no escaping in one append: reasons and ids are mostly
+    // plain text, and byte-at-a-time appends dominated the row writer's profile.
+    size_t run = i;
+    for (;;) {
+      while (run < text.size()) {
+        unsigned char c = static_cast<unsigned char>(text[run]);
+        if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
+        ++run;
       }
+      if (run == text.size() || static_cast<unsigned char>(text[run]) < 0x80) break;
+      size_t len = Utf8SequenceLength(text, run);
+      if (len == 0) break;
+      run += len;
+    }
+    out.append(text.data() + i, run - i);
+    i = run;
+    if (i == text.size()) break;
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80) {          // not a valid UTF-8 sequence (valid ones were copied above)
+      out += "\xEF\xBF\xBD";  // U+FFFD
+      ++i;
       continue;
     }
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 0xF]);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
+        out += "\\u00";
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 0xF]);
     }
     ++i;
   }

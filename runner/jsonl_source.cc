@@ -19,11 +19,11 @@ class JsonlSource : public TraceSource {
       if (!line.oversized && IsBlank(line.text)) continue;
       record.line = line.number;
       if (line.oversized) {
-        record.json.clear();
+        record.json = {};
         record.error = "line of " + std::to_string(line.length) + " bytes exceeds the limit of " +
                        std::to_string(reader_->max_line_bytes()) + " bytes";
       } else {
-        record.json.assign(line.text);
+        record.json = line.text;
         record.error.clear();
       }
       return true;

@@ -64,8 +64,11 @@ class OtlpSource : public OtlpTraceSource {
       if (finished_) return false;
       ReadLine();
     }
-    record = std::move(pending_.front());
+    current_ = std::move(pending_.front());
     pending_.pop_front();
+    record.json = current_.json;
+    record.line = current_.line;
+    record.error = std::move(current_.error);
     return true;
   }
   Status status() const override { return reader_->status(); }
@@ -184,7 +187,7 @@ class OtlpSource : public OtlpTraceSource {
 
   void EmitTraces() {
     for (OtlpAssembler::Trace& trace : done_) {
-      TraceRecord record;
+      OwnedRecord record;
       record.line = trace.line;
       try {
         record.json = MapOtlpTraceJson(trace.spans);
@@ -199,7 +202,7 @@ class OtlpSource : public OtlpTraceSource {
   }
 
   void PushError(uint64_t line, std::string reason) {
-    TraceRecord record;
+    OwnedRecord record;
     record.line = line;
     record.error = std::move(reason);
     pending_.push_back(std::move(record));
@@ -209,7 +212,14 @@ class OtlpSource : public OtlpTraceSource {
   size_t max_bytes_;
   OtlpAssembler assembler_;
   simdjson::dom::parser parser_;
-  std::deque<TraceRecord> pending_;
+  // Assembled traces not yet handed out; a TraceRecord views `current_` until the next Next().
+  struct OwnedRecord {
+    std::string json;
+    uint64_t line = 0;
+    std::string error;
+  };
+  std::deque<OwnedRecord> pending_;
+  OwnedRecord current_;
   std::vector<OtlpSpan> spans_;
   std::vector<std::string> problems_;
   std::vector<OtlpAssembler::Trace> done_;

@@ -10,12 +10,47 @@
 namespace arbiter {
 namespace {
 
+// A batch of traces on its way to a worker. The traces' JSON texts sit in one buffer, each
+// followed by simdjson's padding, so the worker parses them in place: one copy per trace (from
+// the reader's buffer) and one allocation per batch, which the pool below recycles.
 struct WorkItem {
+  struct Slot {
+    size_t offset = 0;  // into `text`
+    size_t length = 0;
+    uint64_t line = 0;
+    std::string error;  // non-empty: a record the source could not read
+  };
   uint64_t sequence = 0;
   size_t input = 0;
-  std::vector<TraceRecord> records;
+  std::string text;
+  std::vector<Slot> slots;
   std::optional<InputDone> done;  // set on the last batch of an input
+
+  void Add(const TraceRecord& record) {
+    Slot& slot = slots.emplace_back();
+    slot.line = record.line;
+    if (!record.error.empty()) {
+      slot.error = record.error;
+      return;
+    }
+    slot.offset = text.size();
+    slot.length = record.json.size();
+    text.append(record.json);
+    text.append(simdjson::SIMDJSON_PADDING, ' ');
+  }
+  void Clear() {
+    text.clear();
+    slots.clear();
+    done.reset();
+    // A batch that once held a huge trace gives its memory back rather than pinning it.
+    if (text.capacity() > kMaxKeptBytes) std::string().swap(text);
+  }
+  static constexpr size_t kMaxKeptBytes = 8 << 20;
 };
+
+// Batches close at this many bytes of JSON even when they hold fewer traces than the batch
+// size, so large traces do not make large batches.
+constexpr size_t kMaxBatchBytes = 1 << 20;
 
 // State shared by the reader, the workers and the consumer. One mutex: hand-offs happen once
 // per batch of hundreds of traces, so contention is negligible.
@@ -72,6 +107,19 @@ class Exchange {
     room_.notify_one();
     return out;
   }
+  // Recycled batch buffers (the reader takes, workers give back): steady state allocates nothing.
+  WorkItem TakeFree() {
+    std::lock_guard lock(mutex_);
+    if (free_.empty()) return WorkItem();
+    WorkItem item = std::move(free_.back());
+    free_.pop_back();
+    return item;
+  }
+  void GiveBack(WorkItem item) {
+    item.Clear();
+    std::lock_guard lock(mutex_);
+    free_.push_back(std::move(item));
+  }
   void CountPushed() {
     std::lock_guard lock(mutex_);
     ++pushed_;
@@ -92,10 +140,11 @@ class Exchange {
   std::mutex mutex_;
   std::condition_variable room_, work_ready_, done_ready_;
   std::deque<WorkItem> work_;
+  std::vector<WorkItem> free_;
   std::map<uint64_t, Finished> finished_;
   size_t max_in_flight_;
-  size_t in_flight_ = 0;   // pushed and not yet taken by the consumer
-  uint64_t pushed_ = 0;    // sequence numbers handed out
+  size_t in_flight_ = 0;  // pushed and not yet taken by the consumer
+  uint64_t pushed_ = 0;   // sequence numbers handed out
   bool input_closed_ = false;
   bool aborted_ = false;
   Status reader_status_;
@@ -112,16 +161,15 @@ void ReadInputs(const std::vector<std::string>& inputs, const PipelineOptions& o
   for (size_t input = 0; input < inputs.size(); ++input) {
     auto source = OpenTraceSource(inputs[input], options.source);
     if (!source.ok()) return exchange.CloseInput(source.status());
-    WorkItem item;
+    WorkItem item = exchange.TakeFree();
     item.input = input;
     TraceRecord record;
     bool stopped = false;
     while ((*source)->Next(record)) {
-      item.records.push_back(std::move(record));
-      record = TraceRecord();
-      if (item.records.size() >= options.batch_size) {
+      item.Add(record);
+      if (item.slots.size() >= options.batch_size || item.text.size() >= kMaxBatchBytes) {
         if (!push(item)) return exchange.CloseInput(Status::OK());
-        item = WorkItem();
+        item = exchange.TakeFree();
         item.input = input;
         if (options.stop && options.stop->load()) {
           stopped = true;
@@ -144,19 +192,23 @@ void ScoreBatches(const Suite& suite, int worker, Exchange& exchange) {
   while (std::optional<WorkItem> item = exchange.Pop()) {
     ScoredBatch batch;
     batch.input = item->input;
-    batch.traces.resize(item->records.size());
-    batch.rows.reserve(item->records.size() * suite.evaluators.size() * 128);
-    for (size_t i = 0; i < item->records.size(); ++i) {
-      TraceRecord& record = item->records[i];
+    batch.traces.resize(item->slots.size());
+    batch.rows.reserve(item->slots.size() * suite.evaluators.size() * 128);
+    for (size_t i = 0; i < item->slots.size(); ++i) {
+      WorkItem::Slot& slot = item->slots[i];
       TraceResult& result = batch.traces[i];
-      result.line = record.line;
-      if (!record.error.empty()) {
-        result.error = std::move(record.error);
+      result.line = slot.line;
+      if (!slot.error.empty()) {
+        result.error = std::move(slot.error);
         continue;
       }
-      scorer.Score(record.json, worker, parser, batch.rows, result);
+      scorer.Score(PaddedJson{item->text.data() + slot.offset, slot.length}, worker, parser,
+                   batch.rows, result);
     }
-    exchange.Finish(item->sequence, std::move(batch), std::move(item->done));
+    const uint64_t sequence = item->sequence;
+    std::optional<InputDone> done = std::move(item->done);
+    exchange.GiveBack(std::move(*item));
+    exchange.Finish(sequence, std::move(batch), std::move(done));
   }
 }
 

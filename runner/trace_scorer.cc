@@ -64,8 +64,20 @@ void AppendScoreRow(std::string& out, std::string_view trace_id, const LoadedEva
 
 void TraceScorer::Score(std::string_view json, int worker, simdjson::dom::parser& parser,
                         std::string& rows, TraceResult& result) const {
+  ScoreParsed(parser.parse(json.data(), json.size()), json, worker, rows, result);
+}
+
+void TraceScorer::Score(PaddedJson json, int worker, simdjson::dom::parser& parser,
+                        std::string& rows, TraceResult& result) const {
+  ScoreParsed(parser.parse(json.data, json.size, /*realloc_if_needed=*/false),
+              std::string_view(json.data, json.size), worker, rows, result);
+}
+
+void TraceScorer::ScoreParsed(simdjson::simdjson_result<simdjson::dom::element> parsed,
+                              std::string_view json, int worker, std::string& rows,
+                              TraceResult& result) const {
   simdjson::dom::element root;
-  if (auto error = parser.parse(json.data(), json.size()).get(root)) {
+  if (auto error = std::move(parsed).get(root)) {
     result.error = std::string("invalid JSON: ") + simdjson::error_message(error);
     return;
   }

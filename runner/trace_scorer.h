@@ -24,14 +24,21 @@ struct EvaluatorOutcome {
 
 // One trace's results, compact, for aggregation (scorecards, calibration, gates).
 struct TraceResult {
-  uint64_t line = 0;         // where the trace starts in its input
-  std::string error;         // non-empty: the trace is broken and was skipped (no outcomes)
+  uint64_t line = 0;  // where the trace starts in its input
+  std::string error;  // non-empty: the trace is broken and was skipped (no outcomes)
   std::string trace_id;
   std::vector<EvaluatorOutcome> outcomes;  // one per suite evaluator, in suite order
-  std::vector<std::string> strata;         // one value per suite stratum (kMissingStratum if absent)
+  std::vector<std::string> strata;  // one value per suite stratum (kMissingStratum if absent)
 };
 
 inline constexpr std::string_view kMissingStratum = "(missing)";
+
+// JSON text followed by at least simdjson::SIMDJSON_PADDING readable bytes, so it parses in
+// place without a copy.
+struct PaddedJson {
+  const char* data;
+  size_t size;
+};
 
 class TraceScorer {
  public:
@@ -41,8 +48,13 @@ class TraceScorer {
   // does not parse or has a wrong type sets `result.error` and writes no row.
   void Score(std::string_view json, int worker, simdjson::dom::parser& parser, std::string& rows,
              TraceResult& result) const;
+  void Score(PaddedJson json, int worker, simdjson::dom::parser& parser, std::string& rows,
+             TraceResult& result) const;
 
  private:
+  void ScoreParsed(simdjson::simdjson_result<simdjson::dom::element> parsed, std::string_view json,
+                   int worker, std::string& rows, TraceResult& result) const;
+
   const Suite& suite_;
 };
 

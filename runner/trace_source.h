@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runner/status.h"
@@ -13,9 +14,11 @@
 namespace arbiter {
 
 struct TraceRecord {
-  std::string json;    // one trace as JSON text (empty when `error` is set)
-  uint64_t line = 0;   // 1-based line in the source where the trace starts
-  std::string error;   // non-empty: the record could not be read; report "file:line: error"
+  // One trace as JSON text (empty when `error` is set). A view into the source's buffer, valid
+  // until the next Next(): the pipeline copies it once, into the batch it sends to a worker.
+  std::string_view json;
+  uint64_t line = 0;  // 1-based line in the source where the trace starts
+  std::string error;  // non-empty: the record could not be read; report "file:line: error"
 };
 
 class TraceSource {

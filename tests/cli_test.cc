@@ -101,9 +101,9 @@ TEST(CliTest, OutputDoesNotDependOnThreadCount) {
   int threads[2] = {1, 4};
   for (int i = 0; i < 2; ++i) {
     auto out = dir.path() / ("t" + std::to_string(threads[i]));
-    auto run = RunArbiter(std::string("run --quiet --suite ") + kDemoSuite + " --traces " +
-                          kDemoTraces + " --out " + out.string() + " --threads " +
-                          std::to_string(threads[i]));
+    auto run =
+        RunArbiter(std::string("run --quiet --suite ") + kDemoSuite + " --traces " + kDemoTraces +
+                   " --out " + out.string() + " --threads " + std::to_string(threads[i]));
     ASSERT_EQ(run.exit_code, 0) << run.err;
     files[i][0] = ReadFile(out / "scores.jsonl");
     files[i][1] = ReadFile(out / "scorecard.json");
@@ -126,12 +126,12 @@ TEST(CliTest, BrokenTracesAreReportedCountedAndSkipped) {
       "{\"trace_id\": \"t-6\", \"output\": \"also fine\"}\n";
   auto file = dir.Write("traces.jsonl", traces);
   auto out = dir.path() / "out";
-  auto run = RunArbiter("run --suite " + suite.string() + " --traces " + file.string() +
-                        " --out " + out.string());
+  auto run = RunArbiter("run --suite " + suite.string() + " --traces " + file.string() + " --out " +
+                        out.string());
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_THAT(run.err, HasSubstr(file.string() + ":2: invalid JSON"));
-  EXPECT_THAT(run.err, HasSubstr(file.string() +
-                                 ":3: field 'messages' must be an array, got an object"));
+  EXPECT_THAT(run.err,
+              HasSubstr(file.string() + ":3: field 'messages' must be an array, got an object"));
   EXPECT_THAT(run.err, HasSubstr(file.string() + ":4: invalid JSON: The input is not valid UTF-8"));
   std::string card = ReadFile(out / "scorecard.json");
   EXPECT_THAT(card, HasSubstr("\"traces\": 2,"));
@@ -143,8 +143,8 @@ TEST(CliTest, BrokenTracesAreReportedCountedAndSkipped) {
   EXPECT_THAT(scores, HasSubstr("\"trace_id\": \"t-6\""));
   EXPECT_THAT(scores, Not(HasSubstr("\"trace_id\": \"t-3\"")));
 
-  auto strict = RunArbiter("run --strict --suite " + suite.string() + " --traces " +
-                           file.string() + " --out " + (dir.path() / "strict").string());
+  auto strict = RunArbiter("run --strict --suite " + suite.string() + " --traces " + file.string() +
+                           " --out " + (dir.path() / "strict").string());
   EXPECT_EQ(strict.exit_code, 3);
   EXPECT_THAT(strict.err, HasSubstr(file.string() + ":2: invalid JSON"));
   EXPECT_THAT(strict.err, HasSubstr("(--strict)"));
@@ -157,8 +157,8 @@ TEST(CliTest, OversizedLineIsReportedWithItsLength) {
   std::string huge = "{\"trace_id\": \"big\", \"output\": \"" + std::string(17 << 20, 'a') + "\"}";
   auto file = dir.Write("traces.jsonl", "{\"trace_id\": \"a\", \"output\": \"x\"}\n" + huge +
                                             "\n{\"trace_id\": \"b\", \"output\": \"y\"}\n");
-  auto run = RunArbiter("run --suite " + suite.string() + " --traces " + file.string() +
-                        " --out " + (dir.path() / "out").string());
+  auto run = RunArbiter("run --suite " + suite.string() + " --traces " + file.string() + " --out " +
+                        (dir.path() / "out").string());
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_THAT(run.err, HasSubstr(file.string() + ":2: line of " + std::to_string(huge.size()) +
                                  " bytes exceeds the limit of 16777216 bytes"));
@@ -170,7 +170,8 @@ TEST(CliTest, ReadsGzipAndStandardInput) {
   dir.Write("e.yaml", "id: short\nversion: 1\nplugin: length\nparams: {max_chars: 4}\n");
   auto suite = dir.Write("suite.yaml", "name: s\nevaluators: [e.yaml]\n");
   std::string traces =
-      "{\"trace_id\": \"t-1\", \"output\": \"ok\"}\n{\"trace_id\": \"t-2\", \"output\": \"too long\"}\n";
+      "{\"trace_id\": \"t-1\", \"output\": \"ok\"}\n{\"trace_id\": \"t-2\", \"output\": \"too "
+      "long\"}\n";
   auto plain = dir.Write("t.jsonl", traces);
   auto gz_path = dir.path() / "t.jsonl.gz";
   gzFile gz = gzopen(gz_path.c_str(), "wb");
@@ -191,6 +192,62 @@ TEST(CliTest, ReadsGzipAndStandardInput) {
   std::string gz_card = ReadFile(dir.path() / "gz" / "scorecard.json");
   std::string stdin_card = ReadFile(dir.path() / "stdin" / "scorecard.json");
   EXPECT_EQ(gz_card.substr(gz_card.find(sha), 76), stdin_card.substr(stdin_card.find(sha), 76));
+}
+
+// A hostile script through the real binary: each attack becomes an error row naming the plugin
+// and the cause, the other traces are scored, and the run exits 0 well before any wall clock
+// limit would (the instruction budget and memory cap stop it, not a timeout).
+TEST(CliTest, HostileLuaScriptGivesErrorRowsAndTheRunGoesOn) {
+  TempDir dir;
+  dir.Write("hostile.lua",
+            "function evaluate(trace)\n"
+            "  if trace.output == 'loop' then while true do end end\n"
+            "  if trace.output == 'bomb' then local s = 'x' for i = 1, 40 do s = s .. s end end\n"
+            "  if trace.output == 'escape' then return io.open('/etc/passwd') end\n"
+            "  if trace.output == 'shell' then return os.execute('true') end\n"
+            "  return 1\n"
+            "end\n");
+  dir.Write("e.yaml", "id: hostile\nversion: 1\nplugin: lua\nparams: {script: hostile.lua}\n");
+  auto suite = dir.Write("suite.yaml", "name: s\nevaluators: [e.yaml]\n");
+  auto file = dir.Write("traces.jsonl",
+                        "{\"trace_id\": \"t-loop\", \"output\": \"loop\"}\n"
+                        "{\"trace_id\": \"t-bomb\", \"output\": \"bomb\"}\n"
+                        "{\"trace_id\": \"t-escape\", \"output\": \"escape\"}\n"
+                        "{\"trace_id\": \"t-shell\", \"output\": \"shell\"}\n"
+                        "{\"trace_id\": \"t-fine\", \"output\": \"fine\"}\n");
+  auto out = dir.path() / "out";
+  auto run = RunArbiter("run --quiet --suite " + suite.string() + " --traces " + file.string() +
+                        " --out " + out.string());
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::string scores = ReadFile(out / "scores.jsonl");
+  auto row_of = [&](const std::string& id) {
+    size_t at = scores.find("\"trace_id\": \"" + id + "\"");
+    return at == std::string::npos ? std::string() : scores.substr(at, scores.find('\n', at) - at);
+  };
+  EXPECT_THAT(row_of("t-loop"), HasSubstr("instruction budget of"));
+  EXPECT_THAT(row_of("t-bomb"), HasSubstr("memory limit of"));
+  EXPECT_THAT(row_of("t-escape"), HasSubstr("\"score\": null, \"pass\": null"));
+  EXPECT_THAT(row_of("t-escape"), HasSubstr("io"));
+  EXPECT_THAT(row_of("t-shell"), HasSubstr("\"score\": null, \"pass\": null"));
+  EXPECT_THAT(row_of("t-fine"), HasSubstr("\"score\": 1.0, \"pass\": true"));
+  std::string card = ReadFile(out / "scorecard.json");
+  EXPECT_THAT(card, HasSubstr("\"errors\": 4,"));
+}
+
+// The bundled OTLP/JSON file holds the same traces as the JSONL one: scoring it must give the
+// same rows (the converter and the reader agree on the mapping of every field the suite reads).
+TEST(CliTest, BundledOtlpTracesScoreLikeTheJsonl) {
+  TempDir dir;
+  auto jsonl = RunArbiter(std::string("run --quiet --suite ") + kDemoSuite + " --traces " +
+                          kDemoTraces + " --out " + (dir.path() / "jsonl").string());
+  ASSERT_EQ(jsonl.exit_code, 0) << jsonl.err;
+  auto otlp = RunArbiter(std::string("run --quiet --suite ") + kDemoSuite +
+                         " --traces datasets/demo/traces.otlp.jsonl --out " +
+                         (dir.path() / "otlp").string());
+  ASSERT_EQ(otlp.exit_code, 0) << otlp.err;
+  std::string scores = ReadFile(dir.path() / "jsonl" / "scores.jsonl");
+  EXPECT_GT(scores.size(), 100000u);
+  EXPECT_EQ(scores, ReadFile(dir.path() / "otlp" / "scores.jsonl"));
 }
 
 }  // namespace
