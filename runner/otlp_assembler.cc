@@ -76,7 +76,7 @@ void OtlpAssembler::EvictOldest(std::vector<Trace>& out) {
   Emit(take_rooted ? rooted_.front() : rootless_.front(), out);
 }
 
-void OtlpAssembler::Emit(const Key& key, std::vector<Trace>& out) {
+void OtlpAssembler::Emit(Key key, std::vector<Trace>& out) {
   auto it = open_.find(key);
   Open& trace = it->second;
   (trace.has_root ? rooted_ : rootless_).erase(trace.position);

@@ -76,7 +76,8 @@ class OtlpAssembler {
   };
 
   static Key KeyOf(const std::string& hex);
-  void Emit(const Key& key, std::vector<Trace>& out);
+  // By value: callers pass keys that live in the lists and maps Emit erases from.
+  void Emit(Key key, std::vector<Trace>& out);
   void EvictOldest(std::vector<Trace>& out);
   void Remember(const Key& key);
 
