@@ -125,7 +125,7 @@ void ScoreAll(benchmark::State& state, const Evaluator& evaluator) {
 
 EvaluatorSpec OutputSpec() { return testing::SpecFromYaml("target: output\n"); }
 
-void BM_Noop_Builtin(benchmark::State& state) { Score(state, BuiltinNoop(OutputSpec())); }
+void BM_Noop_Builtin(benchmark::State& state) { ScoreAll(state, BuiltinNoop(OutputSpec())); }
 void BM_Noop_External(benchmark::State& state) {
   ScoreAll(state, *MakeExternal("bench_noop", "{}"));
 }

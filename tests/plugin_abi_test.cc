@@ -30,6 +30,7 @@ using ::testing::AnyOf;
 using ::testing::HasSubstr;
 using testing::ParsedTrace;
 using testing::SpecFromYaml;
+using testing::TempDir;
 
 std::string Lib(const std::string& variant) {
   return std::string(ABI_PLUGIN_DIR) + "/libabi_" + variant + ".so";

@@ -137,7 +137,10 @@ template <typename... Types>
 int RegisterAll(const arbiter_registrar* registrar) {
   int code = ARBITER_OK;
   // Stops at the first refusal: the host has recorded why.
-  ((code == ARBITER_OK ? (code = Register<Types>(registrar)) : code), ...);
+  for (int (*register_type)(const arbiter_registrar*) : {&Register<Types>...}) {
+    code = register_type(registrar);
+    if (code != ARBITER_OK) break;
+  }
   return code;
 }
 

@@ -17,13 +17,16 @@
 
 #include "arbiter_plugin.h"
 
-static arbiter_str Str(const char* text) {
+/* Each variant uses some of the helpers below. */
+#define HELPER static __attribute__((unused))
+
+HELPER arbiter_str Str(const char* text) {
   arbiter_str s = {text, strlen(text)};
   return s;
 }
 
 /* The value of "key": NUMBER in `json`, or `fallback`. Enough for these tests' params. */
-static double NumberParam(arbiter_str json, const char* key, double fallback) {
+HELPER double NumberParam(arbiter_str json, const char* key, double fallback) {
   char buffer[256];
   size_t n = json.size < sizeof(buffer) - 1 ? json.size : sizeof(buffer) - 1;
   memcpy(buffer, json.data, n);
@@ -37,7 +40,7 @@ static double NumberParam(arbiter_str json, const char* key, double fallback) {
   return strtod(at, NULL);
 }
 
-static int StartsWith(arbiter_str s, const char* prefix) {
+HELPER int StartsWith(arbiter_str s, const char* prefix) {
   size_t n = strlen(prefix);
   return s.size >= n && memcmp(s.data, prefix, n) == 0;
 }
@@ -48,7 +51,7 @@ typedef struct Echo {
   double score;
 } Echo;
 
-static int EchoCreate(void* type_data, const arbiter_create_args* args, void** instance,
+HELPER int EchoCreate(void* type_data, const arbiter_create_args* args, void** instance,
                       arbiter_sink* error) {
   (void)type_data;
   if (NumberParam(args->params_json, "\"reject\"", 0) != 0) {
@@ -61,7 +64,7 @@ static int EchoCreate(void* type_data, const arbiter_create_args* args, void** i
   return ARBITER_OK;
 }
 
-static int EchoScore(void* instance, const arbiter_trace_view* trace, double* score,
+HELPER int EchoScore(void* instance, const arbiter_trace_view* trace, double* score,
                      arbiter_sink* message) {
   if (StartsWith(trace->trace_id, "fail")) {
     arbiter_sink_write(message, "asked to fail by ");
@@ -78,7 +81,7 @@ static int EchoScore(void* instance, const arbiter_trace_view* trace, double* sc
   return ARBITER_OK;
 }
 
-static void FreeInstance(void* instance) { free(instance); }
+HELPER void FreeInstance(void* instance) { free(instance); }
 
 /* ---- abi_serial / abi_parallel: report a call that overlaps another on the instance ---- */
 
@@ -86,7 +89,7 @@ typedef struct Overlap {
   atomic_int in_flight;
 } Overlap;
 
-static int OverlapCreate(void* type_data, const arbiter_create_args* args, void** instance,
+HELPER int OverlapCreate(void* type_data, const arbiter_create_args* args, void** instance,
                          arbiter_sink* error) {
   (void)type_data;
   (void)args;
@@ -97,7 +100,7 @@ static int OverlapCreate(void* type_data, const arbiter_create_args* args, void*
   return ARBITER_OK;
 }
 
-static int OverlapScore(void* instance, const arbiter_trace_view* trace, double* score,
+HELPER int OverlapScore(void* instance, const arbiter_trace_view* trace, double* score,
                         arbiter_sink* message) {
   (void)trace;
   Overlap* overlap = (Overlap*)instance;
@@ -115,7 +118,7 @@ static int OverlapScore(void* instance, const arbiter_trace_view* trace, double*
 
 #define ANY_SCHEMA "{\"type\": \"object\"}"
 
-static int RegisterType(const arbiter_registrar* registrar, const char* name,
+HELPER int RegisterType(const arbiter_registrar* registrar, const char* name,
                         const char* description, uint32_t flags, arbiter_create_fn create,
                         arbiter_score_fn score) {
   arbiter_evaluator_type type;
@@ -156,8 +159,11 @@ ARBITER_PLUGIN_EXPORT int arbiter_plugin_init(const arbiter_registrar* registrar
 #elif defined(VARIANT_SHORT_STRUCT)
   /* A 1.0 struct: only the core is valid. The bytes after it are junk (all ones) that the host
    * must not read as description or flags. */
-  static unsigned char buffer[sizeof(arbiter_evaluator_type)];
-  memset(buffer, 0xFF, sizeof(buffer));
+  static union {
+    arbiter_evaluator_type type; /* for the alignment */
+    unsigned char bytes[sizeof(arbiter_evaluator_type)];
+  } buffer;
+  memset(buffer.bytes, 0xFF, sizeof(buffer.bytes));
   arbiter_evaluator_type core;
   memset(&core, 0, sizeof(core));
   core.name = Str("abi_short");
@@ -165,8 +171,8 @@ ARBITER_PLUGIN_EXPORT int arbiter_plugin_init(const arbiter_registrar* registrar
   core.create = EchoCreate;
   core.score = EchoScore;
   core.destroy = FreeInstance;
-  memcpy(buffer, &core, ARBITER_EVALUATOR_TYPE_MIN_SIZE);
-  return registrar->register_evaluator(registrar->context, (const arbiter_evaluator_type*)buffer,
+  memcpy(buffer.bytes, &core, ARBITER_EVALUATOR_TYPE_MIN_SIZE);
+  return registrar->register_evaluator(registrar->context, &buffer.type,
                                        ARBITER_EVALUATOR_TYPE_MIN_SIZE);
 #elif defined(VARIANT_DUPLICATE)
   return RegisterType(registrar, "abi_echo", "the same name again", 0, EchoCreate, EchoScore);
