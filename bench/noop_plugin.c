@@ -1,5 +1,6 @@
 /* bench_noop: the cheapest possible external evaluator (score 1, reason "ok"), so that
- * external_plugin_bench measures the ABI crossing itself against a built-in doing the same. */
+ * external_plugin_bench measures the ABI crossing itself against a built-in doing the same.
+ * bench_noop_serial is the same, not thread-safe: the host's per-instance lock is added. */
 #include "arbiter_plugin.h"
 
 static int Create(void* type_data, const arbiter_create_args* args, void** instance,
@@ -35,5 +36,10 @@ ARBITER_PLUGIN_EXPORT int arbiter_plugin_init(const arbiter_registrar* registrar
   type.score = Score;
   type.destroy = Destroy;
   type.flags = ARBITER_THREAD_SAFE;
+  int code = registrar->register_evaluator(registrar->context, &type, sizeof(type));
+  if (code != ARBITER_OK) return code;
+  type.name.data = "bench_noop_serial";
+  type.name.size = 17;
+  type.flags = 0;
   return registrar->register_evaluator(registrar->context, &type, sizeof(type));
 }
