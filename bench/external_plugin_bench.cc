@@ -106,8 +106,8 @@ const PluginRegistry& External() {
 }
 
 std::unique_ptr<Evaluator> MakeExternal(const std::string& plugin, const std::string& params) {
-  EvaluatorSpec spec = testing::SpecFromYaml("plugin: " + plugin + "\ntarget: output\nparams: " +
-                                             params + "\n");
+  EvaluatorSpec spec =
+      testing::SpecFromYaml("plugin: " + plugin + "\ntarget: output\nparams: " + params + "\n");
   auto evaluator = External().Find(plugin)->create(spec);
   if (!evaluator.ok()) {
     std::fprintf(stderr, "%s\n", evaluator.status().message().c_str());

@@ -9,8 +9,7 @@
 namespace arbiter {
 
 void AddPluginPathOption(CLI::App& app, std::vector<std::string>& paths) {
-  app.add_option("--plugin-path", paths,
-                 "External plugin libraries (.so) or folders of them");
+  app.add_option("--plugin-path", paths, "External plugin libraries (.so) or folders of them");
 }
 
 int RunCli(int argc, char** argv) {

@@ -21,7 +21,6 @@ extern "C" void AppendToString(void* context, const char* data, size_t size) {
   }
 }
 
-
 std::string PluginName(const ExternalType& type) {
   return "plugin '" + type.name + "' (" + type.library_path + ")";
 }
@@ -77,7 +76,8 @@ Result<std::unique_ptr<Evaluator>> Create(const std::shared_ptr<const ExternalTy
   if (spec.params.IsDefined() && !spec.params.IsNull()) {
     YAML::Node bad;
     Result<nlohmann::json> json = YamlToJson(spec.params, &bad);
-    if (!json.ok()) return spec.ErrorAt(bad.IsDefined() ? bad : spec.params, json.status().message());
+    if (!json.ok())
+      return spec.ErrorAt(bad.IsDefined() ? bad : spec.params, json.status().message());
     params = json->dump();
   }
   const YAML::Node& where = spec.params.IsDefined() ? spec.params : spec.node;
@@ -85,8 +85,8 @@ Result<std::unique_ptr<Evaluator>> Create(const std::shared_ptr<const ExternalTy
     Result<Verdict> verdict = type->schema->ValidateText(params);
     if (!verdict.ok()) return spec.ErrorAt(where, verdict.status().message());
     if (!verdict->valid()) {
-      return spec.ErrorAt(where, "params do not match the schema of " + PluginName(*type) + ": " +
-                                     verdict->detail);
+      return spec.ErrorAt(
+          where, "params do not match the schema of " + PluginName(*type) + ": " + verdict->detail);
     }
   }
   std::string target_path = spec.target ? spec.target->text() : "";
@@ -105,7 +105,8 @@ Result<std::unique_ptr<Evaluator>> Create(const std::shared_ptr<const ExternalTy
   if (code != ARBITER_OK) {
     if (instance) type->c_type.destroy(instance);
     return spec.ErrorAt(where, PluginName(*type) + " rejected the declaration (error " +
-                                   std::to_string(code) + ")" + (error.empty() ? "" : ": " + error));
+                                   std::to_string(code) + ")" +
+                                   (error.empty() ? "" : ": " + error));
   }
   std::optional<TextTarget> target;
   if (spec.target) target.emplace(spec);

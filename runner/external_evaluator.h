@@ -20,10 +20,10 @@ struct ExternalType {
   arbiter_evaluator_type c_type{};
   std::string name;
   std::string description;
-  std::string params_schema;              // "" when the plugin declared none
-  std::optional<CompiledSchema> schema;   // compiled params_schema
-  std::string library_path;               // for messages
-  std::shared_ptr<void> library;          // the dlopen handle: keeps the code loaded
+  std::string params_schema;             // "" when the plugin declared none
+  std::optional<CompiledSchema> schema;  // compiled params_schema
+  std::string library_path;              // for messages
+  std::shared_ptr<void> library;         // the dlopen handle: keeps the code loaded
 
   bool thread_safe() const { return (c_type.flags & ARBITER_THREAD_SAFE) != 0; }
 };

@@ -64,13 +64,12 @@ Result<void*> OpenLibrary(const std::string& library, arbiter_plugin_init_fn* in
     dlclose(handle);
     return status;
   };
-  auto version_fn = reinterpret_cast<arbiter_plugin_abi_version_fn>(
-      dlsym(handle, ARBITER_PLUGIN_VERSION_SYMBOL));
+  auto version_fn =
+      reinterpret_cast<arbiter_plugin_abi_version_fn>(dlsym(handle, ARBITER_PLUGIN_VERSION_SYMBOL));
   *init = reinterpret_cast<arbiter_plugin_init_fn>(dlsym(handle, ARBITER_PLUGIN_INIT_SYMBOL));
-  for (auto [found, name] : {std::pair<bool, const char*>{version_fn != nullptr,
-                                                          ARBITER_PLUGIN_VERSION_SYMBOL},
-                             std::pair<bool, const char*>{*init != nullptr,
-                                                          ARBITER_PLUGIN_INIT_SYMBOL}}) {
+  for (auto [found, name] :
+       {std::pair<bool, const char*>{version_fn != nullptr, ARBITER_PLUGIN_VERSION_SYMBOL},
+        std::pair<bool, const char*>{*init != nullptr, ARBITER_PLUGIN_INIT_SYMBOL}}) {
     if (!found) {
       return close(Refuse(library, std::string("missing symbol '") + name +
                                        "' (not an arbiter plugin, or the function is not "
@@ -145,8 +144,8 @@ Status ReadType(const arbiter_evaluator_type* c_type, size_t size, const std::st
   static const RE2 kName("[a-z0-9_]+");
   type.name = View(type.c_type.name);
   if (!RE2::FullMatch(type.name, kName)) {
-    return Refuse(library, "registered an evaluator type named '" + type.name +
-                               "': names are [a-z0-9_]+");
+    return Refuse(library,
+                  "registered an evaluator type named '" + type.name + "': names are [a-z0-9_]+");
   }
   std::string what = "evaluator type '" + type.name + "'";
   if (type.c_type.version < 1) return Refuse(library, what + " has version 0; versions start at 1");
@@ -175,8 +174,7 @@ Status ReadType(const arbiter_evaluator_type* c_type, size_t size, const std::st
   return Status::OK();
 }
 
-extern "C" int RegisterEvaluator(void* context, const arbiter_evaluator_type* c_type,
-                                 size_t size) {
+extern "C" int RegisterEvaluator(void* context, const arbiter_evaluator_type* c_type, size_t size) {
   auto& registration = *static_cast<Registration*>(context);
   try {
     auto type = std::make_shared<ExternalType>();

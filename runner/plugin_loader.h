@@ -24,7 +24,6 @@ Result<std::vector<std::filesystem::path>> SuitePluginPaths(const std::filesyste
 // and, when `suite` is not empty, under the suite's `plugins:`. A library named twice (the same
 // file, by any path) loads once.
 Status SetUpPlugins(PluginRegistry& registry, const std::vector<std::string>& plugin_paths,
-                    const std::filesystem::path& suite = {},
-                    const PluginLoadOptions& options = {});
+                    const std::filesystem::path& suite = {}, const PluginLoadOptions& options = {});
 
 }  // namespace arbiter

@@ -37,12 +37,15 @@ TEST(ExternalPluginCliTest, ExampleSuiteRunsTheExternalPluginThroughDlopen) {
   EXPECT_THAT(validate.out, HasSubstr("readable-answer v1  plugin readability"));
 
   TempDir dir;
-  auto run = RunArbiter("run --quiet --suite evaluators/suites/external-example.yaml --traces "
-                        "datasets/demo/traces.jsonl --out " + dir.path().string());
+  auto run = RunArbiter(
+      "run --quiet --suite evaluators/suites/external-example.yaml --traces "
+      "datasets/demo/traces.jsonl --out " +
+      dir.path().string());
   unsetenv("ARBITER_PLUGIN_DIR");
   ASSERT_EQ(run.exit_code, 0) << run.err;
   std::string scores = ReadFile(dir.path() / "scores.jsonl");
-  EXPECT_THAT(scores, HasSubstr("\"evaluator\": \"readable-answer\", \"version\": 1, \"score\": 0."));
+  EXPECT_THAT(scores,
+              HasSubstr("\"evaluator\": \"readable-answer\", \"version\": 1, \"score\": 0."));
   EXPECT_THAT(scores, HasSubstr("\"reason\": \"reading ease "));
   std::string card = ReadFile(dir.path() / "scorecard.json");
   EXPECT_THAT(card, HasSubstr("\"plugin\": \"readability\""));
@@ -50,7 +53,8 @@ TEST(ExternalPluginCliTest, ExampleSuiteRunsTheExternalPluginThroughDlopen) {
 
 TEST(ExternalPluginCliTest, PluginResultsGoThroughTheHostChecksAndTheRunGoesOn) {
   TempDir dir;
-  dir.Write("echo-high.yaml", "id: echo-high\nversion: 1\nplugin: abi_echo\nparams: {score: 1.5}\n");
+  dir.Write("echo-high.yaml",
+            "id: echo-high\nversion: 1\nplugin: abi_echo\nparams: {score: 1.5}\n");
   dir.Write("echo-nan.yaml", "id: echo-nan\nversion: 1\nplugin: abi_echo\nparams: {score: nan}\n");
   dir.Write("echo-ok.yaml",
             "id: echo-ok\nversion: 1\nplugin: abi_echo\ntarget: output\nparams: {score: 0.75}\n");
@@ -76,16 +80,21 @@ TEST(ExternalPluginCliTest, PluginResultsGoThroughTheHostChecksAndTheRunGoesOn) 
   };
   const std::string error = "\"score\": null, \"pass\": null, \"reason\": null, \"error\": ";
   for (const std::string& expected : {
-           row("t-1", "echo-high", 1, error + "\"plugin 'abi_echo' returned score 1.5, outside [0, 1]\""),
+           row("t-1", "echo-high", 1,
+               error + "\"plugin 'abi_echo' returned score 1.5, outside [0, 1]\""),
            row("t-1", "echo-nan", 1, error + "\"plugin 'abi_echo' returned NaN\""),
            row("t-1", "echo-ok", 1,
                "\"score\": 0.75, \"pass\": true, \"reason\": \"echo of hi\", \"error\": null"),
            row("t-1", "thrower", 2,
                "\"score\": 0.25, \"pass\": false, \"reason\": \"quarter\", \"error\": null"),
-           row("fail-1", "echo-ok", 1, error + "\"plugin 'abi_echo' error 2: asked to fail by fail-1\""),
-           row("throw-runtime", "thrower", 2, error + "\"plugin 'abi_thrower' error 3: exception: boom\""),
-           row("throw-judge", "thrower", 2, error + "\"plugin 'abi_thrower' error 2: no output to judge\""),
-           row("throw-int", "thrower", 2, error + "\"plugin 'abi_thrower' error 3: unknown exception\""),
+           row("fail-1", "echo-ok", 1,
+               error + "\"plugin 'abi_echo' error 2: asked to fail by fail-1\""),
+           row("throw-runtime", "thrower", 2,
+               error + "\"plugin 'abi_thrower' error 3: exception: boom\""),
+           row("throw-judge", "thrower", 2,
+               error + "\"plugin 'abi_thrower' error 2: no output to judge\""),
+           row("throw-int", "thrower", 2,
+               error + "\"plugin 'abi_thrower' error 3: unknown exception\""),
        }) {
     EXPECT_THAT(scores, HasSubstr(expected));
   }
@@ -102,10 +111,10 @@ TEST(ExternalPluginCliTest, BadParamsAreRefusedAtLoadWithTheirPosition) {
   EXPECT_THAT(validate.err, HasSubstr((dir.path() / "bogus.yaml").string() +
                                       ":5:3: params do not match the schema of plugin "
                                       "'abi_thrower'"));
-  EXPECT_THAT(validate.err,
-              HasSubstr((dir.path() / "reject.yaml").string() +
-                        ":4:9: plugin 'abi_thrower' (" + Lib("thrower") +
-                        ") rejected the declaration (error 1): mode reject: refused"));
+  EXPECT_THAT(
+      validate.err,
+      HasSubstr((dir.path() / "reject.yaml").string() + ":4:9: plugin 'abi_thrower' (" +
+                Lib("thrower") + ") rejected the declaration (error 1): mode reject: refused"));
 }
 
 TEST(ExternalPluginCliTest, LoadFailuresAreConfigurationErrors) {
@@ -121,7 +130,8 @@ TEST(ExternalPluginCliTest, LoadFailuresAreConfigurationErrors) {
   dir.Write("suite.yaml", "name: s\nplugins: [missing.so]\nevaluators: [x.yaml]\n");
   auto missing = RunArbiter("validate --suite " + (dir.path() / "suite.yaml").string());
   EXPECT_EQ(missing.exit_code, 2);
-  EXPECT_THAT(missing.err, HasSubstr((dir.path() / "suite.yaml").string() + ":2:11: plugin "
+  EXPECT_THAT(missing.err, HasSubstr((dir.path() / "suite.yaml").string() +
+                                     ":2:11: plugin "
                                      "library or folder '" +
                                      (dir.path() / "missing.so").string() + "' not found"));
 }

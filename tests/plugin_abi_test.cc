@@ -141,10 +141,9 @@ TEST(PluginAbiTest, CrashAtLoadIsReportedAndTheHostLivesOn) {
   EXPECT_EQ(status.code(), Status::Code::kInvalidArgument);
   // A plain build sees the signal; under AddressSanitizer its SEGV handler exits instead.
   EXPECT_THAT(status.message(),
-              AllOf(HasSubstr(Lib("crash")),
-                    AnyOf(HasSubstr("crashed while loading (signal 11"),
-                          HasSubstr("crashed while loading (signal 6"),
-                          HasSubstr("while loading (a crash"))));
+              AllOf(HasSubstr(Lib("crash")), AnyOf(HasSubstr("crashed while loading (signal 11"),
+                                                   HasSubstr("crashed while loading (signal 6"),
+                                                   HasSubstr("while loading (a crash"))));
   EXPECT_TRUE(registry.List().empty());
 }
 
@@ -166,8 +165,9 @@ TEST(PluginAbiTest, AFileThatIsNotALibraryIsRefused) {
 TEST(PluginAbiTest, ParamsAndTargetCrossAsJsonAndText) {
   PluginRegistry registry;
   ASSERT_TRUE(Load(registry, "good").ok());
-  auto evaluator = registry.Find("abi_echo")->create(
-      SpecFromYaml("plugin: abi_echo\ntarget: metadata.lang\nparams: {score: 0.75}\n"));
+  auto evaluator = registry.Find("abi_echo")
+                       ->create(SpecFromYaml(
+                           "plugin: abi_echo\ntarget: metadata.lang\nparams: {score: 0.75}\n"));
   ASSERT_TRUE(evaluator.ok()) << evaluator.status().message();
   ParsedTrace trace(R"({"trace_id": "t-1", "metadata": {"lang": "de"}})");
   Result<Score> score = (*evaluator)->Evaluate(trace, EvalContext{});
@@ -187,16 +187,18 @@ TEST(PluginAbiTest, ParamsAndTargetCrossAsJsonAndText) {
 TEST(PluginAbiTest, CreateErrorsAreConfigurationErrorsWithPosition) {
   PluginRegistry registry;
   ASSERT_TRUE(Load(registry, "good").ok());
-  auto rejected = registry.Find("abi_echo")->create(
-      SpecFromYaml("plugin: abi_echo\nparams: {reject: 1}\n", "dir/echo.yaml"));
+  auto rejected =
+      registry.Find("abi_echo")
+          ->create(SpecFromYaml("plugin: abi_echo\nparams: {reject: 1}\n", "dir/echo.yaml"));
   EXPECT_THAT(rejected.status().message(),
               AllOf(HasSubstr("dir/echo.yaml:2:9: plugin 'abi_echo' (" + Lib("good") + ")"),
                     HasSubstr("rejected the declaration (error 1): reject was set")));
-  auto not_object = registry.Find("abi_echo")->create(
-      SpecFromYaml("plugin: abi_echo\nparams: [1, 2]\n", "dir/echo.yaml"));
-  EXPECT_THAT(not_object.status().message(),
-              AllOf(HasSubstr("dir/echo.yaml:2:9: params do not match the schema"),
-                    HasSubstr("abi_echo")));
+  auto not_object =
+      registry.Find("abi_echo")
+          ->create(SpecFromYaml("plugin: abi_echo\nparams: [1, 2]\n", "dir/echo.yaml"));
+  EXPECT_THAT(
+      not_object.status().message(),
+      AllOf(HasSubstr("dir/echo.yaml:2:9: params do not match the schema"), HasSubstr("abi_echo")));
 }
 
 // Scores `evaluator` from 4 threads at once; returns how many calls the plugin saw overlap.

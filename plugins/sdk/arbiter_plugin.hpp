@@ -9,8 +9,9 @@
 //     static constexpr const char* kParamsSchema = R"({...})";  // optional: JSON Schema
 //     static constexpr uint32_t kFlags = ARBITER_THREAD_SAFE;   // optional: see arbiter_plugin.h
 //
-//     explicit Shouting(const arbiter_sdk::Config& config);     // throw InvalidParams on bad params
-//     arbiter_sdk::Score Score(const arbiter_sdk::TraceView& trace) const;  // throw CannotJudge
+//     explicit Shouting(const arbiter_sdk::Config& config);     // throw InvalidParams on bad
+//     params arbiter_sdk::Score Score(const arbiter_sdk::TraceView& trace) const;  // throw
+//     CannotJudge
 //   };
 //   ARBITER_PLUGIN(Shouting)   // or ARBITER_PLUGIN(Shouting, Whispering): one line per library
 //
@@ -148,10 +149,10 @@ int RegisterAll(const arbiter_registrar* registrar) {
 }  // namespace arbiter_sdk
 
 // Exports the ABI for the listed evaluator classes. Use once per library.
-#define ARBITER_PLUGIN(...)                                                             \
-  extern "C" ARBITER_PLUGIN_EXPORT uint32_t arbiter_plugin_abi_version(void) {          \
-    return ARBITER_PLUGIN_ABI_VERSION;                                                  \
-  }                                                                                     \
+#define ARBITER_PLUGIN(...)                                                              \
+  extern "C" ARBITER_PLUGIN_EXPORT uint32_t arbiter_plugin_abi_version(void) {           \
+    return ARBITER_PLUGIN_ABI_VERSION;                                                   \
+  }                                                                                      \
   extern "C" ARBITER_PLUGIN_EXPORT int arbiter_plugin_init(const arbiter_registrar* r) { \
-    return ::arbiter_sdk::detail::RegisterAll<__VA_ARGS__>(r);                          \
+    return ::arbiter_sdk::detail::RegisterAll<__VA_ARGS__>(r);                           \
   }

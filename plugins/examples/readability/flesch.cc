@@ -10,8 +10,15 @@ bool IsLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 
 bool IsVowel(char c) {
   switch (c | 0x20) {  // ASCII lower case
-    case 'a': case 'e': case 'i': case 'o': case 'u': case 'y': return true;
-    default: return false;
+    case 'a':
+    case 'e':
+    case 'i':
+    case 'o':
+    case 'u':
+    case 'y':
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -39,8 +46,8 @@ TextCounts Count(std::string_view text) {
   while (i < text.size()) {
     if (IsLetter(text[i])) {
       size_t start = i;
-      while (i < text.size() &&
-             (IsLetter(text[i]) || (text[i] == '\'' && i + 1 < text.size() && IsLetter(text[i + 1])))) {
+      while (i < text.size() && (IsLetter(text[i]) || (text[i] == '\'' && i + 1 < text.size() &&
+                                                       IsLetter(text[i + 1])))) {
         ++i;
       }
       ++counts.words;
@@ -59,8 +66,7 @@ TextCounts Count(std::string_view text) {
 }
 
 double ReadingEase(const TextCounts& counts) {
-  return 206.835 - 1.015 * counts.words / counts.sentences -
-         84.6 * counts.syllables / counts.words;
+  return 206.835 - 1.015 * counts.words / counts.sentences - 84.6 * counts.syllables / counts.words;
 }
 
 double EaseScore(double ease) { return std::clamp(ease, 0.0, 100.0) / 100.0; }
