@@ -58,36 +58,33 @@ const Traces& DemoTraces() {
   return *traces;
 }
 
-// The built-in twins of the two external evaluators.
-class BuiltinNoop : public Evaluator {
+// The built-in twins of the external evaluators: the same target read, then `Judge` on it.
+template <typename Judge>
+class BuiltinTwin : public Evaluator {
  public:
-  explicit BuiltinNoop(const EvaluatorSpec& spec) : target_(spec) {}
+  explicit BuiltinTwin(const EvaluatorSpec& spec) : target_(spec) {}
   Result<Score> Evaluate(const Trace& trace, const EvalContext&) const override {
     std::string scratch;
     Result<std::string_view> text = target_.Text(trace, scratch);
     if (!text.ok()) return text.status();
-    return Score{1.0, "ok"};
+    return Judge()(*text);
   }
 
  private:
   TextTarget target_;
 };
 
-class BuiltinReadability : public Evaluator {
- public:
-  explicit BuiltinReadability(const EvaluatorSpec& spec) : target_(spec) {}
-  Result<Score> Evaluate(const Trace& trace, const EvalContext&) const override {
-    std::string scratch;
-    Result<std::string_view> text = target_.Text(trace, scratch);
-    if (!text.ok()) return text.status();
-    readability::TextCounts counts = readability::Count(*text);
+struct Noop {
+  Result<Score> operator()(std::string_view) const { return Score{1.0, "ok"}; }
+};
+
+struct Readability {
+  Result<Score> operator()(std::string_view text) const {
+    readability::TextCounts counts = readability::Count(text);
     if (counts.words < 1) return Status::NotFound("too short to judge");
     double ease = readability::ReadingEase(counts);
     return Score{readability::EaseScore(ease), readability::Reason(counts, ease)};
   }
-
- private:
-  TextTarget target_;
 };
 
 const PluginRegistry& External() {
@@ -128,7 +125,7 @@ void ScoreAll(benchmark::State& state, const Evaluator& evaluator) {
 
 EvaluatorSpec OutputSpec() { return testing::SpecFromYaml("target: output\n"); }
 
-void BM_Noop_Builtin(benchmark::State& state) { ScoreAll(state, BuiltinNoop(OutputSpec())); }
+void BM_Noop_Builtin(benchmark::State& state) { ScoreAll(state, BuiltinTwin<Noop>(OutputSpec())); }
 void BM_Noop_External(benchmark::State& state) {
   ScoreAll(state, *MakeExternal("bench_noop", "{}"));
 }
@@ -136,7 +133,7 @@ void BM_Noop_ExternalSerialized(benchmark::State& state) {
   ScoreAll(state, *MakeExternal("bench_noop_serial", "{}"));
 }
 void BM_Readability_Builtin(benchmark::State& state) {
-  ScoreAll(state, BuiltinReadability(OutputSpec()));
+  ScoreAll(state, BuiltinTwin<Readability>(OutputSpec()));
 }
 void BM_Readability_External(benchmark::State& state) {
   ScoreAll(state, *MakeExternal("readability", "{min_words: 1}"));

@@ -6,20 +6,18 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tests/abi/abi_plugins.h"
 #include "tests/cli_util.h"
 
 namespace arbiter {
 namespace {
 
+using testing::AbiPlugin;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 using testing::ReadFile;
 using testing::RunArbiter;
 using testing::TempDir;
-
-std::string Lib(const std::string& variant) {
-  return std::string(ABI_PLUGIN_DIR) + "/libabi_" + variant + ".so";
-}
 
 TEST(ExternalPluginCliTest, PluginsListsTheExampleWithOriginAndSchema) {
   auto plugins = RunArbiter(std::string("plugins --schema --plugin-path ") + READABILITY_PLUGIN);
@@ -59,7 +57,7 @@ TEST(ExternalPluginCliTest, PluginResultsGoThroughTheHostChecksAndTheRunGoesOn) 
   dir.Write("echo-ok.yaml",
             "id: echo-ok\nversion: 1\nplugin: abi_echo\ntarget: output\nparams: {score: 0.75}\n");
   dir.Write("thrower.yaml", "id: thrower\nversion: 2\nplugin: abi_thrower\n");
-  dir.Write("suite.yaml", "name: s\nplugins: [" + Lib("good") + ", " + Lib("thrower") +
+  dir.Write("suite.yaml", "name: s\nplugins: [" + AbiPlugin("good") + ", " + AbiPlugin("thrower") +
                               "]\nevaluators: [echo-high.yaml, echo-nan.yaml, echo-ok.yaml, "
                               "thrower.yaml]\n");
   std::string traces = dir.Write("traces.jsonl",
@@ -106,23 +104,24 @@ TEST(ExternalPluginCliTest, BadParamsAreRefusedAtLoadWithTheirPosition) {
   dir.Write("reject.yaml", "id: reject\nversion: 1\nplugin: abi_thrower\nparams: {mode: reject}\n");
   dir.Write("suite.yaml", "name: s\nevaluators: [bogus.yaml, reject.yaml]\n");
   auto validate = RunArbiter("validate --suite " + (dir.path() / "suite.yaml").string() +
-                             " --plugin-path " + Lib("thrower"));
+                             " --plugin-path " + AbiPlugin("thrower"));
   EXPECT_EQ(validate.exit_code, 2);
   EXPECT_THAT(validate.err, HasSubstr((dir.path() / "bogus.yaml").string() +
                                       ":5:3: params do not match the schema of plugin "
                                       "'abi_thrower'"));
-  EXPECT_THAT(
-      validate.err,
-      HasSubstr((dir.path() / "reject.yaml").string() + ":4:9: plugin 'abi_thrower' (" +
-                Lib("thrower") + ") rejected the declaration (error 1): mode reject: refused"));
+  EXPECT_THAT(validate.err,
+              HasSubstr((dir.path() / "reject.yaml").string() + ":4:9: plugin 'abi_thrower' (" +
+                        AbiPlugin("thrower") +
+                        ") rejected the declaration (error 1): mode reject: refused"));
 }
 
 TEST(ExternalPluginCliTest, LoadFailuresAreConfigurationErrors) {
   for (const char* command : {"plugins", "validate --suite evaluators/suites/demo.yaml"}) {
-    auto crash = RunArbiter(std::string(command) + " --plugin-path " + Lib("crash"));
+    auto crash = RunArbiter(std::string(command) + " --plugin-path " + AbiPlugin("crash"));
     EXPECT_EQ(crash.exit_code, 2) << command;
-    EXPECT_THAT(crash.err, AllOf(HasSubstr(Lib("crash")), HasSubstr("while loading"))) << command;
-    auto major = RunArbiter(std::string(command) + " --plugin-path " + Lib("newer_major"));
+    EXPECT_THAT(crash.err, AllOf(HasSubstr(AbiPlugin("crash")), HasSubstr("while loading")))
+        << command;
+    auto major = RunArbiter(std::string(command) + " --plugin-path " + AbiPlugin("newer_major"));
     EXPECT_EQ(major.exit_code, 2) << command;
     EXPECT_THAT(major.err, HasSubstr("built for plugin ABI 2.0")) << command;
   }

@@ -13,6 +13,7 @@
 #include "plugins/sdk/arbiter_plugin.h"
 #include "runner/plugin_library.h"
 #include "runner/plugin_loader.h"
+#include "tests/abi/abi_plugins.h"
 #include "tests/test_util.h"
 
 extern "C" {
@@ -25,6 +26,7 @@ uint32_t arbiter_c_abi_version(void);
 namespace arbiter {
 namespace {
 
+using testing::AbiPlugin;
 using ::testing::AllOf;
 using ::testing::AnyOf;
 using ::testing::HasSubstr;
@@ -32,12 +34,8 @@ using testing::ParsedTrace;
 using testing::SpecFromYaml;
 using testing::TempDir;
 
-std::string Lib(const std::string& variant) {
-  return std::string(ABI_PLUGIN_DIR) + "/libabi_" + variant + ".so";
-}
-
 Status Load(PluginRegistry& registry, const std::string& variant) {
-  return LoadPluginLibrary(Lib(variant), registry);
+  return LoadPluginLibrary(AbiPlugin(variant), registry);
 }
 
 TEST(PluginAbiTest, HeaderIsCleanCWithTheSameLayout) {
@@ -54,7 +52,7 @@ TEST(PluginAbiTest, GoodLibraryRegistersEveryType) {
   for (const char* name : {"abi_echo", "abi_serial", "abi_parallel"}) {
     const PluginInfo* info = registry.Find(name);
     ASSERT_NE(info, nullptr) << name;
-    EXPECT_EQ(info->origin, Lib("good"));
+    EXPECT_EQ(info->origin, AbiPlugin("good"));
     EXPECT_EQ(info->version, 1);
     EXPECT_EQ(info->params_schema, R"({"type": "object"})");
   }
@@ -65,7 +63,7 @@ TEST(PluginAbiTest, NewerMajorIsRefusedNamingBothAbis) {
   PluginRegistry registry;
   Status status = Load(registry, "newer_major");
   EXPECT_EQ(status.code(), Status::Code::kInvalidArgument);
-  EXPECT_THAT(status.message(), AllOf(HasSubstr(Lib("newer_major")), HasSubstr("ABI 2.0"),
+  EXPECT_THAT(status.message(), AllOf(HasSubstr(AbiPlugin("newer_major")), HasSubstr("ABI 2.0"),
                                       HasSubstr("ABI 1.1"), HasSubstr("major")));
   EXPECT_TRUE(registry.List().empty());
 }
@@ -73,7 +71,7 @@ TEST(PluginAbiTest, NewerMajorIsRefusedNamingBothAbis) {
 TEST(PluginAbiTest, NewerMinorIsRefusedNamingBothAbis) {
   PluginRegistry registry;
   Status status = Load(registry, "newer_minor");
-  EXPECT_THAT(status.message(), AllOf(HasSubstr(Lib("newer_minor")), HasSubstr("ABI 1.2"),
+  EXPECT_THAT(status.message(), AllOf(HasSubstr(AbiPlugin("newer_minor")), HasSubstr("ABI 1.2"),
                                       HasSubstr("newer than this arbiter's ABI 1.1")));
   EXPECT_TRUE(registry.List().empty());
 }
@@ -102,8 +100,8 @@ TEST(PluginAbiTest, OlderShortStructIsAcceptedWithOptionalFieldsAbsent) {
 TEST(PluginAbiTest, MissingSymbolIsNamed) {
   PluginRegistry registry;
   Status status = Load(registry, "no_init");
-  EXPECT_THAT(status.message(),
-              AllOf(HasSubstr(Lib("no_init")), HasSubstr("missing symbol 'arbiter_plugin_init'")));
+  EXPECT_THAT(status.message(), AllOf(HasSubstr(AbiPlugin("no_init")),
+                                      HasSubstr("missing symbol 'arbiter_plugin_init'")));
 }
 
 TEST(PluginAbiTest, SecondRegistrationOfANameIsRefusedNamingBothLibraries) {
@@ -111,9 +109,9 @@ TEST(PluginAbiTest, SecondRegistrationOfANameIsRefusedNamingBothLibraries) {
   ASSERT_TRUE(Load(registry, "good").ok());
   Status status = Load(registry, "duplicate");
   EXPECT_THAT(status.message(),
-              AllOf(HasSubstr("plugin 'abi_echo' version 1 from " + Lib("duplicate")),
-                    HasSubstr("already registered (version 1 from " + Lib("good") + ")")));
-  EXPECT_EQ(registry.Find("abi_echo")->origin, Lib("good"));
+              AllOf(HasSubstr("plugin 'abi_echo' version 1 from " + AbiPlugin("duplicate")),
+                    HasSubstr("already registered (version 1 from " + AbiPlugin("good") + ")")));
+  EXPECT_EQ(registry.Find("abi_echo")->origin, AbiPlugin("good"));
 }
 
 TEST(PluginLoaderTest, FoldersExpandAndAFileNamedTwiceLoadsOnce) {
@@ -125,10 +123,10 @@ TEST(PluginLoaderTest, FoldersExpandAndAFileNamedTwiceLoadsOnce) {
   EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
 
   PluginRegistry registry;
-  Status status = SetUpPlugins(registry, {Lib("good"), ABI_PLUGIN_DIR "/./libabi_good.so"});
+  Status status = SetUpPlugins(registry, {AbiPlugin("good"), ABI_PLUGIN_DIR "/./libabi_good.so"});
   ASSERT_TRUE(status.ok()) << status.message();
   EXPECT_NE(registry.Find("regex"), nullptr);  // the built-ins come first
-  EXPECT_EQ(registry.Find("abi_echo")->origin, Lib("good"));
+  EXPECT_EQ(registry.Find("abi_echo")->origin, AbiPlugin("good"));
 
   PluginRegistry missing;
   EXPECT_THAT(SetUpPlugins(missing, {"/nonexistent/libx.so"}).message(),
@@ -140,17 +138,17 @@ TEST(PluginAbiTest, CrashAtLoadIsReportedAndTheHostLivesOn) {
   Status status = Load(registry, "crash");
   EXPECT_EQ(status.code(), Status::Code::kInvalidArgument);
   // A plain build sees the signal; under AddressSanitizer its SEGV handler exits instead.
-  EXPECT_THAT(status.message(),
-              AllOf(HasSubstr(Lib("crash")), AnyOf(HasSubstr("crashed while loading (signal 11"),
-                                                   HasSubstr("crashed while loading (signal 6"),
-                                                   HasSubstr("while loading (a crash"))));
+  EXPECT_THAT(status.message(), AllOf(HasSubstr(AbiPlugin("crash")),
+                                      AnyOf(HasSubstr("crashed while loading (signal 11"),
+                                            HasSubstr("crashed while loading (signal 6"),
+                                            HasSubstr("while loading (a crash"))));
   EXPECT_TRUE(registry.List().empty());
 }
 
 TEST(PluginAbiTest, InitErrorCarriesThePluginsMessage) {
   PluginRegistry registry;
   Status status = Load(registry, "init_error");
-  EXPECT_THAT(status.message(), AllOf(HasSubstr(Lib("init_error")),
+  EXPECT_THAT(status.message(), AllOf(HasSubstr(AbiPlugin("init_error")),
                                       HasSubstr("init failed (error 3): license file not found")));
 }
 
@@ -191,7 +189,7 @@ TEST(PluginAbiTest, CreateErrorsAreConfigurationErrorsWithPosition) {
       registry.Find("abi_echo")
           ->create(SpecFromYaml("plugin: abi_echo\nparams: {reject: 1}\n", "dir/echo.yaml"));
   EXPECT_THAT(rejected.status().message(),
-              AllOf(HasSubstr("dir/echo.yaml:2:9: plugin 'abi_echo' (" + Lib("good") + ")"),
+              AllOf(HasSubstr("dir/echo.yaml:2:9: plugin 'abi_echo' (" + AbiPlugin("good") + ")"),
                     HasSubstr("rejected the declaration (error 1): reject was set")));
   auto not_object =
       registry.Find("abi_echo")
