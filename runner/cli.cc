@@ -8,6 +8,10 @@
 
 namespace arbiter {
 
+void AddPluginPathOption(CLI::App& app, std::vector<std::string>& paths) {
+  app.add_option("--plugin-path", paths, "External plugin libraries (.so) or folders of them");
+}
+
 int RunCli(int argc, char** argv) {
   const std::vector<Command> commands = {ValidateCommand(), RunCommand(), PluginsCommand()};
   CLI::App app{"arbiter: turns LLM and agent traces into calibrated evaluations that gate releases",

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -25,5 +26,8 @@ Command RunCommand();
 Command PluginsCommand();
 
 int RunCli(int argc, char** argv);
+
+// `--plugin-path PATH...`: external plugin libraries or folders of them (run, validate, plugins).
+void AddPluginPathOption(CLI::App& app, std::vector<std::string>& paths);
 
 }  // namespace arbiter

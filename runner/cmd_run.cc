@@ -13,6 +13,7 @@
 #include "runner/atomic_file.h"
 #include "runner/cli.h"
 #include "runner/json_util.h"
+#include "runner/plugin_loader.h"
 #include "runner/plugin_registry.h"
 #include "runner/progress.h"
 #include "runner/run_pipeline.h"
@@ -34,6 +35,7 @@ struct RunFlags {
   bool strict = false;
   std::string format = "auto";
   bool quiet = false;
+  std::vector<std::string> plugin_paths;
 };
 
 // Reports broken traces: every one to trace_errors.jsonl, the first few to stderr.
@@ -68,8 +70,8 @@ int Fail(int code, const std::string& message) {
 int Run(const RunFlags& flags) {
   namespace fs = std::filesystem;
   PluginRegistry registry;
-  Status registered = RegisterBuiltinPlugins(registry);
-  if (!registered.ok()) return Fail(kExitRuntime, registered.message());
+  Status registered = SetUpPlugins(registry, flags.plugin_paths, flags.suite);
+  if (!registered.ok()) return Fail(kExitUsage, registered.message());
   Result<Suite> suite = LoadSuite(flags.suite, registry);
   if (!suite.ok()) {
     std::fprintf(stderr, "%s\n", suite.status().message().c_str());
@@ -179,6 +181,7 @@ Command RunCommand() {
             app.add_option("--format", flags->format, "Trace format (default: detected)")
                 ->check(CLI::IsMember({"auto", "jsonl", "otlp"}));
             app.add_flag("--quiet", flags->quiet, "No progress display");
+            AddPluginPathOption(app, flags->plugin_paths);
             return [flags] { return Run(*flags); };
           }};
 }

@@ -2,8 +2,10 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "runner/cli.h"
+#include "runner/plugin_loader.h"
 #include "runner/plugin_registry.h"
 #include "runner/suite.h"
 
@@ -13,13 +15,15 @@ Command ValidateCommand() {
   return {"validate", "Check a suite and its evaluators without running them",
           [](CLI::App& app) -> std::function<int()> {
             auto suite_path = std::make_shared<std::string>();
+            auto plugin_paths = std::make_shared<std::vector<std::string>>();
             app.add_option("--suite", *suite_path, "Suite YAML file")->required();
-            return [suite_path] {
+            AddPluginPathOption(app, *plugin_paths);
+            return [suite_path, plugin_paths] {
               PluginRegistry registry;
-              Status registered = RegisterBuiltinPlugins(registry);
+              Status registered = SetUpPlugins(registry, *plugin_paths, *suite_path);
               if (!registered.ok()) {
-                std::fprintf(stderr, "arbiter: %s\n", registered.message().c_str());
-                return static_cast<int>(kExitRuntime);
+                std::fprintf(stderr, "arbiter validate: %s\n", registered.message().c_str());
+                return static_cast<int>(kExitUsage);
               }
               Result<Suite> suite = LoadSuite(*suite_path, registry);
               if (!suite.ok()) {
