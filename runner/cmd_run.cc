@@ -34,6 +34,8 @@ struct RunFlags {
   bool strict = false;
   std::string format = "auto";
   bool quiet = false;
+  std::string cache = ".arbiter/cache";
+  bool no_cache = false;
 };
 
 // Reports broken traces: every one to trace_errors.jsonl, the first few to stderr.
@@ -92,6 +94,18 @@ int Run(const RunFlags& flags) {
   options.stop = &g_interrupted;
   for (LoadedEvaluator& evaluator : suite->evaluators) {
     Status prepared = evaluator.evaluator->PrepareWorkers(options.threads);
+    if (!prepared.ok()) return Fail(kExitRuntime, evaluator.spec.id + ": " + prepared.message());
+  }
+  RunSettings settings;
+  if (!flags.no_cache) settings.cache_dir = flags.cache;
+  settings.stop = &g_interrupted;
+  for (LoadedEvaluator& evaluator : suite->evaluators) {
+    if (!evaluator.skipped.empty()) {
+      std::fprintf(stderr, "arbiter run: %s skipped: %s\n", evaluator.spec.id.c_str(),
+                   evaluator.skipped.c_str());
+      continue;
+    }
+    Status prepared = evaluator.evaluator->PrepareRun(settings);
     if (!prepared.ok()) return Fail(kExitRuntime, evaluator.spec.id + ": " + prepared.message());
   }
 
@@ -179,6 +193,10 @@ Command RunCommand() {
             app.add_option("--format", flags->format, "Trace format (default: detected)")
                 ->check(CLI::IsMember({"auto", "jsonl", "otlp"}));
             app.add_flag("--quiet", flags->quiet, "No progress display");
+            app.add_option("--cache", flags->cache,
+                           "Folder of the judge response cache (default: .arbiter/cache)");
+            app.add_flag("--no-cache", flags->no_cache,
+                         "Neither read nor write the judge response cache");
             return [flags] { return Run(*flags); };
           }};
 }
