@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include <sys/socket.h>
+
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
@@ -58,6 +60,9 @@ JudgeServer::JudgeServer(JudgeServerOptions options)
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server_->set_keep_alive_max_count(1000000);
   server_->set_keep_alive_timeout(5);
+  // Headers and body go out in separate writes: with Nagle's algorithm the body would wait for
+  // the client's delayed ACK (40 ms), a delay no real provider adds.
+  server_->set_tcp_nodelay(true);
   auto handler = [this](bool anthropic) {
     return [this, anthropic](const httplib::Request& request, httplib::Response& response) {
       {
@@ -83,10 +88,19 @@ JudgeServer::JudgeServer(JudgeServerOptions options)
     nlohmann::json stats = {{"requests", requests()}, {"connections", connections()}};
     response.set_content(stats.dump(), "application/json");
   });
+  // httplib listens with a backlog of 5: a client opening dozens of connections at once would
+  // see SYNs dropped and retried a second later. Listening again raises it (Linux allows this).
+  int listen_fd = -1;
+  server_->set_socket_options([&listen_fd](int fd) {
+    int yes = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    listen_fd = fd;
+  });
   port_ = options_.port > 0
               ? (server_->bind_to_port("127.0.0.1", options_.port) ? options_.port : -1)
               : server_->bind_to_any_port("127.0.0.1");
   if (port_ > 0) {
+    ::listen(listen_fd, 1024);
     thread_ = std::thread([this] { server_->listen_after_bind(); });
     // stop() before the listen loop runs would be lost, and Stop() would wait forever.
     while (!server_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
