@@ -43,8 +43,8 @@ class JudgeCliTest : public ::testing::Test {
   }
   CommandResult Run(const std::string& suite, const std::filesystem::path& traces,
                     const std::filesystem::path& out, const std::string& extra) {
-    return RunArbiter("run --quiet --suite " + suite + " --traces " + traces.string() +
-                      " --out " + out.string() + " " + extra);
+    return RunArbiter("run --quiet --suite " + suite + " --traces " + traces.string() + " --out " +
+                      out.string() + " " + extra);
   }
 
   JudgeServer server_;
@@ -78,8 +78,7 @@ TEST_F(JudgeCliTest, SeedSuiteIsIdenticalWhateverTheThreadCount) {
   const nlohmann::json& choice = card["evaluators"][1];
   EXPECT_GT(choice["n"].get<int>(), 100);
   // Two runs of every judged trace reached the server.
-  EXPECT_EQ(server_.requests(),
-            2 * (grounded["n"].get<int64_t>() + choice["n"].get<int64_t>()));
+  EXPECT_EQ(server_.requests(), 2 * (grounded["n"].get<int64_t>() + choice["n"].get<int64_t>()));
 }
 
 TEST_F(JudgeCliTest, SecondRunIsAnsweredFromTheCache) {
@@ -146,14 +145,18 @@ TEST_F(JudgeCliTest, FaultsEndAsErrorRowsWithTheirCause) {
              "  rubric: rubric.md\n  max_attempts: 2\n  backoff_ms: 1\n  timeout_ms: 400\n");
   auto suite = dir_.Write("suite.yaml", "name: faults\nevaluators: [judge.yaml]\n");
   std::string lines;
-  const char* outputs[] = {"judge:score=1",           "judge:fault=500",
-                           "judge:fault=hang",        "judge:fault=malformed",
-                           "judge:fault=truncated",   "judge:fault=out_of_scale",
-                           "judge:fault=429-once judge:score=0", "judge:fault=fence judge:score=1"};
+  const char* outputs[] = {"judge:score=1",
+                           "judge:fault=500",
+                           "judge:fault=hang",
+                           "judge:fault=malformed",
+                           "judge:fault=truncated",
+                           "judge:fault=out_of_scale",
+                           "judge:fault=429-once judge:score=0",
+                           "judge:fault=fence judge:score=1"};
   for (size_t i = 0; i < std::size(outputs); ++i) {
-    lines += nlohmann::json({{"trace_id", "f" + std::to_string(i)}, {"output", outputs[i]}})
-                 .dump() +
-             "\n";
+    lines +=
+        nlohmann::json({{"trace_id", "f" + std::to_string(i)}, {"output", outputs[i]}}).dump() +
+        "\n";
   }
   auto traces = dir_.Write("faults.jsonl", lines);
   auto out = dir_.path() / "out";
@@ -189,8 +192,8 @@ TEST_F(JudgeCliTest, InterruptKeepsTheRowsAlreadyScored) {
   std::string lines;
   for (int i = 0; i < 10; ++i) {
     std::string output = i < 4 ? "judge:score=1 n" + std::to_string(i) : "judge:fault=hang";
-    lines += nlohmann::json({{"trace_id", "i" + std::to_string(i)}, {"output", output}}).dump() +
-             "\n";
+    lines +=
+        nlohmann::json({{"trace_id", "i" + std::to_string(i)}, {"output", output}}).dump() + "\n";
   }
   auto traces = dir_.Write("traces.jsonl", lines);
   auto out = dir_.path() / "out";

@@ -39,11 +39,10 @@ class NumberEvaluator : public Evaluator {
   explicit NumberEvaluator(bool deferred) : deferred_(deferred) {}
   Result<Score> Evaluate(const Trace& trace, const EvalContext&) const override {
     int n = std::stoi(std::string(trace.trace_id().substr(2)));
-    Result<Score> result = n % 7 == 0   ? Result<Score>(Status::Internal("no judge for " +
-                                                                         std::to_string(n)))
-                           : n % 5 == 0 ? Result<Score>(Score(std::nan(""), "nan"))
-                                        : Result<Score>(Score((n % 10) / 10.0, "n" +
-                                                                                 std::to_string(n)));
+    Result<Score> result =
+        n % 7 == 0   ? Result<Score>(Status::Internal("no judge for " + std::to_string(n)))
+        : n % 5 == 0 ? Result<Score>(Score(std::nan(""), "nan"))
+                     : Result<Score>(Score((n % 10) / 10.0, "n" + std::to_string(n)));
     if (!deferred_) return result;
     Score pending;
     pending.pending = std::make_shared<DelayedScore>(std::move(result));
@@ -66,7 +65,8 @@ Suite MakeSuite(bool deferred) {
   return suite;
 }
 
-std::pair<std::string, std::string> RunSuite(const Suite& suite, const std::string& path, int threads) {
+std::pair<std::string, std::string> RunSuite(const Suite& suite, const std::string& path,
+                                             int threads) {
   PipelineOptions options;
   options.threads = threads;
   options.batch_size = 64;

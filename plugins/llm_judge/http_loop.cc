@@ -44,7 +44,7 @@ struct HttpLoop::EndpointState {
 
 struct HttpLoop::State {
   std::mutex mutex;
-  std::vector<std::unique_ptr<EndpointState>> endpoints;  // guarded by mutex (the vector)
+  std::vector<std::unique_ptr<EndpointState>> endpoints;       // guarded by mutex (the vector)
   std::vector<std::pair<int, std::unique_ptr<Job>>> incoming;  // guarded by mutex
   std::vector<std::pair<int, int64_t>> token_reports;          // guarded by mutex
   const std::atomic<bool>* stop = nullptr;                     // guarded by mutex
@@ -81,7 +81,8 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   std::string value = line.substr(colon + 1);
   while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.pop_back();
-  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) value.erase(0, 1);
+  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front())))
+    value.erase(0, 1);
   char* end = nullptr;
   if (name == "retry-after-ms") {
     double ms = std::strtod(value.c_str(), &end);
@@ -337,10 +338,9 @@ void HttpLoop::Finish(Job* raw, int code) {
     return Complete(std::move(job), cause + " after " + Attempts(job->attempts));
   }
   if (endpoint.retries >= endpoint.active.retry_budget) {
-    return Complete(std::move(job), cause + " after " + Attempts(job->attempts) +
-                                        " (retry budget of " +
-                                        std::to_string(endpoint.active.retry_budget) +
-                                        " exhausted)");
+    return Complete(std::move(job),
+                    cause + " after " + Attempts(job->attempts) + " (retry budget of " +
+                        std::to_string(endpoint.active.retry_budget) + " exhausted)");
   }
   ++endpoint.retries;
   double delay = BackoffMs(job->attempts, job->call.retry, job->retry_after_ms, s.random);

@@ -9,8 +9,8 @@ namespace {
 using ::testing::HasSubstr;
 
 TEST(JudgeAnswerTest, PlainJson) {
-  auto answer = ParseJudgeAnswer(R"({"score": 1, "reason": "uses the tool result"})",
-                                 JudgeScale::kBinary);
+  auto answer =
+      ParseJudgeAnswer(R"({"score": 1, "reason": "uses the tool result"})", JudgeScale::kBinary);
   ASSERT_TRUE(answer.ok()) << answer.status().ToString();
   EXPECT_EQ(answer->raw, 1.0);
   EXPECT_EQ(answer->score, 1.0);
@@ -29,8 +29,8 @@ TEST(JudgeAnswerTest, CodeFenceAndProseAround) {
 }
 
 TEST(JudgeAnswerTest, SkipsObjectsWithoutAScore) {
-  auto answer = ParseJudgeAnswer(R"(Considering {"tool": "x"} I answer {"score": 0.25})",
-                                 JudgeScale::kUnit);
+  auto answer =
+      ParseJudgeAnswer(R"(Considering {"tool": "x"} I answer {"score": 0.25})", JudgeScale::kUnit);
   ASSERT_TRUE(answer.ok());
   EXPECT_EQ(answer->score, 0.25);
   EXPECT_EQ(answer->reason, "");

@@ -55,9 +55,8 @@ Result<Score> JudgeCore::Aggregate(
   const size_t k = samples.size();
   for (size_t i = 0; i < k; ++i) {
     if (samples[i]->ok()) continue;
-    std::string prefix = k > 1 ? "sample " + std::to_string(i + 1) + " of " +
-                                     std::to_string(k) + ": "
-                               : "";
+    std::string prefix =
+        k > 1 ? "sample " + std::to_string(i + 1) + " of " + std::to_string(k) + ": " : "";
     return Status::Internal(prefix + samples[i]->status().message());
   }
   if (k == 1) return Score{(*samples[0])->score, (*samples[0])->reason};
@@ -72,8 +71,8 @@ Result<Score> JudgeCore::Aggregate(
     double sum = 0;
     for (const auto& sample : samples) sum += (*sample)->score;  // in sample order: reproducible
     score.value = sum / static_cast<double>(k);
-    score.reason = (*samples[0])->reason + " (mean of " + std::to_string(k) + " samples: " +
-                   ScoreList(samples) + ")";
+    score.reason = (*samples[0])->reason + " (mean of " + std::to_string(k) +
+                   " samples: " + ScoreList(samples) + ")";
     return score;
   }
   // Majority of verdicts; a tie counts as a fail (the cautious reading of a split judge).
@@ -88,8 +87,8 @@ Result<Score> JudgeCore::Aggregate(
     ++n;
   }
   score.value = sum / static_cast<double>(n);
-  score.reason = reason + " (majority of " + std::to_string(k) + " samples: " +
-                 ScoreList(samples) + ")";
+  score.reason =
+      reason + " (majority of " + std::to_string(k) + " samples: " + ScoreList(samples) + ")";
   return score;
 }
 
@@ -117,12 +116,13 @@ bool Judgment::ReadCache() {
 }
 
 void Judgment::SendMissing() {
-  WireRequest request = BuildWireRequest(core_->model, core_->system_prompt, prompt_,
-                                         core_->rubric.output_fields,
-                                         core_->rubric.scale != JudgeScale::kUnit);
+  WireRequest request =
+      BuildWireRequest(core_->model, core_->system_prompt, prompt_, core_->rubric.output_fields,
+                       core_->rubric.scale != JudgeScale::kUnit);
   url_ = std::move(request.url);
   headers_ = std::move(request.headers);
-  if (!core_->api_key.empty()) headers_.push_back(ApiKeyHeader(core_->model.provider, core_->api_key));
+  if (!core_->api_key.empty())
+    headers_.push_back(ApiKeyHeader(core_->model.provider, core_->api_key));
   request_body_ = std::move(request.body);
   estimated_tokens_ = static_cast<int64_t>(request_body_.size() / 4) + core_->model.max_tokens;
   std::vector<int> missing;

@@ -111,9 +111,8 @@ class LlmJudgeEvaluator : public Evaluator {
     if (core_->samples > 1) {
       figures.push_back({"samples", static_cast<double>(core_->samples)});
       int64_t judged = core_->multi_sample_judged.load();
-      figures.push_back({"flip_rate",
-                         judged ? static_cast<double>(core_->flipped.load()) / judged : 0.0,
-                         false});
+      figures.push_back(
+          {"flip_rate", judged ? static_cast<double>(core_->flipped.load()) / judged : 0.0, false});
     }
     return figures;
   }
@@ -132,8 +131,9 @@ Result<std::unique_ptr<Evaluator>> CreateLlmJudge(const EvaluatorSpec& spec) {
   params.Node("provider", /*required=*/true);
   std::string provider = params.Choice("provider", {"openai", "anthropic"}, "openai");
   core->model.provider = provider == "anthropic" ? Provider::kAnthropic : Provider::kOpenAi;
-  core->model.base_url = params.String("base_url").value_or(
-      provider == "anthropic" ? "https://api.anthropic.com" : "https://api.openai.com/v1");
+  core->model.base_url = params.String("base_url")
+                             .value_or(provider == "anthropic" ? "https://api.anthropic.com"
+                                                               : "https://api.openai.com/v1");
   core->model.model = params.String("model", true).value_or("");
   std::optional<std::string> key_env = params.String("api_key_env");
   std::optional<std::string> rubric_path = params.String("rubric", true);
@@ -164,8 +164,9 @@ Result<std::unique_ptr<Evaluator>> CreateLlmJudge(const EvaluatorSpec& spec) {
         double value = 0;
         if ((key != "input_per_mtok" && key != "output_per_mtok") ||
             !YAML::convert<double>::decode(item.second, value) || value < 0) {
-          params.Fail(item.first, "price has input_per_mtok and output_per_mtok, in USD per "
-                                  "million tokens (non-negative numbers)");
+          params.Fail(item.first,
+                      "price has input_per_mtok and output_per_mtok, in USD per "
+                      "million tokens (non-negative numbers)");
           continue;
         }
         (key == "input_per_mtok" ? input_price : output_price) = value;
@@ -195,8 +196,8 @@ Result<std::unique_ptr<Evaluator>> CreateLlmJudge(const EvaluatorSpec& spec) {
   auto rubric = LoadRubric(spec.Resolve(*rubric_path));
   if (!rubric.ok()) {
     if (!std::filesystem::exists(spec.Resolve(*rubric_path))) {
-      return spec.ErrorAt(rubric_node, "rubric '" + spec.Resolve(*rubric_path).string() +
-                                           "' not found");
+      return spec.ErrorAt(rubric_node,
+                          "rubric '" + spec.Resolve(*rubric_path).string() + "' not found");
     }
     return rubric.status();
   }
@@ -216,8 +217,9 @@ Result<std::unique_ptr<Evaluator>> CreateLlmJudge(const EvaluatorSpec& spec) {
   std::shared_ptr<HttpLoop> loop = HttpLoop::Shared();
   core->loop = loop.get();
   core->endpoint = loop->Endpoint(provider + " " + core->model.base_url, limits);
-  return std::unique_ptr<Evaluator>(std::make_unique<LlmJudgeEvaluator>(
-      std::move(loop), std::move(core), std::move(skip_reason), input_price, output_price, price.IsDefined()));
+  return std::unique_ptr<Evaluator>(
+      std::make_unique<LlmJudgeEvaluator>(std::move(loop), std::move(core), std::move(skip_reason),
+                                          input_price, output_price, price.IsDefined()));
 }
 
 }  // namespace

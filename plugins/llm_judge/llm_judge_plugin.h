@@ -3,11 +3,10 @@
 //
 //   plugin: llm_judge
 //   params:
-//     provider: openai              # openai (Chat Completions, any compatible base URL) | anthropic
-//     base_url: '${JUDGE_BASE_URL:-https://api.openai.com/v1}'   # anthropic: https://api.anthropic.com
-//     model: gpt-4o-mini
-//     api_key_env: OPENAI_API_KEY   # the variable holding the key; omit for a local server
-//     rubric: ../rubrics/tool-result-grounded.md
+//     provider: openai              # openai (Chat Completions, any compatible base URL) |
+//     anthropic base_url: '${JUDGE_BASE_URL:-https://api.openai.com/v1}'   # anthropic:
+//     https://api.anthropic.com model: gpt-4o-mini api_key_env: OPENAI_API_KEY   # the variable
+//     holding the key; omit for a local server rubric: ../rubrics/tool-result-grounded.md
 //     temperature: 0                # default 0
 //     max_tokens: 300               # default 300
 //     structured_output: true       # openai: response_format json_schema (default true)

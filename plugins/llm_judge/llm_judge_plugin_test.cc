@@ -15,10 +15,10 @@ namespace arbiter {
 namespace {
 
 using ::testing::HasSubstr;
-using ::testing::StartsWith;
 using testing::JudgeServer;
 using testing::ParsedTrace;
 using testing::SpecFromYaml;
+using ::testing::StartsWith;
 using testing::TempDir;
 
 constexpr char kKey[] = "sk-test-k3y-never-printed";
@@ -41,12 +41,13 @@ class LlmJudgeTest : public ::testing::Test {
   Result<std::unique_ptr<Evaluator>> Create(const std::string& extra,
                                             const std::string& provider = "openai",
                                             const std::string& rubric = "rubrics/binary.md") {
-    std::string base = provider == "openai" ? server_.openai_base_url()
-                                            : server_.anthropic_base_url();
+    std::string base =
+        provider == "openai" ? server_.openai_base_url() : server_.anthropic_base_url();
     std::string yaml = "id: judge\nplugin: llm_judge\nparams:\n  provider: " + provider +
                        "\n  base_url: " + base +
                        "\n  model: loopback-1\n  api_key_env: ARBITER_TEST_JUDGE_KEY\n"
-                       "  rubric: " + rubric + "\n  backoff_ms: 5\n" + extra;
+                       "  rubric: " +
+                       rubric + "\n  backoff_ms: 5\n" + extra;
     return LlmJudgePlugin().create(SpecFromYaml(yaml, (dir_.path() / "judge.yaml").string()));
   }
   std::unique_ptr<Evaluator> Make(const std::string& extra = "",
@@ -127,10 +128,12 @@ TEST_F(LlmJudgeTest, PersistentFaultsBecomeErrorRowsWithTheCause) {
     const char* output;
     const char* error;
   } cases[] = {
-      {"judge:fault=500", "judge call failed: HTTP 500: '{\"error\": {\"message\": \"the loopback "
-                          "judge failed on purpose\"}}' after 2 attempts"},
-      {"judge:fault=429", "judge call failed: HTTP 429: '{\"error\": {\"message\": \"rate limited "
-                          "by the loopback judge\"}}' after 2 attempts"},
+      {"judge:fault=500",
+       "judge call failed: HTTP 500: '{\"error\": {\"message\": \"the loopback "
+       "judge failed on purpose\"}}' after 2 attempts"},
+      {"judge:fault=429",
+       "judge call failed: HTTP 429: '{\"error\": {\"message\": \"rate limited "
+       "by the loopback judge\"}}' after 2 attempts"},
       {"judge:fault=hang", "judge call failed: timeout of 300 ms after 2 attempts"},
       {"judge:fault=malformed",
        "judge answer unusable after 2 calls: malformed response body (not JSON): "
@@ -169,10 +172,10 @@ TEST_F(LlmJudgeTest, ConnectionErrorsAreRetriedThenReported) {
   JudgeServer gone;
   std::string url = gone.openai_base_url();
   gone.Stop();
-  auto evaluator = LlmJudgePlugin().create(SpecFromYaml(
-      "plugin: llm_judge\nparams: {provider: openai, model: m, base_url: '" + url +
-          "', rubric: rubrics/binary.md, max_attempts: 3, backoff_ms: 1}\n",
-      (dir_.path() / "j.yaml").string()));
+  auto evaluator = LlmJudgePlugin().create(
+      SpecFromYaml("plugin: llm_judge\nparams: {provider: openai, model: m, base_url: '" + url +
+                       "', rubric: rubrics/binary.md, max_attempts: 3, backoff_ms: 1}\n",
+                   (dir_.path() / "j.yaml").string()));
   ASSERT_TRUE(evaluator.ok()) << evaluator.status().ToString();
   auto score = Judge(**evaluator, "x");
   ASSERT_FALSE(score.ok());

@@ -11,8 +11,8 @@ nlohmann::ordered_json AnswerSchema(const std::vector<std::string>& fields, bool
   nlohmann::ordered_json properties = nlohmann::ordered_json::object();
   nlohmann::ordered_json required = nlohmann::ordered_json::array();
   for (const std::string& field : fields) {
-    properties[field] = {{"type", field == "score" ? (integer_score ? "integer" : "number")
-                                                   : "string"}};
+    properties[field] = {
+        {"type", field == "score" ? (integer_score ? "integer" : "number") : "string"}};
     required.push_back(field);
   }
   return {{"type", "object"},
@@ -44,11 +44,11 @@ WireRequest BuildWireRequest(const JudgeModelSettings& settings, std::string_vie
     body["temperature"] = settings.temperature;
     body["max_tokens"] = settings.max_tokens;
     if (settings.structured_output) {
-      body["response_format"] = {
-          {"type", "json_schema"},
-          {"json_schema",
-           {{"name", "judgment"}, {"strict", true},
-            {"schema", AnswerSchema(output_fields, integer_score)}}}};
+      body["response_format"] = {{"type", "json_schema"},
+                                 {"json_schema",
+                                  {{"name", "judgment"},
+                                   {"strict", true},
+                                   {"schema", AnswerSchema(output_fields, integer_score)}}}};
     }
   } else {
     request.url = base + "/v1/messages";

@@ -55,10 +55,10 @@ class TokenBucket {
 };
 
 struct RetryPolicy {
-  int max_attempts = 5;         // first try included
+  int max_attempts = 5;          // first try included
   double backoff_base_ms = 500;  // the first retry waits up to this long
   double backoff_cap_ms = 30000;
-  long timeout_ms = 60000;      // per attempt
+  long timeout_ms = 60000;  // per attempt
 };
 
 // Delay before retry number `retry` (1 for the first retry): full jitter, uniform in

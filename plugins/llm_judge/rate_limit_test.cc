@@ -25,7 +25,7 @@ TEST(TokenBucketTest, PacesToTheRatePerMinute) {
 }
 
 TEST(TokenBucketTest, LargeAmountsWaitForAFullBucketAndLeaveDebt) {
-  TokenBucket bucket(6000);  // 100 per second, capacity 100
+  TokenBucket bucket(6000);              // 100 per second, capacity 100
   EXPECT_EQ(bucket.WaitMs(0, 1000), 0);  // more than the capacity: a full bucket suffices
   bucket.Take(0, 1000);                  // 900 of debt
   EXPECT_DOUBLE_EQ(bucket.WaitMs(0, 1), 901 / 0.1);

@@ -28,8 +28,7 @@ Result<std::shared_ptr<ResponseCache>> ResponseCache::Open(const std::filesystem
   if (sqlite3_prepare_v2(cache->db_,
                          "SELECT text, input_tokens, output_tokens FROM responses WHERE key = ?",
                          -1, &cache->get_, nullptr) != SQLITE_OK ||
-      sqlite3_prepare_v2(cache->db_,
-                         "INSERT OR REPLACE INTO responses VALUES (?, ?, ?, ?)", -1,
+      sqlite3_prepare_v2(cache->db_, "INSERT OR REPLACE INTO responses VALUES (?, ?, ?, ?)", -1,
                          &cache->put_, nullptr) != SQLITE_OK) {
     return fail("cannot prepare statements");
   }

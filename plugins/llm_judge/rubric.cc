@@ -15,9 +15,10 @@ namespace {
 // The top-level fields of SPEC "Trace format": a placeholder must start with one of them.
 const std::vector<std::string>& TraceFields() {
   static const auto* fields = new std::vector<std::string>{
-      "trace_id", "session_id", "user_id", "timestamp", "input", "output", "messages",
-      "retrieved_documents", "tool_calls", "model", "prompt_version", "usage", "latency_ms",
-      "status", "feedback", "metadata"};
+      "trace_id",   "session_id", "user_id",        "timestamp",
+      "input",      "output",     "messages",       "retrieved_documents",
+      "tool_calls", "model",      "prompt_version", "usage",
+      "latency_ms", "status",     "feedback",       "metadata"};
   return *fields;
 }
 
@@ -66,8 +67,9 @@ Status ParseFrontMatter(const std::string& yaml, const std::filesystem::path& fi
     const std::string& key = item.first.Scalar();
     if (key != "id" && key != "version" && key != "scale" && key != "output" &&
         key != "description") {
-      return NodeError(file, item.first,
-                       "unknown key '" + key + "'; expected id, version, scale, output, description");
+      return NodeError(
+          file, item.first,
+          "unknown key '" + key + "'; expected id, version, scale, output, description");
     }
   }
   static const RE2 kId("[a-z0-9]+(-[a-z0-9]+)*");
@@ -77,8 +79,7 @@ Status ParseFrontMatter(const std::string& yaml, const std::filesystem::path& fi
   }
   rubric.id = root["id"].Scalar();
   long version = 0;
-  if (!root["version"] || !YAML::convert<long>::decode(root["version"], version) ||
-      version < 1) {
+  if (!root["version"] || !YAML::convert<long>::decode(root["version"], version) || version < 1) {
     return NodeError(file, root["version"] ? root["version"] : root,
                      "rubric 'version' must be a positive integer");
   }
@@ -126,8 +127,8 @@ Status ParseBody(const std::string& text, size_t body_start, const std::filesyst
     bool known = path->steps().front().index < 0;
     for (const std::string& candidate : TraceFields()) known = known && candidate != field;
     if (path->steps().front().index >= 0 || known) {
-      std::string reason = "unknown trace path '" + name + "': '" + field +
-                           "' is not a trace field";
+      std::string reason =
+          "unknown trace path '" + name + "': '" + field + "' is not a trace field";
       std::string closest = ClosestName(field, TraceFields());
       if (!closest.empty()) reason += "; did you mean '" + closest + "'?";
       return ErrorAt(file, text, open, reason);
@@ -194,8 +195,7 @@ Result<std::string> Rubric::Render(const Trace& trace) const {
     const TracePath& path = std::get<TracePath>(part);
     std::optional<simdjson::dom::element> value = path.Lookup(trace.root());
     if (!value) {
-      return Status::InvalidArgument("rubric path '" + path.text() +
-                                     "' is missing from the trace");
+      return Status::InvalidArgument("rubric path '" + path.text() + "' is missing from the trace");
     }
     out += value->is_null() ? std::string("null") : ElementText(*value);
   }

@@ -63,8 +63,8 @@ TEST(RubricTest, BadPathSyntaxAndUnclosedPlaceholder) {
   auto bad = ParseRubric("---\nid: a\nversion: 1\nscale: binary\n---\nx {{output..y}}\n", "r.md");
   ASSERT_FALSE(bad.ok());
   EXPECT_THAT(bad.status().message(), HasSubstr("r.md:6:3: bad path 'output..y'"));
-  auto open = ParseRubric("---\nid: a\nversion: 1\nscale: binary\n---\n{{output}} {{input\n",
-                          "r.md");
+  auto open =
+      ParseRubric("---\nid: a\nversion: 1\nscale: binary\n---\n{{output}} {{input\n", "r.md");
   ASSERT_FALSE(open.ok());
   EXPECT_EQ(open.status().message(), "r.md:6:12: unclosed '{{'");
 }
@@ -77,8 +77,8 @@ TEST(RubricTest, FrontMatterErrorsPointIntoTheFile) {
   auto version = ParseRubric("---\nid: a\nversion: x\nscale: binary\n---\n{{output}}\n", "r.md");
   ASSERT_FALSE(version.ok());
   EXPECT_EQ(version.status().message(), "r.md:3:10: rubric 'version' must be a positive integer");
-  auto key = ParseRubric("---\nid: a\nversion: 1\nscale: binary\nsacle: x\n---\n{{output}}\n",
-                         "r.md");
+  auto key =
+      ParseRubric("---\nid: a\nversion: 1\nscale: binary\nsacle: x\n---\n{{output}}\n", "r.md");
   ASSERT_FALSE(key.ok());
   EXPECT_THAT(key.status().message(), HasSubstr("r.md:5:1: unknown key 'sacle'"));
   auto none = ParseRubric("no front matter {{output}}", "r.md");
