@@ -281,6 +281,24 @@ TEST_F(LlmJudgeTest, RequestsPerMinuteArePaced) {
   EXPECT_GE(arrivals.back() - arrivals.front(), 900);
 }
 
+TEST_F(LlmJudgeTest, TokensPerMinuteArePaced) {
+  // 12,000 tokens a minute: 200 a second. A call is estimated at its body / 4 + max_tokens
+  // (about 100 + 300 here), then corrected by the usage the answer reports.
+  auto evaluator = Make("  tokens_per_minute: 12000\n");
+  std::vector<std::shared_ptr<PendingScore>> pending;
+  for (int i = 0; i < 6; ++i) {
+    ParsedTrace trace(R"({"trace_id": "t", "input": "q", "output": "tokens )" + std::to_string(i) +
+                      "\"}");
+    pending.push_back(evaluator->Evaluate(trace, EvalContext{})->pending);
+  }
+  for (auto& p : pending) ASSERT_TRUE(p->Wait().ok());
+  std::vector<double> arrivals = server_.ArrivalsMs("tokens ");
+  ASSERT_EQ(arrivals.size(), 6u);
+  // Each call takes more than the bucket holds (200) and leaves it in debt; even with the
+  // refund of what the answer did not use, each later call waits about half a second.
+  EXPECT_GE(arrivals.back() - arrivals.front(), 1000);
+}
+
 TEST_F(LlmJudgeTest, WithoutTheKeyTheEvaluatorIsSkipped) {
   unsetenv("ARBITER_TEST_JUDGE_KEY");
   auto evaluator = Make();
