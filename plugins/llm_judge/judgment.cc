@@ -155,7 +155,7 @@ void Judgment::OnResponse(int index, int answer_attempt, HttpOutcome outcome) {
     return Set(index, Status::Internal("judge call failed: " + core_->Redact(outcome.error)));
   }
   Result<WireResponse> wire = ParseWireResponse(core_->model.provider, outcome.body);
-  Result<JudgeAnswer> answer = wire.status();
+  Result<JudgeAnswer> answer = Status::Corruption("no answer");
   if (wire.ok()) {
     ++core_->calls;
     core_->input_tokens += wire->input_tokens;
@@ -163,6 +163,8 @@ void Judgment::OnResponse(int index, int answer_attempt, HttpOutcome outcome) {
     core_->loop->ReportTokens(core_->endpoint, estimated_tokens_,
                               wire->input_tokens + wire->output_tokens);
     answer = ParseJudgeAnswer(wire->text, core_->rubric.scale);
+  } else {
+    answer = wire.status();
   }
   if (!answer.ok()) {
     // A model's answer can be malformed by chance: ask once more before recording an error.
