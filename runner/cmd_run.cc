@@ -36,6 +36,8 @@ struct RunFlags {
   std::string format = "auto";
   bool quiet = false;
   std::vector<std::string> plugin_paths;
+  std::string cache = ".arbiter/cache";
+  bool no_cache = false;
 };
 
 // Reports broken traces: every one to trace_errors.jsonl, the first few to stderr.
@@ -94,6 +96,18 @@ int Run(const RunFlags& flags) {
   options.stop = &g_interrupted;
   for (LoadedEvaluator& evaluator : suite->evaluators) {
     Status prepared = evaluator.evaluator->PrepareWorkers(options.threads);
+    if (!prepared.ok()) return Fail(kExitRuntime, evaluator.spec.id + ": " + prepared.message());
+  }
+  RunSettings settings;
+  if (!flags.no_cache) settings.cache_dir = flags.cache;
+  settings.stop = &g_interrupted;
+  for (LoadedEvaluator& evaluator : suite->evaluators) {
+    if (!evaluator.skipped.empty()) {
+      std::fprintf(stderr, "arbiter run: %s skipped: %s\n", evaluator.spec.id.c_str(),
+                   evaluator.skipped.c_str());
+      continue;
+    }
+    Status prepared = evaluator.evaluator->PrepareRun(settings);
     if (!prepared.ok()) return Fail(kExitRuntime, evaluator.spec.id + ": " + prepared.message());
   }
 
@@ -182,6 +196,10 @@ Command RunCommand() {
                 ->check(CLI::IsMember({"auto", "jsonl", "otlp"}));
             app.add_flag("--quiet", flags->quiet, "No progress display");
             AddPluginPathOption(app, flags->plugin_paths);
+            app.add_option("--cache", flags->cache,
+                           "Folder of the judge response cache (default: .arbiter/cache)");
+            app.add_flag("--no-cache", flags->no_cache,
+                         "Neither read nor write the judge response cache");
             return [flags] { return Run(*flags); };
           }};
 }

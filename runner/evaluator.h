@@ -2,12 +2,15 @@
 // registered as a PluginInfo. Plugins include this header, trace.h and param_reader.h only.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <yaml-cpp/yaml.h>
 
@@ -17,11 +20,45 @@
 
 namespace arbiter {
 
+class PendingScore;
+
 // What one evaluator call produced. The host checks `value` (NaN or outside [0, 1] becomes an
 // error row naming the plugin) and applies the pass threshold; plugins never decide pass/fail.
 struct Score {
+  Score() = default;
+  Score(double value_in, std::string reason_in)
+      : value(value_in), reason(std::move(reason_in)) {}
+
   double value = 0.0;
   std::string reason;
+  // Set by a plugin whose answer arrives later (an HTTP judge): `value` and `reason` are then
+  // ignored and the host writes the row from pending->Wait(), in input order, so the output does
+  // not depend on completion order. The worker thread moves on to the next trace meanwhile.
+  std::shared_ptr<PendingScore> pending;
+};
+
+// A result still being computed outside the worker threads.
+class PendingScore {
+ public:
+  virtual ~PendingScore() = default;
+  // Blocks until the result is known. Called once, from the thread that writes the rows.
+  virtual Result<Score> Wait() = 0;
+};
+
+// Settings of one `arbiter run` that a plugin may use (PrepareRun).
+struct RunSettings {
+  // Folder of persistent caches (an HTTP judge's responses); empty: no cache (`--no-cache`).
+  std::filesystem::path cache_dir;
+  // Becomes true on Ctrl-C: a plugin with work outside the workers abandons what is not done.
+  const std::atomic<bool>* stop = nullptr;
+};
+
+// A figure a plugin reports for a whole run (a judge's calls, cache hits, tokens, cost). The
+// scorecard lists them under the evaluator's `usage`, in order. Must not depend on timing.
+struct UsageFigure {
+  std::string name;
+  double value = 0.0;
+  bool integer = true;  // printed as an integer
 };
 
 // Per-call context. `worker` is in [0, workers) as announced by PrepareWorkers; a plugin that
@@ -61,6 +98,16 @@ class Evaluator {
   // Called once before the first Evaluate with the number of worker threads. A plugin with
   // per-thread state allocates it here. Default: nothing to prepare.
   virtual Status PrepareWorkers(int /*workers*/) { return Status::OK(); }
+
+  // Called once before the first Evaluate of a run, after PrepareWorkers. Default: nothing.
+  virtual Status PrepareRun(const RunSettings& /*settings*/) { return Status::OK(); }
+
+  // Non-empty when this evaluator cannot run here (a judge without its API key): the run
+  // writes no row for it and reports it as skipped with this reason, never with made-up scores.
+  virtual std::string SkipReason() const { return {}; }
+
+  // Figures for the scorecard, read after the last row was written. Default: none.
+  virtual std::vector<UsageFigure> Usage() const { return {}; }
 
   // Thread-safe: called from several workers at once, each with its own ctx.worker.
   // Returns a score in [0, 1] with a reason, or an error Status when it could not judge

@@ -233,6 +233,8 @@ Status RunPipeline(const Suite& suite, const std::vector<std::string>& inputs,
   for (uint64_t sequence = 0;; ++sequence) {
     std::optional<Exchange::Finished> finished = exchange.Take(sequence);
     if (!finished) break;
+    // Judge calls complete out of order; waiting here, in input order, keeps output identical.
+    ResolvePendingScores(suite, finished->batch.rows, finished->batch.traces);
     if (finished->done && callbacks.input_done) callbacks.input_done(*finished->done);
     status = callbacks.batch(finished->batch);
     if (!status.ok()) {

@@ -118,6 +118,19 @@ nlohmann::ordered_json ScorecardBuilder::Json() const {
       strata[suite_.strata[s].text()] = std::move(values);
     }
     entry["strata"] = std::move(strata);
+    if (!evaluator.skipped.empty()) entry["skipped"] = evaluator.skipped;
+    std::vector<UsageFigure> usage = evaluator.evaluator->Usage();
+    if (!usage.empty()) {
+      nlohmann::ordered_json figures = nlohmann::ordered_json::object();
+      for (const UsageFigure& figure : usage) {
+        if (figure.integer) {
+          figures[figure.name] = static_cast<int64_t>(figure.value);
+        } else {
+          figures[figure.name] = RoundTo(figure.value, 6);
+        }
+      }
+      entry["usage"] = std::move(figures);
+    }
     card["evaluators"].push_back(std::move(entry));
   }
   return card;
@@ -137,6 +150,20 @@ std::string ScorecardBuilder::Markdown() const {
           " | " + Cell(evaluator.spec.plugin) + " | " + std::to_string(t.n) + " | " +
           std::to_string(t.errors) + " | " + Percent(t.passes, t.n) + " | " +
           IntervalText(t.passes, t.n) + " |\n";
+  }
+  for (const LoadedEvaluator& evaluator : suite_.evaluators) {
+    if (!evaluator.skipped.empty()) {
+      md += "\nSkipped " + Cell(evaluator.spec.id) + ": " + Cell(evaluator.skipped) + "\n";
+    }
+    std::vector<UsageFigure> usage = evaluator.evaluator->Usage();
+    if (usage.empty()) continue;
+    md += "\n" + Cell(evaluator.spec.id) + " usage:";
+    for (const UsageFigure& figure : usage) {
+      char value[48];
+      std::snprintf(value, sizeof(value), figure.integer ? "%.0f" : "%.6g", figure.value);
+      md += std::string(" ") + Cell(figure.name) + " " + value + ";";
+    }
+    md.back() = '\n';
   }
   for (size_t s = 0; s < suite_.strata.size(); ++s) {
     md += "\n## Pass rate by " + Cell(suite_.strata[s].text()) + "\n\n";

@@ -104,6 +104,7 @@ Result<LoadedEvaluator> LoadEvaluator(const std::filesystem::path& path,
   auto evaluator = loaded.plugin->create(spec);
   if (!evaluator.ok()) return evaluator.status();
   loaded.evaluator = std::move(*evaluator);
+  loaded.skipped = loaded.evaluator->SkipReason();
   return loaded;
 }
 

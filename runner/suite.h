@@ -23,6 +23,7 @@ struct LoadedEvaluator {
   const PluginInfo* plugin = nullptr;   // owned by the registry
   std::optional<Condition> when;        // absent: scores every trace
   std::unique_ptr<Evaluator> evaluator;
+  std::string skipped;  // the evaluator's SkipReason(): when set, no rows, reported as skipped
 };
 
 // SPEC "Suite" `gate:`; defaults as documented there.

@@ -11,7 +11,7 @@ namespace {
 
 // The host's check of a plugin's result (STYLE: the host validates every result).
 Result<Score> CheckScore(Result<Score> score, const LoadedEvaluator& evaluator) {
-  if (!score.ok()) return score;
+  if (!score.ok() || score->pending) return score;
   double value = score->value;
   if (std::isnan(value)) {
     return Status::Internal("plugin '" + evaluator.spec.plugin + "' returned NaN");
@@ -36,6 +36,20 @@ Result<Score> CallPlugin(const LoadedEvaluator& evaluator, const Trace& trace, i
   } catch (...) {
     return Status::Internal("plugin '" + evaluator.spec.plugin + "' threw an unknown exception");
   }
+}
+
+// Sets `outcome` from a checked score and appends its row.
+void RecordOutcome(const LoadedEvaluator& evaluator, std::string_view trace_id,
+                   const Result<Score>& score, EvaluatorOutcome& outcome, std::string& rows) {
+  if (!score.ok()) {
+    outcome.kind = EvaluatorOutcome::Kind::kError;
+    AppendScoreRow(rows, trace_id, evaluator, outcome, {}, score.status().message());
+    return;
+  }
+  outcome.kind = EvaluatorOutcome::Kind::kScored;
+  outcome.score = score->value;
+  outcome.pass = score->value >= evaluator.spec.pass_threshold;
+  AppendScoreRow(rows, trace_id, evaluator, outcome, score->reason, {});
 }
 
 }  // namespace
@@ -103,19 +117,36 @@ void TraceScorer::ScoreParsed(simdjson::simdjson_result<simdjson::dom::element> 
   result.outcomes.assign(suite_.evaluators.size(), EvaluatorOutcome{});
   for (size_t i = 0; i < suite_.evaluators.size(); ++i) {
     const LoadedEvaluator& evaluator = suite_.evaluators[i];
+    if (!evaluator.skipped.empty()) continue;
     if (evaluator.when && !evaluator.when->Matches(root)) continue;
-    EvaluatorOutcome& outcome = result.outcomes[i];
     Result<arbiter::Score> score = CallPlugin(evaluator, trace, worker);
-    if (!score.ok()) {
-      outcome.kind = EvaluatorOutcome::Kind::kError;
-      AppendScoreRow(rows, trace_id, evaluator, outcome, {}, score.status().message());
+    if (score.ok() && score->pending) {
+      result.pending.push_back(PendingRow{i, rows.size(), std::move(score->pending)});
       continue;
     }
-    outcome.kind = EvaluatorOutcome::Kind::kScored;
-    outcome.score = score->value;
-    outcome.pass = score->value >= evaluator.spec.pass_threshold;
-    AppendScoreRow(rows, trace_id, evaluator, outcome, score->reason, {});
+    RecordOutcome(evaluator, trace_id, score, result.outcomes[i], rows);
   }
+}
+
+void ResolvePendingScores(const Suite& suite, std::string& rows, std::vector<TraceResult>& traces) {
+  bool any = false;
+  for (const TraceResult& trace : traces) any = any || !trace.pending.empty();
+  if (!any) return;
+  std::string merged;
+  merged.reserve(rows.size() * 2);
+  size_t copied = 0;
+  for (TraceResult& trace : traces) {
+    for (PendingRow& row : trace.pending) {
+      merged.append(rows, copied, row.offset - copied);
+      copied = row.offset;
+      const LoadedEvaluator& evaluator = suite.evaluators[row.evaluator];
+      Result<Score> score = CheckScore(row.score->Wait(), evaluator);
+      RecordOutcome(evaluator, trace.trace_id, score, trace.outcomes[row.evaluator], merged);
+    }
+    trace.pending.clear();
+  }
+  merged.append(rows, copied);
+  rows = std::move(merged);
 }
 
 }  // namespace arbiter

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,13 +23,21 @@ struct EvaluatorOutcome {
   double score = 0.0;
 };
 
+// A row whose score is still being computed (Score::pending): where it goes in the batch's rows.
+struct PendingRow {
+  size_t evaluator = 0;  // index in the suite
+  size_t offset = 0;     // byte offset in the batch's rows where the row is inserted
+  std::shared_ptr<PendingScore> score;
+};
+
 // One trace's results, compact, for aggregation (scorecards, calibration, gates).
 struct TraceResult {
   uint64_t line = 0;  // where the trace starts in its input
   std::string error;  // non-empty: the trace is broken and was skipped (no outcomes)
   std::string trace_id;
   std::vector<EvaluatorOutcome> outcomes;  // one per suite evaluator, in suite order
-  std::vector<std::string> strata;  // one value per suite stratum (kMissingStratum if absent)
+  std::vector<std::string> strata;         // one value per suite stratum (kMissingStratum if absent)
+  std::vector<PendingRow> pending;         // outcomes still being computed, in suite order
 };
 
 inline constexpr std::string_view kMissingStratum = "(missing)";
@@ -57,6 +66,10 @@ class TraceScorer {
 
   const Suite& suite_;
 };
+
+// Waits for every pending score of a batch (in order), fills in their outcomes and inserts their
+// rows into `rows` at their places. Called by the thread that consumes batches in input order.
+void ResolvePendingScores(const Suite& suite, std::string& rows, std::vector<TraceResult>& traces);
 
 // A row of scores.jsonl (SPEC), with its newline. `reason` is ignored for errors.
 void AppendScoreRow(std::string& out, std::string_view trace_id, const LoadedEvaluator& evaluator,

@@ -24,7 +24,7 @@ TEST(PluginRegistryTest, EveryBuiltinIsRegisteredWithAParamsSchema) {
     EXPECT_EQ(schema.value("type", ""), "object") << info->name;
   }
   EXPECT_EQ(names, (std::vector<std::string>{"citations", "contains", "json_schema", "length",
-                                             "lua", "regex", "tool_calls"}));
+                                             "llm_judge", "lua", "regex", "tool_calls"}));
 }
 
 TEST(PluginRegistryTest, DuplicateNamesAreRefusedNamingBothOrigins) {
@@ -53,7 +53,7 @@ TEST(PluginRegistryTest, UnknownNameSuggestsTheClosest) {
   EXPECT_THAT(registry.UnknownPluginMessage("lau"), HasSubstr("unknown plugin 'lau' (did you mean 'lua'?)"));
   EXPECT_THAT(registry.UnknownPluginMessage("zzzzzz"), Not(HasSubstr("did you mean")));
   EXPECT_THAT(registry.UnknownPluginMessage("zzzzzz"),
-              HasSubstr("known plugins: citations contains json_schema length lua regex tool_calls"));
+              HasSubstr("known plugins: citations contains json_schema length llm_judge lua regex tool_calls"));
 }
 
 }  // namespace

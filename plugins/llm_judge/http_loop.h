@@ -1,0 +1,79 @@
+// One libcurl-multi event loop thread for every judge call of the process: many requests in
+// flight without a thread each, connections kept alive and reused, per-endpoint limits (calls in
+// flight, requests and tokens per minute), and retries of 429, 5xx, timeouts and connection
+// errors with backoff. Worker threads only hand calls over (Submit) and move on.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "plugins/llm_judge/rate_limit.h"
+
+namespace arbiter {
+
+// Limits of one endpoint (a provider at a base URL), shared by every evaluator calling it.
+// When several evaluators declare limits for one endpoint, the strictest of each applies.
+struct EndpointLimits {
+  int max_in_flight = 16;
+  double requests_per_minute = 0;  // 0: unlimited
+  double tokens_per_minute = 0;    // 0: unlimited; counted from estimates, then actual usage
+  int64_t retry_budget = 100;      // retries for the whole process at this endpoint
+};
+
+struct HttpCall {
+  std::string url;
+  std::vector<std::string> headers;  // may hold an API key: never logged or copied out
+  std::string body;
+  int64_t estimated_tokens = 0;  // for tokens_per_minute
+  RetryPolicy retry;
+};
+
+struct HttpOutcome {
+  long status = 0;    // the last HTTP status; 0 when no response arrived
+  std::string body;   // of the last response
+  std::string error;  // empty for a 2xx; else the cause ("HTTP 500 after 5 attempts: ...")
+  int attempts = 0;
+};
+
+class HttpLoop {
+ public:
+  // The process's loop, created on first use, ended when its last user lets go.
+  static std::shared_ptr<HttpLoop> Shared();
+
+  HttpLoop();
+  ~HttpLoop();
+  HttpLoop(const HttpLoop&) = delete;
+  HttpLoop& operator=(const HttpLoop&) = delete;
+
+  // The id of the endpoint named `key` (registered on first use). Thread-safe.
+  int Endpoint(const std::string& key, const EndpointLimits& limits);
+
+  // Queues a call; `done` runs once, on the loop thread (keep it short; it may Submit again).
+  // Thread-safe.
+  void Submit(int endpoint, HttpCall call, std::function<void(HttpOutcome)> done);
+
+  // Tells the tokens-per-minute limit what a call really used.
+  void ReportTokens(int endpoint, int64_t estimated, int64_t actual);
+
+  // From now on, when *stop becomes true every unfinished call ends with "interrupted".
+  void WatchStop(const std::atomic<bool>* stop);
+
+ private:
+  struct Job;
+  struct EndpointState;
+  void Run();
+  void StartReady(double now_ms, double& wake_ms);
+  void Start(std::unique_ptr<Job> job);
+  void Finish(Job* job, int curl_code);
+  void Complete(std::unique_ptr<Job> job, std::string error);
+  void AbandonAll(const std::string& why);
+
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace arbiter
