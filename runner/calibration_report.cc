@@ -1,0 +1,87 @@
+#include "runner/calibration_report.h"
+
+#include <cstdio>
+
+namespace arbiter {
+
+std::string FormatFigure(const nlohmann::ordered_json& value, int decimals) {
+  if (!value.is_number()) return "-";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.*f", decimals, value.get<double>());
+  return text;
+}
+
+namespace {
+
+// Table cells must not break the Markdown table.
+std::string Cell(std::string text) {
+  for (char& c : text) {
+    if (c == '|' || c == '\n' || c == '\r') c = ' ';
+  }
+  if (text.size() > 160) text = text.substr(0, 157) + "...";
+  return text;
+}
+
+std::string Interval(const nlohmann::ordered_json& pair) {
+  if (!pair.is_array() || pair.size() != 2) return "";
+  return " [" + FormatFigure(pair[0]) + ", " + FormatFigure(pair[1]) + "]";
+}
+
+}  // namespace
+
+std::string CalibrationMarkdown(const nlohmann::ordered_json& calibration,
+                                const CalibrationNotes& notes) {
+  std::string md = "# Calibration against " + calibration.value("label_set", "") + "\n\n";
+  md += "Label set sha256 `" + calibration.value("label_set_sha256", "") + "`. ";
+  md += "Positive class: the failure. Role from MCC at each evaluator's pass threshold.\n\n";
+  md +=
+      "| evaluator | v | labels | TP | FP | TN | FN | MCC [95% CI] | kappa | precision | recall "
+      "| rho | tau-b | role | best threshold (held-out MCC) |\n";
+  md += "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+  for (const auto& e : calibration["evaluators"]) {
+    const auto& m = e["confusion"];
+    auto count = [&](const char* key) {
+      return m.is_object() ? std::to_string(m[key].get<int>()) : "-";
+    };
+    std::string search = "-";
+    if (e["threshold_search"].is_object()) {
+      search = FormatFigure(e["threshold_search"]["best_threshold"]) + " (" +
+               FormatFigure(e["threshold_search"]["held_out_mcc"]) + ")";
+    }
+    md += "| " + e["id"].get<std::string>() + " | " + std::to_string(e["version"].get<int>()) +
+          " | " + std::to_string(e["labels"].get<int>()) + " | " + count("tp") + " | " +
+          count("fp") + " | " + count("tn") + " | " + count("fn") + " | " + FormatFigure(e["mcc"]) +
+          Interval(e["mcc_ci95"]) + " | " + FormatFigure(e["kappa"]) + " | " +
+          FormatFigure(e["precision"]) + " | " + FormatFigure(e["recall"]) + " | " +
+          FormatFigure(e["spearman"]) + " | " + FormatFigure(e["kendall_tau_b"]) + " | **" +
+          e["role"].get<std::string>() + "** | " + search + " |\n";
+  }
+  if (!notes.unlabeled.empty()) {
+    md += "\nNo labels for the failure mode of: ";
+    for (size_t i = 0; i < notes.unlabeled.size(); ++i) {
+      md += (i ? ", " : "") + notes.unlabeled[i];
+    }
+    md += " (role `uncalibrated`).\n";
+  }
+  for (const std::string& line : notes.lines) md += "\n" + line + "\n";
+
+  md += "\n## Disagreements with the labels\n";
+  for (const auto& e : calibration["evaluators"]) {
+    const auto& list = e["disagreements"];
+    md += "\n### " + e["id"].get<std::string>() + " (" + std::to_string(list.size()) + ")\n\n";
+    if (list.empty()) {
+      md += "None.\n";
+      continue;
+    }
+    md += "| trace | label | score | evaluator's reason |\n|---|---|---|---|\n";
+    for (const auto& d : list) {
+      std::string label =
+          d["label"].is_string() ? d["label"].get<std::string>() : FormatFigure(d["label"], 1);
+      md += "| " + Cell(d["trace_id"].get<std::string>()) + " | " + label + " | " +
+            FormatFigure(d["score"]) + " | " + Cell(d["reason"].get<std::string>()) + " |\n";
+    }
+  }
+  return md;
+}
+
+}  // namespace arbiter

@@ -1,0 +1,23 @@
+// calibration.md: calibration.json for people, the disagreements first-class (they are what an
+// engineer reads when revising a rubric).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace arbiter {
+
+struct CalibrationNotes {
+  std::vector<std::string> unlabeled;  // evaluators whose failure mode has no labels
+  std::vector<std::string> lines;      // anything else worth saying (contested labels, ...)
+};
+
+std::string CalibrationMarkdown(const nlohmann::ordered_json& calibration,
+                                const CalibrationNotes& notes);
+
+// A figure for a report: "0.82", or "-" for null.
+std::string FormatFigure(const nlohmann::ordered_json& value, int decimals = 2);
+
+}  // namespace arbiter
