@@ -20,8 +20,6 @@ struct HistoryFlags {
   double drift = 0.1;
 };
 
-std::optional<double> Agreement(const CalibrationRecord& r) { return r.mcc ? r.mcc : r.spearman; }
-
 std::string Figure(std::optional<double> value) {
   if (!value) return "-";
   char text[16];
@@ -54,23 +52,12 @@ int History(const HistoryFlags& flags) {
                   r->calibrated_at.c_str(), r->evaluator_version, r->label_set.c_str(), r->labels,
                   Figure(Agreement(*r)).c_str(), r->role.c_str());
     }
-    // Drift: the latest calibration against the last earlier one of the same evaluator version
-    // on another label set version.
-    const CalibrationRecord* latest = list.back();
-    for (auto it = list.rbegin() + 1; it != list.rend(); ++it) {
-      const CalibrationRecord* earlier = *it;
-      if (earlier->evaluator_version != latest->evaluator_version ||
-          earlier->label_set_sha256 == latest->label_set_sha256) {
-        continue;
-      }
-      auto now = Agreement(*latest), before = Agreement(*earlier);
-      if (now && before && *before - *now > flags.drift) {
-        ++drifting;
-        std::printf("  DRIFT: agreement %s on %s against %s on %s (drop over %.2f)\n",
-                    Figure(now).c_str(), latest->label_set.c_str(), Figure(before).c_str(),
-                    earlier->label_set.c_str(), flags.drift);
-      }
-      break;
+    if (const CalibrationRecord* earlier = FindDrift(list, flags.drift)) {
+      ++drifting;
+      const CalibrationRecord* latest = list.back();
+      std::printf("  DRIFT: agreement %s on %s against %s on %s (drop over %.2f)\n",
+                  Figure(Agreement(*latest)).c_str(), latest->label_set.c_str(),
+                  Figure(Agreement(*earlier)).c_str(), earlier->label_set.c_str(), flags.drift);
     }
   }
   if (by_evaluator.empty()) std::printf("no calibrations recorded in %s\n", flags.history.c_str());

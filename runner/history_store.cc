@@ -75,6 +75,26 @@ Result<std::unique_ptr<HistoryStore>> HistoryStore::Open(const std::string& path
   return store;
 }
 
+std::optional<double> Agreement(const CalibrationRecord& record) {
+  return record.mcc ? record.mcc : record.spearman;
+}
+
+const CalibrationRecord* FindDrift(const std::vector<const CalibrationRecord*>& records,
+                                   double threshold) {
+  if (records.size() < 2) return nullptr;
+  const CalibrationRecord* latest = records.back();
+  for (auto it = records.rbegin() + 1; it != records.rend(); ++it) {
+    const CalibrationRecord* earlier = *it;
+    if (earlier->evaluator_version != latest->evaluator_version ||
+        earlier->label_set_sha256 == latest->label_set_sha256) {
+      continue;
+    }
+    auto now = Agreement(*latest), before = Agreement(*earlier);
+    return now && before && *before - *now > threshold ? earlier : nullptr;
+  }
+  return nullptr;
+}
+
 HistoryStore::~HistoryStore() { sqlite3_close(db_); }
 
 Status HistoryStore::Record(const CalibrationRecord& r) {

@@ -33,6 +33,15 @@ struct CalibrationRecord {
   nlohmann::ordered_json figures;  // the evaluator's calibration.json entry
 };
 
+// The figure of agreement a record carries: MCC, or Spearman's rho for graded labels.
+std::optional<double> Agreement(const CalibrationRecord& record);
+
+// The drift signal for one evaluator's records (in insertion order): the latest calibration
+// against the last earlier one of the same evaluator version on a different label set (another
+// sha256). Returns that earlier record when agreement fell by more than `threshold`.
+const CalibrationRecord* FindDrift(const std::vector<const CalibrationRecord*>& records,
+                                   double threshold);
+
 class HistoryStore {
  public:
   // Opens (creating when `create`, with its folder) the store at `path`. Opening a missing

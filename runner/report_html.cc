@@ -21,6 +21,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
 .decision{display:inline-block;padding:4px 12px;border-radius:6px;font-weight:700;color:#fff}
 .blocked{background:#c62828}.passed{background:#2e7d32}
 table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #d5d9e0;padding:3px 8px;text-align:left}
+.heat td:first-child{white-space:nowrap}
 th{background:#f3f5f8}.num{text-align:right;font-variant-numeric:tabular-nums}
 .badge{display:inline-block;padding:1px 7px;border-radius:10px;font-size:12px;font-weight:600}
 .role-gate{background:#1565c0;color:#fff}.role-signal{background:#f9a825}

@@ -8,14 +8,18 @@
 namespace arbiter {
 namespace {
 
-// FNV-1a, 64 bit: tiny, stable across platforms and releases (std::hash is neither).
-uint64_t Fnv1a(std::string_view text) {
+// FNV-1a, 64 bit, then the splitmix64 finalizer: tiny, stable across platforms and releases
+// (std::hash is neither), and well mixed, so ids that differ in their last digit (t-000128,
+// t-000129) land on either side independently.
+uint64_t HashId(std::string_view text) {
   uint64_t hash = 0xcbf29ce484222325ULL;
   for (unsigned char c : text) {
     hash ^= c;
     hash *= 0x100000001b3ULL;
   }
-  return hash;
+  hash = (hash ^ (hash >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  hash = (hash ^ (hash >> 27)) * 0x94d049bb133111ebULL;
+  return hash ^ (hash >> 31);
 }
 
 double MccAt(const std::vector<const ScoredLabel*>& labels, double threshold) {
@@ -26,7 +30,7 @@ double MccAt(const std::vector<const ScoredLabel*>& labels, double threshold) {
 
 }  // namespace
 
-bool IsHeldOut(std::string_view trace_id) { return Fnv1a(trace_id) % 3 == 0; }
+bool IsHeldOut(std::string_view trace_id) { return HashId(trace_id) % 3 == 0; }
 
 std::optional<ThresholdSearch> SearchThreshold(const std::vector<ScoredLabel>& labels) {
   std::vector<const ScoredLabel*> fit, held_out;

@@ -90,9 +90,9 @@ TEST_F(SeedScenario, CalibrationGivesEachRoleItsEvidence) {
   std::map<std::string, nlohmann::json> by_id;
   for (const auto& e : calibration["evaluators"]) by_id[e["id"]] = e;
   ASSERT_EQ(by_id.size(), 10u);
-  // Reviewer ana missed one invented citation of 11: tp 10, fn 1, tn 11.
+  // Reviewer ana passed one of the 11 invented citations: the evaluator fails it (fp 1).
   EXPECT_EQ(by_id["citation-grounded"]["confusion"],
-            nlohmann::json({{"tp", 10}, {"fp", 0}, {"tn", 11}, {"fn", 1}}));
+            nlohmann::json({{"tp", 10}, {"fp", 1}, {"tn", 11}, {"fn", 0}}));
   EXPECT_EQ(by_id["citation-grounded"]["role"], "gate");
   EXPECT_EQ(by_id["citation-grounded"]["disagreements"].size(), 1u);
   EXPECT_EQ(by_id["overlength-summary"]["role"], "signal");  // 3 + 3 of 24 disagree: MCC 0.5
@@ -101,7 +101,7 @@ TEST_F(SeedScenario, CalibrationGivesEachRoleItsEvidence) {
   EXPECT_EQ(by_id["answer-max-length"]["role"], "uncalibrated");  // 4 failures labeled
   std::string md = ReadFile(Out("calibration") / "calibration.md");
   EXPECT_THAT(md, HasSubstr("## Disagreements with the labels"));
-  EXPECT_THAT(md, HasSubstr("| citation-grounded | 1 | 22 | 10 | 0 | 11 | 1 |"));
+  EXPECT_THAT(md, HasSubstr("| citation-grounded | 1 | 22 | 10 | 1 | 11 | 0 |"));
 }
 
 TEST_F(SeedScenario, TheModelSwapIsBlocked) {
