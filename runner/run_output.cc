@@ -1,5 +1,6 @@
 #include "runner/run_output.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -51,6 +52,20 @@ Result<RunOutput> LoadRunOutput(const std::filesystem::path& dir) {
     if (run.scorecard.is_discarded()) {
       return Status::Corruption((dir / "scorecard.json").string() + ": not JSON");
     }
+    // Reports list evaluators in the suite's order, which the scorecard keeps; scores.jsonl
+    // only gives the order of first rows (an evaluator with `when` may start late).
+    std::map<std::string, size_t> rank;
+    if (run.scorecard.contains("evaluators") && run.scorecard["evaluators"].is_array()) {
+      for (const auto& e : run.scorecard["evaluators"])
+        rank.emplace(e.value("id", ""), rank.size());
+    }
+    std::stable_sort(run.evaluators.begin(), run.evaluators.end(),
+                     [&](const EvaluatorRun& a, const EvaluatorRun& b) {
+                       auto ra = rank.find(a.id), rb = rank.find(b.id);
+                       size_t x = ra == rank.end() ? rank.size() : ra->second;
+                       size_t y = rb == rank.end() ? rank.size() : rb->second;
+                       return x < y;
+                     });
   }
   return run;
 }

@@ -185,6 +185,19 @@ TEST_F(SeedScenario, ReportRendersInHeadlessChromium) {
   }
 }
 
+TEST(LabelsCliTest, EveryNewCommandHasHelp) {
+  for (const char* command : {"labels", "labels import", "labels list", "labels verify",
+                              "labels diff", "labels agreement", "calibrate", "gate", "history"}) {
+    auto help = RunArbiter(std::string(command) + " --help");
+    EXPECT_EQ(help.exit_code, 0) << command;
+    EXPECT_THAT(help.out, HasSubstr("Usage: arbiter " + std::string(command))) << command;
+  }
+  auto missing =
+      RunArbiter("calibrate --suite evaluators/suites/demo.yaml --labels x@v1 --out /tmp/x");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_THAT(missing.err, HasSubstr("give --traces"));
+}
+
 // Importing the bundled CSVs again reproduces the bundled label set byte for byte, and a
 // second import makes the next version instead of rewriting.
 TEST(LabelsCliTest, BundledLabelSetIsCurrentAndImportsAreVersioned) {
