@@ -20,6 +20,7 @@
 #include "runner/run_pipeline.h"
 #include "runner/score_rows.h"
 #include "runner/suite.h"
+#include "runner/suite_loader.h"
 
 namespace arbiter {
 namespace {
@@ -79,13 +80,8 @@ int Calibrate(const CalibrateFlags& flags) {
     return Fail(kExitUsage, "give --traces (to score them) or --scores (a run's scores.jsonl)");
   }
   PluginRegistry registry;
-  Status registered = RegisterBuiltinPlugins(registry);
-  if (!registered.ok()) return Fail(kExitRuntime, registered.message());
-  Result<Suite> suite = LoadSuite(flags.suite, registry);
-  if (!suite.ok()) {
-    std::fprintf(stderr, "%s\n", suite.status().message().c_str());
-    return kExitUsage;
-  }
+  Result<Suite> suite = LoadSuiteWithBuiltins(flags.suite, registry);
+  if (!suite.ok()) return ReportSuiteError(suite.status());
   Result<LabelSetRef> ref = ParseLabelSetRef(flags.labels);
   if (!ref.ok()) return Fail(kExitUsage, ref.status().message());
   LabelStore store(flags.labels_root);

@@ -20,6 +20,7 @@
 #include "runner/plugin_registry.h"
 #include "runner/report_html.h"
 #include "runner/suite.h"
+#include "runner/suite_loader.h"
 
 namespace arbiter {
 namespace {
@@ -107,13 +108,8 @@ int Gate(const GateFlags& flags) {
   GateOptions options;
   if (!flags.suite.empty()) {
     PluginRegistry registry;
-    Status registered = RegisterBuiltinPlugins(registry);
-    if (!registered.ok()) return Fail(kExitRuntime, registered.message());
-    Result<Suite> suite = LoadSuite(flags.suite, registry);
-    if (!suite.ok()) {
-      std::fprintf(stderr, "%s\n", suite.status().message().c_str());
-      return kExitUsage;
-    }
+    Result<Suite> suite = LoadSuiteWithBuiltins(flags.suite, registry);
+    if (!suite.ok()) return ReportSuiteError(suite.status());
     options.tolerance = suite->gate.tolerance;
   }
   if (flags.tolerance) options.tolerance = *flags.tolerance;

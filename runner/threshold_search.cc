@@ -8,10 +8,15 @@
 namespace arbiter {
 namespace {
 
-// FNV-1a, 64 bit, then the splitmix64 finalizer: tiny, stable across platforms and releases
-// (std::hash is neither), and well mixed, so ids that differ in their last digit (t-000128,
-// t-000129) land on either side independently.
-uint64_t HashId(std::string_view text) {
+double MccAt(const std::vector<const ScoredLabel*>& labels, double threshold) {
+  ConfusionMatrix m;
+  for (const ScoredLabel* label : labels) m.Add(label->human_fail, label->score < threshold);
+  return Mcc(m);
+}
+
+}  // namespace
+
+uint64_t StableHash(std::string_view text) {
   uint64_t hash = 0xcbf29ce484222325ULL;
   for (unsigned char c : text) {
     hash ^= c;
@@ -22,15 +27,7 @@ uint64_t HashId(std::string_view text) {
   return hash ^ (hash >> 31);
 }
 
-double MccAt(const std::vector<const ScoredLabel*>& labels, double threshold) {
-  ConfusionMatrix m;
-  for (const ScoredLabel* label : labels) m.Add(label->human_fail, label->score < threshold);
-  return Mcc(m);
-}
-
-}  // namespace
-
-bool IsHeldOut(std::string_view trace_id) { return HashId(trace_id) % 3 == 0; }
+bool IsHeldOut(std::string_view trace_id) { return StableHash(trace_id) % 3 == 0; }
 
 std::optional<ThresholdSearch> SearchThreshold(const std::vector<ScoredLabel>& labels) {
   std::vector<const ScoredLabel*> fit, held_out;

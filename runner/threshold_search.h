@@ -4,12 +4,18 @@
 // falls on the same side, whatever else the label set holds.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace arbiter {
+
+// A 64-bit hash of text that is the same on every platform and release (std::hash is
+// neither) and well mixed: FNV-1a, then the splitmix64 finalizer, so ids that differ in their
+// last digit (t-000128, t-000129) land far apart.
+uint64_t StableHash(std::string_view text);
 
 // True when `trace_id` belongs to the held-out split (about one third of ids).
 bool IsHeldOut(std::string_view trace_id);

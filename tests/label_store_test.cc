@@ -91,6 +91,13 @@ TEST(LabelFileTest, DuplicatesAndMixedScalesAreErrors) {
   EXPECT_THAT(bad_json.status().message(), HasSubstr("x.jsonl:1: trace_id must be a string"));
 }
 
+// Label set files are written read-only; a tampering test makes them writable first.
+void Tamper(const std::filesystem::path& file, const std::string& text) {
+  std::filesystem::permissions(file, std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::add);
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << text;
+}
+
 std::vector<Label> Labels(const std::string& csv) {
   TempDir dir;
   return *ReadLabelFile(dir.Write("l.csv", csv), Defaults());
@@ -144,9 +151,7 @@ TEST(LabelStoreTest, TamperingIsDetectedAndLocated) {
   size_t flip = text.find("\"pass\"", second_line);
   ASSERT_NE(flip, std::string::npos);
   text.replace(flip, 6, "\"fail\"");
-  std::filesystem::permissions(file, std::filesystem::perms::owner_write,
-                               std::filesystem::perm_options::add);
-  std::ofstream(file, std::ios::binary | std::ios::trunc) << text;
+  Tamper(file, text);
   Status verified = store.Verify(*v1);
   ASSERT_FALSE(verified.ok());
   EXPECT_THAT(verified.message(), HasSubstr("sha256 mismatch"));
@@ -165,9 +170,7 @@ TEST(LabelStoreTest, ManifestEditsAndStrayFilesAreDetected) {
   size_t at = text.find("\"reviewers\": [\n    \"ana\"");
   ASSERT_NE(at, std::string::npos);
   text.replace(text.find("\"ana\"", at), 5, "\"eve\"");
-  std::filesystem::permissions(manifest, std::filesystem::perms::owner_write,
-                               std::filesystem::perm_options::add);
-  std::ofstream(manifest, std::ios::binary | std::ios::trunc) << text;
+  Tamper(manifest, text);
   Status verified = store.Verify(*v1);
   ASSERT_FALSE(verified.ok());
   EXPECT_THAT(verified.message(), HasSubstr("manifest.json: 'reviewers' does not match"));

@@ -24,18 +24,8 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-// FNV-1a then the splitmix64 finalizer: a stable, portable, well-mixed order for "random"
-// picks (FNV alone keeps ids that differ in the last digit next to each other).
-uint64_t Hash(const std::string& text) {
-  uint64_t hash = 0xcbf29ce484222325ULL;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 0x100000001b3ULL;
-  }
-  hash = (hash ^ (hash >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  hash = (hash ^ (hash >> 27)) * 0x94d049bb133111ebULL;
-  return hash ^ (hash >> 31);
-}
+// A stable, portable, well-mixed order for "random" picks.
+uint64_t Hash(const std::string& text) { return arbiter::StableHash(text); }
 
 struct Demo {
   std::vector<Json> traces;
