@@ -4,6 +4,13 @@
 
 namespace arbiter {
 
+const nlohmann::ordered_json& Field(const nlohmann::ordered_json& object, const char* key) {
+  static const nlohmann::ordered_json kNull;
+  if (!object.is_object()) return kNull;
+  auto it = object.find(key);
+  return it == object.end() ? kNull : *it;
+}
+
 std::string FormatFigure(const nlohmann::ordered_json& value, int decimals) {
   if (!value.is_number()) return "-";
   char text[32];
@@ -38,23 +45,25 @@ std::string CalibrationMarkdown(const nlohmann::ordered_json& calibration,
       "| evaluator | v | labels | TP | FP | TN | FN | MCC [95% CI] | kappa | precision | recall "
       "| rho | tau-b | role | best threshold (held-out MCC) |\n";
   md += "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
-  for (const auto& e : calibration["evaluators"]) {
-    const auto& m = e["confusion"];
+  for (const auto& e : Field(calibration, "evaluators")) {
+    const auto& m = Field(e, "confusion");
     auto count = [&](const char* key) {
-      return m.is_object() ? std::to_string(m[key].get<int>()) : "-";
+      return m.is_object() ? std::to_string(m.value(key, 0)) : "-";
     };
     std::string search = "-";
-    if (e["threshold_search"].is_object()) {
-      search = FormatFigure(e["threshold_search"]["best_threshold"]) + " (" +
-               FormatFigure(e["threshold_search"]["held_out_mcc"]) + ")";
+    if (Field(e, "threshold_search").is_object()) {
+      search = FormatFigure(Field(Field(e, "threshold_search"), "best_threshold")) + " (" +
+               FormatFigure(Field(Field(e, "threshold_search"), "held_out_mcc")) + ")";
     }
-    md += "| " + e["id"].get<std::string>() + " | " + std::to_string(e["version"].get<int>()) +
-          " | " + std::to_string(e["labels"].get<int>()) + " | " + count("tp") + " | " +
-          count("fp") + " | " + count("tn") + " | " + count("fn") + " | " + FormatFigure(e["mcc"]) +
-          Interval(e["mcc_ci95"]) + " | " + FormatFigure(e["kappa"]) + " | " +
-          FormatFigure(e["precision"]) + " | " + FormatFigure(e["recall"]) + " | " +
-          FormatFigure(e["spearman"]) + " | " + FormatFigure(e["kendall_tau_b"]) + " | **" +
-          e["role"].get<std::string>() + "** | " + search + " |\n";
+    md += "| " + Field(e, "id").get<std::string>() + " | " +
+          std::to_string(Field(e, "version").get<int>()) + " | " +
+          std::to_string(Field(e, "labels").get<int>()) + " | " + count("tp") + " | " +
+          count("fp") + " | " + count("tn") + " | " + count("fn") + " | " +
+          FormatFigure(Field(e, "mcc")) + Interval(Field(e, "mcc_ci95")) + " | " +
+          FormatFigure(Field(e, "kappa")) + " | " + FormatFigure(Field(e, "precision")) + " | " +
+          FormatFigure(Field(e, "recall")) + " | " + FormatFigure(Field(e, "spearman")) + " | " +
+          FormatFigure(Field(e, "kendall_tau_b")) + " | **" + Field(e, "role").get<std::string>() +
+          "** | " + search + " |\n";
   }
   if (!notes.unlabeled.empty()) {
     md += "\nNo labels for the failure mode of: ";
@@ -66,19 +75,21 @@ std::string CalibrationMarkdown(const nlohmann::ordered_json& calibration,
   for (const std::string& line : notes.lines) md += "\n" + line + "\n";
 
   md += "\n## Disagreements with the labels\n";
-  for (const auto& e : calibration["evaluators"]) {
-    const auto& list = e["disagreements"];
-    md += "\n### " + e["id"].get<std::string>() + " (" + std::to_string(list.size()) + ")\n\n";
+  for (const auto& e : Field(calibration, "evaluators")) {
+    const auto& list = Field(e, "disagreements");
+    md +=
+        "\n### " + Field(e, "id").get<std::string>() + " (" + std::to_string(list.size()) + ")\n\n";
     if (list.empty()) {
       md += "None.\n";
       continue;
     }
     md += "| trace | label | score | evaluator's reason |\n|---|---|---|---|\n";
     for (const auto& d : list) {
-      std::string label =
-          d["label"].is_string() ? d["label"].get<std::string>() : FormatFigure(d["label"], 1);
-      md += "| " + Cell(d["trace_id"].get<std::string>()) + " | " + label + " | " +
-            FormatFigure(d["score"]) + " | " + Cell(d["reason"].get<std::string>()) + " |\n";
+      std::string label = Field(d, "label").is_string() ? Field(d, "label").get<std::string>()
+                                                        : FormatFigure(Field(d, "label"), 1);
+      md += "| " + Cell(Field(d, "trace_id").get<std::string>()) + " | " + label + " | " +
+            FormatFigure(Field(d, "score")) + " | " + Cell(Field(d, "reason").get<std::string>()) +
+            " |\n";
     }
   }
   return md;

@@ -17,6 +17,11 @@ struct CalibrationNotes {
 std::string CalibrationMarkdown(const nlohmann::ordered_json& calibration,
                                 const CalibrationNotes& notes);
 
+// `object[key]`, or null when `object` is not an object or lacks the key. Reports read
+// calibration files that people may have written by hand; const operator[] on a missing key is
+// undefined behaviour in nlohmann::json.
+const nlohmann::ordered_json& Field(const nlohmann::ordered_json& object, const char* key);
+
 // A figure for a report: "0.82", or "-" for null.
 std::string FormatFigure(const nlohmann::ordered_json& value, int decimals = 2);
 

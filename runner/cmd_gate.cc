@@ -170,7 +170,17 @@ Command GateCommand() {
                            "Largest pass-rate drop that does not block (default: the suite's, "
                            "else 0.02)")
                 ->check(CLI::Range(0.0, 1.0));
-            return [flags] { return Gate(*flags); };
+            return [flags] {
+              // Calibration files may be written by hand: a value of the wrong type makes
+              // nlohmann::json throw while the reports read it. That is bad input, not a crash.
+              try {
+                return Gate(*flags);
+              } catch (const nlohmann::json::exception& e) {
+                return Fail(kExitUsage, std::string("unexpected value in the calibration or a "
+                                                    "run's scorecard: ") +
+                                            e.what());
+              }
+            };
           }};
 }
 

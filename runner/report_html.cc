@@ -174,15 +174,17 @@ std::string Calibration(const EvaluatorGate& g) {
     html += " <span class=\"muted\">(" + XmlEscape(g.role.note) + ")</span>";
   html += "</p>";
   if (!f.is_object()) return html + "<p class=\"muted\">No calibration figures.</p>";
-  html += "<p>MCC " + FormatFigure(f["mcc"]) + " (95% CI " +
-          (f["mcc_ci95"].is_array()
-               ? FormatFigure(f["mcc_ci95"][0]) + " to " + FormatFigure(f["mcc_ci95"][1])
-               : "-") +
-          "), kappa " + FormatFigure(f["kappa"]) + ", precision " + FormatFigure(f["precision"]) +
-          ", recall " + FormatFigure(f["recall"]) + ", Spearman " + FormatFigure(f["spearman"]) +
-          ", on " + std::to_string(f.value("labels", 0)) + " labels.</p>";
-  if (f["confusion"].is_object()) {
-    const Json& m = f["confusion"];
+  html +=
+      "<p>MCC " + FormatFigure(Field(f, "mcc")) + " (95% CI " +
+      (Field(f, "mcc_ci95").is_array() && Field(f, "mcc_ci95").size() == 2
+           ? FormatFigure(Field(f, "mcc_ci95")[0]) + " to " + FormatFigure(Field(f, "mcc_ci95")[1])
+           : "-") +
+      "), kappa " + FormatFigure(Field(f, "kappa")) + ", precision " +
+      FormatFigure(Field(f, "precision")) + ", recall " + FormatFigure(Field(f, "recall")) +
+      ", Spearman " + FormatFigure(Field(f, "spearman")) + ", on " +
+      std::to_string(f.value("labels", 0)) + " labels.</p>";
+  if (Field(f, "confusion").is_object()) {
+    const Json& m = Field(f, "confusion");
     auto cell = [&](const char* key) {
       return "<td class=\"num\">" + std::to_string(m.value(key, 0)) + "</td>";
     };
@@ -195,16 +197,16 @@ std::string Calibration(const EvaluatorGate& g) {
         "<tr><th>humans: pass</th>" +
         cell("fp") + cell("tn") + "</tr></table>";
   }
-  const Json& list = f["disagreements"];
+  const Json& list = Field(f, "disagreements");
   if (list.is_array() && !list.empty()) {
     html += "<details><summary>" + std::to_string(list.size()) +
             " traces where it disagrees with the humans</summary><table><tr><th>trace</th>"
             "<th>label</th><th>score</th><th>reason</th></tr>";
     for (const Json& d : list) {
-      std::string label =
-          d["label"].is_string() ? d["label"].get<std::string>() : FormatFigure(d["label"], 1);
+      std::string label = Field(d, "label").is_string() ? Field(d, "label").get<std::string>()
+                                                        : FormatFigure(Field(d, "label"), 1);
       html += "<tr><td>" + XmlEscape(d.value("trace_id", "")) + "</td><td>" + XmlEscape(label) +
-              "</td><td class=\"num\">" + FormatFigure(d["score"]) + "</td><td>" +
+              "</td><td class=\"num\">" + FormatFigure(Field(d, "score")) + "</td><td>" +
               XmlEscape(d.value("reason", "")) + "</td></tr>";
     }
     html += "</table></details>";

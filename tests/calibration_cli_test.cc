@@ -305,6 +305,13 @@ TEST(GateCliTest, StaleCalibrationIsUntrusted) {
   EXPECT_EQ(json["evaluators"][0]["verdict"], "untrusted");
   auto current = RunArbiter(common + " --calibration " + (dir.path() / "current.json").string());
   EXPECT_EQ(current.exit_code, 1) << current.out;
+  // A hand-written calibration with a wrong type is a usage error, not a crash.
+  dir.Write("odd.json",
+            "{\"evaluators\": [{\"id\": \"grounded\", \"version\": 2, \"role\": "
+            "\"gate\", \"disagreements\": [{\"trace_id\": 7}]}]}");
+  auto odd = RunArbiter(common + " --calibration " + (dir.path() / "odd.json").string());
+  EXPECT_EQ(odd.exit_code, 2) << odd.err;
+  EXPECT_THAT(odd.err, HasSubstr("unexpected value"));
   auto missing = RunArbiter("gate --baseline /nonexistent --candidate /nonexistent --out " +
                             (dir.path() / "o").string());
   EXPECT_EQ(missing.exit_code, 2);
