@@ -13,7 +13,9 @@ void AddPluginPathOption(CLI::App& app, std::vector<std::string>& paths) {
 }
 
 int RunCli(int argc, char** argv) {
-  const std::vector<Command> commands = {ValidateCommand(), RunCommand(), PluginsCommand()};
+  const std::vector<Command> commands = {ValidateCommand(), RunCommand(),       PluginsCommand(),
+                                         LabelsCommand(),   CalibrateCommand(), GateCommand(),
+                                         HistoryCommand()};
   CLI::App app{"arbiter: turns LLM and agent traces into calibrated evaluations that gate releases",
                "arbiter"};
   app.require_subcommand(1);

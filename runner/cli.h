@@ -24,6 +24,10 @@ struct Command {
 Command ValidateCommand();
 Command RunCommand();
 Command PluginsCommand();
+Command LabelsCommand();
+Command CalibrateCommand();
+Command GateCommand();
+Command HistoryCommand();
 
 int RunCli(int argc, char** argv);
 

@@ -13,6 +13,14 @@ inline constexpr double kZ95 = 1.959963984540054;
 // width for small strata and rates near 0 or 1, which is where failure slices live.
 std::pair<double, double> WilsonInterval(double successes, double n, double z = kZ95);
 
+// Newcombe's hybrid score interval for the difference p1 - p2 of two independent (unpaired)
+// proportions, successes1/n1 - successes2/n2 (Newcombe 1998, "Interval estimation for the
+// difference between independent proportions", method 10): built from the two Wilson intervals,
+// so it inherits their good behaviour at small n and rates near 0 or 1. The gate uses it on two
+// runs' pass rates; treating them as unpaired is conservative when the runs share traces.
+std::pair<double, double> NewcombeDifferenceInterval(double successes1, double n1,
+                                                     double successes2, double n2, double z = kZ95);
+
 // `value` rounded to `digits` decimals, for reports: scorecards are read by people and diffed
 // by CI, so they carry no float noise beyond what the data supports.
 double RoundTo(double value, int digits);
