@@ -20,6 +20,8 @@
 #include <zlib.h>
 #include <nlohmann/json.hpp>
 
+#include "runner/threshold_search.h"
+
 namespace {
 
 using Json = nlohmann::ordered_json;
