@@ -134,6 +134,43 @@ TEST_F(SeedScenario, TheFixPasses) {
   EXPECT_TRUE(json["blocking"].empty());
 }
 
+// The history store holds citation-grounded's calibration at v1. Runs made with a v2 of it
+// (a changed rubric, say) must not be gated by that old agreement: it is stale, so untrusted,
+// and the swap's drop no longer blocks.
+TEST_F(SeedScenario, HistoryCalibrationOfAnotherVersionIsStale) {
+  ASSERT_EQ(Step("calibrate").exit_code, 0) << Step("calibrate").err;
+  TempDir dir;
+  const std::string v1 = "\"evaluator\": \"citation-grounded\", \"version\": 1,";
+  const std::string v2 = "\"evaluator\": \"citation-grounded\", \"version\": 2,";
+  for (const char* run : {"baseline", "swap"}) {
+    std::string scores = ReadFile(Out(run) / "scores.jsonl");
+    size_t replaced = 0;
+    for (size_t at = scores.find(v1); at != std::string::npos; at = scores.find(v1, at)) {
+      scores.replace(at, v1.size(), v2);
+      ++replaced;
+    }
+    ASSERT_GT(replaced, 900u) << run;
+    dir.Write(std::string(run) + "/scores.jsonl", scores);
+  }
+  auto gate = RunArbiter("gate --suite " + std::string(kSuite) + " --baseline " +
+                         (dir.path() / "baseline").string() + " --candidate " +
+                         (dir.path() / "swap").string() + " --out " +
+                         (dir.path() / "out").string() + " --history " + history_);
+  EXPECT_EQ(gate.exit_code, 0) << gate.out << gate.err;
+  auto json = ReadJson(dir.path() / "out" / "gate.json");
+  bool seen = false;
+  for (const auto& e : json["evaluators"]) {
+    if (e["id"] != "citation-grounded") continue;
+    seen = true;
+    EXPECT_EQ(e["version"], 2);
+    EXPECT_EQ(e["role"], "uncalibrated");
+    EXPECT_EQ(e["verdict"], "untrusted");
+  }
+  EXPECT_TRUE(seen);
+  EXPECT_THAT(ReadFile(dir.path() / "out" / "junit.xml"), HasSubstr("stale: calibrated at v1"));
+  EXPECT_THAT(ReadFile(dir.path() / "out" / "report.html"), HasSubstr("stale: calibrated at v1"));
+}
+
 TEST_F(SeedScenario, HistoryListsEveryCalibration) {
   EXPECT_EQ(Step("history").exit_code, 0) << Step("history").err;
   EXPECT_THAT(Step("history").out, HasSubstr("citation-grounded\n"));
