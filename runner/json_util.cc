@@ -2,7 +2,9 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 
 namespace arbiter {
 
@@ -71,6 +73,17 @@ size_t Utf8SequenceLength(std::string_view s, size_t i) {
   return len;
 }
 
+// True when one of the 8 bytes at `p` needs a closer look: < 0x20, '"', '\\' or >= 0x80. Lets
+// the writer skip plain text a word at a time.
+bool NeedsEscapeLook(const char* p) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  auto has_zero = [&](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  return ((w - kOnes * 0x20) & ~w & kHigh) || has_zero(w ^ (kOnes * '"')) ||
+         has_zero(w ^ (kOnes * '\\')) || (w & kHigh);
+}
+
 }  // namespace
 
 void AppendJsonString(std::string& out, std::string_view text) {
@@ -82,6 +95,7 @@ void AppendJsonString(std::string& out, std::string_view text) {
     // plain text, and byte-at-a-time appends dominated the row writer's profile.
     size_t run = i;
     for (;;) {
+      while (run + 8 <= text.size() && !NeedsEscapeLook(text.data() + run)) run += 8;
       while (run < text.size()) {
         unsigned char c = static_cast<unsigned char>(text[run]);
         if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;

@@ -42,6 +42,38 @@ TEST(AppendJsonStringTest, ReplacesInvalidUtf8WithReplacementCharacter) {
   EXPECT_EQ(Quoted("\xC0\xAF"), "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");
 }
 
+// Plain text is skipped a word (8 bytes) at a time: every byte that needs a look must be found
+// wherever it sits in or across words.
+TEST(AppendJsonStringTest, FindsSpecialBytesAtEveryOffset) {
+  for (char special : {'"', '\\', '\n', '\x01', '\x7f'}) {
+    for (size_t at = 0; at < 24; ++at) {
+      std::string text(24, 'a');
+      text[at] = special;
+      std::string expected = "\"" + text.substr(0, at);
+      switch (special) {
+        case '"':
+          expected += "\\\"";
+          break;
+        case '\\':
+          expected += "\\\\";
+          break;
+        case '\n':
+          expected += "\\n";
+          break;
+        case '\x01':
+          expected += "\\u0001";
+          break;
+        default:
+          expected += special;  // DEL needs no escape in JSON
+      }
+      expected += text.substr(at + 1) + "\"";
+      EXPECT_EQ(Quoted(text), expected) << "byte " << int(special) << " at " << at;
+    }
+  }
+  std::string long_utf8 = "abcdefgh\xC3\xA9ijklmnop\xFFqrstuvwx";
+  EXPECT_EQ(Quoted(long_utf8), "\"abcdefgh\xC3\xA9ijklmnop\xEF\xBF\xBDqrstuvwx\"");
+}
+
 TEST(AppendJsonStringTest, AppendsToWhatIsThere) {
   std::string out = "{\"k\": ";
   AppendJsonString(out, "v");
