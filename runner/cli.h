@@ -28,6 +28,7 @@ Command LabelsCommand();
 Command CalibrateCommand();
 Command GateCommand();
 Command HistoryCommand();
+Command RedactCommand();
 
 int RunCli(int argc, char** argv);
 
