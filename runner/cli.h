@@ -29,6 +29,7 @@ Command CalibrateCommand();
 Command GateCommand();
 Command HistoryCommand();
 Command RedactCommand();
+Command SampleCommand();
 
 int RunCli(int argc, char** argv);
 
