@@ -2,6 +2,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <map>
 #include <sstream>
 
@@ -65,6 +66,22 @@ TEST(SampleCliTest, SamplesTheDemoWithWeightsThatAddUpToThePopulation) {
   EXPECT_EQ(ReadFile(dir.path() / "again.jsonl"), ReadFile(out));
 }
 
+TEST(SampleCliTest, BrokenLinesAreReportedAndSkipped) {
+  TempDir dir;
+  auto policy = dir.Write("policy.yaml", "targets: {default: 10}\n");
+  auto traces = dir.Write("t.jsonl", "{\"trace_id\":\"a\"}\n[1,2]\n{oops\n{\"trace_id\":\"b\"}\n");
+  auto out = dir.path() / "s.jsonl";
+  auto result = RunArbiter("sample --policy " + policy.string() + " --traces " + traces.string() +
+                           " --out " + out.string());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.err, HasSubstr(traces.string() + ":2: a trace must be a JSON object"));
+  EXPECT_THAT(result.err, HasSubstr(traces.string() + ":3: not valid JSON"));
+  EXPECT_THAT(result.err, HasSubstr("2 of 2 traces sampled"));
+  EXPECT_THAT(result.err, HasSubstr("2 skipped"));
+  EXPECT_THAT(ReadFile(out),
+              HasSubstr(R"("_sample":{"stratum":"all","failure":false,"weight":1.0})"));
+}
+
 TEST(SampleCliTest, PolicyErrorsAreUsageErrors) {
   TempDir dir;
   auto policy = dir.Write("policy.yaml", "strata: [metadata.intent]\ntargets: {defualt: 3}\n");
@@ -72,6 +89,11 @@ TEST(SampleCliTest, PolicyErrorsAreUsageErrors) {
                            " --out " + (dir.path() / "s.jsonl").string());
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_THAT(result.err, HasSubstr("targets.default is required"));
+  auto missing =
+      RunArbiter("sample --policy " + (dir.path() / "none.yaml").string() + " --traces " +
+                 kDemoTraces + " --out " + (dir.path() / "s.jsonl").string());
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "s.jsonl"));
   auto help = RunArbiter("sample --help");
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_THAT(help.out, HasSubstr("--seed"));
