@@ -15,7 +15,7 @@ void AddPluginPathOption(CLI::App& app, std::vector<std::string>& paths) {
 int RunCli(int argc, char** argv) {
   const std::vector<Command> commands = {ValidateCommand(), RunCommand(),       PluginsCommand(),
                                          LabelsCommand(),   CalibrateCommand(), GateCommand(),
-                                         HistoryCommand()};
+                                         HistoryCommand(),  RedactCommand(),    SampleCommand()};
   CLI::App app{"arbiter: turns LLM and agent traces into calibrated evaluations that gate releases",
                "arbiter"};
   app.require_subcommand(1);

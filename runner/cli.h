@@ -28,6 +28,8 @@ Command LabelsCommand();
 Command CalibrateCommand();
 Command GateCommand();
 Command HistoryCommand();
+Command RedactCommand();
+Command SampleCommand();
 
 int RunCli(int argc, char** argv);
 

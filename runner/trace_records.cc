@@ -1,0 +1,28 @@
+#include "runner/trace_records.h"
+
+namespace arbiter {
+
+Status ForEachTraceRecord(const std::vector<std::string>& inputs, std::FILE* diagnostics,
+                          uint64_t& skipped, const RecordHandler& handler) {
+  for (const std::string& input : inputs) {
+    auto source = OpenTraceSource(input, SourceOptions{});
+    if (!source.ok()) return source.status();
+    TraceRecord record;
+    while ((*source)->Next(record)) {
+      std::string reason = record.error;
+      if (reason.empty()) {
+        Result<std::string> handled = handler(record);
+        if (!handled.ok()) return handled.status();
+        reason = *handled;
+      }
+      if (reason.empty()) continue;
+      std::fprintf(diagnostics, "%s:%llu: %s; skipped\n", input.c_str(),
+                   static_cast<unsigned long long>(record.line), reason.c_str());
+      ++skipped;
+    }
+    ARBITER_RETURN_IF_ERROR((*source)->status());
+  }
+  return Status::OK();
+}
+
+}  // namespace arbiter
