@@ -58,12 +58,14 @@ class Exchange {
  public:
   explicit Exchange(size_t max_in_flight) : max_in_flight_(max_in_flight) {}
 
-  // Reader: waits for room, then queues `item`. False when the run is being torn down.
+  // Reader: waits for room, then queues `item` under the next sequence number (input order).
+  // False when the run is being torn down.
   bool Push(WorkItem item) {
     std::unique_lock lock(mutex_);
     room_.wait(lock, [&] { return in_flight_ < max_in_flight_ || aborted_; });
     if (aborted_) return false;
     ++in_flight_;
+    item.sequence = pushed_++;
     work_.push_back(std::move(item));
     work_ready_.notify_one();
     return true;
@@ -120,10 +122,6 @@ class Exchange {
     std::lock_guard lock(mutex_);
     free_.push_back(std::move(item));
   }
-  void CountPushed() {
-    std::lock_guard lock(mutex_);
-    ++pushed_;
-  }
   void Abort() {
     std::lock_guard lock(mutex_);
     aborted_ = true;
@@ -152,12 +150,7 @@ class Exchange {
 
 void ReadInputs(const std::vector<std::string>& inputs, const PipelineOptions& options,
                 Exchange& exchange) {
-  uint64_t sequence = 0;
-  auto push = [&](WorkItem& item) {
-    item.sequence = sequence++;
-    exchange.CountPushed();
-    return exchange.Push(std::move(item));
-  };
+  auto push = [&](WorkItem& item) { return exchange.Push(std::move(item)); };
   for (size_t input = 0; input < inputs.size(); ++input) {
     auto source = OpenTraceSource(inputs[input], options.source);
     if (!source.ok()) return exchange.CloseInput(source.status());

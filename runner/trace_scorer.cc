@@ -39,30 +39,36 @@ Result<Score> CallPlugin(const LoadedEvaluator& evaluator, const Trace& trace, i
 }
 
 // Sets `outcome` from a checked score and appends its row.
-void RecordOutcome(const LoadedEvaluator& evaluator, std::string_view trace_id,
-                   const Result<Score>& score, EvaluatorOutcome& outcome, std::string& rows) {
+void RecordOutcome(const LoadedEvaluator& evaluator, std::string_view label,
+                   std::string_view trace_id, const Result<Score>& score, EvaluatorOutcome& outcome,
+                   std::string& rows) {
   if (!score.ok()) {
     outcome.kind = EvaluatorOutcome::Kind::kError;
-    AppendScoreRow(rows, trace_id, evaluator, outcome, {}, score.status().message());
+    AppendScoreRow(rows, trace_id, label, outcome, {}, score.status().message());
     return;
   }
   outcome.kind = EvaluatorOutcome::Kind::kScored;
   outcome.score = score->value;
   outcome.pass = score->value >= evaluator.spec.pass_threshold;
-  AppendScoreRow(rows, trace_id, evaluator, outcome, score->reason, {});
+  AppendScoreRow(rows, trace_id, label, outcome, score->reason, {});
 }
 
 }  // namespace
 
-void AppendScoreRow(std::string& out, std::string_view trace_id, const LoadedEvaluator& evaluator,
+std::string ScoreRowLabel(const LoadedEvaluator& evaluator) {
+  std::string label = ", \"evaluator\": ";
+  AppendJsonString(label, evaluator.spec.id);
+  label += ", \"version\": ";
+  label += std::to_string(evaluator.spec.version);
+  return label;
+}
+
+void AppendScoreRow(std::string& out, std::string_view trace_id, std::string_view evaluator_label,
                     const EvaluatorOutcome& outcome, std::string_view reason,
                     std::string_view error) {
   out += "{\"trace_id\": ";
   AppendJsonString(out, trace_id);
-  out += ", \"evaluator\": ";
-  AppendJsonString(out, evaluator.spec.id);
-  out += ", \"version\": ";
-  out += std::to_string(evaluator.spec.version);
+  out += evaluator_label;
   if (outcome.kind == EvaluatorOutcome::Kind::kError) {
     out += ", \"score\": null, \"pass\": null, \"reason\": null, \"error\": ";
     AppendJsonString(out, error);
@@ -74,6 +80,12 @@ void AppendScoreRow(std::string& out, std::string_view trace_id, const LoadedEva
     out += ", \"error\": null";
   }
   out += "}\n";
+}
+
+TraceScorer::TraceScorer(const Suite& suite) : suite_(suite) {
+  for (const LoadedEvaluator& evaluator : suite.evaluators) {
+    row_labels_.push_back(ScoreRowLabel(evaluator));
+  }
 }
 
 void TraceScorer::Score(std::string_view json, int worker, simdjson::dom::parser& parser,
@@ -124,7 +136,7 @@ void TraceScorer::ScoreParsed(simdjson::simdjson_result<simdjson::dom::element> 
       result.pending.push_back(PendingRow{i, rows.size(), std::move(score->pending)});
       continue;
     }
-    RecordOutcome(evaluator, trace_id, score, result.outcomes[i], rows);
+    RecordOutcome(evaluator, row_labels_[i], trace_id, score, result.outcomes[i], rows);
   }
 }
 
@@ -141,7 +153,8 @@ void ResolvePendingScores(const Suite& suite, std::string& rows, std::vector<Tra
       copied = row.offset;
       const LoadedEvaluator& evaluator = suite.evaluators[row.evaluator];
       Result<Score> score = CheckScore(row.score->Wait(), evaluator);
-      RecordOutcome(evaluator, trace.trace_id, score, trace.outcomes[row.evaluator], merged);
+      RecordOutcome(evaluator, ScoreRowLabel(evaluator), trace.trace_id, score,
+                    trace.outcomes[row.evaluator], merged);
     }
     trace.pending.clear();
   }

@@ -36,8 +36,8 @@ struct TraceResult {
   std::string error;  // non-empty: the trace is broken and was skipped (no outcomes)
   std::string trace_id;
   std::vector<EvaluatorOutcome> outcomes;  // one per suite evaluator, in suite order
-  std::vector<std::string> strata;         // one value per suite stratum (kMissingStratum if absent)
-  std::vector<PendingRow> pending;         // outcomes still being computed, in suite order
+  std::vector<std::string> strata;  // one value per suite stratum (kMissingStratum if absent)
+  std::vector<PendingRow> pending;  // outcomes still being computed, in suite order
 };
 
 inline constexpr std::string_view kMissingStratum = "(missing)";
@@ -51,7 +51,7 @@ struct PaddedJson {
 
 class TraceScorer {
  public:
-  explicit TraceScorer(const Suite& suite) : suite_(suite) {}
+  explicit TraceScorer(const Suite& suite);
 
   // Scores the trace in `json`, appending one row per judged evaluator to `rows`. A trace that
   // does not parse or has a wrong type sets `result.error` and writes no row.
@@ -65,14 +65,19 @@ class TraceScorer {
                    int worker, std::string& rows, TraceResult& result) const;
 
   const Suite& suite_;
+  std::vector<std::string> row_labels_;  // ScoreRowLabel of each evaluator, built once
 };
 
 // Waits for every pending score of a batch (in order), fills in their outcomes and inserts their
 // rows into `rows` at their places. Called by the thread that consumes batches in input order.
 void ResolvePendingScores(const Suite& suite, std::string& rows, std::vector<TraceResult>& traces);
 
-// A row of scores.jsonl (SPEC), with its newline. `reason` is ignored for errors.
-void AppendScoreRow(std::string& out, std::string_view trace_id, const LoadedEvaluator& evaluator,
+// The part of a score row fixed per evaluator: `, "evaluator": "ID", "version": N`.
+std::string ScoreRowLabel(const LoadedEvaluator& evaluator);
+
+// A row of scores.jsonl (SPEC), with its newline. `evaluator_label` is the evaluator's
+// ScoreRowLabel; `reason` is ignored for errors.
+void AppendScoreRow(std::string& out, std::string_view trace_id, std::string_view evaluator_label,
                     const EvaluatorOutcome& outcome, std::string_view reason,
                     std::string_view error);
 

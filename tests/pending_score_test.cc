@@ -10,6 +10,7 @@
 
 #include "runner/run_pipeline.h"
 #include "runner/scorecard.h"
+#include "tests/pipeline_util.h"
 #include "tests/test_util.h"
 
 namespace arbiter {
@@ -65,37 +66,19 @@ Suite MakeSuite(bool deferred) {
   return suite;
 }
 
-std::pair<std::string, std::string> RunSuite(const Suite& suite, const std::string& path,
-                                             int threads) {
-  PipelineOptions options;
-  options.threads = threads;
-  options.batch_size = 64;
-  std::string rows;
-  ScorecardBuilder scorecard(suite);
-  PipelineCallbacks callbacks;
-  callbacks.batch = [&](ScoredBatch& batch) {
-    rows += batch.rows;
-    for (const TraceResult& trace : batch.traces) scorecard.AddTrace(trace);
-    return Status::OK();
-  };
-  Status status = RunPipeline(suite, {path}, options, callbacks);
-  EXPECT_TRUE(status.ok()) << status.ToString();
-  return {rows, scorecard.Json().dump()};
-}
-
 TEST(PendingScoreTest, RowsAreThoseOfImmediateScoresInInputOrder) {
   TempDir dir;
   std::string traces;
   for (int i = 1; i <= 400; ++i) traces += "{\"trace_id\": \"t-" + std::to_string(i) + "\"}\n";
   std::string path = dir.Write("traces.jsonl", traces).string();
   Suite immediate = MakeSuite(false);
-  auto [rows, card] = RunSuite(immediate, path, 1);
+  auto [rows, card] = testing::RunAndCollect(immediate, path, 1, 64);
   EXPECT_EQ(std::count(rows.begin(), rows.end(), '\n'), 400);
   EXPECT_THAT(rows, ::testing::HasSubstr("\"error\": \"no judge for 7\""));
   EXPECT_THAT(rows, ::testing::HasSubstr("\"error\": \"plugin 'test' returned NaN\""));
   Suite deferred = MakeSuite(true);
   for (int threads : {1, 3}) {
-    auto [deferred_rows, deferred_card] = RunSuite(deferred, path, threads);
+    auto [deferred_rows, deferred_card] = testing::RunAndCollect(deferred, path, threads, 64);
     EXPECT_EQ(deferred_rows, rows) << threads << " threads";
     EXPECT_EQ(deferred_card, card) << threads << " threads";
   }

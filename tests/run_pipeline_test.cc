@@ -4,33 +4,13 @@
 #include <gtest/gtest.h>
 
 #include "runner/scorecard.h"
+#include "tests/pipeline_util.h"
 #include "tests/test_util.h"
 
 namespace arbiter {
 namespace {
 
 using testing::TempDir;
-
-// Runs a suite of two real plugins over `path` with `threads` workers; returns the rows and
-// the scorecard, which must not depend on the thread count.
-std::pair<std::string, std::string> RunWith(const Suite& suite, const std::string& path,
-                                            int threads, size_t batch_size) {
-  PipelineOptions options;
-  options.threads = threads;
-  options.batch_size = batch_size;
-  std::string rows;
-  ScorecardBuilder scorecard(suite);
-  PipelineCallbacks callbacks;
-  callbacks.input_done = [&](const InputDone& done) { scorecard.AddInput(done.path, done.sha256); };
-  callbacks.batch = [&](ScoredBatch& batch) {
-    rows += batch.rows;
-    for (const TraceResult& trace : batch.traces) scorecard.AddTrace(trace);
-    return Status::OK();
-  };
-  Status status = RunPipeline(suite, {path}, options, callbacks);
-  EXPECT_TRUE(status.ok()) << status.ToString();
-  return {rows, scorecard.Json().dump()};
-}
 
 TEST(RunPipelineTest, OutputIsIdenticalForAnyThreadCountAndBatchSize) {
   PluginRegistry registry;
@@ -49,17 +29,17 @@ TEST(RunPipelineTest, OutputIsIdenticalForAnyThreadCountAndBatchSize) {
               std::to_string(i % 5) + "\"}}\n";
   }
   auto path = dir.Write("traces.jsonl", traces).string();
-  Result<Suite> suite =
-      LoadSuite(dir.Write("suite.yaml", "name: s\nevaluators: [a.yaml, b.yaml]\nstrata: "
-                                        "[metadata.intent]\n"),
-                registry);
+  Result<Suite> suite = LoadSuite(dir.Write("suite.yaml",
+                                            "name: s\nevaluators: [a.yaml, b.yaml]\nstrata: "
+                                            "[metadata.intent]\n"),
+                                  registry);
   ASSERT_TRUE(suite.ok()) << suite.status().ToString();
   for (LoadedEvaluator& e : suite->evaluators) ASSERT_TRUE(e.evaluator->PrepareWorkers(4).ok());
 
-  auto [rows1, card1] = RunWith(*suite, path, 1, 256);
+  auto [rows1, card1] = testing::RunAndCollect(*suite, path, 1, 256);
   EXPECT_EQ(std::count(rows1.begin(), rows1.end(), '\n'), 2 * (5000 - 6));
   for (auto [threads, batch] : {std::pair{2, 256}, std::pair{4, 7}, std::pair{3, 1}}) {
-    auto [rows, card] = RunWith(*suite, path, threads, batch);
+    auto [rows, card] = testing::RunAndCollect(*suite, path, threads, batch);
     EXPECT_EQ(rows, rows1) << threads << " threads, batch " << batch;
     EXPECT_EQ(card, card1) << threads << " threads, batch " << batch;
   }

@@ -7,6 +7,7 @@
 #include <random>
 #include <string>
 
+#include <gtest/gtest.h>
 #include <simdjson.h>
 #include <yaml-cpp/yaml.h>
 
@@ -50,6 +51,54 @@ inline EvaluatorSpec SpecFromYaml(const std::string& yaml, const std::string& fi
   if (spec.node["pass_threshold"]) spec.pass_threshold = spec.node["pass_threshold"].as<double>();
   return spec;
 }
+
+// Drives one plugin the way the host does, for plugin unit tests: create an evaluator from a
+// YAML declaration, evaluate it on a trace. A step that goes other than the caller expects
+// fails the calling test; the returned value is then a sentinel (score -1, empty message).
+class PluginHarness {
+ public:
+  explicit PluginHarness(PluginInfo plugin) : plugin_(std::move(plugin)) {}
+
+  Result<std::unique_ptr<Evaluator>> Create(const std::string& yaml,
+                                            const std::string& file = "test.yaml") const {
+    return plugin_.create(SpecFromYaml(yaml, file));
+  }
+  // Expects the declaration to load and the trace to be judged.
+  Score Judge(const std::string& yaml, const std::string& trace_json) const {
+    auto evaluator = Create(yaml);
+    EXPECT_TRUE(evaluator.ok()) << evaluator.status().ToString();
+    if (!evaluator.ok()) return Score{-1.0, ""};
+    return ScoreOf(**evaluator, trace_json);
+  }
+  // Expects `evaluator` to judge the trace.
+  static Score ScoreOf(const Evaluator& evaluator, const std::string& trace_json) {
+    ParsedTrace trace(trace_json);
+    Result<Score> score = evaluator.Evaluate(trace, EvalContext{});
+    EXPECT_TRUE(score.ok()) << score.status().ToString();
+    return score.ok() ? *score : Score{-1.0, ""};
+  }
+  // Expects the declaration to load and the trace to be an error; returns its message.
+  std::string EvalError(const std::string& yaml, const std::string& trace_json) const {
+    auto evaluator = Create(yaml);
+    EXPECT_TRUE(evaluator.ok()) << evaluator.status().ToString();
+    if (!evaluator.ok()) return "";
+    ParsedTrace trace(trace_json);
+    Result<Score> score = (*evaluator)->Evaluate(trace, EvalContext{});
+    EXPECT_FALSE(score.ok());
+    return score.ok() ? "" : score.status().message();
+  }
+  // Expects the declaration to be refused as invalid; returns the message.
+  std::string LoadError(const std::string& yaml) const {
+    auto evaluator = Create(yaml);
+    EXPECT_FALSE(evaluator.ok());
+    if (evaluator.ok()) return "";
+    EXPECT_EQ(evaluator.status().code(), Status::Code::kInvalidArgument);
+    return evaluator.status().message();
+  }
+
+ private:
+  PluginInfo plugin_;
+};
 
 // A fresh folder under the system temp dir, removed with the object.
 class TempDir {

@@ -13,38 +13,9 @@ using ::testing::HasSubstr;
 using testing::ParsedTrace;
 using testing::SpecFromYaml;
 
-Result<std::unique_ptr<Evaluator>> Create(const std::string& yaml) {
-  return CitationsPlugin().create(SpecFromYaml(yaml));
-}
-
-// Evaluates a declaration on one trace; fails the test when either step errs.
-Score Judge(const std::string& yaml, const std::string& trace_json) {
-  auto evaluator = Create(yaml);
-  EXPECT_TRUE(evaluator.ok()) << evaluator.status().ToString();
-  if (!evaluator.ok()) return {};
-  ParsedTrace trace(trace_json);
-  Result<Score> score = (*evaluator)->Evaluate(trace, EvalContext{});
-  EXPECT_TRUE(score.ok()) << score.status().ToString();
-  return score.ok() ? *score : Score{};
-}
-
-// The error message of evaluating a declaration that loads on a trace that cannot be judged.
-std::string EvalError(const std::string& yaml, const std::string& trace_json) {
-  auto evaluator = Create(yaml);
-  EXPECT_TRUE(evaluator.ok()) << evaluator.status().ToString();
-  if (!evaluator.ok()) return "";
-  ParsedTrace trace(trace_json);
-  Result<Score> score = (*evaluator)->Evaluate(trace, EvalContext{});
-  EXPECT_FALSE(score.ok());
-  return score.ok() ? "" : score.status().message();
-}
-
-std::string LoadError(const std::string& yaml) {
-  auto evaluator = Create(yaml);
-  EXPECT_FALSE(evaluator.ok());
-  if (evaluator.ok()) return "";
-  EXPECT_EQ(evaluator.status().code(), Status::Code::kInvalidArgument);
-  return evaluator.status().message();
+const testing::PluginHarness& Plugin() {
+  static const testing::PluginHarness harness(CitationsPlugin());
+  return harness;
 }
 
 // A trace with `output` (JSON-escaped text) and three documents doc0..doc2.
@@ -70,34 +41,36 @@ TEST(CitationsPluginTest, Registration) {
 }
 
 TEST(CitationsPluginTest, ValidCitationsPass) {
-  Score score = Judge(kDefault, ThreeDocs("Five days [doc0]; Lisbon [doc1], [doc2] and [doc0]."));
+  Score score =
+      Plugin().Judge(kDefault, ThreeDocs("Five days [doc0]; Lisbon [doc1], [doc2] and [doc0]."));
   EXPECT_EQ(score.value, 1.0);
   EXPECT_EQ(score.reason, "4 citations, all among 3 retrieved documents");
-  Score one = Judge(kDefault, ThreeDocs("Five days [doc0]."));
+  Score one = Plugin().Judge(kDefault, ThreeDocs("Five days [doc0]."));
   EXPECT_EQ(one.value, 1.0);
   EXPECT_EQ(one.reason, "1 citation, among 3 retrieved documents");
 }
 
 TEST(CitationsPluginTest, InventedCitationFailsNamingTheFirst) {
-  Score score = Judge(kDefault, ThreeDocs("Five days [doc0], see [doc7] and [doc9]."));
+  Score score = Plugin().Judge(kDefault, ThreeDocs("Five days [doc0], see [doc7] and [doc9]."));
   EXPECT_EQ(score.value, 0.0);
   EXPECT_EQ(score.reason, "cites [doc7], not among the 3 retrieved documents (doc0, doc1, doc2)");
 
   // Past five documents the ids are not listed.
   std::string six = R"({"trace_id": "t", "output": "[doc6]", "retrieved_documents":
       [{}, {}, {}, {}, {}, {}]})";
-  EXPECT_EQ(Judge(kDefault, six).reason, "cites [doc6], not among the 6 retrieved documents");
+  EXPECT_EQ(Plugin().Judge(kDefault, six).reason,
+            "cites [doc6], not among the 6 retrieved documents");
 }
 
 TEST(CitationsPluginTest, DocumentsWithoutIdAreNumberedByPosition) {
   const std::string trace = R"({"trace_id": "t", "output": "See [doc1] and [doc2].",
       "retrieved_documents": [{"id": "intro", "content": "a"}, {"content": "b"},
                               {"id": null, "content": "c"}]})";
-  Score score = Judge(kDefault, trace);
+  Score score = Plugin().Judge(kDefault, trace);
   EXPECT_EQ(score.value, 1.0);
   EXPECT_EQ(score.reason, "2 citations, all among 3 retrieved documents");
   // The first document has its own id, so doc0 names nothing.
-  Score doc0 = Judge(kDefault, R"({"trace_id": "t", "output": "[doc0]",
+  Score doc0 = Plugin().Judge(kDefault, R"({"trace_id": "t", "output": "[doc0]",
       "retrieved_documents": [{"id": "intro"}, {"content": "b"}]})");
   EXPECT_EQ(doc0.value, 0.0);
   EXPECT_EQ(doc0.reason, "cites [doc0], not among the 2 retrieved documents (intro, doc1)");
@@ -106,32 +79,32 @@ TEST(CitationsPluginTest, DocumentsWithoutIdAreNumberedByPosition) {
 TEST(CitationsPluginTest, NumericIdsMatchTheirJsonText) {
   const std::string yaml = "plugin: citations\nparams: {pattern: '\\[(\\d+)\\]'}\n";
   const std::string docs = R"(, "retrieved_documents": [{"id": 1}, {"id": 2}]})";
-  Score ok = Judge(yaml, R"({"trace_id": "t", "output": "as shown [2] and [1]")" + docs);
+  Score ok = Plugin().Judge(yaml, R"({"trace_id": "t", "output": "as shown [2] and [1]")" + docs);
   EXPECT_EQ(ok.value, 1.0);
   EXPECT_EQ(ok.reason, "2 citations, all among 2 retrieved documents");
-  Score bad = Judge(yaml, R"({"trace_id": "t", "output": "as shown [3]")" + docs);
+  Score bad = Plugin().Judge(yaml, R"({"trace_id": "t", "output": "as shown [3]")" + docs);
   EXPECT_EQ(bad.value, 0.0);
   EXPECT_EQ(bad.reason, "cites [3], not among the 2 retrieved documents (1, 2)");
 }
 
 TEST(CitationsPluginTest, NoCitations) {
-  Score score = Judge(kDefault, ThreeDocs("Refunds take five days."));
+  Score score = Plugin().Judge(kDefault, ThreeDocs("Refunds take five days."));
   EXPECT_EQ(score.value, 1.0);
   EXPECT_EQ(score.reason, "no citations");
-  Score none = Judge(kDefault, R"({"trace_id": "t", "output": "Hello."})");
+  Score none = Plugin().Judge(kDefault, R"({"trace_id": "t", "output": "Hello."})");
   EXPECT_EQ(none.value, 1.0);
   EXPECT_EQ(none.reason, "no citations");
 }
 
 TEST(CitationsPluginTest, CitationWithoutDocumentsFails) {
-  Score absent = Judge(kDefault, R"({"trace_id": "t", "output": "As [doc0] says."})");
+  Score absent = Plugin().Judge(kDefault, R"({"trace_id": "t", "output": "As [doc0] says."})");
   EXPECT_EQ(absent.value, 0.0);
   EXPECT_EQ(absent.reason, "cites [doc0]; no documents retrieved");
-  Score null =
-      Judge(kDefault, R"({"trace_id": "t", "output": "[doc0]", "retrieved_documents": null})");
+  Score null = Plugin().Judge(
+      kDefault, R"({"trace_id": "t", "output": "[doc0]", "retrieved_documents": null})");
   EXPECT_EQ(null.reason, "cites [doc0]; no documents retrieved");
-  Score empty =
-      Judge(kDefault, R"({"trace_id": "t", "output": "[doc0]", "retrieved_documents": []})");
+  Score empty = Plugin().Judge(
+      kDefault, R"({"trace_id": "t", "output": "[doc0]", "retrieved_documents": []})");
   EXPECT_EQ(empty.reason, "cites [doc0]; no documents retrieved");
 }
 
@@ -140,42 +113,44 @@ TEST(CitationsPluginTest, CustomPatternAndTarget) {
       "plugin: citations\ntarget: answer.text\nparams: {pattern: 'source: ([a-z0-9-]+)'}\n";
   const std::string trace = R"({"trace_id": "t", "answer": {"text": "Yes (source: faq-7)."},
       "retrieved_documents": [{"id": "faq-7"}, {"id": "faq-9"}]})";
-  Score score = Judge(yaml, trace);
+  Score score = Plugin().Judge(yaml, trace);
   EXPECT_EQ(score.value, 1.0);
   EXPECT_EQ(score.reason, "1 citation, among 2 retrieved documents");
   // The default pattern is not in force: "[doc0]" is not a citation here.
   const std::string other = R"json({"trace_id": "t", "answer": {"text": "[doc0] (source: faq-8)"},
       "retrieved_documents": [{"id": "faq-7"}, {"id": "faq-9"}]})json";
-  EXPECT_EQ(Judge(yaml, other).reason,
+  EXPECT_EQ(Plugin().Judge(yaml, other).reason,
             "cites source: faq-8, not among the 2 retrieved documents (faq-7, faq-9)");
 }
 
 TEST(CitationsPluginTest, PatternErrorsAreConfigErrorsAtTheirPosition) {
-  EXPECT_EQ(LoadError("id: cites\nplugin: citations\nparams:\n  pattern: '\\[doc\\d+\\]'\n"),
-            "test.yaml:4:12: pattern '\\[doc\\d+\\]' has no capture group; group 1 must capture "
-            "the document id");
-  EXPECT_THAT(LoadError("plugin: citations\nparams: {pattern: '[(doc'}\n"),
+  EXPECT_EQ(
+      Plugin().LoadError("id: cites\nplugin: citations\nparams:\n  pattern: '\\[doc\\d+\\]'\n"),
+      "test.yaml:4:12: pattern '\\[doc\\d+\\]' has no capture group; group 1 must capture "
+      "the document id");
+  EXPECT_THAT(Plugin().LoadError("plugin: citations\nparams: {pattern: '[(doc'}\n"),
               HasSubstr("test.yaml:2:19: bad pattern '[(doc': missing ]"));
-  EXPECT_EQ(LoadError("plugin: citations\nparams: {pattern: ''}\n"),
+  EXPECT_EQ(Plugin().LoadError("plugin: citations\nparams: {pattern: ''}\n"),
             "test.yaml:2:19: empty pattern");
 }
 
 TEST(CitationsPluginTest, OtherConfigErrors) {
-  EXPECT_EQ(LoadError("plugin: citations\nparams: {verbatim_quote: true}\n"),
+  EXPECT_EQ(Plugin().LoadError("plugin: citations\nparams: {verbatim_quote: true}\n"),
             "test.yaml:2:10: unknown param 'verbatim_quote' for plugin 'citations'");
-  EXPECT_EQ(LoadError("plugin: citations\nparams: {min_quote_words: 3}\n"),
+  EXPECT_EQ(Plugin().LoadError("plugin: citations\nparams: {min_quote_words: 3}\n"),
             "test.yaml:2:27: min_quote_words needs verbatim_quotes: true");
-  EXPECT_EQ(LoadError("plugin: citations\nparams: {verbatim_quotes: true, min_quote_words: 0}\n"),
+  EXPECT_EQ(Plugin().LoadError(
+                "plugin: citations\nparams: {verbatim_quotes: true, min_quote_words: 0}\n"),
             "test.yaml:2:50: min_quote_words must be at least 1");
 }
 
 TEST(CitationsPluginTest, VerbatimQuoteFoundAndNotFound) {
-  Score found = Judge(
+  Score found = Plugin().Judge(
       kVerbatim, ThreeDocs("Policy: \\\"Refunds are issued within five business days.\\\" [doc0]"));
   EXPECT_EQ(found.value, 1.0);
   EXPECT_EQ(found.reason, "1 citation, among 3 retrieved documents; 1 quote found verbatim");
 
-  Score missing = Judge(
+  Score missing = Plugin().Judge(
       kVerbatim, ThreeDocs("Policy: \\\"Refunds are issued within ten business days.\\\" [doc0]"));
   EXPECT_EQ(missing.value, 0.0);
   EXPECT_EQ(missing.reason,
@@ -183,21 +158,23 @@ TEST(CitationsPluginTest, VerbatimQuoteFoundAndNotFound) {
             "documents (doc0, doc1, doc2)");
 
   // Verbatim is case-sensitive.
-  EXPECT_EQ(Judge(kVerbatim, ThreeDocs("\\\"refunds are issued within five\\\"")).value, 0.0);
+  EXPECT_EQ(Plugin().Judge(kVerbatim, ThreeDocs("\\\"refunds are issued within five\\\"")).value,
+            0.0);
   // A bad citation is named before a missing quote.
-  EXPECT_EQ(Judge(kVerbatim, ThreeDocs("\\\"not in any document at all\\\" [doc5]")).reason,
-            "cites [doc5], not among the 3 retrieved documents (doc0, doc1, doc2)");
+  EXPECT_EQ(
+      Plugin().Judge(kVerbatim, ThreeDocs("\\\"not in any document at all\\\" [doc5]")).reason,
+      "cites [doc5], not among the 3 retrieved documents (doc0, doc1, doc2)");
   // Without verbatim_quotes the same text passes.
-  EXPECT_EQ(Judge(kDefault, ThreeDocs("\\\"not in any document at all\\\"")).value, 1.0);
+  EXPECT_EQ(Plugin().Judge(kDefault, ThreeDocs("\\\"not in any document at all\\\"")).value, 1.0);
 }
 
 TEST(CitationsPluginTest, ShortQuotesAreIgnored) {
   const std::string text = ThreeDocs("Our \\\"refund window\\\" is \\\"very generous\\\".");
-  Score score = Judge(kVerbatim, text);
+  Score score = Plugin().Judge(kVerbatim, text);
   EXPECT_EQ(score.value, 1.0);
   EXPECT_EQ(score.reason, "no citations; no quotes of at least 4 words");
-  Score two =
-      Judge("plugin: citations\nparams: {verbatim_quotes: true, min_quote_words: 2}\n", text);
+  Score two = Plugin().Judge(
+      "plugin: citations\nparams: {verbatim_quotes: true, min_quote_words: 2}\n", text);
   EXPECT_EQ(two.value, 0.0);
   EXPECT_EQ(two.reason,
             "quote 'refund window' not found in the 3 retrieved documents (doc0, doc1, doc2)");
@@ -206,20 +183,20 @@ TEST(CitationsPluginTest, ShortQuotesAreIgnored) {
 TEST(CitationsPluginTest, WhitespaceRunsAreFoldedOnBothSides) {
   // The document reads "open   on\nweekdays"; the quote has a tab, a no-break space and
   // surrounding spaces.
-  Score score =
-      Judge(kVerbatim,
-            ThreeDocs("They say \\\" Support is open on\\tweekdays\u00a0from nine \\\" [doc2]."));
+  Score score = Plugin().Judge(
+      kVerbatim,
+      ThreeDocs("They say \\\" Support is open on\\tweekdays\u00a0from nine \\\" [doc2]."));
   EXPECT_EQ(score.value, 1.0);
   EXPECT_EQ(score.reason, "1 citation, among 3 retrieved documents; 1 quote found verbatim");
   // Folding never joins words: "openon" is not "open on".
-  EXPECT_EQ(Judge(kVerbatim, ThreeDocs("\\\"Support is openon weekdays\\\"")).value, 0.0);
+  EXPECT_EQ(Plugin().Judge(kVerbatim, ThreeDocs("\\\"Support is openon weekdays\\\"")).value, 0.0);
 }
 
 TEST(CitationsPluginTest, CurlyQuotes) {
-  Score found = Judge(kVerbatim, ThreeDocs("\u201cOrders ship from Lisbon.\u201d [doc1]"));
+  Score found = Plugin().Judge(kVerbatim, ThreeDocs("\u201cOrders ship from Lisbon.\u201d [doc1]"));
   EXPECT_EQ(found.value, 1.0);
   EXPECT_EQ(found.reason, "1 citation, among 3 retrieved documents; 1 quote found verbatim");
-  Score missing = Judge(kVerbatim, ThreeDocs("\u201cOrders ship from Porto today.\u201d"));
+  Score missing = Plugin().Judge(kVerbatim, ThreeDocs("\u201cOrders ship from Porto today.\u201d"));
   EXPECT_EQ(missing.value, 0.0);
   EXPECT_EQ(missing.reason,
             "quote 'Orders ship from Porto today.' not found in the 3 retrieved documents "
@@ -229,34 +206,38 @@ TEST(CitationsPluginTest, CurlyQuotes) {
 TEST(CitationsPluginTest, UnclosedQuotesAndOtherPunctuationAreSkipped) {
   // An inch mark that never closes and an em dash (a U+20xx character like the curly quotes)
   // come before the real quotation, which is still checked.
-  Score score = Judge(kVerbatim,
-                      ThreeDocs("A 5\\\" screen \u2014 \u201cOrders ship from Porto today.\u201d"));
+  Score score = Plugin().Judge(
+      kVerbatim, ThreeDocs("A 5\\\" screen \u2014 \u201cOrders ship from Porto today.\u201d"));
   EXPECT_EQ(score.value, 0.0);
   EXPECT_EQ(score.reason,
             "quote 'Orders ship from Porto today.' not found in the 3 retrieved documents "
             "(doc0, doc1, doc2)");
   // A straight quote does not close a curly one.
-  Score mixed = Judge(kVerbatim, ThreeDocs("\u201cOrders ship \\\" from Porto today."));
+  Score mixed = Plugin().Judge(kVerbatim, ThreeDocs("\u201cOrders ship \\\" from Porto today."));
   EXPECT_EQ(mixed.value, 1.0);
   EXPECT_EQ(mixed.reason, "no citations; no quotes of at least 4 words");
 }
 
 TEST(CitationsPluginTest, QuoteWithoutDocuments) {
-  Score score = Judge(kVerbatim, R"({"trace_id": "t", "output": "\"one two three four\""})");
+  Score score =
+      Plugin().Judge(kVerbatim, R"({"trace_id": "t", "output": "\"one two three four\""})");
   EXPECT_EQ(score.value, 0.0);
   EXPECT_EQ(score.reason, "quote 'one two three four' not found; no documents retrieved");
 }
 
 TEST(CitationsPluginTest, MalformedTracesAreErrors) {
-  EXPECT_EQ(EvalError(kDefault, R"({"trace_id": "t", "output": "x", "retrieved_documents": {}})"),
+  EXPECT_EQ(Plugin().EvalError(kDefault,
+                               R"({"trace_id": "t", "output": "x", "retrieved_documents": {}})"),
             "retrieved_documents is not an array");
-  EXPECT_EQ(EvalError(kDefault,
-                      R"({"trace_id": "t", "output": "x", "retrieved_documents": [{}, "doc"]})"),
-            "retrieved_documents[1] is not an object");
-  EXPECT_EQ(EvalError(kDefault,
-                      R"({"trace_id": "t", "output": "x", "retrieved_documents": [{"id": [1]}]})"),
-            "retrieved_documents[0].id is neither a string nor a number");
-  EXPECT_EQ(EvalError("plugin: citations\ntarget: answer\n", R"({"trace_id": "t"})"),
+  EXPECT_EQ(
+      Plugin().EvalError(kDefault,
+                         R"({"trace_id": "t", "output": "x", "retrieved_documents": [{}, "doc"]})"),
+      "retrieved_documents[1] is not an object");
+  EXPECT_EQ(
+      Plugin().EvalError(
+          kDefault, R"({"trace_id": "t", "output": "x", "retrieved_documents": [{"id": [1]}]})"),
+      "retrieved_documents[0].id is neither a string nor a number");
+  EXPECT_EQ(Plugin().EvalError("plugin: citations\ntarget: answer\n", R"({"trace_id": "t"})"),
             "target path 'answer' is missing from the trace");
 }
 

@@ -16,37 +16,9 @@ using ::testing::HasSubstr;
 using testing::ParsedTrace;
 using testing::SpecFromYaml;
 
-Result<std::unique_ptr<Evaluator>> Create(const std::string& yaml) {
-  return ToolCallsPlugin().create(SpecFromYaml(yaml));
-}
-
-// Evaluates a declaration on one trace; fails the test when either step errs.
-Score Judge(const std::string& yaml, const std::string& trace_json) {
-  auto evaluator = Create(yaml);
-  EXPECT_TRUE(evaluator.ok()) << evaluator.status().ToString();
-  if (!evaluator.ok()) return {};
-  ParsedTrace trace(trace_json);
-  Result<Score> score = (*evaluator)->Evaluate(trace, EvalContext{});
-  EXPECT_TRUE(score.ok()) << score.status().ToString();
-  return score.ok() ? *score : Score{};
-}
-
-std::string EvalError(const std::string& yaml, const std::string& trace_json) {
-  auto evaluator = Create(yaml);
-  EXPECT_TRUE(evaluator.ok()) << evaluator.status().ToString();
-  if (!evaluator.ok()) return "";
-  ParsedTrace trace(trace_json);
-  Result<Score> score = (*evaluator)->Evaluate(trace, EvalContext{});
-  EXPECT_FALSE(score.ok());
-  return score.ok() ? "" : score.status().message();
-}
-
-std::string LoadError(const std::string& yaml) {
-  auto evaluator = Create(yaml);
-  EXPECT_FALSE(evaluator.ok());
-  if (evaluator.ok()) return "";
-  EXPECT_EQ(evaluator.status().code(), Status::Code::kInvalidArgument);
-  return evaluator.status().message();
+const testing::PluginHarness& Plugin() {
+  static const testing::PluginHarness harness(ToolCallsPlugin());
+  return harness;
 }
 
 // A trace with intent `intent` and `calls` (a JSON array, or "" for no tool_calls field).
@@ -70,7 +42,7 @@ TEST(ToolCallsPluginTest, Registration) {
 
 TEST(ToolCallsPluginTest, ExpectedToolCalled) {
   const std::string yaml = "plugin: tool_calls\nparams: {expected: {refund: [issue_refund]}}\n";
-  Score score = Judge(yaml, Trace("refund", R"([{"name": "lookup_order"},
+  Score score = Plugin().Judge(yaml, Trace("refund", R"([{"name": "lookup_order"},
                                                  {"name": "issue_refund"}])"));
   EXPECT_EQ(score.value, 1.0);
   EXPECT_EQ(score.reason, "intent 'refund': called issue_refund");
@@ -78,13 +50,13 @@ TEST(ToolCallsPluginTest, ExpectedToolCalled) {
 
 TEST(ToolCallsPluginTest, WrongToolFails) {
   const std::string yaml = "plugin: tool_calls\nparams: {expected: {refund: issue_refund}}\n";
-  Score score = Judge(yaml, Trace("refund", R"([{"name": "lookup_order"}])"));
+  Score score = Plugin().Judge(yaml, Trace("refund", R"([{"name": "lookup_order"}])"));
   EXPECT_EQ(score.value, 0.0);
   EXPECT_EQ(score.reason, "intent 'refund' expects issue_refund; called lookup_order");
 
   const std::string two =
       "plugin: tool_calls\nparams: {expected: {refund: [issue_refund, refund_partial]}}\n";
-  Score many = Judge(two, Trace("refund", R"([{"name": "lookup_order"}, {"name": "search"},
+  Score many = Plugin().Judge(two, Trace("refund", R"([{"name": "lookup_order"}, {"name": "search"},
                                               {"name": "lookup_order"}])"));
   EXPECT_EQ(many.value, 0.0);
   EXPECT_EQ(many.reason,
@@ -93,20 +65,20 @@ TEST(ToolCallsPluginTest, WrongToolFails) {
 
 TEST(ToolCallsPluginTest, NoCallsFailAnExpectation) {
   const std::string yaml = "plugin: tool_calls\nparams: {expected: {refund: [issue_refund]}}\n";
-  Score absent = Judge(yaml, Trace("refund", ""));
+  Score absent = Plugin().Judge(yaml, Trace("refund", ""));
   EXPECT_EQ(absent.value, 0.0);
   EXPECT_EQ(absent.reason, "intent 'refund' expects issue_refund; no tool called");
-  EXPECT_EQ(Judge(yaml, Trace("refund", "[]")).reason, absent.reason);
-  EXPECT_EQ(Judge(yaml, Trace("refund", "null")).reason, absent.reason);
+  EXPECT_EQ(Plugin().Judge(yaml, Trace("refund", "[]")).reason, absent.reason);
+  EXPECT_EQ(Plugin().Judge(yaml, Trace("refund", "null")).reason, absent.reason);
 }
 
 TEST(ToolCallsPluginTest, IntentWithoutExpectationPasses) {
   const std::string yaml = "plugin: tool_calls\nparams: {expected: {refund: [issue_refund]}}\n";
-  Score other = Judge(yaml, Trace("billing", R"([{"name": "lookup_order"}])"));
+  Score other = Plugin().Judge(yaml, Trace("billing", R"([{"name": "lookup_order"}])"));
   EXPECT_EQ(other.value, 1.0);
   EXPECT_EQ(other.reason, "no expectation for intent 'billing'");
 
-  Score missing = Judge(yaml, R"({"trace_id": "t", "tool_calls": [{"name": "x"}]})");
+  Score missing = Plugin().Judge(yaml, R"({"trace_id": "t", "tool_calls": [{"name": "x"}]})");
   EXPECT_EQ(missing.value, 1.0);
   EXPECT_EQ(missing.reason, "no intent at metadata.intent");
 }
@@ -114,7 +86,8 @@ TEST(ToolCallsPluginTest, IntentWithoutExpectationPasses) {
 TEST(ToolCallsPluginTest, IntentPathAndNumericIntents) {
   const std::string yaml =
       "plugin: tool_calls\nparams: {intent_path: 'route[0]', expected: {7: [escalate]}}\n";
-  Score score = Judge(yaml, R"({"trace_id": "t", "route": [7], "tool_calls": [{"name": "chat"}]})");
+  Score score =
+      Plugin().Judge(yaml, R"({"trace_id": "t", "route": [7], "tool_calls": [{"name": "chat"}]})");
   EXPECT_EQ(score.value, 0.0);
   EXPECT_EQ(score.reason, "intent '7' expects escalate; called chat");
 }
@@ -123,19 +96,21 @@ TEST(ToolCallsPluginTest, Exclusive) {
   const std::string yaml =
       "plugin: tool_calls\n"
       "params: {expected: {refund: [issue_refund, lookup_order]}, exclusive: true}\n";
-  Score extra = Judge(yaml, Trace("refund", R"([{"name": "issue_refund"}, {"name": "search"}])"));
+  Score extra =
+      Plugin().Judge(yaml, Trace("refund", R"([{"name": "issue_refund"}, {"name": "search"}])"));
   EXPECT_EQ(extra.value, 0.0);
   EXPECT_EQ(extra.reason,
             "intent 'refund' allows only issue_refund, lookup_order; tool_calls[1] is search");
 
-  Score only = Judge(yaml, Trace("refund", R"([{"name": "lookup_order"},
+  Score only = Plugin().Judge(yaml, Trace("refund", R"([{"name": "lookup_order"},
                                                 {"name": "issue_refund"}])"));
   EXPECT_EQ(only.value, 1.0);
   EXPECT_EQ(only.reason, "intent 'refund': called only lookup_order, issue_refund");
 
   // Without `exclusive` the extra call is fine.
-  EXPECT_EQ(Judge("plugin: tool_calls\nparams: {expected: {refund: [issue_refund]}}\n",
-                  Trace("refund", R"([{"name": "issue_refund"}, {"name": "search"}])"))
+  EXPECT_EQ(Plugin()
+                .Judge("plugin: tool_calls\nparams: {expected: {refund: [issue_refund]}}\n",
+                       Trace("refund", R"([{"name": "issue_refund"}, {"name": "search"}])"))
                 .value,
             1.0);
 }
@@ -145,41 +120,44 @@ TEST(ToolCallsPluginTest, RepeatsWithReorderedArgumentKeys) {
       {"name": "search", "arguments": {"q": "refund", "filter": {"lang": "en", "max": 5}}},
       {"name": "lookup_order", "arguments": {"q": "refund", "filter": {"lang": "en", "max": 5}}},
       {"name": "search", "arguments": {"filter": {"max": 5.0, "lang": "en"}, "q": "refund"}}])";
-  Score score = Judge(kNoRepeats, Trace("x", calls));
+  Score score = Plugin().Judge(kNoRepeats, Trace("x", calls));
   EXPECT_EQ(score.value, 0.0);
   EXPECT_EQ(score.reason, "tool_calls[2] repeats tool_calls[0]: search with the same arguments");
 
-  Score different = Judge(kNoRepeats, Trace("x", R"([
+  Score different = Plugin().Judge(kNoRepeats, Trace("x", R"([
       {"name": "search", "arguments": {"q": "refund", "page": 1}},
       {"name": "search", "arguments": {"q": "refund", "page": 2}},
       {"name": "search", "arguments": {"q": "refund", "page": [1]}}])"));
   EXPECT_EQ(different.value, 1.0);
   EXPECT_EQ(different.reason, "no repeated calls");
 
-  Score no_arguments = Judge(kNoRepeats, Trace("x", R"([{"name": "ping"}, {"name": "ping"}])"));
+  Score no_arguments =
+      Plugin().Judge(kNoRepeats, Trace("x", R"([{"name": "ping"}, {"name": "ping"}])"));
   EXPECT_EQ(no_arguments.reason,
             "tool_calls[1] repeats tool_calls[0]: ping with the same arguments");
 }
 
 TEST(ToolCallsPluginTest, StringArgumentsAreParsedAsJson) {
   // OpenAI sends arguments as a JSON string; its key order and spacing do not matter.
-  Score score = Judge(kNoRepeats, Trace("x", R"([
+  Score score = Plugin().Judge(kNoRepeats, Trace("x", R"([
       {"name": "search", "arguments": "{\"q\": \"refund\", \"k\": 5}"},
       {"name": "search", "arguments": {"k": 5, "q": "refund"}}])"));
   EXPECT_EQ(score.value, 0.0);
   EXPECT_EQ(score.reason, "tool_calls[1] repeats tool_calls[0]: search with the same arguments");
 
-  Score different = Judge(kNoRepeats, Trace("x", R"([
+  Score different = Plugin().Judge(kNoRepeats, Trace("x", R"([
       {"name": "search", "arguments": "{\"q\":\"refund\",\"k\":5}"},
       {"name": "search", "arguments": "{\"q\":\"refund\",\"k\":6}"}])"));
   EXPECT_EQ(different.value, 1.0);
 
   // A string that is not JSON is compared as a string.
-  EXPECT_EQ(Judge(kNoRepeats, Trace("x", R"([{"name": "run", "arguments": "ls -l"},
+  EXPECT_EQ(Plugin()
+                .Judge(kNoRepeats, Trace("x", R"([{"name": "run", "arguments": "ls -l"},
                                               {"name": "run", "arguments": "ls -l"}])"))
                 .value,
             0.0);
-  EXPECT_EQ(Judge(kNoRepeats, Trace("x", R"([{"name": "run", "arguments": "ls -l"},
+  EXPECT_EQ(Plugin()
+                .Judge(kNoRepeats, Trace("x", R"([{"name": "run", "arguments": "ls -l"},
                                               {"name": "run", "arguments": "ls -a"}])"))
                 .value,
             1.0);
@@ -188,13 +166,13 @@ TEST(ToolCallsPluginTest, StringArgumentsAreParsedAsJson) {
 TEST(ToolCallsPluginTest, MaxCalls) {
   const std::string yaml = "plugin: tool_calls\nparams: {max_calls: 2}\n";
   const std::string three = R"([{"name": "a"}, {"name": "b"}, {"name": "c"}])";
-  Score over = Judge(yaml, Trace("x", three));
+  Score over = Plugin().Judge(yaml, Trace("x", three));
   EXPECT_EQ(over.value, 0.0);
   EXPECT_EQ(over.reason, "3 tool calls > max 2");
-  Score within = Judge(yaml, Trace("x", R"([{"name": "a"}])"));
+  Score within = Plugin().Judge(yaml, Trace("x", R"([{"name": "a"}])"));
   EXPECT_EQ(within.value, 1.0);
   EXPECT_EQ(within.reason, "1 tool call, max 2");
-  Score none = Judge("plugin: tool_calls\nparams: {max_calls: 0}\n", Trace("x", ""));
+  Score none = Plugin().Judge("plugin: tool_calls\nparams: {max_calls: 0}\n", Trace("x", ""));
   EXPECT_EQ(none.value, 1.0);
   EXPECT_EQ(none.reason, "0 tool calls, max 0");
 }
@@ -203,14 +181,16 @@ TEST(ToolCallsPluginTest, FirstFailingCheckIsNamedAndPassesListEveryCheck) {
   const std::string yaml =
       "plugin: tool_calls\n"
       "params: {expected: {refund: [issue_refund]}, no_repeats: true, max_calls: 2}\n";
-  Score pass = Judge(yaml, Trace("refund", R"([{"name": "issue_refund", "arguments": {"id": 1}},
+  Score pass =
+      Plugin().Judge(yaml, Trace("refund", R"([{"name": "issue_refund", "arguments": {"id": 1}},
                                                 {"name": "issue_refund", "arguments": {"id": 2}}])"));
   EXPECT_EQ(pass.value, 1.0);
   EXPECT_EQ(pass.reason,
             "intent 'refund': called issue_refund; no repeated calls; 2 tool calls, "
             "max 2");
   // Repeats and over budget: the repeat is reported, it comes first.
-  Score fail = Judge(yaml, Trace("refund", R"([{"name": "issue_refund"}, {"name": "issue_refund"},
+  Score fail =
+      Plugin().Judge(yaml, Trace("refund", R"([{"name": "issue_refund"}, {"name": "issue_refund"},
                                                 {"name": "issue_refund"}])"));
   EXPECT_EQ(fail.value, 0.0);
   EXPECT_EQ(fail.reason,
@@ -219,48 +199,52 @@ TEST(ToolCallsPluginTest, FirstFailingCheckIsNamedAndPassesListEveryCheck) {
 
 TEST(ToolCallsPluginTest, CustomTargetNamesTheCalls) {
   const std::string yaml = "plugin: tool_calls\ntarget: agent.calls\nparams: {max_calls: 0}\n";
-  EXPECT_EQ(Judge(yaml, R"({"trace_id": "t", "agent": {"calls": [{"name": "a"}]}})").reason,
-            "1 tool call > max 0");
-  EXPECT_EQ(EvalError(yaml, R"({"trace_id": "t", "agent": {"calls": [{}]}})"),
+  EXPECT_EQ(
+      Plugin().Judge(yaml, R"({"trace_id": "t", "agent": {"calls": [{"name": "a"}]}})").reason,
+      "1 tool call > max 0");
+  EXPECT_EQ(Plugin().EvalError(yaml, R"({"trace_id": "t", "agent": {"calls": [{}]}})"),
             "agent.calls[0] has no string 'name'");
 }
 
 TEST(ToolCallsPluginTest, MalformedCallsAreErrors) {
-  EXPECT_EQ(EvalError(kNoRepeats, Trace("x", R"({"name": "a"})")), "tool_calls is not an array");
-  EXPECT_EQ(EvalError(kNoRepeats, Trace("x", R"([{"name": "a"}, {"arguments": {}}])")),
+  EXPECT_EQ(Plugin().EvalError(kNoRepeats, Trace("x", R"({"name": "a"})")),
+            "tool_calls is not an array");
+  EXPECT_EQ(Plugin().EvalError(kNoRepeats, Trace("x", R"([{"name": "a"}, {"arguments": {}}])")),
             "tool_calls[1] has no string 'name'");
-  EXPECT_EQ(EvalError(kNoRepeats, Trace("x", R"([{"name": "a"}, {"name": "b"}, {"name": 3}])")),
-            "tool_calls[2] has no string 'name'");
-  EXPECT_EQ(EvalError(kNoRepeats, Trace("x", R"(["search"])")),
+  EXPECT_EQ(
+      Plugin().EvalError(kNoRepeats, Trace("x", R"([{"name": "a"}, {"name": "b"}, {"name": 3}])")),
+      "tool_calls[2] has no string 'name'");
+  EXPECT_EQ(Plugin().EvalError(kNoRepeats, Trace("x", R"(["search"])")),
             "tool_calls[0] has no string 'name'");
 }
 
 TEST(ToolCallsPluginTest, ConfigErrors) {
-  EXPECT_EQ(LoadError("plugin: tool_calls\nparams: {no_repeats: false}\n"),
+  EXPECT_EQ(Plugin().LoadError("plugin: tool_calls\nparams: {no_repeats: false}\n"),
             "test.yaml:2:9: tool_calls needs at least one check: expected, no_repeats: true or "
             "max_calls");
-  EXPECT_EQ(LoadError("plugin: tool_calls\n"),
+  EXPECT_EQ(Plugin().LoadError("plugin: tool_calls\n"),
             "test.yaml:1:1: tool_calls needs at least one check: expected, no_repeats: true or "
             "max_calls");
-  EXPECT_EQ(LoadError("plugin: tool_calls\nparams: {no_repeat: true}\n"),
+  EXPECT_EQ(Plugin().LoadError("plugin: tool_calls\nparams: {no_repeat: true}\n"),
             "test.yaml:2:10: unknown param 'no_repeat' for plugin 'tool_calls'");
-  EXPECT_EQ(LoadError("plugin: tool_calls\nparams: {max_calls: 1, exclusive: true}\n"),
+  EXPECT_EQ(Plugin().LoadError("plugin: tool_calls\nparams: {max_calls: 1, exclusive: true}\n"),
             "test.yaml:2:35: exclusive needs expected");
-  EXPECT_EQ(LoadError("plugin: tool_calls\nparams: {max_calls: 1, intent_path: x}\n"),
+  EXPECT_EQ(Plugin().LoadError("plugin: tool_calls\nparams: {max_calls: 1, intent_path: x}\n"),
             "test.yaml:2:37: intent_path needs expected");
-  EXPECT_EQ(LoadError("plugin: tool_calls\nparams: {max_calls: -1}\n"),
+  EXPECT_EQ(Plugin().LoadError("plugin: tool_calls\nparams: {max_calls: -1}\n"),
             "test.yaml:2:21: max_calls must not be negative");
-  EXPECT_THAT(LoadError("plugin: tool_calls\nparams: {expected: {a: [b]}, intent_path: 'x..y'}\n"),
-              HasSubstr("test.yaml:2:43: bad intent_path 'x..y': "));
-  EXPECT_EQ(LoadError("plugin: tool_calls\nparams: {expected: [issue_refund]}\n"),
+  EXPECT_THAT(
+      Plugin().LoadError("plugin: tool_calls\nparams: {expected: {a: [b]}, intent_path: 'x..y'}\n"),
+      HasSubstr("test.yaml:2:43: bad intent_path 'x..y': "));
+  EXPECT_EQ(Plugin().LoadError("plugin: tool_calls\nparams: {expected: [issue_refund]}\n"),
             "test.yaml:2:20: param 'expected' must map intents to tool names");
-  EXPECT_EQ(LoadError("plugin: tool_calls\nparams: {expected: {refund: []}}\n"),
+  EXPECT_EQ(Plugin().LoadError("plugin: tool_calls\nparams: {expected: {refund: []}}\n"),
             "test.yaml:2:29: expected tools for intent 'refund' must be a tool name or a "
             "non-empty list of tool names");
 }
 
 TEST(ToolCallsPluginTest, ConcurrentEvaluationAgrees) {
-  auto evaluator = Create(kNoRepeats);
+  auto evaluator = Plugin().Create(kNoRepeats);
   ASSERT_TRUE(evaluator.ok());
   ParsedTrace trace(Trace("x", R"([{"name": "s", "arguments": "{\"a\": [1, {\"b\": 2, \"c\": 3}]}"},
                                    {"name": "s", "arguments": "{\"a\": [1, {\"c\": 3, \"b\": 2}]}"}])"));

@@ -21,24 +21,9 @@ using testing::ParsedTrace;
 using testing::SpecFromYaml;
 using ::testing::StartsWith;
 
-Result<std::unique_ptr<Evaluator>> Create(const std::string& yaml,
-                                          const std::string& file = "test.yaml") {
-  return JsonSchemaPlugin().create(SpecFromYaml(yaml, file));
-}
-
-// Evaluates a created evaluator on one trace; fails the test when the evaluator errs.
-Score ScoreOf(const Evaluator& evaluator, const std::string& trace_json) {
-  ParsedTrace trace(trace_json);
-  Result<Score> score = evaluator.Evaluate(trace, EvalContext{});
-  EXPECT_TRUE(score.ok()) << score.status().ToString();
-  return score.ok() ? *score : Score{-1.0, ""};
-}
-
-Score Judge(const std::string& yaml, const std::string& trace_json) {
-  auto evaluator = Create(yaml);
-  EXPECT_TRUE(evaluator.ok()) << evaluator.status().ToString();
-  if (!evaluator.ok()) return Score{-1.0, ""};
-  return ScoreOf(**evaluator, trace_json);
+const testing::PluginHarness& Plugin() {
+  static const testing::PluginHarness harness(JsonSchemaPlugin());
+  return harness;
 }
 
 // A trace whose `output` is `text` (as a JSON string).
@@ -80,42 +65,43 @@ TEST(JsonSchemaPluginTest, Registration) {
 }
 
 TEST(JsonSchemaPluginTest, ValidOutputPasses) {
-  Score score = Judge(kOrderSchema, OutputTrace(kGoodOrder));
+  Score score = Plugin().Judge(kOrderSchema, OutputTrace(kGoodOrder));
   EXPECT_EQ(score.value, 1.0);
   EXPECT_EQ(score.reason, "output matches the schema");
 }
 
 TEST(JsonSchemaPluginTest, InvalidOutputNamesTheFirstViolationByPointer) {
-  Score nested = Judge(kOrderSchema, OutputTrace(R"({"order_id": "A-17", "items": [
+  Score nested = Plugin().Judge(kOrderSchema, OutputTrace(R"({"order_id": "A-17", "items": [
       {"sku": "X-1", "price": "12.50"}, {"sku": 7, "price": 1}]})"));
   EXPECT_EQ(nested.value, 0.0);
   EXPECT_EQ(nested.reason, "/items/0/price: expected type number, got string");
 
-  Score root = Judge(kOrderSchema, OutputTrace(R"({"items": []})"));
+  Score root = Plugin().Judge(kOrderSchema, OutputTrace(R"({"items": []})"));
   EXPECT_EQ(root.value, 0.0);
   EXPECT_EQ(root.reason, "missing required property 'order_id'");
 
-  Score range = Judge(kOrderSchema,
-                      OutputTrace(R"({"order_id": "A-1", "items": [{"sku": "a", "price": -2}]})"));
+  Score range = Plugin().Judge(
+      kOrderSchema, OutputTrace(R"({"order_id": "A-1", "items": [{"sku": "a", "price": -2}]})"));
   EXPECT_EQ(range.reason, "/items/0/price: expected number greater than or equal to 0.000000");
 
-  Score enumeration =
-      Judge(kOrderSchema, OutputTrace(R"({"order_id": "A-1", "items": [], "status": "lost"})"));
+  Score enumeration = Plugin().Judge(
+      kOrderSchema, OutputTrace(R"({"order_id": "A-1", "items": [], "status": "lost"})"));
   EXPECT_EQ(enumeration.reason, "/status: failed to match against any enum values (got \"lost\")");
 
-  Score pattern = Judge(kOrderSchema, OutputTrace(R"({"order_id": "B-1", "items": []})"));
+  Score pattern = Plugin().Judge(kOrderSchema, OutputTrace(R"({"order_id": "B-1", "items": []})"));
   EXPECT_EQ(pattern.reason, "/order_id: does not match pattern '^A-[0-9]+$' (got \"B-1\")");
 }
 
 TEST(JsonSchemaPluginTest, FencedOutputWithTextAroundIsRead) {
   const std::string fenced =
       std::string("Here is the order:\n\n```json\n") + kGoodOrder + "\n```\n\nAnything else?";
-  Score score = Judge(kOrderSchema, OutputTrace(fenced));
+  Score score = Plugin().Judge(kOrderSchema, OutputTrace(fenced));
   EXPECT_EQ(score.value, 1.0);
   EXPECT_EQ(score.reason, "output matches the schema (in a code fence)");
 
   // A fence without an info string, and a violation inside it.
-  Score bad = Judge(kOrderSchema, OutputTrace("Sure.\n```\n{\"order_id\": 5, \"items\": []}\n```"));
+  Score bad = Plugin().Judge(kOrderSchema,
+                             OutputTrace("Sure.\n```\n{\"order_id\": 5, \"items\": []}\n```"));
   EXPECT_EQ(bad.value, 0.0);
   EXPECT_EQ(bad.reason, "/order_id: expected type string, got number");
 }
@@ -123,42 +109,46 @@ TEST(JsonSchemaPluginTest, FencedOutputWithTextAroundIsRead) {
 TEST(JsonSchemaPluginTest, FenceDisallowedIsNotJson) {
   const std::string yaml =
       "plugin: json_schema\nparams: {schema: {type: object}, allow_code_fence: false}\n";
-  Score score = Judge(yaml, OutputTrace("```json\n{}\n```"));
+  Score score = Plugin().Judge(yaml, OutputTrace("```json\n{}\n```"));
   EXPECT_EQ(score.value, 0.0);
   EXPECT_EQ(score.reason,
             "output is not valid JSON: syntax error while parsing value - invalid literal; last "
             "read: '`'; at offset 0 (it has a code fence; allow_code_fence is false)");
-  EXPECT_EQ(Judge(yaml, OutputTrace("{}")).value, 1.0);
+  EXPECT_EQ(Plugin().Judge(yaml, OutputTrace("{}")).value, 1.0);
 }
 
 TEST(JsonSchemaPluginTest, NonJsonOutputIsAFailNotAnError) {
-  auto evaluator = Create("plugin: json_schema\nparams: {schema: {type: object}}\n");
+  auto evaluator = Plugin().Create("plugin: json_schema\nparams: {schema: {type: object}}\n");
   ASSERT_TRUE(evaluator.ok()) << evaluator.status().ToString();
-  Score prose = ScoreOf(**evaluator, OutputTrace("Sure! Your order is on its way."));
+  Score prose =
+      testing::PluginHarness::ScoreOf(**evaluator, OutputTrace("Sure! Your order is on its way."));
   EXPECT_EQ(prose.value, 0.0);
   EXPECT_EQ(prose.reason,
             "output is not valid JSON: syntax error while parsing value - invalid literal; last "
             "read: 'S'; at offset 0");
 
-  Score truncated = ScoreOf(**evaluator, OutputTrace(R"({"name": "Ana", "age": )"));
+  Score truncated =
+      testing::PluginHarness::ScoreOf(**evaluator, OutputTrace(R"({"name": "Ana", "age": )"));
   EXPECT_EQ(truncated.value, 0.0);
   EXPECT_THAT(truncated.reason, StartsWith("output is not valid JSON: syntax error while parsing "
                                            "value - unexpected end of input"));
   EXPECT_THAT(truncated.reason, HasSubstr("; at offset 23"));
 
   // Trailing prose after the JSON is not JSON either.
-  Score trailing = ScoreOf(**evaluator, OutputTrace("{} I hope this helps"));
+  Score trailing =
+      testing::PluginHarness::ScoreOf(**evaluator, OutputTrace("{} I hope this helps"));
   EXPECT_EQ(trailing.value, 0.0);
   EXPECT_THAT(trailing.reason, HasSubstr("at offset 3"));
 
   // The offset counts from the start of the output, not of the fenced body.
-  Score in_fence = ScoreOf(**evaluator, OutputTrace("Result:\n```json\n{\"a\": tru}\n```"));
+  Score in_fence = testing::PluginHarness::ScoreOf(
+      **evaluator, OutputTrace("Result:\n```json\n{\"a\": tru}\n```"));
   EXPECT_THAT(in_fence.reason, HasSubstr("; at offset 25"));
 }
 
 TEST(JsonSchemaPluginTest, MissingTargetIsAnError) {
-  auto evaluator =
-      Create("plugin: json_schema\ntarget: metadata.answer\nparams: {schema: {type: object}}\n");
+  auto evaluator = Plugin().Create(
+      "plugin: json_schema\ntarget: metadata.answer\nparams: {schema: {type: object}}\n");
   ASSERT_TRUE(evaluator.ok()) << evaluator.status().ToString();
   ParsedTrace trace(OutputTrace("{}"));
   Result<Score> score = (*evaluator)->Evaluate(trace, EvalContext{});
@@ -170,13 +160,14 @@ TEST(JsonSchemaPluginTest, NonStringTargetIsCheckedAsItIs) {
   const std::string yaml =
       "plugin: json_schema\ntarget: metadata\n"
       "params: {schema: {type: object, properties: {tier: {type: [string, 'null']}}}}\n";
-  EXPECT_EQ(Judge(yaml, R"({"trace_id": "t", "metadata": {"tier": "gold"}})").reason,
+  EXPECT_EQ(Plugin().Judge(yaml, R"({"trace_id": "t", "metadata": {"tier": "gold"}})").reason,
             "metadata matches the schema");
-  Score bad = Judge(yaml, R"({"trace_id": "t", "metadata": {"tier": 3}})");
+  Score bad = Plugin().Judge(yaml, R"({"trace_id": "t", "metadata": {"tier": 3}})");
   EXPECT_EQ(bad.value, 0.0);
   EXPECT_EQ(bad.reason, "/tier: expected type string or null, got number");
   // A string target holding JSON is parsed, whatever path it sits at.
-  EXPECT_EQ(Judge(yaml, R"({"trace_id": "t", "metadata": "{\"tier\": null}"})").value, 1.0);
+  EXPECT_EQ(Plugin().Judge(yaml, R"({"trace_id": "t", "metadata": "{\"tier\": null}"})").value,
+            1.0);
 }
 
 TEST(JsonSchemaPluginTest, QuotedYamlScalarsStayStrings) {
@@ -184,18 +175,20 @@ TEST(JsonSchemaPluginTest, QuotedYamlScalarsStayStrings) {
       "plugin: json_schema\n"
       "params:\n"
       "  schema: {properties: {code: {const: '007'}, flag: {const: true}, n: {const: 7}}}\n";
-  EXPECT_EQ(Judge(yaml, OutputTrace(R"({"code": "007", "flag": true, "n": 7})")).value, 1.0);
-  EXPECT_EQ(Judge(yaml, OutputTrace(R"({"code": 7})")).reason,
+  EXPECT_EQ(Plugin().Judge(yaml, OutputTrace(R"({"code": "007", "flag": true, "n": 7})")).value,
+            1.0);
+  EXPECT_EQ(Plugin().Judge(yaml, OutputTrace(R"({"code": 7})")).reason,
             "/code: failed to match expected value set by 'const' constraint (got 7)");
-  EXPECT_EQ(Judge(yaml, OutputTrace(R"({"flag": "true"})")).value, 0.0);
-  EXPECT_EQ(Judge(yaml, OutputTrace(R"({"n": "7"})")).value, 0.0);
+  EXPECT_EQ(Plugin().Judge(yaml, OutputTrace(R"({"flag": "true"})")).value, 0.0);
+  EXPECT_EQ(Plugin().Judge(yaml, OutputTrace(R"({"n": "7"})")).value, 0.0);
 }
 
 TEST(JsonSchemaPluginTest, IntegersBeyond64BitsAreNumbers) {
   // simdjson refuses them; the nlohmann fallback reads them as doubles.
   const std::string yaml =
       "plugin: json_schema\nparams: {schema: {properties: {n: {type: number}}}}\n";
-  EXPECT_EQ(Judge(yaml, OutputTrace(R"({"n": 123456789012345678901234567890})")).value, 1.0);
+  EXPECT_EQ(Plugin().Judge(yaml, OutputTrace(R"({"n": 123456789012345678901234567890})")).value,
+            1.0);
 }
 
 constexpr char kToolYaml[] =
@@ -210,29 +203,31 @@ constexpr char kToolYaml[] =
     "    lookup_order: {type: object, required: [order_id]}\n";
 
 TEST(JsonSchemaPluginTest, ToolCallArgumentsAreCheckedPerTool) {
-  auto evaluator = Create(kToolYaml);
+  auto evaluator = Plugin().Create(kToolYaml);
   ASSERT_TRUE(evaluator.ok()) << evaluator.status().ToString();
 
-  Score valid = ScoreOf(**evaluator, R"({"trace_id": "t", "tool_calls": [
+  Score valid = testing::PluginHarness::ScoreOf(**evaluator, R"({"trace_id": "t", "tool_calls": [
       {"name": "lookup_order", "arguments": {"order_id": "A-1"}},
       {"name": "search", "arguments": {"q": 5}},
       {"name": "issue_refund", "arguments": "{\"order_id\": \"A-1\", \"amount\": 12.5}"}]})");
   EXPECT_EQ(valid.value, 1.0);
   EXPECT_EQ(valid.reason, "2 tool calls match their schemas");
 
-  Score invalid = ScoreOf(**evaluator, R"({"trace_id": "t", "tool_calls": [
+  Score invalid = testing::PluginHarness::ScoreOf(**evaluator, R"({"trace_id": "t", "tool_calls": [
       {"name": "lookup_order", "arguments": {"order_id": "A-1"}},
       {"name": "issue_refund", "arguments": {"order_id": "A-1", "amount": "12.50"}}]})");
   EXPECT_EQ(invalid.value, 0.0);
   EXPECT_EQ(invalid.reason,
             "tool_calls[1] (issue_refund): /amount: expected type number, got string");
 
-  Score string_args = ScoreOf(**evaluator, R"({"trace_id": "t", "tool_calls": [
+  Score string_args =
+      testing::PluginHarness::ScoreOf(**evaluator, R"({"trace_id": "t", "tool_calls": [
       {"name": "issue_refund", "arguments": "{\"order_id\": \"A-1\"}"}]})");
   EXPECT_EQ(string_args.value, 0.0);
   EXPECT_EQ(string_args.reason, "tool_calls[0] (issue_refund): missing required property 'amount'");
 
-  Score unparseable = ScoreOf(**evaluator, R"({"trace_id": "t", "tool_calls": [
+  Score unparseable =
+      testing::PluginHarness::ScoreOf(**evaluator, R"({"trace_id": "t", "tool_calls": [
       {"name": "lookup_order", "arguments": "{\"order_id\": \"A-1\""}]})");
   EXPECT_EQ(unparseable.value, 0.0);
   EXPECT_THAT(unparseable.reason,
@@ -240,13 +235,13 @@ TEST(JsonSchemaPluginTest, ToolCallArgumentsAreCheckedPerTool) {
                          "error while parsing object - unexpected end of input"));
 
   // Absent arguments are `{}`, which lacks the required field.
-  Score absent =
-      ScoreOf(**evaluator, R"({"trace_id": "t", "tool_calls": [{"name": "lookup_order"}]})");
+  Score absent = testing::PluginHarness::ScoreOf(
+      **evaluator, R"({"trace_id": "t", "tool_calls": [{"name": "lookup_order"}]})");
   EXPECT_EQ(absent.reason, "tool_calls[0] (lookup_order): missing required property 'order_id'");
 }
 
 TEST(JsonSchemaPluginTest, ToolCallsInOpenAiForm) {
-  Score score = Judge(kToolYaml, R"({"trace_id": "t", "tool_calls": [
+  Score score = Plugin().Judge(kToolYaml, R"({"trace_id": "t", "tool_calls": [
       {"id": "call_1", "type": "function",
        "function": {"name": "issue_refund", "arguments": "{\"order_id\": \"A-1\", \"amount\": true}"}}]})");
   EXPECT_EQ(score.value, 0.0);
@@ -255,18 +250,19 @@ TEST(JsonSchemaPluginTest, ToolCallsInOpenAiForm) {
 }
 
 TEST(JsonSchemaPluginTest, ToolCallsWithoutSchemasOrCalls) {
-  EXPECT_EQ(Judge(kToolYaml, R"({"trace_id": "t", "tool_calls": [
+  EXPECT_EQ(Plugin()
+                .Judge(kToolYaml, R"({"trace_id": "t", "tool_calls": [
       {"name": "search", "arguments": {}}, {"name": "weather"}, {"name": "search"}]})")
                 .reason,
             "no schema for the tools called ('search', 'weather'); nothing checked");
-  Score empty = Judge(kToolYaml, R"({"trace_id": "t", "tool_calls": []})");
+  Score empty = Plugin().Judge(kToolYaml, R"({"trace_id": "t", "tool_calls": []})");
   EXPECT_EQ(empty.value, 1.0);
   EXPECT_EQ(empty.reason, "no tool calls");
-  EXPECT_EQ(Judge(kToolYaml, R"({"trace_id": "t"})").reason, "no tool calls");
+  EXPECT_EQ(Plugin().Judge(kToolYaml, R"({"trace_id": "t"})").reason, "no tool calls");
 }
 
 TEST(JsonSchemaPluginTest, MalformedToolCallsAreErrors) {
-  auto evaluator = Create(kToolYaml);
+  auto evaluator = Plugin().Create(kToolYaml);
   ASSERT_TRUE(evaluator.ok());
   ParsedTrace not_array(R"({"trace_id": "t", "tool_calls": {"name": "x"}})");
   Result<Score> score = (*evaluator)->Evaluate(not_array, EvalContext{});
@@ -302,29 +298,35 @@ class SchemaFileTest : public ::testing::Test {
 TEST_F(SchemaFileTest, SchemaFileIsRelativeToTheYamlFolder) {
   Write("evaluators/schemas/person.json",
         R"({"type": "object", "required": ["name"], "properties": {"age": {"type": "integer"}}})");
-  auto evaluator =
-      Create("plugin: json_schema\nparams: {schema_file: schemas/person.json}\n", YamlFile());
+  auto evaluator = Plugin().Create(
+      "plugin: json_schema\nparams: {schema_file: schemas/person.json}\n", YamlFile());
   ASSERT_TRUE(evaluator.ok()) << evaluator.status().ToString();
-  EXPECT_EQ(ScoreOf(**evaluator, OutputTrace(R"({"name": "Ana", "age": 40})")).value, 1.0);
-  EXPECT_EQ(ScoreOf(**evaluator, OutputTrace(R"({"name": "Ana", "age": 40.5})")).reason,
-            "/age: expected type integer, got number");
+  EXPECT_EQ(
+      testing::PluginHarness::ScoreOf(**evaluator, OutputTrace(R"({"name": "Ana", "age": 40})"))
+          .value,
+      1.0);
+  EXPECT_EQ(
+      testing::PluginHarness::ScoreOf(**evaluator, OutputTrace(R"({"name": "Ana", "age": 40.5})"))
+          .reason,
+      "/age: expected type integer, got number");
 }
 
 TEST_F(SchemaFileTest, SchemaFilesPerTool) {
   Write("evaluators/schemas/refund.yaml", "type: object\nrequired: [order_id]\n");
-  auto evaluator =
-      Create("plugin: json_schema\nparams: {schema_files: {issue_refund: schemas/refund.yaml}}\n",
-             YamlFile());
+  auto evaluator = Plugin().Create(
+      "plugin: json_schema\nparams: {schema_files: {issue_refund: schemas/refund.yaml}}\n",
+      YamlFile());
   ASSERT_TRUE(evaluator.ok()) << evaluator.status().ToString();
-  EXPECT_EQ(ScoreOf(**evaluator, R"({"trace_id": "t", "tool_calls": [{"name": "issue_refund",
+  EXPECT_EQ(testing::PluginHarness::ScoreOf(
+                **evaluator, R"({"trace_id": "t", "tool_calls": [{"name": "issue_refund",
       "arguments": {}}]})")
                 .reason,
             "tool_calls[0] (issue_refund): missing required property 'order_id'");
 }
 
 TEST_F(SchemaFileTest, MissingSchemaFileNamesThePath) {
-  auto evaluator =
-      Create("plugin: json_schema\nparams: {schema_file: schemas/nope.json}\n", YamlFile());
+  auto evaluator = Plugin().Create(
+      "plugin: json_schema\nparams: {schema_file: schemas/nope.json}\n", YamlFile());
   ASSERT_FALSE(evaluator.ok());
   EXPECT_EQ(evaluator.status().code(), Status::Code::kInvalidArgument);
   EXPECT_EQ(evaluator.status().message(),
@@ -335,8 +337,8 @@ TEST_F(SchemaFileTest, MissingSchemaFileNamesThePath) {
 
 TEST_F(SchemaFileTest, BadSchemaFileIsAConfigError) {
   Write("evaluators/schemas/broken.json", "{\"type\": \"object\",\n \"required\": [name]}");
-  auto evaluator =
-      Create("plugin: json_schema\nparams:\n  schema_file: schemas/broken.json\n", YamlFile());
+  auto evaluator = Plugin().Create(
+      "plugin: json_schema\nparams:\n  schema_file: schemas/broken.json\n", YamlFile());
   ASSERT_FALSE(evaluator.ok());
   EXPECT_THAT(evaluator.status().message(), StartsWith(YamlFile() + ":3:16: schema_file '"));
   EXPECT_THAT(evaluator.status().message(),
@@ -344,8 +346,8 @@ TEST_F(SchemaFileTest, BadSchemaFileIsAConfigError) {
                         "error while parsing value - invalid literal"));
 
   Write("evaluators/schemas/remote.json", R"({"properties": {"a": {"$ref": "http://x/a.json"}}})");
-  evaluator =
-      Create("plugin: json_schema\nparams: {schema_file: schemas/remote.json}\n", YamlFile());
+  evaluator = Plugin().Create("plugin: json_schema\nparams: {schema_file: schemas/remote.json}\n",
+                              YamlFile());
   ASSERT_FALSE(evaluator.ok());
   EXPECT_THAT(evaluator.status().message(), HasSubstr("remote $ref 'http://x/a.json' is not "
                                                       "supported"));
@@ -353,7 +355,7 @@ TEST_F(SchemaFileTest, BadSchemaFileIsAConfigError) {
 }
 
 TEST(JsonSchemaPluginTest, SchemaThatDoesNotCompileIsAConfigErrorAtItsPosition) {
-  auto evaluator = Create(
+  auto evaluator = Plugin().Create(
       "id: valid-json\n"
       "plugin: json_schema\n"
       "params:\n"
@@ -368,7 +370,7 @@ TEST(JsonSchemaPluginTest, SchemaThatDoesNotCompileIsAConfigErrorAtItsPosition) 
 }
 
 TEST(JsonSchemaPluginTest, BadPatternPointsAtThePattern) {
-  auto evaluator = Create(
+  auto evaluator = Plugin().Create(
       "plugin: json_schema\n"
       "params:\n"
       "  schema:\n"
@@ -388,18 +390,24 @@ TEST(JsonSchemaPluginTest, PatternsMatchLongStringsAndCodePoints) {
       "params: {schema: {properties: {text: {pattern: '^[a-z ]+$'}, code: {pattern: '^.{3}$'}}}}\n";
   std::string long_text;
   for (int i = 0; i < 20000; ++i) long_text += "lorem ipsum ";
-  EXPECT_EQ(Judge(yaml, OutputTrace(nlohmann::json{{"text", long_text}}.dump())).value, 1.0);
-  EXPECT_EQ(Judge(yaml, OutputTrace(nlohmann::json{{"text", long_text + "!"}}.dump())).value, 0.0);
-  EXPECT_EQ(Judge(yaml, OutputTrace(R"({"code": "çéü"})")).value, 1.0);
+  EXPECT_EQ(Plugin().Judge(yaml, OutputTrace(nlohmann::json{{"text", long_text}}.dump())).value,
+            1.0);
+  EXPECT_EQ(
+      Plugin().Judge(yaml, OutputTrace(nlohmann::json{{"text", long_text + "!"}}.dump())).value,
+      0.0);
+  EXPECT_EQ(Plugin().Judge(yaml, OutputTrace(R"({"code": "çéü"})")).value, 1.0);
 }
 
 TEST(JsonSchemaPluginTest, LookaroundPatternsFallBackToStdRegexWithALimit) {
-  auto evaluator = Create(
+  auto evaluator = Plugin().Create(
       "plugin: json_schema\n"
       "params: {schema: {properties: {password: {pattern: '^(?=.*[0-9]).{8,}$'}}}}\n");
   ASSERT_TRUE(evaluator.ok()) << evaluator.status().ToString();
-  EXPECT_EQ(ScoreOf(**evaluator, OutputTrace(R"({"password": "hunter22"})")).value, 1.0);
-  EXPECT_EQ(ScoreOf(**evaluator, OutputTrace(R"({"password": "hunter!!"})")).reason,
+  EXPECT_EQ(testing::PluginHarness::ScoreOf(**evaluator, OutputTrace(R"({"password": "hunter22"})"))
+                .value,
+            1.0);
+  EXPECT_EQ(testing::PluginHarness::ScoreOf(**evaluator, OutputTrace(R"({"password": "hunter!!"})"))
+                .reason,
             "/password: does not match pattern '^(?=.*[0-9]).{8,}$' (got \"hunter!!\")");
   // Past the limit the check is an error row, never a crash.
   ParsedTrace huge(OutputTrace(nlohmann::json{{"password", std::string(5000, 'a')}}.dump()));
@@ -412,7 +420,7 @@ TEST(JsonSchemaPluginTest, LookaroundPatternsFallBackToStdRegexWithALimit) {
 }
 
 TEST(JsonSchemaPluginTest, RemoteRefIsRefusedAtLoad) {
-  auto evaluator = Create(
+  auto evaluator = Plugin().Create(
       "plugin: json_schema\n"
       "params:\n"
       "  schemas:\n"
@@ -433,43 +441,44 @@ TEST(JsonSchemaPluginTest, LocalRefsWork) {
       "  schema:\n"
       "    definitions: {money: {type: number}}\n"
       "    properties: {total: {$ref: '#/definitions/money'}}\n";
-  EXPECT_EQ(Judge(yaml, OutputTrace(R"({"total": 3})")).value, 1.0);
-  EXPECT_EQ(Judge(yaml, OutputTrace(R"({"total": "3"})")).reason,
+  EXPECT_EQ(Plugin().Judge(yaml, OutputTrace(R"({"total": 3})")).value, 1.0);
+  EXPECT_EQ(Plugin().Judge(yaml, OutputTrace(R"({"total": "3"})")).reason,
             "/total: expected type number, got string");
 }
 
 TEST(JsonSchemaPluginTest, ParamErrors) {
-  auto unknown = Create("plugin: json_schema\nparams: {schema: {type: object}, shema: x}\n");
+  auto unknown =
+      Plugin().Create("plugin: json_schema\nparams: {schema: {type: object}, shema: x}\n");
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.status().message(),
             "test.yaml:2:34: unknown param 'shema' for plugin 'json_schema'");
 
-  auto none = Create("plugin: json_schema\nparams: {allow_code_fence: true}\n");
+  auto none = Plugin().Create("plugin: json_schema\nparams: {allow_code_fence: true}\n");
   ASSERT_FALSE(none.ok());
   EXPECT_THAT(none.status().message(), StartsWith("test.yaml:2:9: missing param 'schema'"));
 
-  auto both = Create("plugin: json_schema\nparams: {schema: {}, schema_file: a.json}\n");
+  auto both = Plugin().Create("plugin: json_schema\nparams: {schema: {}, schema_file: a.json}\n");
   ASSERT_FALSE(both.ok());
   EXPECT_EQ(both.status().message(), "test.yaml:2:35: give 'schema' or 'schema_file', not both");
 
-  auto not_object = Create("plugin: json_schema\nparams: {schema: [type, object]}\n");
+  auto not_object = Plugin().Create("plugin: json_schema\nparams: {schema: [type, object]}\n");
   ASSERT_FALSE(not_object.ok());
   EXPECT_EQ(not_object.status().message(),
             "test.yaml:2:18: schema must be a mapping (a JSON Schema object)");
 
   auto whole_array =
-      Create("plugin: json_schema\ntarget: tool_calls\nparams: {schema: {type: array}}\n");
+      Plugin().Create("plugin: json_schema\ntarget: tool_calls\nparams: {schema: {type: array}}\n");
   ASSERT_FALSE(whole_array.ok());
   EXPECT_THAT(whole_array.status().message(), StartsWith("test.yaml:2:9: target 'tool_calls'"));
 
   auto fence_on_tools =
-      Create("plugin: json_schema\nparams: {schemas: {a: {}}, allow_code_fence: true}\n");
+      Plugin().Create("plugin: json_schema\nparams: {schemas: {a: {}}, allow_code_fence: true}\n");
   ASSERT_FALSE(fence_on_tools.ok());
   EXPECT_THAT(fence_on_tools.status().message(), StartsWith("test.yaml:2:46: 'allow_code_fence'"));
 }
 
 TEST(JsonSchemaPluginTest, ConcurrentEvaluationsAgree) {
-  auto evaluator = Create(kOrderSchema);
+  auto evaluator = Plugin().Create(kOrderSchema);
   ASSERT_TRUE(evaluator.ok()) << evaluator.status().ToString();
   const Evaluator& shared = **evaluator;
   // Each thread owns its traces (a Trace is tied to its parser); the evaluator is shared.

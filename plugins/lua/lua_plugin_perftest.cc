@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
       R"("tool_calls": [{"name": "lookup_order", "arguments": {"id": 17}, "result": "ok", "error": null}], )"
       R"("usage": {"input_tokens": 1200, "output_tokens": 300}, "latency_ms": 1234, )"
       R"("metadata": {"intent": "refund", "persona": "enterprise", "language": "de"}})";
-  testing::ParsedTrace trace(json);
+  arbiter::testing::ParsedTrace trace(json);
   // Three field reads; then a heavier script: a loop over the messages and a search of the
   // 1.6 KB output (copied into Lua on each access).
   const char* scripts[] = {
@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
       yaml += "    " + std::string(line, end + 1);
       line = end + 1;
     }
-    auto evaluator = LuaPlugin().create(testing::SpecFromYaml(yaml));
+    auto evaluator = LuaPlugin().create(arbiter::testing::SpecFromYaml(yaml));
     if (!evaluator.ok()) {
       std::fprintf(stderr, "%s\n", evaluator.status().ToString().c_str());
       return 1;

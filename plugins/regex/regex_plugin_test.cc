@@ -13,19 +13,9 @@ using ::testing::HasSubstr;
 using testing::ParsedTrace;
 using testing::SpecFromYaml;
 
-Result<std::unique_ptr<Evaluator>> Create(const std::string& yaml) {
-  return RegexPlugin().create(SpecFromYaml(yaml));
-}
-
-// Evaluates a declaration on one trace; fails the test when either step errs.
-Score Judge(const std::string& yaml, const std::string& trace_json) {
-  auto evaluator = Create(yaml);
-  EXPECT_TRUE(evaluator.ok()) << evaluator.status().ToString();
-  if (!evaluator.ok()) return {};
-  ParsedTrace trace(trace_json);
-  Result<Score> score = (*evaluator)->Evaluate(trace, EvalContext{});
-  EXPECT_TRUE(score.ok()) << score.status().ToString();
-  return score.ok() ? *score : Score{};
+const testing::PluginHarness& Plugin() {
+  static const testing::PluginHarness harness(RegexPlugin());
+  return harness;
 }
 
 constexpr char kEmailTrace[] =
@@ -46,21 +36,21 @@ TEST(RegexPluginTest, Registration) {
 TEST(RegexPluginTest, AnyNamesThePatternAndTheMatchedText) {
   const std::string yaml =
       "plugin: regex\nparams: {patterns: ['\\d{3}-\\d{4}', '[a-z]+@[a-z.]+']}\n";
-  Score hit = Judge(yaml, kEmailTrace);
+  Score hit = Plugin().Judge(yaml, kEmailTrace);
   EXPECT_EQ(hit.value, 1.0);
   // Declaration order decides which pattern is named, not position in the text.
   EXPECT_EQ(hit.reason, "pattern '\\d{3}-\\d{4}' matched '555-0100'");
 
-  Score miss = Judge(yaml, kCleanTrace);
+  Score miss = Plugin().Judge(yaml, kCleanTrace);
   EXPECT_EQ(miss.value, 0.0);
   EXPECT_EQ(miss.reason, "none of the 2 patterns matched");
 }
 
 TEST(RegexPluginTest, MatchDefaultsToAny) {
-  Score score = Judge("plugin: regex\nparams: {patterns: refund}\n", kCleanTrace);
+  Score score = Plugin().Judge("plugin: regex\nparams: {patterns: refund}\n", kCleanTrace);
   EXPECT_EQ(score.value, 1.0);
   EXPECT_EQ(score.reason, "pattern 'refund' matched 'refund'");
-  Score miss = Judge("plugin: regex\nparams: {patterns: [invoice]}\n", kCleanTrace);
+  Score miss = Plugin().Judge("plugin: regex\nparams: {patterns: [invoice]}\n", kCleanTrace);
   EXPECT_EQ(miss.value, 0.0);
   EXPECT_EQ(miss.reason, "pattern 'invoice' did not match");
 }
@@ -68,11 +58,11 @@ TEST(RegexPluginTest, MatchDefaultsToAny) {
 TEST(RegexPluginTest, AllNamesTheFirstMissingPattern) {
   const std::string yaml =
       "plugin: regex\nparams: {patterns: ['@example\\.com', 'refund', '\\d+'], match: all}\n";
-  Score missing = Judge(yaml, kEmailTrace);
+  Score missing = Plugin().Judge(yaml, kEmailTrace);
   EXPECT_EQ(missing.value, 0.0);
   EXPECT_EQ(missing.reason, "pattern 'refund' did not match");
 
-  Score all = Judge(yaml, R"({"trace_id": "t", "output": "refund 12 to bo@example.com"})");
+  Score all = Plugin().Judge(yaml, R"({"trace_id": "t", "output": "refund 12 to bo@example.com"})");
   EXPECT_EQ(all.value, 1.0);
   EXPECT_EQ(all.reason, "all 3 patterns matched");
 }
@@ -81,45 +71,46 @@ TEST(RegexPluginTest, NoneFailsOnAnyMatch) {
   const std::string yaml =
       "plugin: regex\n"
       "params: {patterns: ['[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}'], match: none}\n";
-  Score leak = Judge(yaml, kEmailTrace);
+  Score leak = Plugin().Judge(yaml, kEmailTrace);
   EXPECT_EQ(leak.value, 0.0);
   EXPECT_THAT(leak.reason, HasSubstr("matched 'ana@example.com'"));
 
-  Score clean = Judge(yaml, kCleanTrace);
+  Score clean = Plugin().Judge(yaml, kCleanTrace);
   EXPECT_EQ(clean.value, 1.0);
   EXPECT_THAT(clean.reason, HasSubstr("did not match"));
 }
 
 TEST(RegexPluginTest, CaseInsensitiveFoldsAsciiAndUnicode) {
   const std::string trace = R"({"trace_id": "t", "output": "Voir l'ÉCOLE, REFUND"})";
-  EXPECT_EQ(Judge("plugin: regex\nparams: {patterns: [refund]}\n", trace).value, 0.0);
-  Score ascii =
-      Judge("plugin: regex\nparams: {patterns: [refund], case_insensitive: true}\n", trace);
+  EXPECT_EQ(Plugin().Judge("plugin: regex\nparams: {patterns: [refund]}\n", trace).value, 0.0);
+  Score ascii = Plugin().Judge(
+      "plugin: regex\nparams: {patterns: [refund], case_insensitive: true}\n", trace);
   EXPECT_EQ(ascii.value, 1.0);
   EXPECT_EQ(ascii.reason, "pattern 'refund' matched 'REFUND'");
   Score unicode =
-      Judge("plugin: regex\nparams: {patterns: [école], case_insensitive: true}\n", trace);
+      Plugin().Judge("plugin: regex\nparams: {patterns: [école], case_insensitive: true}\n", trace);
   EXPECT_EQ(unicode.value, 1.0);
   EXPECT_EQ(unicode.reason, "pattern 'école' matched 'ÉCOLE'");
 }
 
 TEST(RegexPluginTest, LongMatchesAreTruncated) {
   std::string long_output(200, 'a');
-  Score score = Judge("plugin: regex\nparams: {patterns: ['a+']}\n",
-                      R"({"trace_id": "t", "output": ")" + long_output + R"("})");
+  Score score = Plugin().Judge("plugin: regex\nparams: {patterns: ['a+']}\n",
+                               R"({"trace_id": "t", "output": ")" + long_output + R"("})");
   EXPECT_EQ(score.value, 1.0);
   EXPECT_EQ(score.reason, "pattern 'a+' matched '" + std::string(60, 'a') + "...'");
 }
 
 TEST(RegexPluginTest, NumberTargetIsMatchedAsItsJsonText) {
-  Score score =
-      Judge("plugin: regex\ntarget: latency_ms\nparams: {patterns: ['^\\d{4}$']}\n", kEmailTrace);
+  Score score = Plugin().Judge(
+      "plugin: regex\ntarget: latency_ms\nparams: {patterns: ['^\\d{4}$']}\n", kEmailTrace);
   EXPECT_EQ(score.value, 1.0);
   EXPECT_EQ(score.reason, "pattern '^\\d{4}$' matched '1234'");
 }
 
 TEST(RegexPluginTest, MissingTargetIsAnErrorNotAFail) {
-  auto evaluator = Create("plugin: regex\ntarget: metadata.intent\nparams: {patterns: [x]}\n");
+  auto evaluator =
+      Plugin().Create("plugin: regex\ntarget: metadata.intent\nparams: {patterns: [x]}\n");
   ASSERT_TRUE(evaluator.ok());
   ParsedTrace trace(kCleanTrace);
   Result<Score> score = (*evaluator)->Evaluate(trace, EvalContext{});
@@ -128,7 +119,7 @@ TEST(RegexPluginTest, MissingTargetIsAnErrorNotAFail) {
 }
 
 TEST(RegexPluginTest, BadPatternIsAConfigErrorAtItsPosition) {
-  auto evaluator = Create(
+  auto evaluator = Plugin().Create(
       "id: pii\n"
       "plugin: regex\n"
       "params:\n"
@@ -144,27 +135,27 @@ TEST(RegexPluginTest, BadPatternIsAConfigErrorAtItsPosition) {
 }
 
 TEST(RegexPluginTest, BadSinglePatternPointsAtTheString) {
-  auto evaluator = Create("plugin: regex\nparams: {patterns: 'a**'}\n");
+  auto evaluator = Plugin().Create("plugin: regex\nparams: {patterns: 'a**'}\n");
   ASSERT_FALSE(evaluator.ok());
   EXPECT_THAT(evaluator.status().message(), HasSubstr("test.yaml:2:20: bad pattern 'a**'"));
 }
 
 TEST(RegexPluginTest, ConfigErrors) {
-  auto unknown = Create("plugin: regex\nparams: {patterns: [a], case_insensitve: true}\n");
+  auto unknown = Plugin().Create("plugin: regex\nparams: {patterns: [a], case_insensitve: true}\n");
   ASSERT_FALSE(unknown.ok());
   EXPECT_THAT(unknown.status().message(),
               HasSubstr("test.yaml:2:25: unknown param 'case_insensitve' for plugin 'regex'"));
 
-  auto missing = Create("plugin: regex\nparams: {match: all}\n");
+  auto missing = Plugin().Create("plugin: regex\nparams: {match: all}\n");
   ASSERT_FALSE(missing.ok());
   EXPECT_THAT(missing.status().message(), HasSubstr("missing param 'patterns'"));
 
-  auto mode = Create("plugin: regex\nparams: {patterns: [a], match: most}\n");
+  auto mode = Plugin().Create("plugin: regex\nparams: {patterns: [a], match: most}\n");
   ASSERT_FALSE(mode.ok());
   EXPECT_THAT(mode.status().message(),
               HasSubstr("test.yaml:2:32: param 'match' is 'most'; expected any | all | none"));
 
-  auto empty = Create("plugin: regex\nparams: {patterns: [a, '']}\n");
+  auto empty = Plugin().Create("plugin: regex\nparams: {patterns: [a, '']}\n");
   ASSERT_FALSE(empty.ok());
   EXPECT_THAT(empty.status().message(), HasSubstr("test.yaml:2:24: empty pattern"));
 }
