@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(build-essential cmake pkg-config libyaml-cpp-dev libre2-dev libvalijson-dev
   liblua5.4-dev libcurl4-openssl-dev libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev
-  libcli11-dev libsimdjson-dev nlohmann-json3-dev libcpp-httplib-dev zlib1g-dev libssl-dev python3)
+  libcli11-dev libsimdjson-dev nlohmann-json3-dev libcpp-httplib-dev libxxhash-dev zlib1g-dev libssl-dev python3)
 if [[ "${ARBITER_WITH_BROWSER:-0}" == 1 ]]; then packages+=(chromium libxml2-utils); fi
 missing=()
 for p in "${packages[@]}"; do

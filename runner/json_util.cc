@@ -147,6 +147,12 @@ void AppendJsonString(std::string& out, std::string_view text) {
   out.push_back('"');
 }
 
+std::string FormatNumber(double value) {
+  char buffer[32];
+  auto [ptr, ec] = std::to_chars(buffer, buffer + sizeof(buffer), value);
+  return std::string(buffer, ptr - buffer);
+}
+
 void AppendJsonNumber(std::string& out, double value) {
   if (!std::isfinite(value)) {
     out += "null";
@@ -155,7 +161,7 @@ void AppendJsonNumber(std::string& out, double value) {
   char buffer[32];
   auto [ptr, ec] = std::to_chars(buffer, buffer + sizeof(buffer), value);
   std::string_view text(buffer, ptr - buffer);
-  out.append(text);
+  out.append(text);  // no allocation: this writes every score of scores.jsonl
   if (text.find_first_of(".eE") == std::string_view::npos) out += ".0";
 }
 

@@ -24,9 +24,11 @@ class LineReader {
  public:
   static constexpr size_t kDefaultMaxLineBytes = 16 << 20;
 
-  // `path` is a file name or "-" for standard input.
+  // `path` is a file name or "-" for standard input. `hash` keeps the running SHA-256 of
+  // Sha256Hex(); commands that never report it turn it off (it costs as much as parsing).
   static Result<std::unique_ptr<LineReader>> Open(const std::string& path,
-                                                  size_t max_line_bytes = kDefaultMaxLineBytes);
+                                                  size_t max_line_bytes = kDefaultMaxLineBytes,
+                                                  bool hash = true);
   ~LineReader();
   LineReader(const LineReader&) = delete;
   LineReader& operator=(const LineReader&) = delete;
@@ -41,11 +43,12 @@ class LineReader {
   const std::string& path() const { return path_; }
   size_t max_line_bytes() const { return max_line_bytes_; }
   // Lowercase hex SHA-256 of every byte read so far (after gzip decompression, so for a plain
-  // file it equals `sha256sum`). Complete once Next() has returned false without an error.
+  // file it equals `sha256sum`). Complete once Next() has returned false without an error;
+  // "" when opened without `hash`.
   std::string Sha256Hex() const;
 
  private:
-  LineReader(std::string path, void* gz, size_t max_line_bytes);
+  LineReader(std::string path, void* gz, size_t max_line_bytes, bool hash);
   bool NextLine(Line& line);
   bool Fill();  // reads more input into buffer_; false at EOF or error
 
@@ -60,7 +63,7 @@ class LineReader {
   Line last_;
   bool pushed_back_ = false;
   Status status_;
-  std::unique_ptr<Sha256> sha256_;
+  std::unique_ptr<Sha256> sha256_;  // null without `hash`
 };
 
 }  // namespace arbiter

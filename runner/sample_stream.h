@@ -1,5 +1,6 @@
 // `arbiter sample` without the command line: one pass over the inputs through a
-// StratifiedSampler, then the sample written as JSON lines with `_sample` added to each trace.
+// StratifiedSampler, then the sample written as JSON lines with `_sample` added to each trace
+// (or, for a plan, only the counts).
 #pragma once
 
 #include <cstdint>
@@ -8,19 +9,28 @@
 #include <vector>
 
 #include "runner/atomic_file.h"
+#include "runner/sample_plan.h"
 #include "runner/sample_policy.h"
 #include "runner/status.h"
 
 namespace arbiter {
 
+struct SampleOptions {
+  uint64_t seed = 1;
+  // What each focus rule of the policy collected in earlier runs (focus_state.h), by index.
+  std::vector<uint64_t> focus_collected;
+};
+
 struct SampleSummary {
   uint64_t traces = 0;   // read and offered to the sampler
   uint64_t sampled = 0;  // written
   uint64_t skipped = 0;  // unreadable records, reported as "file:line: reason"
+  SamplePlan plan;       // what the sample followed
 };
 
+// Samples `inputs` into `out`; with `out` null, only counts and plans.
 Result<SampleSummary> SampleTraces(const std::vector<std::string>& inputs,
-                                   const SamplePolicy& policy, uint64_t seed, AtomicFile& out,
-                                   std::FILE* diagnostics);
+                                   const SamplePolicy& policy, const SampleOptions& options,
+                                   AtomicFile* out, std::FILE* diagnostics);
 
 }  // namespace arbiter

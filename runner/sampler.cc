@@ -1,109 +1,117 @@
 #include "runner/sampler.h"
 
 #include <algorithm>
-#include <cmath>
 
-#include "runner/json_util.h"
+#include <xxhash.h>
 
 namespace arbiter {
-namespace {
-
-uint64_t SplitMix64(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
-uint64_t Fnv1a64(std::string_view text) {
-  uint64_t hash = 0xcbf29ce484222325ULL;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 0x100000001b3ULL;
-  }
-  return hash;
-}
-
-}  // namespace
-
-std::pair<uint64_t, uint64_t> SplitTarget(uint64_t target, uint64_t failures, uint64_t others,
-                                          double multiplier) {
-  if (failures + others <= target) return {failures, others};
-  double weighted_failures = multiplier * static_cast<double>(failures);
-  double share = weighted_failures / (weighted_failures + static_cast<double>(others));
-  uint64_t for_failures =
-      std::min<uint64_t>(failures, std::llround(share * static_cast<double>(target)));
-  uint64_t for_others = std::min(others, target - for_failures);
-  for_failures = std::min(failures, target - for_others);  // others could not fill their share
-  return {for_failures, for_others};
-}
 
 uint64_t SamplePriority(std::string_view json, uint64_t seed) {
-  return SplitMix64(Fnv1a64(json) ^ SplitMix64(seed));
+  return XXH3_64bits_withSeed(json.data(), json.size(), seed);
 }
 
-StratifiedSampler::StratifiedSampler(const SamplePolicy& policy, uint64_t seed)
-    : policy_(policy), seed_(seed) {}
-
-std::string StratifiedSampler::StratumOf(simdjson::dom::element root) const {
-  if (policy_.strata.empty()) return "all";
-  std::string key;
-  for (size_t i = 0; i < policy_.strata.size(); ++i) {
-    if (i > 0) key += '|';
-    auto value = policy_.strata[i].Lookup(root);
-    key += value && !value->is_null() ? ElementText(*value) : "null";
+StratifiedSampler::StratifiedSampler(const SamplePolicy& policy, uint64_t seed,
+                                     std::vector<uint64_t> focus_collected, bool keep_traces)
+    : policy_(policy), seed_(seed), keep_traces_(keep_traces) {
+  focus_collected.resize(policy.focus.size(), 0);
+  for (size_t i = 0; i < policy.focus.size(); ++i) {
+    const FocusRule& rule = policy.focus[i];
+    if (focus_collected[i] >= rule.collect) continue;  // done: back to the base rate
+    uint64_t remaining = rule.collect - focus_collected[i];
+    focus_.push_back(Focus{&rule, remaining, Reservoir{0, Capacity(remaining), {}}});
   }
-  return key;
 }
 
-bool StratifiedSampler::IsFailure(simdjson::dom::element root) const {
-  for (const Condition& condition : policy_.failure_any) {
-    if (condition.Matches(root)) return true;
+uint64_t StratifiedSampler::Capacity(uint64_t wanted) const {
+  // No cell can end up with more than the budget, whatever the plan does.
+  return policy_.budget ? std::min(wanted, *policy_.budget) : wanted;
+}
+
+void StratifiedSampler::Keep(Reservoir& reservoir, std::string_view json,
+                             const std::string* stratum, bool failure) {
+  ++reservoir.population;
+  if (!keep_traces_ || reservoir.capacity == 0) return;
+  uint64_t priority = SamplePriority(json, seed_);
+  std::vector<Entry>& heap = reservoir.heap;
+  if (heap.size() < reservoir.capacity) {
+    heap.push_back({priority, std::string(json), stratum ? *stratum : std::string(), failure});
+    std::push_heap(heap.begin(), heap.end());
+  } else if (priority < heap.front().priority) {
+    std::pop_heap(heap.begin(), heap.end());
+    Entry& slot = heap.back();
+    slot.priority = priority;
+    slot.json.assign(json);
+    if (stratum) slot.stratum.assign(*stratum);
+    slot.failure = failure;
+    std::push_heap(heap.begin(), heap.end());
   }
-  return false;
 }
 
 void StratifiedSampler::Offer(simdjson::dom::element root, std::string_view json) {
-  std::string key = StratumOf(root);
-  auto [it, inserted] = strata_.try_emplace(key);
-  Stratum& stratum = it->second;
-  if (inserted) stratum.target = policy_.TargetFor(key);
-  Cell& cell = stratum.cells[IsFailure(root) ? 1 : 0];
-  ++cell.population;
-  // Either cell may end up with the whole target (when the other is short), so each keeps that
-  // many candidates.
-  if (stratum.target == 0) return;
-  uint64_t priority = SamplePriority(json, seed_);
-  if (cell.heap.size() < stratum.target) {
-    cell.heap.push_back({priority, std::string(json)});
-    std::push_heap(cell.heap.begin(), cell.heap.end());
-  } else if (priority < cell.heap.front().priority) {
-    std::pop_heap(cell.heap.begin(), cell.heap.end());
-    cell.heap.back() = {priority, std::string(json)};
-    std::push_heap(cell.heap.begin(), cell.heap.end());
-  }
-}
-
-std::vector<SampledTrace> StratifiedSampler::Finish() {
-  std::vector<SampledTrace> sample;
-  for (auto& [key, stratum] : strata_) {
-    auto [for_failures, for_others] =
-        SplitTarget(stratum.target, stratum.cells[1].population, stratum.cells[0].population,
-                    policy_.failure_multiplier);
-    for (int failure : {1, 0}) {
-      Cell& cell = stratum.cells[failure];
-      uint64_t keep = failure ? for_failures : for_others;
-      std::sort_heap(cell.heap.begin(), cell.heap.end());  // ascending priority
-      cell.heap.resize(std::min<uint64_t>(keep, cell.heap.size()));
-      if (cell.heap.empty()) continue;
-      double weight = static_cast<double>(cell.population) / static_cast<double>(cell.heap.size());
-      for (Entry& entry : cell.heap) {
-        sample.push_back({std::move(entry.json), key, failure == 1, weight});
-      }
-      cell.heap.clear();
+  policy_.StratumOf(root, key_);
+  bool failure = policy_.IsFailure(root);
+  for (Focus& focus : focus_) {
+    if (focus.rule->when.Matches(root)) {
+      Keep(focus.reservoir, json, &key_, failure);
+      return;
     }
   }
+  auto it = strata_.find(std::string_view(key_));
+  if (it == strata_.end()) {
+    it = strata_.try_emplace(key_).first;
+    uint64_t capacity = Capacity(policy_.TargetFor(key_));
+    // Either cell may end up with the whole target (when the other is short), so each keeps
+    // that many candidates.
+    for (Reservoir& cell : it->second.cells) cell.capacity = capacity;
+  }
+  Keep(it->second.cells[failure ? 1 : 0], json, nullptr, failure);
+}
+
+SamplePlan StratifiedSampler::Plan() const {
+  std::vector<StratumCounts> strata;
+  strata.reserve(strata_.size());
+  for (const auto& [key, stratum] : strata_) {
+    strata.push_back({key, stratum.cells[1].population, stratum.cells[0].population});
+  }
+  std::vector<FocusCounts> focus;
+  for (const Focus& rule : focus_) {
+    focus.push_back({rule.rule->name, rule.reservoir.population, rule.remaining});
+  }
+  return MakeSamplePlan(policy_, std::move(strata), focus);
+}
+
+std::vector<StratifiedSampler::Entry> StratifiedSampler::Reservoir::TakeLowest(uint64_t count) {
+  std::sort_heap(heap.begin(), heap.end());  // ascending priority
+  heap.resize(std::min<uint64_t>(count, heap.size()));
+  std::vector<Entry> kept = std::move(heap);
+  heap.clear();
+  return kept;
+}
+
+std::vector<SampledTrace> StratifiedSampler::Finish(SamplePlan* plan_out) {
+  SamplePlan plan = Plan();
+  std::vector<SampledTrace> sample;
+  auto emit = [&](Reservoir& reservoir, uint64_t count, const std::string& stratum,
+                  const std::string& focus) {
+    std::vector<Entry> kept = reservoir.TakeLowest(count);
+    if (kept.empty()) return;
+    double weight = static_cast<double>(reservoir.population) / static_cast<double>(kept.size());
+    for (Entry& entry : kept) {
+      sample.push_back({std::move(entry.json), focus.empty() ? stratum : std::move(entry.stratum),
+                        entry.failure, weight, focus});
+    }
+  };
+  for (size_t i = 0; i < focus_.size(); ++i) {
+    emit(focus_[i].reservoir, plan.focus[i].sample, std::string(), focus_[i].rule->name);
+  }
+  for (const StratumPlan& planned : plan.strata) {
+    Stratum& stratum = strata_.at(planned.key);
+    emit(stratum.cells[1], planned.sample_failures, planned.key, std::string());
+    emit(stratum.cells[0], planned.sample_others, planned.key, std::string());
+  }
   strata_.clear();
+  focus_.clear();
+  if (plan_out) *plan_out = std::move(plan);
   return sample;
 }
 

@@ -1,20 +1,20 @@
-// Stratified, failure-oversampled sampling in one streaming pass (issue 4, SPEC "Sampling
-// policy"). Every (stratum, failure) cell keeps a bottom-k reservoir: each trace gets a priority
-// from a seeded hash of its text and a cell keeps the `target` lowest. That is a uniform sample
-// without replacement of the cell, independent of input order, and memory is bounded by the
-// targets rather than by the input. At the end each stratum's target is split between its
-// failure and non-failure cells, and each cell keeps its lowest-priority traces up to its share.
+// Stratified, failure-oversampled sampling in one streaming pass (SPEC "Sampling policy").
+// Every (stratum, failure) cell, and every active focus rule, keeps a bottom-k reservoir: each
+// trace gets a priority from a seeded hash of its text and a cell keeps the k lowest. That is a
+// uniform sample without replacement of the cell, independent of input order, and memory is
+// bounded by the targets rather than by the input. At the end the plan (sample_plan.h) fixes
+// each cell's share and each cell keeps its lowest-priority traces up to it.
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <string>
 #include <string_view>
-#include <utility>
+#include <unordered_map>
 #include <vector>
 
 #include <simdjson.h>
 
+#include "runner/sample_plan.h"
 #include "runner/sample_policy.h"
 
 namespace arbiter {
@@ -24,50 +24,64 @@ struct SampledTrace {
   std::string stratum;
   bool failure = false;
   double weight = 0;  // the cell's population / the cell's sample count
+  std::string focus;  // the focus rule that took it, or ""
 };
-
-// How a stratum's `target` splits between its failure and other traces: failures get
-// `multiplier` times their population share, capped by what exists; a cell that cannot fill its
-// share hands the rest to the other one. Returns {failures, others}.
-std::pair<uint64_t, uint64_t> SplitTarget(uint64_t target, uint64_t failures, uint64_t others,
-                                          double multiplier);
 
 // The priority of a trace's text under `seed`: a 64-bit hash, uniform over seeds.
 uint64_t SamplePriority(std::string_view json, uint64_t seed);
 
 class StratifiedSampler {
  public:
-  StratifiedSampler(const SamplePolicy& policy, uint64_t seed);
+  // `focus_collected[i]` is what the policy's focus rule i collected in earlier runs (missing
+  // entries: 0); a rule that has collected enough takes no trace and its cluster goes to the
+  // strata. With `keep_traces` false the sampler only counts (for a plan).
+  StratifiedSampler(const SamplePolicy& policy, uint64_t seed,
+                    std::vector<uint64_t> focus_collected = {}, bool keep_traces = true);
 
   // Offers one trace: `root` its parsed object, `json` its text.
   void Offer(simdjson::dom::element root, std::string_view json);
 
-  // The sample, ordered by stratum, failure cell (failures first) and priority.
-  std::vector<SampledTrace> Finish();
+  // The plan for what has been offered so far.
+  SamplePlan Plan() const;
 
-  // The stratum key of a trace: the values at the policy's strata paths ("null" when missing),
-  // joined with '|'; "all" when the policy has no strata.
-  std::string StratumOf(simdjson::dom::element root) const;
-  bool IsFailure(simdjson::dom::element root) const;
+  // The sample that plan gives: focus rules in policy order, then strata by key, failures
+  // first, each cell by priority. `plan` receives the plan it followed.
+  std::vector<SampledTrace> Finish(SamplePlan* plan = nullptr);
 
  private:
   struct Entry {
     uint64_t priority;
     std::string json;
+    std::string stratum;  // kept for focus entries only (a focus cell spans strata)
+    bool failure;
     bool operator<(const Entry& o) const { return priority < o.priority; }
   };
-  struct Cell {
+  // A cell's population and its bottom-`capacity` reservoir (a max-heap on priority).
+  struct Reservoir {
     uint64_t population = 0;
-    std::vector<Entry> heap;  // max-heap on priority, at most the stratum's target entries
+    uint64_t capacity = 0;
+    std::vector<Entry> heap;
+    // The entries to keep, lowest priority first; empties the reservoir.
+    std::vector<Entry> TakeLowest(uint64_t count);
   };
   struct Stratum {
-    uint64_t target = 0;
-    Cell cells[2];  // [0] others, [1] failures
+    Reservoir cells[2];  // [0] others, [1] failures
   };
+  struct Focus {
+    const FocusRule* rule;
+    uint64_t remaining;
+    Reservoir reservoir;
+  };
+
+  void Keep(Reservoir& reservoir, std::string_view json, const std::string* stratum, bool failure);
+  uint64_t Capacity(uint64_t wanted) const;
 
   const SamplePolicy& policy_;
   uint64_t seed_;
-  std::map<std::string, Stratum> strata_;
+  bool keep_traces_;
+  std::vector<Focus> focus_;  // active rules only
+  std::unordered_map<std::string, Stratum, TraceIdHash, std::equal_to<>> strata_;
+  std::string key_;  // the current trace's stratum key, reused across traces
 };
 
 }  // namespace arbiter

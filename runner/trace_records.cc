@@ -5,7 +5,9 @@ namespace arbiter {
 Status ForEachTraceRecord(const std::vector<std::string>& inputs, std::FILE* diagnostics,
                           uint64_t& skipped, const RecordHandler& handler) {
   for (const std::string& input : inputs) {
-    auto source = OpenTraceSource(input, SourceOptions{});
+    SourceOptions options;
+    options.hash_input = false;
+    auto source = OpenTraceSource(input, options);
     if (!source.ok()) return source.status();
     TraceRecord record;
     while ((*source)->Next(record)) {

@@ -17,7 +17,8 @@ namespace arbiter {
 using RecordHandler = std::function<Result<std::string>(const TraceRecord& record)>;
 
 // Runs `handler` on every record of `inputs` (JSONL or OTLP/JSON, .gz, "-"). An input that
-// cannot be opened or read, or a handler error, is returned.
+// cannot be opened or read, or a handler error, is returned. These commands report no input
+// hash, so none is computed.
 Status ForEachTraceRecord(const std::vector<std::string>& inputs, std::FILE* diagnostics,
                           uint64_t& skipped, const RecordHandler& handler);
 

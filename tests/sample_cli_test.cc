@@ -88,7 +88,7 @@ TEST(SampleCliTest, PolicyErrorsAreUsageErrors) {
   auto result = RunArbiter("sample --policy " + policy.string() + " --traces " + kDemoTraces +
                            " --out " + (dir.path() / "s.jsonl").string());
   EXPECT_EQ(result.exit_code, 2);
-  EXPECT_THAT(result.err, HasSubstr("targets.default is required"));
+  EXPECT_THAT(result.err, HasSubstr("policy.yaml:2:10: targets needs exactly one of 'default'"));
   auto missing =
       RunArbiter("sample --policy " + (dir.path() / "none.yaml").string() + " --traces " +
                  kDemoTraces + " --out " + (dir.path() / "s.jsonl").string());
@@ -97,6 +97,127 @@ TEST(SampleCliTest, PolicyErrorsAreUsageErrors) {
   auto help = RunArbiter("sample --help");
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_THAT(help.out, HasSubstr("--seed"));
+}
+
+std::vector<nlohmann::json> ReadLines(const std::filesystem::path& path) {
+  std::vector<nlohmann::json> rows;
+  std::istringstream lines(ReadFile(path));
+  std::string line;
+  while (std::getline(lines, line)) rows.push_back(nlohmann::json::parse(line));
+  return rows;
+}
+
+TEST(SampleCliTest, PlanPrintsTheStrataWithoutSampling) {
+  TempDir dir;
+  auto policy = dir.Write("policy.yaml", R"(strata: [metadata.intent]
+targets: {half_width: 0.1, expected_rate: 0.2, budget: 300, "compliance": 54, "complience": 3}
+failure: {any: ["status == 'error'", "feedback.thumbs == 'down'"]}
+cost_per_trace: 0.01
+)");
+  auto plan_json = dir.path() / "plan.json";
+  auto result = RunArbiter("sample --plan --policy " + policy.string() + " --traces " +
+                           kDemoTraces + " --out " + plan_json.string());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  // The demo's intents (README of datasets/demo): billing 207, compliance 54, partnership 5.
+  EXPECT_THAT(result.out, HasSubstr("300 of 1000 traces, budget 300 (binds"));
+  EXPECT_THAT(result.out, HasSubstr("| compliance | 54 |"));
+  EXPECT_THAT(result.out, HasSubstr("Judge cost: 3 (300 traces at 0.01 each)"));
+  EXPECT_THAT(result.out, HasSubstr("targets names stratum 'complience'"));
+  auto plan = nlohmann::json::parse(ReadFile(plan_json));
+  EXPECT_EQ(plan["total"], 300);
+  std::map<std::string, nlohmann::json> strata;
+  for (const auto& stratum : plan["strata"]) strata[stratum["stratum"]] = stratum;
+  ASSERT_EQ(strata.size(), 11u);
+  EXPECT_EQ(strata["billing"]["population"], 207);
+  EXPECT_EQ(strata["billing"]["target"], 60);     // half-width 0.1 at 0.2: 60 traces
+  EXPECT_EQ(strata["compliance"]["sample"], 54);  // named: funded first, in full
+  EXPECT_EQ(strata["partnership"]["sample"], 2);  // the long tail keeps only its floor
+  uint64_t total = 0;
+  for (const auto& [key, stratum] : strata) {
+    EXPECT_EQ(stratum["sample"],
+              stratum["sample_failures"].get<int>() + stratum["sample_others"].get<int>());
+    total += stratum["sample"].get<uint64_t>();
+  }
+  EXPECT_EQ(total, 300u);
+  // A plan samples nothing, so no trace file and no focus state appear.
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()),
+                          std::filesystem::directory_iterator()),
+            2);
+}
+
+TEST(SampleCliTest, FocusRulesCollectAcrossRunsThenFallBack) {
+  TempDir dir;
+  // The demo has 9% Japanese traces (about 90 of 1000).
+  auto policy = dir.Write("policy.yaml", R"(strata: [metadata.intent]
+targets: {default: 5}
+focus: [{name: ja, when: "metadata.language == 'ja'", collect: 60}]
+)");
+  std::string args = "sample --policy " + policy.string() + " --traces " + kDemoTraces + " --out ";
+  auto first = RunArbiter(args + (dir.path() / "1.jsonl").string());
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_THAT(first.err, HasSubstr("focus ja: 60 taken, 60 of 60 collected (done"));
+  int focused = 0;
+  for (const auto& trace : ReadLines(dir.path() / "1.jsonl")) {
+    bool ja = trace["metadata"]["language"] == "ja";
+    if (trace["_sample"].contains("focus")) {
+      EXPECT_EQ(trace["_sample"]["focus"], "ja");
+      EXPECT_TRUE(ja);
+      EXPECT_GT(trace["_sample"]["weight"].get<double>(), 1.0);  // 60 of more than 60
+      ++focused;
+    } else {
+      EXPECT_FALSE(ja) << "a Japanese trace outside the focus cell while it is active";
+    }
+  }
+  EXPECT_EQ(focused, 60);
+  auto state = nlohmann::json::parse(ReadFile(dir.path() / "policy.focus-state.json"));
+  EXPECT_EQ(state["rules"]["ja"]["collected"], 60);
+
+  // Collected: the second run leaves Japanese traces to their strata.
+  auto second = RunArbiter(args + (dir.path() / "2.jsonl").string());
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_THAT(second.err, HasSubstr("focus ja: 0 taken, 60 of 60 collected"));
+  for (const auto& trace : ReadLines(dir.path() / "2.jsonl")) {
+    EXPECT_FALSE(trace["_sample"].contains("focus"));
+  }
+  // A changed rule starts again.
+  dir.Write("policy.yaml", R"(strata: [metadata.intent]
+targets: {default: 5}
+focus: [{name: ja, when: "metadata.language == 'ja' and status == 'ok'", collect: 10}]
+)");
+  auto third = RunArbiter(args + (dir.path() / "3.jsonl").string());
+  ASSERT_EQ(third.exit_code, 0) << third.err;
+  EXPECT_THAT(third.err, HasSubstr("focus ja: 10 taken, 10 of 10 collected"));
+  // A corrupt state is an error, not a silent restart.
+  dir.Write("policy.focus-state.json", "{oops");
+  auto corrupt = RunArbiter(args + (dir.path() / "4.jsonl").string());
+  EXPECT_EQ(corrupt.exit_code, 2);
+  EXPECT_THAT(corrupt.err, HasSubstr("policy.focus-state.json: not a focus state file"));
+}
+
+TEST(SampleCliTest, FailuresFromAnEarlierRunAreOversampled) {
+  TempDir dir;
+  // An earlier run scored three demo traces below 0.5.
+  dir.Write("run/scores.jsonl", R"({"trace_id": "t-000002", "evaluator": "judge", "score": 0.1}
+{"trace_id": "t-000003", "evaluator": "judge", "score": 0.0}
+{"trace_id": "t-000004", "evaluator": "judge", "score": 0.4}
+{"trace_id": "t-000005", "evaluator": "judge", "score": 0.9}
+)");
+  auto policy = dir.Write("policy.yaml", R"(targets: {default: 10}
+failure: {any: [{scores: run/scores.jsonl, evaluator: judge, below: 0.5}]}
+)");
+  auto out = dir.path() / "s.jsonl";
+  auto result = RunArbiter("sample --policy " + policy.string() + " --traces " + kDemoTraces +
+                           " --out " + out.string());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  std::map<std::string, double> failures;
+  for (const auto& trace : ReadLines(out)) {
+    if (trace["_sample"]["failure"]) failures[trace["trace_id"]] = trace["_sample"]["weight"];
+  }
+  // 4*3 / (4*3 + 997) * 10 = 0.12 rounds to 0; the failure cell still gets one trace.
+  ASSERT_EQ(failures.size(), 1u);
+  EXPECT_TRUE(failures.count("t-000002") || failures.count("t-000003") ||
+              failures.count("t-000004"));
+  EXPECT_EQ(failures.begin()->second, 3.0);
 }
 
 }  // namespace
