@@ -31,9 +31,15 @@ int Fail(int code, const std::string& message) {
   return code;
 }
 
+// A policy that the data shows to be unworkable is the user's to change; the rest is runtime.
+int Fail(const Status& status) {
+  return Fail(status.code() == Status::Code::kInvalidArgument ? kExitUsage : kExitRuntime,
+              status.message());
+}
+
 int PrintPlan(const SampleFlags& flags, const SamplePolicy& policy, const SampleOptions& options) {
   Result<SampleSummary> summary = SampleTraces(flags.traces, policy, options, nullptr, stderr);
-  if (!summary.ok()) return Fail(kExitRuntime, summary.status().message());
+  if (!summary.ok()) return Fail(summary.status());
   std::fputs(PlanMarkdown(summary->plan, policy).c_str(), stdout);
   if (!flags.out.empty()) {
     Status written = WriteFileAtomic(flags.out, PlanJson(summary->plan, policy).dump(2) + "\n");
@@ -69,7 +75,7 @@ int Sample(const SampleFlags& flags) {
   auto out = AtomicFile::Create(flags.out);
   if (!out.ok()) return Fail(kExitRuntime, out.status().message());
   Result<SampleSummary> summary = SampleTraces(flags.traces, *policy, options, out->get(), stderr);
-  if (!summary.ok()) return Fail(kExitRuntime, summary.status().message());
+  if (!summary.ok()) return Fail(summary.status());
   Status committed = (*out)->Commit();
   if (!committed.ok()) return Fail(kExitRuntime, committed.message());
   std::fprintf(stderr, "arbiter sample: %llu of %llu traces sampled into %s, %llu skipped\n",

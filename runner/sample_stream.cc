@@ -64,7 +64,7 @@ Result<SampleSummary> SampleTraces(const std::vector<std::string>& inputs,
           return std::string("not valid JSON: ") + simdjson::error_message(error);
         }
         if (!root.is_object()) return std::string("a trace must be a JSON object");
-        sampler.Offer(root, record.json);
+        ARBITER_RETURN_IF_ERROR(sampler.Offer(root, record.json));
         ++summary.traces;
         return std::string();
       });

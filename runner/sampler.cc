@@ -47,17 +47,22 @@ void StratifiedSampler::Keep(Reservoir& reservoir, std::string_view json,
   }
 }
 
-void StratifiedSampler::Offer(simdjson::dom::element root, std::string_view json) {
+Status StratifiedSampler::Offer(simdjson::dom::element root, std::string_view json) {
   policy_.StratumOf(root, key_);
   bool failure = policy_.IsFailure(root);
   for (Focus& focus : focus_) {
     if (focus.rule->when.Matches(root)) {
       Keep(focus.reservoir, json, &key_, failure);
-      return;
+      return Status::OK();
     }
   }
   auto it = strata_.find(std::string_view(key_));
   if (it == strata_.end()) {
+    if (strata_.size() == kMaxStrata) {
+      return Status::InvalidArgument(
+          "more than " + std::to_string(kMaxStrata) + " strata (the last: '" + key_ +
+          "'): a stratum path takes a value per trace; use coarser paths or bucket edges");
+    }
     it = strata_.try_emplace(key_).first;
     uint64_t capacity = Capacity(policy_.TargetFor(key_));
     // Either cell may end up with the whole target (when the other is short), so each keeps
@@ -65,6 +70,7 @@ void StratifiedSampler::Offer(simdjson::dom::element root, std::string_view json
     for (Reservoir& cell : it->second.cells) cell.capacity = capacity;
   }
   Keep(it->second.cells[failure ? 1 : 0], json, nullptr, failure);
+  return Status::OK();
 }
 
 SamplePlan StratifiedSampler::Plan() const {

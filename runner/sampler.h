@@ -38,8 +38,13 @@ class StratifiedSampler {
   StratifiedSampler(const SamplePolicy& policy, uint64_t seed,
                     std::vector<uint64_t> focus_collected = {}, bool keep_traces = true);
 
-  // Offers one trace: `root` its parsed object, `json` its text.
-  void Offer(simdjson::dom::element root, std::string_view json);
+  // At most this many strata: memory grows with the strata, so a stratum path with a value per
+  // trace (an id, a timestamp) must stop the run rather than hold the whole input.
+  static constexpr size_t kMaxStrata = 100000;
+
+  // Offers one trace: `root` its parsed object, `json` its text. An InvalidArgument once the
+  // trace would open stratum kMaxStrata + 1.
+  Status Offer(simdjson::dom::element root, std::string_view json);
 
   // The plan for what has been offered so far.
   SamplePlan Plan() const;

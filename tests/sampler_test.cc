@@ -26,7 +26,7 @@ std::vector<SampledTrace> Sample(const SamplePolicy& policy, uint64_t seed,
   simdjson::dom::parser parser;
   for (const std::string& json : traces) {
     simdjson::dom::element root = parser.parse(json);  // throws on bad test input
-    sampler.Offer(root, json);
+    EXPECT_TRUE(sampler.Offer(root, json).ok());
   }
   return sampler.Finish();
 }
@@ -232,7 +232,7 @@ std::vector<SampledTrace> SampleWithFocus(const SamplePolicy& policy, uint64_t c
                                           const std::vector<std::string>& traces) {
   StratifiedSampler sampler(policy, 3, {collected});
   simdjson::dom::parser parser;
-  for (const std::string& json : traces) sampler.Offer(parser.parse(json), json);
+  for (const std::string& json : traces) EXPECT_TRUE(sampler.Offer(parser.parse(json), json).ok());
   return sampler.Finish();
 }
 
@@ -307,6 +307,22 @@ failure: {any: [{scores: run/scores.jsonl, evaluator: x, below: 0.5}]}
       (dir.path() / "p.yaml").string());
   ASSERT_FALSE(typo.ok());
   EXPECT_THAT(typo.status().message(), ::testing::HasSubstr("no score rows for evaluator 'z'"));
+}
+
+TEST(SamplerTest, AStratumPathWithAValuePerTraceStopsTheRunInsteadOfHoldingTheInput) {
+  SamplePolicy policy = Policy("strata: [trace_id]\ntargets: {default: 1}\n");
+  StratifiedSampler sampler(policy, 1);
+  simdjson::dom::parser parser;
+  Status status;
+  size_t offered = 0;
+  while (status.ok() && offered <= StratifiedSampler::kMaxStrata) {
+    std::string json = R"({"trace_id":"t-)" + std::to_string(offered++) + R"("})";
+    status = sampler.Offer(parser.parse(json), json);
+  }
+  EXPECT_EQ(offered, StratifiedSampler::kMaxStrata + 1);
+  EXPECT_EQ(status.code(), Status::Code::kInvalidArgument);
+  EXPECT_THAT(status.message(),
+              ::testing::HasSubstr("more than 100000 strata (the last: 't-100000')"));
 }
 
 }  // namespace
