@@ -64,6 +64,27 @@ class TraceErrorLog {
   std::string text_;
 };
 
+// Reports traces whose `_sample` is malformed: scored, but left out of the population figures
+// (the scorecard counts them in "sample.malformed"). The first few go to stderr.
+class SampleMarkLog {
+ public:
+  void Add(const std::string& path, uint64_t line, const std::string& reason) {
+    if (++count_ <= TraceErrorLog::kPrinted) {
+      std::fprintf(stderr, "%s:%llu: %s (trace scored, left out of population_pass_rate)\n",
+                   path.c_str(), static_cast<unsigned long long>(line), reason.c_str());
+    }
+  }
+  void Finish() const {
+    if (count_ > TraceErrorLog::kPrinted) {
+      std::fprintf(stderr, "... and %llu more traces with a malformed _sample\n",
+                   static_cast<unsigned long long>(count_ - TraceErrorLog::kPrinted));
+    }
+  }
+
+ private:
+  uint64_t count_ = 0;
+};
+
 int Fail(int code, const std::string& message) {
   std::fprintf(stderr, "arbiter run: %s\n", message.c_str());
   return code;
@@ -116,13 +137,12 @@ int Run(const RunFlags& flags) {
   if (!scores.ok()) return Fail(kExitRuntime, scores.status().message());
   ScorecardBuilder scorecard(*suite);
   TraceErrorLog trace_errors;
+  SampleMarkLog sample_marks;
   Progress progress(!flags.quiet);
   auto started = std::chrono::steady_clock::now();
 
   PipelineCallbacks callbacks;
-  callbacks.input_done = [&](const InputDone& done) {
-    scorecard.AddInput(done.path, done.sha256);
-  };
+  callbacks.input_done = [&](const InputDone& done) { scorecard.AddInput(done.path, done.sha256); };
   callbacks.batch = [&](ScoredBatch& batch) -> Status {
     const std::string& path = flags.traces[batch.input];
     for (const TraceResult& trace : batch.traces) {
@@ -132,6 +152,9 @@ int Run(const RunFlags& flags) {
           return Status::Corruption(path + ":" + std::to_string(trace.line) + ": " + trace.error +
                                     " (--strict)");
         }
+      }
+      if (trace.sample.state == SampleMark::State::kMalformed) {
+        sample_marks.Add(path, trace.line, trace.sample.error);
       }
       scorecard.AddTrace(trace);
     }
@@ -166,14 +189,23 @@ int Run(const RunFlags& flags) {
                  static_cast<unsigned long long>(trace_errors.count() - TraceErrorLog::kPrinted),
                  (out / "trace_errors.jsonl").c_str());
   }
-  std::fprintf(stderr, "scored %llu traces with %zu evaluators in %.2f s (%.0f traces/s)%s\n",
-               static_cast<unsigned long long>(scorecard.traces()), suite->evaluators.size(),
-               seconds, seconds > 0 ? scorecard.traces() / seconds : 0.0,
-               trace_errors.count()
-                   ? (", " + std::to_string(trace_errors.count()) + " broken traces skipped").c_str()
-                   : "");
+  sample_marks.Finish();
+  if (scorecard.sampled() && scorecard.without_sample() > 0) {
+    std::fprintf(stderr,
+                 "arbiter run: %llu traces have no _sample among sampled ones; "
+                 "population_pass_rate counts each once (weight 1, a cell of their own)\n",
+                 static_cast<unsigned long long>(scorecard.without_sample()));
+  }
+  std::fprintf(
+      stderr, "scored %llu traces with %zu evaluators in %.2f s (%.0f traces/s)%s\n",
+      static_cast<unsigned long long>(scorecard.traces()), suite->evaluators.size(), seconds,
+      seconds > 0 ? scorecard.traces() / seconds : 0.0,
+      trace_errors.count()
+          ? (", " + std::to_string(trace_errors.count()) + " broken traces skipped").c_str()
+          : "");
   std::fprintf(stderr, "scorecard: %s\n", (out / "scorecard.json").c_str());
-  if (g_interrupted.load()) return Fail(kExitRuntime, "interrupted; the traces scored so far were written");
+  if (g_interrupted.load())
+    return Fail(kExitRuntime, "interrupted; the traces scored so far were written");
   return kExitOk;
 }
 

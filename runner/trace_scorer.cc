@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <exception>
+#include <optional>
 
 #include "runner/json_util.h"
 #include "runner/trace_validator.h"
@@ -108,12 +109,18 @@ void TraceScorer::ScoreParsed(simdjson::simdjson_result<simdjson::dom::element> 
     return;
   }
   std::string_view trace_id;
-  Status valid = ValidateTrace(root, trace_id);
+  std::optional<simdjson::dom::element> sample;
+  Status valid = ValidateTrace(root, trace_id, &sample);
   if (!valid.ok()) {
     result.error = valid.message();
     return;
   }
   result.trace_id.assign(trace_id);
+  if (sample) {
+    result.sample = ReadSampleMark(*sample);
+  } else if (result.sample.state != SampleMark::State::kAbsent) {
+    result.sample = SampleMark{};
+  }
   Trace trace(root, json, trace_id);
 
   result.strata.clear();

@@ -11,6 +11,7 @@
 
 #include <simdjson.h>
 
+#include "runner/sample_mark.h"
 #include "runner/suite.h"
 
 namespace arbiter {
@@ -38,6 +39,7 @@ struct TraceResult {
   std::vector<EvaluatorOutcome> outcomes;  // one per suite evaluator, in suite order
   std::vector<std::string> strata;  // one value per suite stratum (kMissingStratum if absent)
   std::vector<PendingRow> pending;  // outcomes still being computed, in suite order
+  SampleMark sample;                // the trace's `_sample`, when it came from `arbiter sample`
 };
 
 inline constexpr std::string_view kMissingStratum = "(missing)";

@@ -147,7 +147,7 @@ Status CheckField(std::string_view key, element value) {
 
 }  // namespace
 
-Status ValidateTrace(element root, std::string_view& trace_id) {
+Status ValidateTrace(element root, std::string_view& trace_id, std::optional<element>* sample) {
   if (!root.is_object()) {
     return Status::Corruption(std::string("a trace must be a JSON object, got ") +
                               KindName(root.type()));
@@ -161,6 +161,7 @@ Status ValidateTrace(element root, std::string_view& trace_id) {
   simdjson::dom::object fields;
   if (root.get_object().get(fields)) return Status::Corruption("a trace must be a JSON object");
   for (auto [key, value] : fields) {
+    if (sample && key == "_sample") *sample = value;
     ARBITER_RETURN_IF_ERROR(CheckField(key, value));
   }
   return Status::OK();
