@@ -13,11 +13,12 @@ SampleMark Malformed(std::string error) {
 }  // namespace
 
 std::string SampleCellKey(std::string_view stratum, bool failure, std::string_view focus) {
+  // A focus rule keeps one reservoir for its whole cluster, whatever the traces' strata: one cell.
+  if (!focus.empty()) return "focus:" + std::string(focus);
   std::string key = std::to_string(stratum.size());
   key += ':';
   key += stratum;
   key += failure ? '1' : '0';
-  key += focus;
   return key;
 }
 

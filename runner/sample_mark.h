@@ -28,8 +28,9 @@ struct SampleMark {
 SampleMark ReadSampleMark(simdjson::dom::element sample);
 
 // The cell key of (stratum, failure, focus): the stratum's length and text, then the failure
-// flag, then the focus, so no two cells share a key whatever their text; an empty focus is no
-// focus. Never empty.
+// flag, so no two cells share a key whatever their text; a focus rule's traces are one cell
+// ("focus:NAME", which no stratum key starts with), as `sample` draws them from one reservoir
+// across strata. An empty focus is no focus. Never empty.
 std::string SampleCellKey(std::string_view stratum, bool failure, std::string_view focus);
 
 }  // namespace arbiter

@@ -67,38 +67,59 @@ TEST(PopulationCliTest, SampledRunEstimatesTheFullRunsPassRates) {
   ASSERT_EQ(card["evaluators"].size(), truth["evaluators"].size());
   EXPECT_EQ(card["sample"]["malformed"], 0);
   EXPECT_EQ(card["sample"]["without_sample"], 0);
-  int inside = 0, closer = 0, evaluators = 0;
   for (size_t e = 0; e < card["evaluators"].size(); ++e) {
     const auto& entry = card["evaluators"][e];
     const std::string id = entry["id"];
     ASSERT_EQ(truth["evaluators"][e]["id"], id);
     ASSERT_TRUE(entry["population_pass_rate"].is_number()) << id;
     ASSERT_TRUE(entry["population_pass_rate_ci95"].is_array()) << id;
-    ++evaluators;
     auto [passed, total] = weighted.at(id);
     EXPECT_NEAR(entry["population_pass_rate"].get<double>(), passed / total, 5e-5 + 1e-12) << id;
-    double rate = truth["evaluators"][e]["pass_rate"];
-    double low = entry["population_pass_rate_ci95"][0],
-           high = entry["population_pass_rate_ci95"][1];
-    EXPECT_LE(low, entry["population_pass_rate"].get<double>()) << id;
-    EXPECT_GE(high, entry["population_pass_rate"].get<double>()) << id;
-    inside += low <= rate && rate <= high;
-    double population_error = std::abs(entry["population_pass_rate"].get<double>() - rate);
-    double plain_error = std::abs(entry["pass_rate"].get<double>() - rate);
-    closer += population_error <= plain_error;
-    std::printf("%-24s full %.4f  sample %.4f  population %.4f [%.4f, %.4f]\n", id.c_str(), rate,
-                entry["pass_rate"].get<double>(), entry["population_pass_rate"].get<double>(), low,
-                high);
+    EXPECT_LE(entry["population_pass_rate_ci95"][0], entry["population_pass_rate"]) << id;
+    EXPECT_GE(entry["population_pass_rate_ci95"][1], entry["population_pass_rate"]) << id;
   }
-  std::printf(
-      "full-run pass rate inside the population interval for %d of %d evaluators; "
-      "population estimate at least as close as the sample's pass rate for %d\n",
-      inside, evaluators, closer);
-  // One sample, ten correlated 95% intervals: expect about 9.5 inside; allow two misses.
-  EXPECT_GE(inside, evaluators - 2);
 
   std::string markdown = ReadFile(std::filesystem::path(sampled) / "scorecard.md");
   EXPECT_THAT(markdown, HasSubstr("population pass rate (95%)"));
+}
+
+// One sample gives ten correlated 95% intervals, so a single seed says little about coverage
+// (seed 1 puts 7 of 10 around the truth, most seeds 10). Ten seeds, fixed before the first run,
+// give 100 intervals: about 95 should hold the full run's pass rate.
+TEST(PopulationCliTest, PopulationIntervalsHoldTheFullRunsPassRatesOverSeeds) {
+  TempDir dir;
+  auto full = (dir.path() / "full").string();
+  auto all = RunArbiter("run --quiet --suite " + std::string(kSuite) + " --traces " + kTraces +
+                        " --out " + full);
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  auto truth = nlohmann::json::parse(ReadFile(std::filesystem::path(full) / "scorecard.json"));
+  int inside = 0, inside_plain = 0, intervals = 0;
+  for (int seed = 1; seed <= 10; ++seed) {
+    auto sample = (dir.path() / "sample.jsonl").string();
+    auto sampled = (dir.path() / "sampled").string();
+    auto made =
+        RunArbiter("sample --policy datasets/demo/sample-policy.yaml --traces " +
+                   std::string(kTraces) + " --seed " + std::to_string(seed) + " --out " + sample);
+    ASSERT_EQ(made.exit_code, 0) << made.err;
+    auto run = RunArbiter("run --quiet --suite " + std::string(kSuite) + " --traces " + sample +
+                          " --out " + sampled);
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    auto card = nlohmann::json::parse(ReadFile(std::filesystem::path(sampled) / "scorecard.json"));
+    for (size_t e = 0; e < card["evaluators"].size(); ++e) {
+      const auto& entry = card["evaluators"][e];
+      double rate = truth["evaluators"][e]["pass_rate"];
+      inside += entry["population_pass_rate_ci95"][0] <= rate &&
+                rate <= entry["population_pass_rate_ci95"][1];
+      inside_plain += entry["pass_rate_ci95"][0] <= rate && rate <= entry["pass_rate_ci95"][1];
+      ++intervals;
+    }
+  }
+  std::printf("full-run pass rate inside %d of %d population intervals, %d of the plain ones\n",
+              inside, intervals, inside_plain);
+  ASSERT_EQ(intervals, 100);
+  EXPECT_GE(inside, 90);
+  // The plain intervals of the failure-oversampled samples are biased low: far fewer hold it.
+  EXPECT_LE(inside_plain, 80);
 }
 
 TEST(PopulationCliTest, MalformedSampleMarkIsReportedWithFileAndLine) {

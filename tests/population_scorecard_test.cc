@@ -186,6 +186,8 @@ TEST(SampleMarkTest, ReadsValidMarksAndKeysCellsApart) {
   EXPECT_NE(SampleCellKey("b", true, ""), SampleCellKey("b", false, ""));
   EXPECT_NE(SampleCellKey("a1", false, ""), SampleCellKey("a", true, "0"));
   EXPECT_NE(SampleCellKey("a", false, "1"), SampleCellKey("a0", true, ""));
+  // A focus cell spans strata and failure flags: one reservoir in the sampler, one cell here.
+  EXPECT_EQ(SampleCellKey("a", false, "x"), SampleCellKey("b", true, "x"));
 }
 
 TEST(SampleMarkTest, MalformedMarksSayWhy) {
