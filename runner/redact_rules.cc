@@ -1,0 +1,53 @@
+#include "runner/redact_rules.h"
+
+#include "runner/redact_checks.h"
+
+namespace arbiter {
+namespace {
+
+size_t Always(std::string_view span) { return span.size(); }
+
+template <bool (*Check)(std::string_view)>
+size_t Whole(std::string_view span) {
+  return Check(span) ? span.size() : 0;
+}
+
+bool IsIp(std::string_view span) { return IsIpv4(span) || IsIpv6(span); }
+
+// In this order: secrets first (keys hold digit runs that look like cards or phones), phones
+// last (their pattern is the loosest).
+const BuiltinRule kRules[] = {
+    // Well-known key prefixes: OpenAI/Anthropic sk-, AWS access key ids, GitHub tokens, Slack
+    // tokens, Google API keys; and any bearer token in an Authorization-style text.
+    {PiiType::kSecret,
+     R"(\b(sk-[A-Za-z0-9_-]{20,}|AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36,}|)"
+     R"(xox[bpas]-[A-Za-z0-9-]{10,}|AIza[0-9A-Za-z_-]{35}))",
+     Always},
+    {PiiType::kSecret, R"((?i:\bbearer)\s+([A-Za-z0-9._~+/=-]{16,}))", Always},
+    {PiiType::kEmail, R"(([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}))",
+     Always},
+    // Groups of four after the country and check digits; the check trims a swallowed word.
+    {PiiType::kIban, R"(\b([A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?)\b)",
+     IbanPrefixLength},
+    {PiiType::kCard,
+     R"(\b([0-9]{13,19}|[0-9]{4}(?:[ -][0-9]{4}){2}[ -][0-9]{1,7}|[0-9]{4}[ -][0-9]{6}[ -][0-9]{5})\b)",
+     Whole<IsCardNumber>},
+    // A dotted quad not inside a longer dotted run (so "1.2.3.4.5" is a version, not an IP).
+    {PiiType::kIp, R"((?:^|[^\w.])((?:[0-9]{1,3}\.){3}[0-9]{1,3})(?:$|[^\w.]|\.(?:$|\W)))",
+     Whole<IsIp>},
+    {PiiType::kIp, R"((?:^|[^\w:.])([0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7})(?:$|[^\w:.]))",
+     Whole<IsIp>},
+    // International (+CC ...), or North American 3-3-4 with separators. Bare digit runs are not
+    // phones: they are far more often ids, amounts and timestamps.
+    {PiiType::kPhone,
+     R"((?:^|[^\w+])(\+[0-9]{1,3}[ .-]?(?:\([0-9]{1,4}\)[ .-]?)?[0-9]{1,4}(?:[ .-]?[0-9]{2,4}){1,4})\b)",
+     Whole<IsPhoneNumber>},
+    {PiiType::kPhone, R"((?:^|[^\w(])((?:\([0-9]{3}\) ?|[0-9]{3}[ .-])[0-9]{3}[ .-][0-9]{4})\b)",
+     Whole<IsPhoneNumber>},
+};
+
+}  // namespace
+
+std::span<const BuiltinRule> BuiltinRules() { return kRules; }
+
+}  // namespace arbiter
