@@ -1,6 +1,7 @@
 #include "runner/redact_rules.h"
 
 #include "runner/redact_checks.h"
+#include "runner/redact_id_checks.h"
 
 namespace arbiter {
 namespace {
@@ -14,8 +15,8 @@ size_t Whole(std::string_view span) {
 
 bool IsIp(std::string_view span) { return IsIpv4(span) || IsIpv6(span); }
 
-// In this order: secrets first (keys hold digit runs that look like cards or phones), phones
-// last (their pattern is the loosest).
+// In this order: secrets first (keys hold digit runs that look like cards or phones); national
+// ids before cards and phones (their patterns are stricter); phones last (the loosest).
 const BuiltinRule kRules[] = {
     // Well-known key prefixes: OpenAI/Anthropic sk-, AWS access key ids, GitHub tokens, Slack
     // tokens, Google API keys; and any bearer token in an Authorization-style text.
@@ -29,6 +30,28 @@ const BuiltinRule kRules[] = {
     // Groups of four after the country and check digits; the check trims a swallowed word.
     {PiiType::kIban, R"(\b([A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?)\b)",
      IbanPrefixLength},
+    // US SSN with dashes anywhere; undashed only after "SSN" or "social security number".
+    {PiiType::kNationalId, R"((?:^|[^\w-])([0-9]{3}-[0-9]{2}-[0-9]{4})(?:$|[^\w-]))",
+     Whole<IsUsSsn>},
+    {PiiType::kNationalId,
+     R"((?i:\bssn|\bsocial security(?: number| no\.?)?)[\s:#.-]*([0-9]{9}|[0-9]{3} [0-9]{2} [0-9]{4})\b)",
+     Whole<IsUsSsn>},
+    // UK NINO "AB 12 34 56 C" or "AB123456C"; the letter classes leave out D F I Q U V (and O
+    // second), the check the unallocated prefixes.
+    {PiiType::kNationalId,
+     R"(\b([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D])\b)",
+     Whole<IsUkNino>},
+    {PiiType::kNationalId, R"(\b([0-9]{8}-?[A-Z]|[XYZ]-?[0-9]{7}-?[A-Z])\b)",
+     Whole<IsSpanishDniOrNie>},
+    // The 11-test passes one 9-digit number in 11: a BSN only after its name.
+    {PiiType::kNationalId,
+     R"((?i:\bbsn(?:-?nummer)?|\bburgerservicenummer|\bsofi-?nummer)[\s:#.-]*)"
+     R"(([0-9]{9}|[0-9]{4}\.[0-9]{2}\.[0-9]{3}|[0-9]{3} [0-9]{3} [0-9]{3})\b)",
+     Whole<IsDutchBsn>},
+    // Codice fiscale: surname and name letters, year, month letter, day, place, check letter.
+    {PiiType::kNationalId,
+     R"(\b([A-Z]{6}[0-9LMNP-V]{2}[ABCDEHLMPRST][0-9LMNP-V]{2}[A-Z][0-9LMNP-V]{3}[A-Z])\b)",
+     Whole<IsItalianFiscalCode>},
     {PiiType::kCard,
      R"(\b([0-9]{13,19}|[0-9]{4}(?:[ -][0-9]{4}){2}[ -][0-9]{1,7}|[0-9]{4}[ -][0-9]{6}[ -][0-9]{5})\b)",
      Whole<IsCardNumber>},

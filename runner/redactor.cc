@@ -45,6 +45,8 @@ const char* PiiTypeName(PiiType type) {
       return "EMAIL";
     case PiiType::kIban:
       return "IBAN";
+    case PiiType::kNationalId:
+      return "NATIONAL_ID";
     case PiiType::kCard:
       return "CARD";
     case PiiType::kIp:

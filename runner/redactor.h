@@ -1,8 +1,9 @@
 // PII redaction before annotation (issue 4): e-mail addresses, phone numbers, payment cards,
-// IBANs, IP addresses and secrets in any text become typed placeholders ("<EMAIL>", "<CARD>"),
-// and so do the matches of a policy's own patterns ("<ORDER_ID>"). Candidates are found with RE2
-// and confirmed by checksums (runner/redact_checks.h) so that look-alikes such as a Luhn-failing
-// order number or a version string stay.
+// IBANs, national ID numbers, IP addresses and secrets in any text become typed placeholders
+// ("<EMAIL>", "<CARD>"), and so do the matches of a policy's own patterns ("<ORDER_ID>").
+// Candidates are found with RE2 and confirmed by checksums (runner/redact_checks.h,
+// redact_id_checks.h) so that look-alikes such as a Luhn-failing order number, a date or a
+// version string stay.
 #pragma once
 
 #include <array>
@@ -23,8 +24,8 @@ namespace arbiter {
 
 // The built-in types, in the order the summary lists them (the rules' order is in
 // runner/redact_rules.cc).
-enum class PiiType { kSecret, kEmail, kIban, kCard, kIp, kPhone };
-inline constexpr size_t kPiiTypeCount = 6;
+enum class PiiType { kSecret, kEmail, kIban, kNationalId, kCard, kIp, kPhone };
+inline constexpr size_t kPiiTypeCount = 7;
 
 // "SECRET", "EMAIL", ...: the placeholder's name without brackets.
 const char* PiiTypeName(PiiType type);

@@ -118,8 +118,8 @@ TEST(RedactorFactoryTest, RejectsWhatTheReaderRejects) {
 TEST(RedactorFactoryTest, CustomTypesAreRedactedCountedAndListed) {
   Redactor redactor = MakeRedactor(
       "redact:\n  patterns: {ORDER_ID: 'ORD-[0-9]{8}', EMPLOYEE: '\\bEMP[0-9]{6}\\b'}\n");
-  EXPECT_THAT(redactor.TypeNames(), ElementsAre("SECRET", "EMAIL", "IBAN", "CARD", "IP", "PHONE",
-                                                "ORDER_ID", "EMPLOYEE"));
+  EXPECT_THAT(redactor.TypeNames(), ElementsAre("SECRET", "EMAIL", "IBAN", "NATIONAL_ID", "CARD",
+                                                "IP", "PHONE", "ORDER_ID", "EMPLOYEE"));
   RedactionCounts counts;
   EXPECT_EQ(redactor.Redact("ORD-12345678 and ORD-87654321 for EMP123456 (not EMP1234567)", counts),
             "<ORDER_ID> and <ORDER_ID> for <EMPLOYEE> (not EMP1234567)");
@@ -128,7 +128,8 @@ TEST(RedactorFactoryTest, CustomTypesAreRedactedCountedAndListed) {
   EXPECT_EQ(counts.Of("EMAIL"), 0u);
   EXPECT_EQ(counts.Of("UNKNOWN"), 0u);
   EXPECT_EQ(FormatRedactionCounts(redactor, counts),
-            "SECRET 0, EMAIL 0, IBAN 0, CARD 0, IP 0, PHONE 0, ORDER_ID 2, EMPLOYEE 1");
+            "SECRET 0, EMAIL 0, IBAN 0, NATIONAL_ID 0, CARD 0, IP 0, PHONE 0, ORDER_ID 2, "
+            "EMPLOYEE 1");
 
   RedactionCounts total;
   total.Add(counts);
@@ -151,28 +152,35 @@ TEST(RedactorFactoryTest, CaseInsensitiveOnlyWhenThePatternSaysSo) {
   EXPECT_EQ(redactor.Redact("ORD-1 ord-2 TCK-3", counts), "ORD-1 <A> <B>");
 }
 
-TEST(RedactorFactoryTest, CustomAndBuiltinTypesInMessagesToolArgumentsAndDocuments) {
+TEST(RedactorFactoryTest, EveryTypeInMessagesToolArgumentsAndDocuments) {
   Redactor redactor = MakeRedactor("redact:\n  patterns: {ORDER_ID: 'ORD-[0-9]{8}'}\n");
   auto trace = nlohmann::ordered_json::parse(R"({
     "trace_id": "t-1",
     "input": "my order ORD-12345678",
-    "messages": [{"role": "user", "content": "mail ana@example.com"}],
-    "tool_calls": [{"name": "lookup", "arguments": {"q": {"ids": ["ORD-87654321"]}},
-                    "result": "order 1234567812345678 paid with 4111 1111 1111 1111"}],
-    "retrieved_documents": [{"id": "doc1", "content": "host 10.1.2.3",
-                             "metadata": {"notes": [["ORD-11112222 again"]]}}]})");
+    "messages": [{"role": "user", "content": "SSN 536-22-8726, NI AB 12 34 56 C"},
+                 {"role": "assistant", "content": "noted, DNI 12345678Z"}],
+    "tool_calls": [{"name": "lookup", "arguments": {"q": {"ids": ["RSSMRA85T10A562S"]},
+                    "auth": "key AKIAIOSFODNN7EXAMPLE"},
+                    "result": "order 1234567812345678 for BSN 111222333"}],
+    "retrieved_documents": [{"id": "doc1", "content": "commit 11f6ad8ec52a2984abaafd7c3b516503785c2072",
+                             "metadata": {"notes": [["X1234567L lives here"]]}}]})");
   RedactionCounts counts;
   redactor.RedactJson(trace, counts);
   EXPECT_EQ(trace["input"], "my order <ORDER_ID>");
-  EXPECT_EQ(trace["messages"][0]["content"], "mail <EMAIL>");
-  EXPECT_EQ(trace["tool_calls"][0]["arguments"]["q"]["ids"][0], "<ORDER_ID>");
+  EXPECT_EQ(trace["messages"][0]["content"], "SSN <NATIONAL_ID>, NI <NATIONAL_ID>");
+  EXPECT_EQ(trace["messages"][1]["content"], "noted, DNI <NATIONAL_ID>");
+  EXPECT_EQ(trace["tool_calls"][0]["arguments"]["q"]["ids"][0], "<NATIONAL_ID>");
+  EXPECT_EQ(trace["tool_calls"][0]["arguments"]["auth"], "key <SECRET>");
   // The 16-digit order number fails Luhn and stays.
-  EXPECT_EQ(trace["tool_calls"][0]["result"], "order 1234567812345678 paid with <CARD>");
-  EXPECT_EQ(trace["retrieved_documents"][0]["content"], "host <IP>");
-  EXPECT_EQ(trace["retrieved_documents"][0]["metadata"]["notes"][0][0], "<ORDER_ID> again");
+  EXPECT_EQ(trace["tool_calls"][0]["result"], "order 1234567812345678 for BSN <NATIONAL_ID>");
+  EXPECT_EQ(trace["retrieved_documents"][0]["content"],
+            "commit 11f6ad8ec52a2984abaafd7c3b516503785c2072");
+  EXPECT_EQ(trace["retrieved_documents"][0]["metadata"]["notes"][0][0], "<NATIONAL_ID> lives here");
   EXPECT_EQ(trace["retrieved_documents"][0]["id"], "doc1");
-  EXPECT_EQ(counts.Of("ORDER_ID"), 3u);
-  EXPECT_EQ(counts[PiiType::kCard], 1u);
+  EXPECT_EQ(counts[PiiType::kNationalId], 6u);
+  EXPECT_EQ(counts[PiiType::kSecret], 1u);
+  EXPECT_EQ(counts[PiiType::kCard], 0u);
+  EXPECT_EQ(counts.Of("ORDER_ID"), 1u);
 }
 
 }  // namespace
