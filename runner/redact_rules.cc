@@ -2,6 +2,7 @@
 
 #include "runner/redact_checks.h"
 #include "runner/redact_id_checks.h"
+#include "runner/redact_secret_checks.h"
 
 namespace arbiter {
 namespace {
@@ -15,18 +16,33 @@ size_t Whole(std::string_view span) {
 
 bool IsIp(std::string_view span) { return IsIpv4(span) || IsIpv6(span); }
 
-// In this order: secrets first (keys hold digit runs that look like cards or phones); national
-// ids before cards and phones (their patterns are stricter); phones last (the loosest).
+// In this order: secrets first (keys hold digit runs that look like cards or phones); e-mail
+// before the high-entropy rule (a random local part would otherwise leave "@domain" behind);
+// national ids before cards and phones (their patterns are stricter); phones last (the loosest).
 const BuiltinRule kRules[] = {
     // Well-known key prefixes: OpenAI/Anthropic sk-, AWS access key ids, GitHub tokens, Slack
-    // tokens, Google API keys; and any bearer token in an Authorization-style text.
+    // tokens, Google API keys; JSON Web Tokens (header and payload are base64 of '{"').
     {PiiType::kSecret,
      R"(\b(sk-[A-Za-z0-9_-]{20,}|AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36,}|)"
-     R"(xox[bpas]-[A-Za-z0-9-]{10,}|AIza[0-9A-Za-z_-]{35}))",
+     R"(xox[bpas]-[A-Za-z0-9-]{10,}|AIza[0-9A-Za-z_-]{35}|)"
+     R"(eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*))",
      Always},
+    // A PEM private key, armor included, as one secret.
+    {PiiType::kSecret,
+     R"((-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----))", Always},
+    // Any bearer token in an Authorization-style text; Basic credentials only after
+    // "Authorization:", since "basic" is an ordinary word.
     {PiiType::kSecret, R"((?i:\bbearer)\s+([A-Za-z0-9._~+/=-]{16,}))", Always},
+    {PiiType::kSecret, R"((?i:\bauthorization:\s*basic)\s+([A-Za-z0-9+/]{8,}={0,2}))", Always},
     {PiiType::kEmail, R"(([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}))",
      Always},
+    // Long base64/base64url tokens, confirmed by their statistics. URLs (up to their query,
+    // whose values are checked) and data: URIs are skipped whole; a token must not continue a
+    // dotted name, an address or a path ('.', '@', '\' or '%' before it).
+    {PiiType::kSecret,
+     R"((?:[A-Za-z][A-Za-z0-9+.-]*://[^\s?#"'<>]*|\bdata:[^,\s]*,[A-Za-z0-9+/=]*)|)"
+     R"((?:^|[^A-Za-z0-9+/_.@\\%-])([A-Za-z0-9+/_-]{24,}={0,2})(?:$|[^A-Za-z0-9+/_=@-]))",
+     Whole<IsHighEntropySecret>},
     // Groups of four after the country and check digits; the check trims a swallowed word.
     {PiiType::kIban, R"(\b([A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?)\b)",
      IbanPrefixLength},

@@ -1,9 +1,9 @@
 // PII redaction before annotation (issue 4): e-mail addresses, phone numbers, payment cards,
 // IBANs, national ID numbers, IP addresses and secrets in any text become typed placeholders
 // ("<EMAIL>", "<CARD>"), and so do the matches of a policy's own patterns ("<ORDER_ID>").
-// Candidates are found with RE2 and confirmed by checksums (runner/redact_checks.h,
-// redact_id_checks.h) so that look-alikes such as a Luhn-failing order number, a date or a
-// version string stay.
+// Candidates are found with RE2 and confirmed by checksums and shape checks
+// (runner/redact_checks.h, redact_id_checks.h, redact_secret_checks.h) so that look-alikes such
+// as a Luhn-failing order number, a version string or a git hash stay.
 #pragma once
 
 #include <array>

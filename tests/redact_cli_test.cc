@@ -78,7 +78,7 @@ TEST(RedactCliTest, PolicyPatternsAddTypesCountedInTheSummary) {
       "in.jsonl",
       R"({"trace_id":"t-1","input":"ORD-12345678 by EMP123456","messages":[{"role":"user","content":"SSN 536-22-8726"}]})"
       "\n"
-      R"({"trace_id":"t-2","tool_calls":[{"name":"f","arguments":{"k":"AKIAIOSFODNN7EXAMPLE","o":"ORD-87654321"}}],"retrieved_documents":[{"content":"DNI 12345678Z"}]})"
+      R"({"trace_id":"t-2","tool_calls":[{"name":"f","arguments":{"k":"VBtlJrJCHiPzczWHDcCa64KCktsYKqr3","o":"ORD-87654321"}}],"retrieved_documents":[{"content":"DNI 12345678Z"}]})"
       "\n");
   auto out = dir.path() / "out.jsonl";
   auto result = RunArbiter("redact --policy " + policy.string() + " --traces " + in.string() +

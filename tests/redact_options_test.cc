@@ -160,7 +160,7 @@ TEST(RedactorFactoryTest, EveryTypeInMessagesToolArgumentsAndDocuments) {
     "messages": [{"role": "user", "content": "SSN 536-22-8726, NI AB 12 34 56 C"},
                  {"role": "assistant", "content": "noted, DNI 12345678Z"}],
     "tool_calls": [{"name": "lookup", "arguments": {"q": {"ids": ["RSSMRA85T10A562S"]},
-                    "auth": "key AKIAIOSFODNN7EXAMPLE"},
+                    "auth": "VBtlJrJCHiPzczWHDcCa64KCktsYKqr3"},
                     "result": "order 1234567812345678 for BSN 111222333"}],
     "retrieved_documents": [{"id": "doc1", "content": "commit 11f6ad8ec52a2984abaafd7c3b516503785c2072",
                              "metadata": {"notes": [["X1234567L lives here"]]}}]})");
@@ -170,7 +170,7 @@ TEST(RedactorFactoryTest, EveryTypeInMessagesToolArgumentsAndDocuments) {
   EXPECT_EQ(trace["messages"][0]["content"], "SSN <NATIONAL_ID>, NI <NATIONAL_ID>");
   EXPECT_EQ(trace["messages"][1]["content"], "noted, DNI <NATIONAL_ID>");
   EXPECT_EQ(trace["tool_calls"][0]["arguments"]["q"]["ids"][0], "<NATIONAL_ID>");
-  EXPECT_EQ(trace["tool_calls"][0]["arguments"]["auth"], "key <SECRET>");
+  EXPECT_EQ(trace["tool_calls"][0]["arguments"]["auth"], "<SECRET>");
   // The 16-digit order number fails Luhn and stays.
   EXPECT_EQ(trace["tool_calls"][0]["result"], "order 1234567812345678 for BSN <NATIONAL_ID>");
   EXPECT_EQ(trace["retrieved_documents"][0]["content"],
