@@ -66,6 +66,15 @@ Command RedactCommand() {
             app.add_option("--policy", flags->policy,
                            "Policy YAML whose redact.patterns ({NAME: 'regex'}) add types "
                            "<NAME>; its other keys are ignored");
+            // A footer callback goes before the inherited footer (the exit codes).
+            app.footer([] {
+              return std::string(
+                  "Types: EMAIL; PHONE; CARD (Luhn); IBAN (mod-97); NATIONAL_ID (US SSN, UK NINO,\n"
+                  "Spanish DNI/NIE, Dutch BSN after its name, Italian codice fiscale); IP (v4,\n"
+                  "v6); SECRET (API key prefixes, JWTs, private keys, bearer tokens, long\n"
+                  "high-entropy tokens); and the policy's own. Every string of a trace is\n"
+                  "redacted; stderr gets a count per type.\n");
+            });
             return [flags] { return Redact(*flags); };
           }};
 }

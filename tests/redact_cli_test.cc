@@ -66,6 +66,8 @@ TEST(RedactCliTest, ReadsStandardInputAndRejectsMissingFiles) {
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_THAT(help.out, HasSubstr("Usage: arbiter redact"));
   EXPECT_THAT(help.out, HasSubstr("--policy"));
+  EXPECT_THAT(help.out, HasSubstr("NATIONAL_ID"));
+  EXPECT_THAT(help.out, HasSubstr("Exit codes:"));
 }
 
 TEST(RedactCliTest, PolicyPatternsAddTypesCountedInTheSummary) {
