@@ -5,19 +5,10 @@
 #include <cctype>
 #include <string>
 
+#include "runner/ascii.h"
+
 namespace arbiter {
 namespace {
-
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
-// The digits of `text`, separators dropped.
-std::string Digits(std::string_view text) {
-  std::string digits;
-  for (char c : text) {
-    if (IsDigit(c)) digits.push_back(c);
-  }
-  return digits;
-}
 
 bool LuhnValid(const std::string& digits) {
   int sum = 0;
@@ -38,14 +29,14 @@ bool LuhnValid(const std::string& digits) {
 bool IbanChecksumValid(const std::string& compact) {
   if (compact.size() < 15 || compact.size() > 34) return false;
   if (!std::isupper(static_cast<unsigned char>(compact[0])) ||
-      !std::isupper(static_cast<unsigned char>(compact[1])) || !IsDigit(compact[2]) ||
-      !IsDigit(compact[3])) {
+      !std::isupper(static_cast<unsigned char>(compact[1])) || !IsAsciiDigit(compact[2]) ||
+      !IsAsciiDigit(compact[3])) {
     return false;
   }
   std::string rearranged = compact.substr(4) + compact.substr(0, 4);
   int remainder = 0;
   for (char c : rearranged) {
-    if (IsDigit(c)) {
+    if (IsAsciiDigit(c)) {
       remainder = (remainder * 10 + (c - '0')) % 97;
     } else if (std::isupper(static_cast<unsigned char>(c))) {
       remainder = (remainder * 100 + (c - 'A' + 10)) % 97;
@@ -58,8 +49,16 @@ bool IbanChecksumValid(const std::string& compact) {
 
 }  // namespace
 
+std::string DigitsOf(std::string_view text) {
+  std::string digits;
+  for (char c : text) {
+    if (IsAsciiDigit(c)) digits.push_back(c);
+  }
+  return digits;
+}
+
 bool IsCardNumber(std::string_view candidate) {
-  std::string digits = Digits(candidate);
+  std::string digits = DigitsOf(candidate);
   if (digits.size() < 13 || digits.size() > 19) return false;
   if (digits[0] < '2' || digits[0] > '6') return false;
   return LuhnValid(digits);
@@ -84,7 +83,7 @@ size_t IbanPrefixLength(std::string_view candidate) {
 bool IsIpv4(std::string_view candidate) {
   int octet = 0, digits = 0, dots = 0;
   for (char c : candidate) {
-    if (IsDigit(c)) {
+    if (IsAsciiDigit(c)) {
       octet = octet * 10 + (c - '0');
       if (++digits > 3 || octet > 255) return false;
     } else if (c == '.') {
@@ -115,7 +114,7 @@ bool IsIpv6(std::string_view candidate) {
 }
 
 bool IsPhoneNumber(std::string_view candidate) {
-  size_t digits = Digits(candidate).size();
+  size_t digits = DigitsOf(candidate).size();
   return digits >= 7 && digits <= 15;
 }
 

@@ -3,9 +3,13 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace arbiter {
+
+// The digits of `text`, separators dropped.
+std::string DigitsOf(std::string_view text);
 
 // Payment card: 13 to 19 digits (spaces and dashes ignored), an issuer first digit (2-6) and a
 // valid Luhn check digit.

@@ -1,62 +1,39 @@
 #include "runner/redactor.h"
 
 #include <cstdlib>
+#include <optional>
+#include <set>
 
 #include <re2/re2.h>
 
-#include "runner/redact_checks.h"
+#include "runner/redact_rules.h"
 
 namespace arbiter {
 
-// A pattern whose first capture group is the sensitive span (context around it, such as the
-// "Bearer " of a token or the character before an address, is matched but kept), and a check
-// returning how many bytes of the span are confirmed (0: a look-alike, left alone).
 struct Redactor::Rule {
-  PiiType type;
-  std::unique_ptr<RE2> re;
+  std::shared_ptr<const RE2> re;
+  int group;  // the capture group that is the span: 1 for built-ins, 0 (the match) for custom
   size_t (*confirm)(std::string_view span);
+  std::string placeholder;  // "<EMAIL>"
+  std::optional<PiiType> builtin;
+  std::string name;  // a custom type's name, its key in RedactionCounts::custom
+
+  void Count(RedactionCounts& counts) const {
+    if (builtin) {
+      ++counts[*builtin];
+      return;
+    }
+    auto it = counts.custom.find(name);
+    if (it == counts.custom.end()) it = counts.custom.emplace(name, 0).first;
+    ++it->second;
+  }
 };
 
 namespace {
 
-size_t Always(std::string_view span) { return span.size(); }
-size_t Card(std::string_view span) { return IsCardNumber(span) ? span.size() : 0; }
-size_t Ip(std::string_view span) { return IsIpv4(span) || IsIpv6(span) ? span.size() : 0; }
-size_t Phone(std::string_view span) { return IsPhoneNumber(span) ? span.size() : 0; }
+size_t WholeMatch(std::string_view span) { return span.size(); }
 
-struct RuleText {
-  PiiType type;
-  const char* pattern;
-  size_t (*confirm)(std::string_view span);
-};
-
-const RuleText kRules[] = {
-    // Well-known key prefixes: OpenAI/Anthropic sk-, AWS access key ids, GitHub tokens, Slack
-    // tokens, Google API keys; and any bearer token in an Authorization-style text.
-    {PiiType::kSecret,
-     R"(\b(sk-[A-Za-z0-9_-]{20,}|AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36,}|)"
-     R"(xox[bpas]-[A-Za-z0-9-]{10,}|AIza[0-9A-Za-z_-]{35}))",
-     Always},
-    {PiiType::kSecret, R"((?i:\bbearer)\s+([A-Za-z0-9._~+/=-]{16,}))", Always},
-    {PiiType::kEmail, R"(([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}))",
-     Always},
-    // Groups of four after the country and check digits; the check trims a swallowed word.
-    {PiiType::kIban, R"(\b([A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?)\b)",
-     IbanPrefixLength},
-    {PiiType::kCard,
-     R"(\b([0-9]{13,19}|[0-9]{4}(?:[ -][0-9]{4}){2}[ -][0-9]{1,7}|[0-9]{4}[ -][0-9]{6}[ -][0-9]{5})\b)",
-     Card},
-    // A dotted quad not inside a longer dotted run (so "1.2.3.4.5" is a version, not an IP).
-    {PiiType::kIp, R"((?:^|[^\w.])((?:[0-9]{1,3}\.){3}[0-9]{1,3})(?:$|[^\w.]|\.(?:$|\W)))", Ip},
-    {PiiType::kIp, R"((?:^|[^\w:.])([0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7})(?:$|[^\w:.]))", Ip},
-    // International (+CC ...), or North American 3-3-4 with separators. Bare digit runs are not
-    // phones: they are far more often ids, amounts and timestamps.
-    {PiiType::kPhone,
-     R"((?:^|[^\w+])(\+[0-9]{1,3}[ .-]?(?:\([0-9]{1,4}\)[ .-]?)?[0-9]{1,4}(?:[ .-]?[0-9]{2,4}){1,4})\b)",
-     Phone},
-    {PiiType::kPhone, R"((?:^|[^\w(])((?:\([0-9]{3}\) ?|[0-9]{3}[ .-])[0-9]{3}[ .-][0-9]{4})\b)",
-     Phone},
-};
+std::string Placeholder(std::string_view name) { return "<" + std::string(name) + ">"; }
 
 }  // namespace
 
@@ -68,6 +45,8 @@ const char* PiiTypeName(PiiType type) {
       return "EMAIL";
     case PiiType::kIban:
       return "IBAN";
+    case PiiType::kNationalId:
+      return "NATIONAL_ID";
     case PiiType::kCard:
       return "CARD";
     case PiiType::kIp:
@@ -78,22 +57,64 @@ const char* PiiTypeName(PiiType type) {
   return "PII";
 }
 
+uint64_t RedactionCounts::Of(std::string_view name) const {
+  for (size_t i = 0; i < kPiiTypeCount; ++i) {
+    if (name == PiiTypeName(static_cast<PiiType>(i))) return by_type[i];
+  }
+  auto it = custom.find(name);
+  return it == custom.end() ? 0 : it->second;
+}
+
 void RedactionCounts::Add(const RedactionCounts& other) {
   for (size_t i = 0; i < kPiiTypeCount; ++i) by_type[i] += other.by_type[i];
+  for (const auto& [name, count] : other.custom) custom[name] += count;
 }
 
 Redactor::Redactor() {
   RE2::Options options;
   options.set_log_errors(false);
-  for (const RuleText& text : kRules) {
-    auto re = std::make_unique<RE2>(text.pattern, options);
+  for (const BuiltinRule& rule : BuiltinRules()) {
+    auto re = std::make_shared<const RE2>(rule.pattern, options);
     // The patterns are fixed text compiled into the binary; a typo is a programming error.
     if (!re->ok()) std::abort();
-    rules_.push_back(std::make_unique<Rule>(Rule{text.type, std::move(re), text.confirm}));
+    rules_.push_back(std::make_unique<Rule>(Rule{std::move(re), 1, rule.confirm,
+                                                 Placeholder(PiiTypeName(rule.type)), rule.type,
+                                                 PiiTypeName(rule.type)}));
   }
 }
 
+Result<Redactor> Redactor::Create(const RedactOptions& options) {
+  Redactor redactor;
+  std::vector<std::unique_ptr<Rule>> rules;
+  std::set<std::string> seen;
+  for (const RedactPattern& pattern : options.patterns) {
+    std::string context = "redact pattern " + pattern.name + ": ";
+    ARBITER_RETURN_IF_ERROR(CheckRedactName(pattern.name).WithContext(context));
+    if (!seen.insert(pattern.name).second) {
+      return Status::InvalidArgument(context + "defined twice");
+    }
+    Result<std::shared_ptr<const RE2>> re = CompileRedactPattern(pattern.pattern);
+    if (!re.ok()) return re.status().WithContext(context);
+    rules.push_back(std::make_unique<Rule>(
+        Rule{*re, 0, WholeMatch, Placeholder(pattern.name), std::nullopt, pattern.name}));
+    redactor.custom_names_.push_back(pattern.name);
+  }
+  // Custom rules first (RedactOptions::patterns says why), then the built-in ones.
+  for (auto& rule : redactor.rules_) rules.push_back(std::move(rule));
+  redactor.rules_ = std::move(rules);
+  return redactor;
+}
+
 Redactor::~Redactor() = default;
+Redactor::Redactor(Redactor&&) noexcept = default;
+Redactor& Redactor::operator=(Redactor&&) noexcept = default;
+
+std::vector<std::string> Redactor::TypeNames() const {
+  std::vector<std::string> names;
+  for (size_t i = 0; i < kPiiTypeCount; ++i) names.push_back(PiiTypeName(static_cast<PiiType>(i)));
+  names.insert(names.end(), custom_names_.begin(), custom_names_.end());
+  return names;
+}
 
 std::string Redactor::Redact(std::string_view text, RedactionCounts& counts) const {
   std::string current(text);
@@ -105,22 +126,25 @@ std::string Redactor::Redact(std::string_view text, RedactionCounts& counts) con
     size_t copied = 0;
     bool changed = false;
     next.clear();
+    // Each search starts where the last match ended, so a rule reads its text once.
     while (pos <= current.size() &&
-           rule->re->Match(input, pos, current.size(), RE2::UNANCHORED, groups, 2)) {
-      size_t start = static_cast<size_t>(groups[1].data() - current.data());
-      size_t end = start + groups[1].size();
-      size_t confirmed = rule->confirm(std::string_view(groups[1].data(), groups[1].size()));
-      if (confirmed > 0) {
-        next.append(current, copied, start - copied);
-        next += '<';
-        next += PiiTypeName(rule->type);
-        next += '>';
-        copied = start + confirmed;
-        ++counts[rule->type];
-        changed = true;
-        end = start + confirmed;
+           rule->re->Match(input, pos, current.size(), RE2::UNANCHORED, groups, rule->group + 1)) {
+      const re2::StringPiece& span = groups[rule->group];
+      size_t end = static_cast<size_t>(groups[0].data() - current.data()) + groups[0].size();
+      if (span.data() != nullptr) {
+        size_t start = static_cast<size_t>(span.data() - current.data());
+        end = start + span.size();
+        size_t confirmed = rule->confirm(std::string_view(span.data(), span.size()));
+        if (confirmed > 0) {
+          next.append(current, copied, start - copied);
+          next += rule->placeholder;
+          copied = start + confirmed;
+          rule->Count(counts);
+          changed = true;
+          end = start + confirmed;
+        }
       }
-      // Resume after the span; an empty match must still move on.
+      // Resume after the span (or the skipped text); an empty match must still move on.
       pos = end > pos ? end : pos + 1;
     }
     if (changed) {
@@ -145,6 +169,14 @@ void Redactor::RedactJson(nlohmann::ordered_json& document, RedactionCounts& cou
       for (auto& child : *value) pending.push_back(&child);
     }
   }
+}
+
+std::string FormatRedactionCounts(const Redactor& redactor, const RedactionCounts& counts) {
+  std::string text;
+  for (const std::string& name : redactor.TypeNames()) {
+    text += (text.empty() ? "" : ", ") + name + " " + std::to_string(counts.Of(name));
+  }
+  return text;
 }
 
 }  // namespace arbiter

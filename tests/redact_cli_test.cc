@@ -32,7 +32,8 @@ TEST(RedactCliTest, RedactsEveryTraceReportsBrokenLinesAndCounts) {
   EXPECT_THAT(result.err, HasSubstr(in.string() + ":2:"));
   EXPECT_THAT(result.err, HasSubstr("2 traces written"));
   EXPECT_THAT(result.err, HasSubstr("1 skipped"));
-  EXPECT_THAT(result.err, HasSubstr("EMAIL 1, IBAN 0, CARD 1, IP 1, PHONE 0"));
+  EXPECT_THAT(result.err,
+              HasSubstr("SECRET 0, EMAIL 1, IBAN 0, NATIONAL_ID 0, CARD 1, IP 1, PHONE 0"));
 
   std::string text = ReadFile(out);
   EXPECT_THAT(text, Not(HasSubstr("ana@example.com")));
@@ -64,6 +65,66 @@ TEST(RedactCliTest, ReadsStandardInputAndRejectsMissingFiles) {
   auto help = RunArbiter("redact --help");
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_THAT(help.out, HasSubstr("Usage: arbiter redact"));
+  EXPECT_THAT(help.out, HasSubstr("--policy"));
+  EXPECT_THAT(help.out, HasSubstr("NATIONAL_ID"));
+  EXPECT_THAT(help.out, HasSubstr("Exit codes:"));
+}
+
+TEST(RedactCliTest, PolicyPatternsAddTypesCountedInTheSummary) {
+  TempDir dir;
+  auto policy =
+      dir.Write("policy.yaml",
+                "strata: [metadata.intent]\n"
+                "redact:\n  patterns: {ORDER_ID: 'ORD-[0-9]{8}', EMPLOYEE: 'EMP[0-9]{6}'}\n");
+  auto in = dir.Write(
+      "in.jsonl",
+      R"({"trace_id":"t-1","input":"ORD-12345678 by EMP123456","messages":[{"role":"user","content":"SSN 536-22-8726"}]})"
+      "\n"
+      R"({"trace_id":"t-2","tool_calls":[{"name":"f","arguments":{"k":"VBtlJrJCHiPzczWHDcCa64KCktsYKqr3","o":"ORD-87654321"}}],"retrieved_documents":[{"content":"DNI 12345678Z"}]})"
+      "\n");
+  auto out = dir.path() / "out.jsonl";
+  auto result = RunArbiter("redact --policy " + policy.string() + " --traces " + in.string() +
+                           " --out " + out.string());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.err, HasSubstr("SECRET 1, EMAIL 0, IBAN 0, NATIONAL_ID 2, CARD 0, IP 0, "
+                                    "PHONE 0, ORDER_ID 2, EMPLOYEE 1"));
+  std::string text = ReadFile(out);
+  size_t newline = text.find('\n');
+  ASSERT_NE(newline, std::string::npos);
+  auto first = nlohmann::json::parse(text.substr(0, newline));
+  EXPECT_EQ(first["input"], "<ORDER_ID> by <EMPLOYEE>");
+  EXPECT_EQ(first["messages"][0]["content"], "SSN <NATIONAL_ID>");
+  auto second = nlohmann::json::parse(text.substr(newline + 1));
+  EXPECT_EQ(second["tool_calls"][0]["arguments"]["k"], "<SECRET>");
+  EXPECT_EQ(second["tool_calls"][0]["arguments"]["o"], "<ORDER_ID>");
+  EXPECT_EQ(second["retrieved_documents"][0]["content"], "DNI <NATIONAL_ID>");
+
+  // A policy without a redact key: the built-in types alone.
+  auto bare = dir.Write("bare.yaml", "strata: [metadata.intent]\n");
+  auto builtin = RunArbiter("redact --policy " + bare.string() + " --traces " + in.string() +
+                            " --out " + out.string());
+  ASSERT_EQ(builtin.exit_code, 0) << builtin.err;
+  EXPECT_THAT(builtin.err, HasSubstr("NATIONAL_ID 2, CARD 0, IP 0, PHONE 0\n"));
+  EXPECT_THAT(ReadFile(out), HasSubstr("ORD-12345678"));
+}
+
+TEST(RedactCliTest, BadPolicyPatternIsAUsageErrorBeforeAnyTraceIsRead) {
+  TempDir dir;
+  auto policy = dir.Write("policy.yaml", "redact:\n  patterns:\n    ORDER_ID: 'ORD-[0-9'\n");
+  auto out = dir.path() / "out.jsonl";
+  // The trace file does not exist: the policy is what gets reported, so it was checked first.
+  auto result = RunArbiter("redact --policy " + policy.string() + " --traces " +
+                           (dir.path() / "nope.jsonl").string() + " --out " + out.string());
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr(policy.string() + ":3:15: redact.patterns.ORDER_ID: bad regex "
+                                                      "'ORD-[0-9': missing ]"));
+  EXPECT_THAT(result.err, Not(HasSubstr("no such trace file")));
+  EXPECT_FALSE(std::filesystem::exists(out));
+
+  auto missing = RunArbiter("redact --policy " + (dir.path() / "none.yaml").string() +
+                            " --traces - --out " + out.string() + " </dev/null");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_THAT(missing.err, HasSubstr("none.yaml: cannot read file"));
 }
 
 }  // namespace

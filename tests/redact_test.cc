@@ -8,30 +8,12 @@
 
 #include "runner/redact_checks.h"
 #include "runner/redactor.h"
+#include "tests/redact_util.h"
 
 namespace arbiter {
 namespace {
 
-struct Case {
-  const char* input;
-  const char* expected;
-};
-
-class RedactorTest : public ::testing::Test {
- protected:
-  std::string Redact(const std::string& text) { return redactor_.Redact(text, counts_); }
-  void ExpectAll(PiiType type, std::initializer_list<Case> cases) {
-    for (const Case& c : cases) {
-      RedactionCounts before = counts_;
-      std::string got = Redact(c.input);
-      EXPECT_EQ(got, c.expected) << c.input;
-      bool redacted = std::string(c.expected) != c.input;
-      EXPECT_EQ(counts_[type] > before[type], redacted) << c.input;
-    }
-  }
-  Redactor redactor_;
-  RedactionCounts counts_;
-};
+using testing::RedactorTest;
 
 TEST_F(RedactorTest, Emails) {
   ExpectAll(PiiType::kEmail, {{"mail ana.perez+tag@example.co.uk now", "mail <EMAIL> now"},
