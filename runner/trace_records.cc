@@ -4,14 +4,21 @@ namespace arbiter {
 
 Status ForEachTraceRecord(const std::vector<std::string>& inputs, std::FILE* diagnostics,
                           uint64_t& skipped, const RecordHandler& handler) {
-  for (const std::string& input : inputs) {
+  return ForEachTraceRecord(inputs, diagnostics, skipped,
+                            [&](size_t, const TraceRecord& record) { return handler(record); });
+}
+
+Status ForEachTraceRecord(const std::vector<std::string>& inputs, std::FILE* diagnostics,
+                          uint64_t& skipped, const InputRecordHandler& handler) {
+  for (size_t index = 0; index < inputs.size(); ++index) {
+    const std::string& input = inputs[index];
     auto source = OpenTraceSource(input, SourceOptions{});
     if (!source.ok()) return source.status();
     TraceRecord record;
     while ((*source)->Next(record)) {
       std::string reason = record.error;
       if (reason.empty()) {
-        Result<std::string> handled = handler(record);
+        Result<std::string> handled = handler(index, record);
         if (!handled.ok()) return handled.status();
         reason = *handled;
       }
