@@ -7,7 +7,6 @@
 #include <limits>
 
 #include "runner/json_util.h"
-#include "runner/threshold_search.h"
 
 namespace arbiter {
 namespace {
@@ -90,7 +89,7 @@ Status TriageQueue::Add(const TraceFacts& facts, size_t input, uint64_t ordinal,
   record.ordinal = static_cast<uint32_t>(ordinal);
   record.content = content_hash;
   // 0 means "no session"; a real session hashing to 0 (1 in 2^64) joins it.
-  record.session = facts.session_id.empty() ? 0 : StableHash(facts.session_id);
+  record.session = facts.session_id.empty() ? 0 : ContentHash(facts.session_id);
   record.has_timestamp = facts.has_timestamp;
   record.timestamp_ns = facts.timestamp_ns;
   if (facts.has_tokens) {
