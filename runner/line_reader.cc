@@ -14,32 +14,33 @@ namespace {
 constexpr size_t kChunk = 1 << 20;
 }
 
-Result<std::unique_ptr<LineReader>> LineReader::Open(const std::string& path,
-                                                     size_t max_line_bytes) {
+Result<std::unique_ptr<LineReader>> LineReader::Open(const std::string& path, size_t max_line_bytes,
+                                                     bool hash) {
   gzFile gz = nullptr;
   if (path == "-") {
     int fd = dup(STDIN_FILENO);
-    if (fd < 0) return Status::IoError("-: cannot read standard input: " + std::string(strerror(errno)));
+    if (fd < 0)
+      return Status::IoError("-: cannot read standard input: " + std::string(strerror(errno)));
     gz = gzdopen(fd, "rb");
   } else {
     gz = gzopen(path.c_str(), "rb");
     if (!gz) {
-      return Status::IoError(path + ": cannot open: " +
-                             std::string(errno ? strerror(errno) : "out of memory"));
+      return Status::IoError(
+          path + ": cannot open: " + std::string(errno ? strerror(errno) : "out of memory"));
     }
   }
   if (!gz) return Status::IoError(path + ": cannot open");
   gzbuffer(gz, 256 * 1024);
-  return std::unique_ptr<LineReader>(new LineReader(path, gz, max_line_bytes));
+  return std::unique_ptr<LineReader>(new LineReader(path, gz, max_line_bytes, hash));
 }
 
-LineReader::LineReader(std::string path, void* gz, size_t max_line_bytes)
+LineReader::LineReader(std::string path, void* gz, size_t max_line_bytes, bool hash)
     : path_(std::move(path)),
       gz_(gz),
       max_line_bytes_(max_line_bytes),
-      sha256_(std::make_unique<Sha256>()) {}
+      sha256_(hash ? std::make_unique<Sha256>() : nullptr) {}
 
-std::string LineReader::Sha256Hex() const { return sha256_->Hex(); }
+std::string LineReader::Sha256Hex() const { return sha256_ ? sha256_->Hex() : ""; }
 
 LineReader::~LineReader() { gzclose(static_cast<gzFile>(gz_)); }
 
@@ -70,7 +71,7 @@ bool LineReader::Fill() {
     eof_ = true;
     return false;
   }
-  sha256_->Update(std::string_view(buffer_.data() + end_, static_cast<size_t>(n)));
+  if (sha256_) sha256_->Update(std::string_view(buffer_.data() + end_, static_cast<size_t>(n)));
   end_ += static_cast<size_t>(n);
   return true;
 }

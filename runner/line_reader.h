@@ -24,9 +24,11 @@ class LineReader {
  public:
   static constexpr size_t kDefaultMaxLineBytes = 16 << 20;
 
-  // `path` is a file name or "-" for standard input.
+  // `path` is a file name or "-" for standard input. Without `hash`, Sha256Hex() is "" and
+  // reading costs about a third less CPU (measured on `arbiter triage`).
   static Result<std::unique_ptr<LineReader>> Open(const std::string& path,
-                                                  size_t max_line_bytes = kDefaultMaxLineBytes);
+                                                  size_t max_line_bytes = kDefaultMaxLineBytes,
+                                                  bool hash = true);
   ~LineReader();
   LineReader(const LineReader&) = delete;
   LineReader& operator=(const LineReader&) = delete;
@@ -45,7 +47,7 @@ class LineReader {
   std::string Sha256Hex() const;
 
  private:
-  LineReader(std::string path, void* gz, size_t max_line_bytes);
+  LineReader(std::string path, void* gz, size_t max_line_bytes, bool hash);
   bool NextLine(Line& line);
   bool Fill();  // reads more input into buffer_; false at EOF or error
 
@@ -60,7 +62,7 @@ class LineReader {
   Line last_;
   bool pushed_back_ = false;
   Status status_;
-  std::unique_ptr<Sha256> sha256_;
+  std::unique_ptr<Sha256> sha256_;  // null when not hashing
 };
 
 }  // namespace arbiter

@@ -1,11 +1,8 @@
 #include "runner/text_fingerprint.h"
 
 #include <algorithm>
-#include <cstring>
 #include <limits>
 #include <set>
-#include <string>
-#include <vector>
 
 namespace arbiter {
 namespace {
@@ -18,51 +15,45 @@ uint64_t Mix(uint64_t x) {
   return x ^ (x >> 31);
 }
 
-// Calls `emit(shingle)` for every 3-code-point window of the normalized text. The normalized text
-// lives in a per-thread buffer: fingerprints are taken once per trace, on the hot path.
+// Calls `emit(a, b, c)` for every window of three code points of the normalized text, each code
+// point as its UTF-8 bytes packed into a word (so no decoding and no buffer: this runs once per
+// trace on the hot path). A text of one or two code points is one window padded with zeros.
 template <typename Emit>
 void ForEachShingle(std::string_view text, Emit&& emit) {
-  thread_local std::string normal;
-  thread_local std::vector<uint32_t> starts;  // byte offset of each code point in `normal`
-  normal.clear();
-  starts.clear();
+  uint32_t window[3] = {0, 0, 0};
+  size_t count = 0;
   bool pending_space = false;
-  for (unsigned char c : text) {
+  auto push = [&](uint32_t code_point) {
+    window[0] = window[1];
+    window[1] = window[2];
+    window[2] = code_point;
+    if (++count >= kShingleCodePoints) emit(window[0], window[1], window[2]);
+  };
+  for (size_t i = 0; i < text.size();) {
+    auto c = static_cast<unsigned char>(text[i]);
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
-      pending_space = !normal.empty();
+      pending_space = count > 0;
+      ++i;
       continue;
     }
     if (pending_space) {
-      starts.push_back(static_cast<uint32_t>(normal.size()));
-      normal += ' ';
+      push(' ');
       pending_space = false;
     }
-    if ((c & 0xC0) != 0x80) starts.push_back(static_cast<uint32_t>(normal.size()));
-    normal += static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+    size_t length = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+    length = std::min(length, text.size() - i);
+    uint32_t packed = c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+    for (size_t k = 1; k < length; ++k) {
+      packed = packed << 8 | static_cast<unsigned char>(text[i + k]);
+    }
+    push(packed);
+    i += length;
   }
-  if (starts.empty()) return;
-  starts.push_back(static_cast<uint32_t>(normal.size()));
-  size_t code_points = starts.size() - 1;
-  if (code_points < kShingleCodePoints) {
-    emit(std::string_view(normal));
-    return;
-  }
-  for (size_t i = 0; i + kShingleCodePoints <= code_points; ++i) {
-    emit(std::string_view(normal).substr(starts[i], starts[i + kShingleCodePoints] - starts[i]));
-  }
+  if (count > 0 && count < kShingleCodePoints) emit(window[0], window[1], window[2]);
 }
 
-uint64_t HashShingle(std::string_view shingle) {
-  // At most 12 bytes (three 4-byte code points) except for a malformed sequence; read as two
-  // zero-padded words so the common case costs two loads and one mix.
-  uint64_t words[2] = {0, 0};
-  size_t head = std::min<size_t>(shingle.size(), sizeof(words));
-  std::memcpy(words, shingle.data(), head);
-  uint64_t hash = words[0] ^ Mix(words[1] ^ (shingle.size() * 0x9e3779b97f4a7c15ULL));
-  for (size_t i = head; i < shingle.size(); ++i) {
-    hash = (hash ^ static_cast<unsigned char>(shingle[i])) * 0x100000001b3ULL;
-  }
-  return Mix(hash);
+uint64_t HashShingle(uint32_t a, uint32_t b, uint32_t c) {
+  return Mix((uint64_t{a} << 32 | b) * 0x9e3779b97f4a7c15ULL ^ uint64_t{c} * 0xc2b2ae3d27d4eb4fULL);
 }
 
 }  // namespace
@@ -73,8 +64,8 @@ TextFingerprint FingerprintText(std::string_view text) {
   std::array<uint64_t, kFingerprintBins> minimum;
   minimum.fill(std::numeric_limits<uint64_t>::max());
   bool any = false;
-  ForEachShingle(text, [&](std::string_view shingle) {
-    uint64_t hash = HashShingle(shingle);
+  ForEachShingle(text, [&](uint32_t a, uint32_t b, uint32_t c) {
+    uint64_t hash = HashShingle(a, b, c);
     uint64_t& bin = minimum[hash >> (64 - kBinBits)];
     bin = std::min(bin, hash & (~uint64_t{0} >> kBinBits));
     any = true;
@@ -106,12 +97,13 @@ double FingerprintSimilarity(const TextFingerprint& a, const TextFingerprint& b)
 }
 
 double ExactShingleSimilarity(std::string_view a, std::string_view b) {
-  std::set<std::string> left, right;
-  ForEachShingle(a, [&](std::string_view s) { left.emplace(s); });
-  ForEachShingle(b, [&](std::string_view s) { right.emplace(s); });
+  using Shingle = std::array<uint32_t, 3>;
+  std::set<Shingle> left, right;
+  ForEachShingle(a, [&](uint32_t x, uint32_t y, uint32_t z) { left.insert({x, y, z}); });
+  ForEachShingle(b, [&](uint32_t x, uint32_t y, uint32_t z) { right.insert({x, y, z}); });
   if (left.empty() || right.empty()) return 0.0;
   size_t common = 0;
-  for (const std::string& s : left) common += right.count(s);
+  for (const Shingle& s : left) common += right.count(s);
   return static_cast<double>(common) / static_cast<double>(left.size() + right.size() - common);
 }
 

@@ -9,10 +9,11 @@ Status ForEachTraceRecord(const std::vector<std::string>& inputs, std::FILE* dia
 }
 
 Status ForEachTraceRecord(const std::vector<std::string>& inputs, std::FILE* diagnostics,
-                          uint64_t& skipped, const InputRecordHandler& handler) {
+                          uint64_t& skipped, const InputRecordHandler& handler,
+                          const SourceOptions& options) {
   for (size_t index = 0; index < inputs.size(); ++index) {
     const std::string& input = inputs[index];
-    auto source = OpenTraceSource(input, SourceOptions{});
+    auto source = OpenTraceSource(input, options);
     if (!source.ok()) return source.status();
     TraceRecord record;
     while ((*source)->Next(record)) {

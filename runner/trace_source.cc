@@ -45,7 +45,7 @@ class HashedSource : public TraceSource {
 
 Result<std::unique_ptr<TraceSource>> OpenTraceSource(const std::string& path,
                                                      const SourceOptions& options) {
-  auto reader = LineReader::Open(path, options.max_line_bytes);
+  auto reader = LineReader::Open(path, options.max_line_bytes, options.hash_input);
   if (!reader.ok()) return reader.status();
   TraceFormat format = options.format;
   if (format == TraceFormat::kAuto) {

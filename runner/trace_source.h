@@ -40,6 +40,7 @@ enum class TraceFormat { kAuto, kJsonl, kOtlp };
 struct SourceOptions {
   TraceFormat format = TraceFormat::kAuto;  // kAuto detects from the first non-empty line
   size_t max_line_bytes = 16 << 20;         // longer lines are reported and skipped
+  bool hash_input = true;                   // false: InputSha256() is "" (less CPU per byte)
 };
 
 // Opens `path` ("-" for standard input, ".gz" read directly) as JSONL or OTLP/JSON.

@@ -112,6 +112,7 @@ Status FetchQueued(const std::string& path, bool spooled,
                    const std::vector<QueuedTrace>& queued, Renderer& renderer,
                    std::vector<std::string>& lines) {
   SourceOptions options;
+  options.hash_input = false;
   if (spooled) {
     // The spool holds records, not the original lines: JSONL whatever standard input was, and
     // an assembled OTLP trace may be longer than the line limit.
@@ -177,7 +178,9 @@ Result<TriageSummary> TriageTraces(const std::vector<std::string>& inputs,
         ARBITER_RETURN_IF_ERROR(queue.Add(facts, input, ordinal, ContentHash(record.json)));
         ++summary.traces;
         return std::string();
-      });
+      },
+      // The inputs' SHA-256 is not reported, and would cost as much CPU as the parse.
+      SourceOptions{.hash_input = false});
   if (!read.ok()) return read;
   for (auto& spool : spools) {
     if (spool) ARBITER_RETURN_IF_ERROR(spool->Close());
