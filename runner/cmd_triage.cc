@@ -1,5 +1,6 @@
 // `arbiter triage --traces FILE... --top K --out FILE [--per-session N] [--policy P]
-// [--no-redact]`: the traces most worth a human's look, ranked by anomaly score, each with
+// [--no-redact] [--threads N]`: the traces most worth a human's look, ranked by anomaly score, each
+// with
 // `_triage` saying why (runner/triage_options.h lists the signals and their thresholds).
 #include <cstdio>
 #include <filesystem>
@@ -22,6 +23,7 @@ struct TriageFlags {
   size_t top = 0;
   long per_session = -1;  // -1: the policy's (default 1)
   bool no_redact = false;
+  size_t threads = 0;
 };
 
 int Fail(int code, const std::string& message) {
@@ -45,6 +47,7 @@ int Triage(const TriageFlags& flags) {
     if (!loaded.ok()) return Fail(kExitUsage, loaded.message());
   }
   options.top = flags.top;
+  options.threads = flags.threads;
   if (flags.per_session >= 0) options.per_session = static_cast<size_t>(flags.per_session);
   Status valid = options.Validate();
   if (!valid.ok()) return Fail(kExitUsage, valid.message());
@@ -104,6 +107,9 @@ Command TriageCommand() {
                 ->check(CLI::NonNegativeNumber);
             app.add_option("--policy", flags->policy,
                            "YAML file whose 'triage:' mapping sets thresholds and weights");
+            app.add_option("--threads", flags->threads,
+                           "Threads parsing traces (0: one per core); the queue is the same")
+                ->capture_default_str();
             app.add_flag("--no-redact", flags->no_redact,
                          "Write traces as read (PII is redacted by default)");
             return [flags] { return Triage(*flags); };

@@ -92,6 +92,9 @@ struct TriageOptions {
   // tool name adds 0.5 to the strength, at most 2. negative_feedback (`feedback.thumbs` is
   // "down"): strength 1.
 
+  // Threads parsing traces in the first read (0: one per core). The queue does not depend on it.
+  size_t threads = 0;
+
   // A trace's score is the sum over fired signals of weight * strength.
   std::array<double, kTriageSignalCount> weights = {1, 1, 1, 1, 1, 1, 1};
 

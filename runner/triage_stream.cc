@@ -5,15 +5,17 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <utility>
 
 #include <simdjson.h>
 #include <unistd.h>
 #include <nlohmann/json.hpp>
 
+#include "runner/run_pipeline.h"
 #include "runner/stats.h"
-#include "runner/trace_records.h"
 #include "runner/triage_queue.h"
+#include "runner/triage_scan.h"
 #include "runner/triage_signals.h"
 
 namespace arbiter {
@@ -156,32 +158,38 @@ Result<TriageSummary> TriageTraces(const std::vector<std::string>& inputs,
     spools[i] = std::move(*spool);
   }
 
-  // First read: one compact record per trace.
+  // First read: one compact record per trace, parsed on `threads` workers.
   TriageQueue queue(options);
-  std::vector<uint64_t> ordinals(inputs.size(), 0);
-  simdjson::dom::parser parser;
-  TraceFacts facts;
-  Status read = ForEachTraceRecord(
-      inputs, diagnostics, summary.skipped,
-      [&](size_t input, const TraceRecord& record) -> Result<std::string> {
-        uint64_t ordinal = ordinals[input]++;
-        if (spools[input]) ARBITER_RETURN_IF_ERROR(spools[input]->Append(record.json));
-        simdjson::dom::element root;
-        if (auto error = parser.parse(record.json.data(), record.json.size()).get(root)) {
-          return std::string("not valid JSON: ") + simdjson::error_message(error);
-        }
-        std::string reason = (*signals)->Read(root, facts, nullptr);
-        if (!reason.empty()) return reason;
-        if (facts.trace_id.size() > TriageQueue::kMaxTraceIdBytes) {
-          return std::string("trace_id longer than 65,535 bytes");
-        }
-        ARBITER_RETURN_IF_ERROR(queue.Add(facts, input, ordinal, ContentHash(record.json)));
-        ++summary.traces;
-        return std::string();
-      },
-      // The inputs' SHA-256 is not reported, and would cost as much CPU as the parse.
-      SourceOptions{.hash_input = false});
-  if (!read.ok()) return read;
+  const size_t workers = static_cast<size_t>(ResolveThreads(static_cast<int>(options.threads)));
+  std::vector<simdjson::dom::parser> parsers(workers);
+  std::vector<TraceFacts> facts(workers);
+  std::mutex mutex;  // guards `queue` and `summary.traces`
+  ScanCallbacks callbacks;
+  callbacks.read = [&](size_t input, std::string_view json) {
+    return spools[input] ? spools[input]->Append(json) : Status::OK();
+  };
+  callbacks.parse = [&](size_t worker, const ScannedRecord& record) -> Result<std::string> {
+    simdjson::dom::element root;
+    if (auto error =
+            parsers[worker].parse(record.json.data(), record.json.size(), false).get(root)) {
+      return std::string("not valid JSON: ") + simdjson::error_message(error);
+    }
+    std::string reason = (*signals)->Read(root, facts[worker], nullptr);
+    if (!reason.empty()) return reason;
+    if (facts[worker].trace_id.size() > TriageQueue::kMaxTraceIdBytes) {
+      return std::string("trace_id longer than 65,535 bytes");
+    }
+    uint64_t content = ContentHash(record.json);
+    std::lock_guard lock(mutex);
+    ARBITER_RETURN_IF_ERROR(queue.Add(facts[worker], record.input, record.ordinal, content));
+    ++summary.traces;
+    return std::string();
+  };
+  // The inputs' SHA-256 is not reported, and would cost as much CPU as the parse.
+  SourceOptions source_options;
+  source_options.hash_input = false;
+  ARBITER_RETURN_IF_ERROR(
+      ScanRecords(inputs, source_options, workers, diagnostics, summary.skipped, callbacks));
   for (auto& spool : spools) {
     if (spool) ARBITER_RETURN_IF_ERROR(spool->Close());
   }
