@@ -34,6 +34,15 @@ double SortedMedian(const std::vector<double>& sorted) {
   return n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
 }
 
+// The exact median, in linear time; reorders `values`. REQUIRES: !values.empty().
+double Median(std::vector<double>& values) {
+  size_t n = values.size();
+  auto middle = values.begin() + static_cast<std::ptrdiff_t>(n / 2);
+  std::nth_element(values.begin(), middle, values.end());
+  if (n % 2) return *middle;
+  return (*std::max_element(values.begin(), middle) + *middle) / 2;
+}
+
 std::string Fixed(double value, int decimals) {
   char buffer[64];
   std::snprintf(buffer, sizeof(buffer), "%.*f", decimals, value);
@@ -121,7 +130,8 @@ std::vector<TriageQueue::GroupStats> TriageQueue::Stats(uint32_t Record::*group,
   // for all groups in O(n log n), no per-group containers.
   std::vector<uint64_t> keys;
   keys.reserve(records_.size());
-  for (const Record& record : records_) {
+  for (size_t i = 0; i < records_.size(); ++i) {
+    const Record& record = records_[i];
     if (record.tokens != kNoTokens) keys.push_back(uint64_t{record.*group} << 32 | record.tokens);
   }
   std::sort(keys.begin(), keys.end());
@@ -144,8 +154,7 @@ std::vector<TriageQueue::GroupStats> TriageQueue::Stats(uint32_t Record::*group,
       deviations.push_back(std::fabs(v - s.median));
       sum += deviations.back();
     }
-    std::sort(deviations.begin(), deviations.end());
-    s.mad = SortedMedian(deviations);
+    s.mad = Median(deviations);
     s.mean_ad = sum / static_cast<double>(values.size());
     begin = end;
   }
@@ -209,17 +218,24 @@ TriageRanking TriageQueue::Finish() const {
 
   // Sessions: each turn against the next one of its session, ordered by time and then by the
   // same tie-breaks as the ranking, so the order of the input does not matter.
-  std::vector<uint32_t> turns;
+  struct Turn {
+    uint64_t session, timestamp_ns;
+    uint32_t index;
+  };
+  std::vector<Turn> turn_keys;  // compact, so the sort does not chase records
   for (uint32_t i = 0; i < n; ++i) {
-    if (records_[i].session != 0 && records_[i].has_timestamp) turns.push_back(i);
+    const Record& r = records_[i];
+    if (r.session != 0 && r.has_timestamp) turn_keys.push_back({r.session, r.timestamp_ns, i});
   }
-  std::sort(turns.begin(), turns.end(), [&](uint32_t x, uint32_t y) {
-    const Record& a = records_[x];
-    const Record& b = records_[y];
+  std::sort(turn_keys.begin(), turn_keys.end(), [&](const Turn& a, const Turn& b) {
     if (a.session != b.session) return a.session < b.session;
     if (a.timestamp_ns != b.timestamp_ns) return a.timestamp_ns < b.timestamp_ns;
-    return RanksBefore(a, 0, b, 0);
+    return RanksBefore(records_[a.index], 0, records_[b.index], 0);
   });
+  std::vector<uint32_t> turns;
+  turns.reserve(turn_keys.size());
+  for (const Turn& turn : turn_keys) turns.push_back(turn.index);
+  std::vector<Turn>().swap(turn_keys);
   constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
   std::vector<uint32_t> successor(n, kNone);
   std::vector<float> resubmission(n, 0);
@@ -262,18 +278,33 @@ TriageRanking TriageQueue::Finish() const {
     scores[i] = score;
     if (score > 0) candidates.push_back(i);
   }
-  std::sort(candidates.begin(), candidates.end(), [&](uint32_t x, uint32_t y) {
+  auto before = [&](uint32_t x, uint32_t y) {
     return RanksBefore(records_[x], scores[x], records_[y], scores[y]);
-  });
-
-  std::unordered_map<uint64_t, size_t> per_session;
-  for (uint32_t i : candidates) {
-    if (ranking.queued.size() >= options_.top) break;
-    const Record& record = records_[i];
-    if (record.session != 0 && options_.per_session > 0 &&
-        per_session[record.session]++ >= options_.per_session) {
-      continue;
+  };
+  // Only the head of the ranking is needed: sort a prefix a few times the queue's length, and a
+  // longer one only when the per-session cap skipped so many that the prefix ran out.
+  std::vector<uint32_t> picked;
+  size_t prefix = std::min(candidates.size(), 4 * options_.top + 64);
+  for (;;) {
+    std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(prefix),
+                      candidates.end(), before);
+    picked.clear();
+    std::unordered_map<uint64_t, size_t> per_session;
+    size_t walked = 0;
+    for (; walked < prefix && picked.size() < options_.top; ++walked) {
+      const Record& record = records_[candidates[walked]];
+      if (record.session != 0 && options_.per_session > 0 &&
+          per_session[record.session]++ >= options_.per_session) {
+        continue;
+      }
+      picked.push_back(candidates[walked]);
     }
+    if (picked.size() >= options_.top || prefix == candidates.size()) break;
+    prefix = std::min(candidates.size(), prefix * 4);
+  }
+
+  for (uint32_t i : picked) {
+    const Record& record = records_[i];
     QueuedTrace& queued = ranking.queued.emplace_back();
     queued.input = record.input;
     queued.ordinal = record.ordinal;

@@ -3,8 +3,8 @@
 // against the exact median and MAD of the trace's group, re-submissions against the next turn
 // of its session), the score, and the ranking with its per-session cap.
 //
-// Memory: 88 bytes per trace plus its trace_id, whatever the trace's size; the traces
-// themselves are fetched again for the queued ones only (triage_stream.h).
+// Memory: 88 bytes per trace plus its trace_id (and about 50 more while ranking), whatever the
+// trace's size; the traces themselves are fetched again for the queued ones only (triage_stream.h).
 #pragma once
 
 #include <array>
@@ -98,8 +98,26 @@ class TriageQueue {
   bool RanksBefore(const Record& a, double score_a, const Record& b, double score_b) const;
   std::string SpikeDetail(const Record& record, const Spike& spike) const;
 
+  // Records in fixed blocks: growing never copies them, and memory stays proportional to the
+  // count (a vector's doubling can hold twice the records it needs, and briefly three times).
+  class Records {
+   public:
+    Record& emplace_back() {
+      if (size_ % kBlock == 0) blocks_.emplace_back().reserve(kBlock);
+      ++size_;
+      return blocks_.back().emplace_back();
+    }
+    size_t size() const { return size_; }
+    const Record& operator[](size_t i) const { return blocks_[i / kBlock][i % kBlock]; }
+
+   private:
+    static constexpr size_t kBlock = 1 << 16;
+    std::vector<std::vector<Record>> blocks_;
+    size_t size_ = 0;
+  };
+
   const TriageOptions& options_;
-  std::vector<Record> records_;
+  Records records_;
   std::string ids_;
   std::vector<Group> groups_;  // by Record::group
   std::unordered_map<std::string, uint32_t> group_ids_, model_ids_;
