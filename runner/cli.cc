@@ -13,15 +13,16 @@ void AddPluginPathOption(CLI::App& app, std::vector<std::string>& paths) {
 }
 
 int RunCli(int argc, char** argv) {
-  const std::vector<Command> commands = {ValidateCommand(), RunCommand(),       PluginsCommand(),
-                                         LabelsCommand(),   CalibrateCommand(), GateCommand(),
-                                         HistoryCommand(),  RedactCommand(),    SampleCommand()};
+  const std::vector<Command> commands = {
+      ValidateCommand(), RunCommand(),     PluginsCommand(), LabelsCommand(), CalibrateCommand(),
+      GateCommand(),     HistoryCommand(), RedactCommand(),  SampleCommand(), TriageCommand()};
   CLI::App app{"arbiter: turns LLM and agent traces into calibrated evaluations that gate releases",
                "arbiter"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "arbiter 0.1.0");
-  app.footer("Exit codes: 0 success, 1 gate blocked, 2 usage or configuration error, "
-             "3 runtime failure.\nRun 'arbiter COMMAND --help' for a command's options.");
+  app.footer(
+      "Exit codes: 0 success, 1 gate blocked, 2 usage or configuration error, "
+      "3 runtime failure.\nRun 'arbiter COMMAND --help' for a command's options.");
 
   // An unknown command gets "did you mean" rather than CLI11's generic message.
   if (argc > 1 && argv[1][0] != '-') {
@@ -32,10 +33,10 @@ int RunCli(int argc, char** argv) {
     for (const std::string& candidate : names) known = known || candidate == name;
     if (!known) {
       std::string closest = ClosestName(name, names);
-      std::fprintf(stderr, "arbiter: unknown command '%.*s'%s%s%s\nRun 'arbiter --help' for the list.\n",
-                   static_cast<int>(name.size()), name.data(),
-                   closest.empty() ? "" : " (did you mean '", closest.c_str(),
-                   closest.empty() ? "" : "'?)");
+      std::fprintf(
+          stderr, "arbiter: unknown command '%.*s'%s%s%s\nRun 'arbiter --help' for the list.\n",
+          static_cast<int>(name.size()), name.data(), closest.empty() ? "" : " (did you mean '",
+          closest.c_str(), closest.empty() ? "" : "'?)");
       return kExitUsage;
     }
   }

@@ -30,6 +30,7 @@ Command GateCommand();
 Command HistoryCommand();
 Command RedactCommand();
 Command SampleCommand();
+Command TriageCommand();
 
 int RunCli(int argc, char** argv);
 

@@ -4,16 +4,25 @@ namespace arbiter {
 
 Status ForEachTraceRecord(const std::vector<std::string>& inputs, std::FILE* diagnostics,
                           uint64_t& skipped, const RecordHandler& handler) {
-  for (const std::string& input : inputs) {
-    SourceOptions options;
-    options.hash_input = false;
+  SourceOptions options;
+  options.hash_input = false;  // these commands report no input hash
+  return ForEachTraceRecord(
+      inputs, diagnostics, skipped,
+      [&](size_t, const TraceRecord& record) { return handler(record); }, options);
+}
+
+Status ForEachTraceRecord(const std::vector<std::string>& inputs, std::FILE* diagnostics,
+                          uint64_t& skipped, const InputRecordHandler& handler,
+                          const SourceOptions& options) {
+  for (size_t index = 0; index < inputs.size(); ++index) {
+    const std::string& input = inputs[index];
     auto source = OpenTraceSource(input, options);
     if (!source.ok()) return source.status();
     TraceRecord record;
     while ((*source)->Next(record)) {
       std::string reason = record.error;
       if (reason.empty()) {
-        Result<std::string> handled = handler(record);
+        Result<std::string> handled = handler(index, record);
         if (!handled.ok()) return handled.status();
         reason = *handled;
       }

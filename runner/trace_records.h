@@ -22,4 +22,12 @@ using RecordHandler = std::function<Result<std::string>(const TraceRecord& recor
 Status ForEachTraceRecord(const std::vector<std::string>& inputs, std::FILE* diagnostics,
                           uint64_t& skipped, const RecordHandler& handler);
 
+// The same, telling the handler which input (an index into `inputs`) the record comes from,
+// with the inputs opened with `options`.
+using InputRecordHandler =
+    std::function<Result<std::string>(size_t input, const TraceRecord& record)>;
+Status ForEachTraceRecord(const std::vector<std::string>& inputs, std::FILE* diagnostics,
+                          uint64_t& skipped, const InputRecordHandler& handler,
+                          const SourceOptions& options = SourceOptions{});
+
 }  // namespace arbiter
