@@ -28,13 +28,7 @@ int Fail(int code, const std::string& message) {
 
 int Redact(const RedactFlags& flags) {
   // The policy's patterns are compiled before any trace is read: a bad one is a usage error.
-  RedactOptions options;
-  if (!flags.policy.empty()) {
-    Result<RedactOptions> loaded = LoadRedactOptions(flags.policy);
-    if (!loaded.ok()) return Fail(kExitUsage, loaded.status().message());
-    options = std::move(*loaded);
-  }
-  Result<Redactor> redactor = Redactor::Create(options);
+  Result<Redactor> redactor = PolicyRedactor(flags.policy);
   if (!redactor.ok()) return Fail(kExitUsage, redactor.status().message());
   for (const std::string& path : flags.traces) {
     if (path != "-" && !std::filesystem::is_regular_file(path)) {

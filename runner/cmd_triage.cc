@@ -58,8 +58,13 @@ int Triage(const TriageFlags& flags) {
   }
   auto out = AtomicFile::Create(flags.out);
   if (!out.ok()) return Fail(kExitRuntime, out.status().message());
+  // The policy's own redaction patterns too, compiled before any trace is read.
   std::unique_ptr<Redactor> redactor;
-  if (!flags.no_redact) redactor = std::make_unique<Redactor>();
+  if (!flags.no_redact) {
+    Result<Redactor> made = PolicyRedactor(flags.policy);
+    if (!made.ok()) return Fail(kExitUsage, made.status().message());
+    redactor = std::make_unique<Redactor>(std::move(*made));
+  }
   Result<TriageSummary> summary =
       TriageTraces(flags.traces, options, redactor.get(), **out, stderr);
   if (!summary.ok()) {
@@ -77,12 +82,8 @@ int Triage(const TriageFlags& flags) {
   std::fprintf(stderr, "arbiter triage: signals (traces/queued): %s\n",
                SignalCounts(*summary).c_str());
   if (redactor) {
-    std::string counts;
-    for (size_t i = 0; i < kPiiTypeCount; ++i) {
-      counts += std::string(i ? ", " : "") + PiiTypeName(static_cast<PiiType>(i)) + " " +
-                std::to_string(summary->redactions.by_type[i]);
-    }
-    std::fprintf(stderr, "arbiter triage: redacted: %s\n", counts.c_str());
+    std::fprintf(stderr, "arbiter triage: redacted: %s\n",
+                 FormatRedactionCounts(*redactor, summary->redactions).c_str());
   } else {
     std::fprintf(stderr, "arbiter triage: not redacted (--no-redact)\n");
   }

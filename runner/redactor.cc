@@ -171,6 +171,16 @@ void Redactor::RedactJson(nlohmann::ordered_json& document, RedactionCounts& cou
   }
 }
 
+Result<Redactor> PolicyRedactor(const std::string& policy) {
+  RedactOptions options;
+  if (!policy.empty()) {
+    Result<RedactOptions> loaded = LoadRedactOptions(policy);
+    if (!loaded.ok()) return loaded.status();
+    options = std::move(*loaded);
+  }
+  return Redactor::Create(options);
+}
+
 std::string FormatRedactionCounts(const Redactor& redactor, const RedactionCounts& counts) {
   std::string text;
   for (const std::string& name : redactor.TypeNames()) {

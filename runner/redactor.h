@@ -75,6 +75,11 @@ class Redactor {
   std::vector<std::string> custom_names_;
 };
 
+// The built-in rules plus the `redact:` patterns of the policy file `policy` ("" or a file
+// without that key: the built-ins alone). A bad pattern is an InvalidArgument with
+// file:line:column, before any trace is read. Shared by `redact` and `triage`.
+Result<Redactor> PolicyRedactor(const std::string& policy);
+
 // "SECRET 2, EMAIL 0, ..., ORDER_ID 1": every type of `redactor` with its count.
 std::string FormatRedactionCounts(const Redactor& redactor, const RedactionCounts& counts);
 

@@ -5,6 +5,7 @@
 
 #include "runner/json_util.h"
 #include "runner/param_reader.h"
+#include "runner/redact_options.h"
 #include "runner/sample_plan.h"
 #include "runner/score_failures.h"
 #include "runner/yaml_file.h"
@@ -228,6 +229,10 @@ Result<SamplePolicy> SamplePolicyFromYaml(const YAML::Node& root, const std::str
   ARBITER_RETURN_IF_ERROR(ReadTargets(root["targets"], file, policy));
   ARBITER_RETURN_IF_ERROR(ReadFailure(root["failure"], file, policy));
   ARBITER_RETURN_IF_ERROR(ReadFocus(root["focus"], file, policy));
+  // One policy file may serve `redact` and `triage` too; a bad redaction pattern is reported
+  // here as well rather than only when the sample reaches annotation.
+  Result<RedactOptions> redact = ReadRedactOptions(root["redact"], file);
+  if (!redact.ok()) return redact.status();
   if (root["failure_multiplier"]) {
     Result<double> multiplier =
         ReadScalar<double>(root["failure_multiplier"], file, "failure_multiplier must be a number");

@@ -130,6 +130,32 @@ TEST(TriageCliTest, RedactsByDefault) {
   EXPECT_THAT(ReadFile(raw), HasSubstr("jane.doe@example.com"));
 }
 
+TEST(TriageCliTest, PolicyRedactionPatternsApplyToTheQueue) {
+  TempDir dir;
+  auto traces = dir.Write("t.jsonl", R"({"trace_id":"a","input":"where is ORD-12345678?",)"
+                                     R"("feedback":{"thumbs":"down","comment":"ORD-87654321"}})"
+                                     "\n");
+  auto policy = dir.Write("p.yaml", "redact:\n  patterns: {ORDER_ID: 'ORD-[0-9]{8}'}\n");
+  auto out = dir.path() / "q.jsonl";
+  auto result = RunArbiter("triage --policy " + policy.string() + " --traces " + traces.string() +
+                           " --top 5 --out " + out.string());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(ReadFile(out), HasSubstr("where is <ORDER_ID>?"));
+  EXPECT_THAT(ReadFile(out), Not(HasSubstr("ORD-")));
+  EXPECT_THAT(result.err, HasSubstr("ORDER_ID "));
+  // A pattern that does not compile stops before any trace is read, for sample too.
+  auto bad = dir.Write("bad.yaml", "targets: {default: 3}\nredact:\n  patterns: {X: 'a(b'}\n");
+  result = RunArbiter("triage --policy " + bad.string() + " --traces " + traces.string() +
+                      " --top 5 --out " + (dir.path() / "x.jsonl").string());
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr(bad.string() + ":3:"));
+  result = RunArbiter("sample --policy " + bad.string() + " --traces " + traces.string() +
+                      " --out " + (dir.path() / "x.jsonl").string());
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr(bad.string() + ":3:"));
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "x.jsonl"));
+}
+
 TEST(TriageCliTest, BrokenLinesAreReportedAndSkipped) {
   TempDir dir;
   auto traces = dir.Write("t.jsonl", "{\"trace_id\":\"a\",\"status\":\"blocked\"}\n[1]\n{oops\n");
