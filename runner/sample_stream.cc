@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "runner/json_util.h"
+#include "runner/record_scan.h"
 #include "runner/sampler.h"
-#include "runner/trace_records.h"
 
 namespace arbiter {
 namespace {
@@ -57,17 +57,21 @@ Result<SampleSummary> SampleTraces(const std::vector<std::string>& inputs,
   SampleSummary summary;
   StratifiedSampler sampler(policy, options.seed, options.focus_collected, out != nullptr);
   simdjson::dom::parser parser;
-  Status read = ForEachTraceRecord(
-      inputs, diagnostics, summary.skipped, [&](const TraceRecord& record) -> Result<std::string> {
-        simdjson::dom::element root;
-        if (auto error = parser.parse(record.json.data(), record.json.size()).get(root)) {
-          return std::string("not valid JSON: ") + simdjson::error_message(error);
-        }
-        if (!root.is_object()) return std::string("a trace must be a JSON object");
-        ARBITER_RETURN_IF_ERROR(sampler.Offer(root, record.json));
-        ++summary.traces;
-        return std::string();
-      });
+  SourceOptions source;
+  source.hash_input = false;  // no report names the input's hash
+  ScanCallbacks callbacks;
+  // One worker: the sampler takes traces one at a time, and the reading overlaps the parsing.
+  callbacks.parse = [&](size_t, const ScannedRecord& record) -> Result<std::string> {
+    simdjson::dom::element root;
+    if (auto error = parser.parse(record.json.data(), record.json.size(), false).get(root)) {
+      return std::string("not valid JSON: ") + simdjson::error_message(error);
+    }
+    if (!root.is_object()) return std::string("a trace must be a JSON object");
+    ARBITER_RETURN_IF_ERROR(sampler.Offer(root, record.json));
+    ++summary.traces;
+    return std::string();
+  };
+  Status read = ScanRecords(inputs, source, 1, diagnostics, summary.skipped, callbacks);
   if (!read.ok()) return read;
   if (!out) {
     summary.plan = sampler.Plan();

@@ -40,7 +40,9 @@ void StratifiedSampler::Keep(Reservoir& reservoir, std::string_view json,
     std::pop_heap(heap.begin(), heap.end());
     Entry& slot = heap.back();
     slot.priority = priority;
-    slot.json.assign(json);
+    // A fresh string, not assign(): a slot reused in place would keep the capacity of the
+    // longest trace it ever held, and memory would creep up with the stream's length.
+    slot.json = std::string(json);
     if (stratum) slot.stratum.assign(*stratum);
     slot.failure = failure;
     std::push_heap(heap.begin(), heap.end());

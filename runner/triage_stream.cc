@@ -15,7 +15,7 @@
 #include "runner/run_pipeline.h"
 #include "runner/stats.h"
 #include "runner/triage_queue.h"
-#include "runner/triage_scan.h"
+#include "runner/record_scan.h"
 #include "runner/triage_signals.h"
 
 namespace arbiter {

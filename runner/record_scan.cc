@@ -1,4 +1,4 @@
-#include "runner/triage_scan.h"
+#include "runner/record_scan.h"
 
 #include <atomic>
 #include <condition_variable>
