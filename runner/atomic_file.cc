@@ -14,6 +14,14 @@ std::string ErrnoText() { return std::strerror(errno); }
 }  // namespace
 
 Result<std::unique_ptr<AtomicFile>> AtomicFile::Create(const std::filesystem::path& path) {
+  // `--out out/sample.jsonl` on a fresh checkout: the folder is made, as `run --out DIR` does.
+  if (path.has_parent_path()) {
+    std::error_code error;
+    std::filesystem::create_directories(path.parent_path(), error);
+    if (error) {
+      return Status::IoError(path.string() + ": cannot create its folder: " + error.message());
+    }
+  }
   std::filesystem::path temp = path;
   temp += ".tmp." + std::to_string(::getpid());
   std::FILE* file = std::fopen(temp.c_str(), "wb");
@@ -47,8 +55,8 @@ Status AtomicFile::Commit() {
   if (!flushed || !closed) {
     std::error_code ignored;
     std::filesystem::remove(temp_, ignored);
-    return Status::IoError(path_.string() + ": write failed: " +
-                           (flushed ? ErrnoText() : flush_error));
+    return Status::IoError(path_.string() +
+                           ": write failed: " + (flushed ? ErrnoText() : flush_error));
   }
   if (std::rename(temp_.c_str(), path_.c_str()) != 0) {
     Status status = Status::IoError(path_.string() + ": cannot rename into place: " + ErrnoText());

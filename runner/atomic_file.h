@@ -14,8 +14,9 @@ namespace arbiter {
 // Writes `contents` to `path` atomically.
 Status WriteFileAtomic(const std::filesystem::path& path, std::string_view contents);
 
-// A file written incrementally and published with Commit(). Destroyed without Commit(), the
-// temporary file is removed and `path` keeps whatever it held before.
+// A file written incrementally and published with Commit(). Missing parent folders are created.
+// Destroyed without Commit(), the temporary file is removed and `path` keeps whatever it held
+// before.
 class AtomicFile {
  public:
   static Result<std::unique_ptr<AtomicFile>> Create(const std::filesystem::path& path);

@@ -27,6 +27,14 @@ failure_multiplier: 4
 focus: []
 )";
 
+std::vector<nlohmann::json> ReadLines(const std::filesystem::path& path) {
+  std::vector<nlohmann::json> rows;
+  std::istringstream lines(ReadFile(path));
+  std::string line;
+  while (std::getline(lines, line)) rows.push_back(nlohmann::json::parse(line));
+  return rows;
+}
+
 TEST(SampleCliTest, SamplesTheDemoWithWeightsThatAddUpToThePopulation) {
   TempDir dir;
   auto policy = dir.Write("policy.yaml", kPolicy);
@@ -82,6 +90,22 @@ TEST(SampleCliTest, BrokenLinesAreReportedAndSkipped) {
               HasSubstr(R"("_sample":{"stratum":"all","failure":false,"weight":1.0})"));
 }
 
+TEST(SampleCliTest, MissingOutputFoldersAreCreated) {
+  TempDir dir;
+  auto policy = dir.Write("policy.yaml", "targets: {default: 3}\n");
+  auto out = dir.path() / "out" / "nested" / "sample.jsonl";
+  auto result = RunArbiter("sample --policy " + policy.string() + " --traces " + kDemoTraces +
+                           " --out " + out.string());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(ReadLines(out).size(), 3u);
+  // A folder that cannot be made (a file is in the way) is a runtime error naming the output.
+  dir.Write("blocked", "");
+  auto blocked = RunArbiter("sample --policy " + policy.string() + " --traces " + kDemoTraces +
+                            " --out " + (dir.path() / "blocked" / "s.jsonl").string());
+  EXPECT_EQ(blocked.exit_code, 3);
+  EXPECT_THAT(blocked.err, HasSubstr("s.jsonl: cannot create its folder"));
+}
+
 TEST(SampleCliTest, PolicyErrorsAreUsageErrors) {
   TempDir dir;
   auto policy = dir.Write("policy.yaml", "strata: [metadata.intent]\ntargets: {defualt: 3}\n");
@@ -97,14 +121,6 @@ TEST(SampleCliTest, PolicyErrorsAreUsageErrors) {
   auto help = RunArbiter("sample --help");
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_THAT(help.out, HasSubstr("--seed"));
-}
-
-std::vector<nlohmann::json> ReadLines(const std::filesystem::path& path) {
-  std::vector<nlohmann::json> rows;
-  std::istringstream lines(ReadFile(path));
-  std::string line;
-  while (std::getline(lines, line)) rows.push_back(nlohmann::json::parse(line));
-  return rows;
 }
 
 TEST(SampleCliTest, PlanPrintsTheStrataWithoutSampling) {
