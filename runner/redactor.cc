@@ -165,7 +165,15 @@ void Redactor::RedactJson(nlohmann::ordered_json& document, RedactionCounts& cou
       const std::string& text = value->get_ref<const std::string&>();
       std::string redacted = Redact(text, counts);
       if (redacted != text) *value = std::move(redacted);
-    } else if (value->is_structured()) {
+    } else if (value->is_object()) {
+      for (auto& [key, child] : value->items()) {
+        // Identities, not content: labels join on the trace_id, and OTLP span ids are hex that
+        // an all-digit draw can make look like a card number.
+        bool identity = (value == &document && key == "trace_id") || key == "span_id" ||
+                        key == "parent_span_id";
+        if (!(identity && child.is_string())) pending.push_back(&child);
+      }
+    } else if (value->is_array()) {
       for (auto& child : *value) pending.push_back(&child);
     }
   }

@@ -66,7 +66,8 @@ class Redactor {
   std::string Redact(std::string_view text, RedactionCounts& counts) const;
 
   // Redacts every string value in `document`, at any depth (messages, tool arguments,
-  // documents). Object keys are structure and stay.
+  // documents). Object keys are structure and stay, and so do identities: the top-level
+  // `trace_id` (labels join on it) and `span_id` / `parent_span_id` (OTLP hex ids).
   void RedactJson(nlohmann::ordered_json& document, RedactionCounts& counts) const;
 
  private:

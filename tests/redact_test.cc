@@ -106,6 +106,22 @@ TEST_F(RedactorTest, JsonRedactsEveryNestedStringAndKeepsKeysAndNumbers) {
   EXPECT_EQ(trace.begin().key(), "trace_id");  // key order kept
 }
 
+TEST_F(RedactorTest, IdentitiesStay) {
+  // A Luhn-valid number as the trace's id and as an OTLP span id: identities, not content.
+  auto trace = nlohmann::ordered_json::parse(R"({
+    "trace_id": "4111111111111111", "input": "card 4111111111111111",
+    "otel": {"spans": [{"span_id": "4111111111111111", "parent_span_id": "4111111111111111",
+                        "attributes": {"trace_id": "4111111111111111"}}]}})");
+  redactor_.RedactJson(trace, counts_);
+  EXPECT_EQ(trace["trace_id"], "4111111111111111");
+  EXPECT_EQ(trace["input"], "card <CARD>");
+  EXPECT_EQ(trace["otel"]["spans"][0]["span_id"], "4111111111111111");
+  EXPECT_EQ(trace["otel"]["spans"][0]["parent_span_id"], "4111111111111111");
+  // Only the trace's own id: the same key deeper down is content like any other.
+  EXPECT_EQ(trace["otel"]["spans"][0]["attributes"]["trace_id"], "<CARD>");
+  EXPECT_EQ(counts_[PiiType::kCard], 2u);
+}
+
 TEST(RedactChecksTest, Checksums) {
   EXPECT_TRUE(IsCardNumber("4539578763621486"));
   EXPECT_FALSE(IsCardNumber("3782822463100051"));  // Luhn fails (Python check above)
