@@ -9,6 +9,7 @@
 # Build first: cmake --preset release && cmake --build build-release -j2
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/common.sh
 build=${1:-build-release}
 repeat=${2:-3}
 work=bench/out
@@ -18,15 +19,11 @@ gen=$build/datasets/demo/arbiter-gen-demo
 [[ -x $arbiter && -x $gen ]] || { echo "build $build first (see the header)" >&2; exit 2; }
 
 big=$work/traces-1m.jsonl
-if [[ ! -s $big ]]; then
-  echo "generating $big" >&2
-  "$gen" --count 1000000 --seed 7 --out "$big"
-fi
+demo_traces "$gen" "$big" 1000000
 small=$work/traces-100k.jsonl
 [[ -s $small ]] || head -n 100000 "$big" > "$small"
 echo "input: $(wc -c < "$big") bytes, $(wc -l < "$big") traces; $(nproc) cores" >&2
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 printf '%-12s %-8s %10s %12s %12s\n' suite traces seconds traces/s peak_rss_mb
 for suite in demo-no-lua demo; do

@@ -12,6 +12,7 @@
 #   --target arbiter arbiter_judge_server_bin
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/common.sh
 build=${1:-build-release}
 repeat=${2:-3}
 n=${3:-2000}
@@ -51,7 +52,6 @@ params: { provider: openai, base_url: 'http://127.0.0.1:$port/v1', model: loopba
 YAML
 printf 'name: judge-bench\nevaluators: [judge.yaml]\n' > "$work/suite.yaml"
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 ideal=$(awk -v f="$in_flight" -v l="$latency" 'BEGIN {print f * 1000 / l}')
 echo "$n judgments, max_in_flight $in_flight, latency $latency ms: ideal $ideal judgments/s;" \
   "$(nproc) cores" >&2

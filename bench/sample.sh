@@ -11,6 +11,7 @@
 # Build first: cmake --preset release && cmake --build build-release -j2
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/common.sh
 build=${1:-build-release}
 count=${2:-10000000}
 repeat=${3:-3}
@@ -24,10 +25,7 @@ stream=$build/bench/trace_stream
 
 # 10,000 distinct traces to cycle through: few enough that the stream starts at once.
 seed=$work/traces-10k.jsonl
-if [[ ! -s $seed ]]; then
-  echo "generating $seed" >&2
-  "$gen" --count 10000 --seed 7 --out "$seed"
-fi
+demo_traces "$gen" "$seed" 10000
 policy=$work/sample-bench-policy.yaml
 cat > "$policy" <<'POLICY'
 strata: [metadata.intent, {latency_ms: [0, 1000, 5000]}]
@@ -36,7 +34,6 @@ failure: {any: ["status == 'error'", "feedback.thumbs == 'down'", "metadata.esca
 failure_multiplier: 4
 POLICY
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 stream_args=(--from "$seed" --count "$count")
 [[ -n $drop ]] && stream_args+=(--drop "$drop")
 bytes=$("$stream" --from "$seed" --count 10000 ${drop:+--drop "$drop"} | wc -c)

@@ -8,6 +8,7 @@
 # Build first: cmake --preset release && cmake --build build-release -j2 --target arbiter arbiter-gen-demo
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/common.sh
 build=${1:-build-release}
 repeat=${2:-3}
 work=bench/out
@@ -17,14 +18,10 @@ gen=$build/datasets/demo/arbiter-gen-demo
 [[ -x $arbiter && -x $gen ]] || { echo "build $build first (see the header)" >&2; exit 2; }
 
 big=$work/traces-1m.jsonl
-if [[ ! -s $big ]]; then
-  echo "generating $big" >&2
-  "$gen" --count 1000000 --seed 7 --out "$big"
-fi
+demo_traces "$gen" "$big" 1000000
 n=$(wc -l < "$big")
 echo "input: $(wc -c < "$big") bytes, $n traces; $(nproc) cores; $(uptime)" >&2
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 times=(); rss=()
 for ((i = 0; i < repeat; i++)); do

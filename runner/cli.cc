@@ -12,6 +12,10 @@ void AddPluginPathOption(CLI::App& app, std::vector<std::string>& paths) {
   app.add_option("--plugin-path", paths, "External plugin libraries (.so) or folders of them");
 }
 
+int ExitCodeFor(const Status& status) {
+  return status.code() == Status::Code::kInvalidArgument ? kExitUsage : kExitRuntime;
+}
+
 int RunCli(int argc, char** argv) {
   const std::vector<Command> commands = {
       ValidateCommand(), RunCommand(),     PluginsCommand(), LabelsCommand(), CalibrateCommand(),

@@ -8,10 +8,16 @@
 
 #include <CLI/CLI.hpp>
 
+#include "runner/status.h"
+
 namespace arbiter {
 
 // SPEC "Commands": exit codes.
 enum ExitCode : int { kExitOk = 0, kExitGateBlocked = 1, kExitUsage = 2, kExitRuntime = 3 };
+
+// The exit code for a failed command: kExitUsage when the user must change an input (an
+// InvalidArgument, even one found only while reading the data), kExitRuntime otherwise.
+int ExitCodeFor(const Status& status);
 
 struct Command {
   const char* name;

@@ -32,10 +32,7 @@ int Fail(int code, const std::string& message) {
 }
 
 // A policy that the data shows to be unworkable is the user's to change; the rest is runtime.
-int Fail(const Status& status) {
-  return Fail(status.code() == Status::Code::kInvalidArgument ? kExitUsage : kExitRuntime,
-              status.message());
-}
+int Fail(const Status& status) { return Fail(ExitCodeFor(status), status.message()); }
 
 int PrintPlan(const SampleFlags& flags, const SamplePolicy& policy, const SampleOptions& options) {
   Result<SampleSummary> summary = SampleTraces(flags.traces, policy, options, nullptr, stderr);

@@ -67,11 +67,7 @@ int Triage(const TriageFlags& flags) {
   }
   Result<TriageSummary> summary =
       TriageTraces(flags.traces, options, redactor.get(), **out, stderr);
-  if (!summary.ok()) {
-    int code =
-        summary.status().code() == Status::Code::kInvalidArgument ? kExitUsage : kExitRuntime;
-    return Fail(code, summary.status().message());
-  }
+  if (!summary.ok()) return Fail(ExitCodeFor(summary.status()), summary.status().message());
   Status committed = (*out)->Commit();
   if (!committed.ok()) return Fail(kExitRuntime, committed.message());
 

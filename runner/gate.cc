@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "runner/report_text.h"
 #include "runner/stats.h"
 
 namespace arbiter {
@@ -9,19 +10,14 @@ namespace {
 
 constexpr int kDigits = 4;
 
-std::string Percent(double rate) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f%%", 100 * rate);
-  return text;
-}
-
 // The verdict for one evaluator, from its role and the change it measured.
 void Decide(EvaluatorGate& g, double tolerance) {
   const bool dropped = g.delta < -tolerance;
   const bool significant = g.delta_high < 0;
-  std::string change = Percent(g.baseline_pass_rate) + " -> " + Percent(g.candidate_pass_rate) +
-                       " (delta " + Percent(g.delta) + ", 95% CI [" + Percent(g.delta_low) + ", " +
-                       Percent(g.delta_high) + "])";
+  std::string change = PercentText(g.baseline_pass_rate) + " -> " +
+                       PercentText(g.candidate_pass_rate) + " (delta " + PercentText(g.delta) +
+                       ", 95% CI [" + PercentText(g.delta_low) + ", " + PercentText(g.delta_high) +
+                       "])";
   if (g.shared_traces == 0) {
     g.verdict = "untrusted";
     g.message = "no traces judged by both runs";
@@ -31,7 +27,8 @@ void Decide(EvaluatorGate& g, double tolerance) {
   if (role == "gate") {
     if (dropped && significant) {
       g.verdict = "block";
-      g.message = "pass rate fell " + change + ", beyond the tolerance of " + Percent(tolerance);
+      g.message =
+          "pass rate fell " + change + ", beyond the tolerance of " + PercentText(tolerance);
     } else if (dropped) {
       g.verdict = "warn";
       g.message = "pass rate fell " + change + " but the interval includes no change";

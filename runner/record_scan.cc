@@ -1,6 +1,5 @@
 #include "runner/record_scan.h"
 
-#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <mutex>

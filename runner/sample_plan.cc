@@ -4,28 +4,16 @@
 #include <cmath>
 
 #include "runner/json_util.h"
+#include "runner/report_text.h"
 #include "runner/stats.h"
 
 namespace arbiter {
 namespace {
 
-std::string Percent(double fraction) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%.1f%%", 100 * fraction);
-  return buffer;
-}
-
 std::string Money(double value) {
   char buffer[32];
   std::snprintf(buffer, sizeof(buffer), "%.4g", value);
   return buffer;
-}
-
-// Markdown table cells must not break the table.
-std::string Cell(const std::string& text) {
-  std::string out;
-  for (char c : text) out += c == '|' ? std::string("\\|") : std::string(1, c);
-  return out;
 }
 
 // The order in which strata are funded when the budget binds: the strata the policy names
@@ -167,7 +155,7 @@ SamplePlan MakeSamplePlan(const SamplePolicy& policy, std::vector<StratumCounts>
 }
 
 std::string PlanMarkdown(const SamplePlan& plan, const SamplePolicy& policy) {
-  std::string md = "# Sampling plan: " + Cell(policy.file.string()) + "\n\n";
+  std::string md = "# Sampling plan: " + MarkdownCell(policy.file.string()) + "\n\n";
   uint64_t population = 0;
   for (const StratumPlan& stratum : plan.strata) population += stratum.population;
   for (const FocusPlan& rule : plan.focus) population += rule.population;
@@ -187,11 +175,11 @@ std::string PlanMarkdown(const SamplePlan& plan, const SamplePolicy& policy) {
   md += "|---|---:|---:|---:|---:|---:|---:|---:|";
   md += cost ? "---:|\n" : "\n";
   for (const StratumPlan& stratum : plan.strata) {
-    md += "| " + Cell(stratum.key) + " | " + std::to_string(stratum.population) + " | " +
+    md += "| " + MarkdownCell(stratum.key) + " | " + std::to_string(stratum.population) + " | " +
           std::to_string(stratum.failures) + " | " + std::to_string(stratum.wanted) + " | " +
           std::to_string(stratum.sample) + " | " + std::to_string(stratum.sample_failures) + " | " +
           std::to_string(stratum.sample_others) + " | " +
-          (stratum.sample ? "±" + Percent(WilsonHalfWidth(policy.expected_rate, stratum.sample))
+          (stratum.sample ? "±" + PercentText(WilsonHalfWidth(policy.expected_rate, stratum.sample))
                           : std::string("-")) +
           " |";
     md += cost ? " " + Money(static_cast<double>(stratum.sample) * *policy.cost_per_trace) + " |\n"
@@ -200,7 +188,7 @@ std::string PlanMarkdown(const SamplePlan& plan, const SamplePolicy& policy) {
   if (!plan.focus.empty()) {
     md += "\n| focus rule | population | still to collect | sample |\n|---|---:|---:|---:|\n";
     for (const FocusPlan& rule : plan.focus) {
-      md += "| " + Cell(rule.name) + " | " + std::to_string(rule.population) + " | " +
+      md += "| " + MarkdownCell(rule.name) + " | " + std::to_string(rule.population) + " | " +
             std::to_string(rule.remaining) + " | " + std::to_string(rule.sample) + " |\n";
     }
   }

@@ -90,7 +90,6 @@ struct SamplePolicy {
   // `key` is reused to spare an allocation per trace.
   void StratumOf(simdjson::dom::element root, std::string& key) const;
   bool IsFailure(simdjson::dom::element root) const;
-  bool NeedsTraceId() const { return !failure_scores.empty(); }
 };
 
 // Parses the YAML text of a policy; `file` names it in errors and relative paths (a scores

@@ -1,5 +1,6 @@
 #include "runner/scorecard.h"
 
+#include "runner/report_text.h"
 #include "runner/stats.h"
 
 namespace arbiter {
@@ -18,12 +19,6 @@ nlohmann::ordered_json Interval(uint64_t passes, uint64_t n) {
   return nlohmann::ordered_json::array({RoundTo(low, kDigits), RoundTo(high, kDigits)});
 }
 
-std::string PercentText(double rate) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%.1f%%", 100.0 * rate);
-  return buffer;
-}
-
 std::string Percent(uint64_t passes, uint64_t n) {
   if (n == 0) return "n/a";
   return PercentText(static_cast<double>(passes) / static_cast<double>(n));
@@ -39,20 +34,6 @@ std::string IntervalText(std::pair<double, double> interval) {
 std::string IntervalText(uint64_t passes, uint64_t n) {
   if (n == 0) return "";
   return IntervalText(WilsonInterval(static_cast<double>(passes), static_cast<double>(n)));
-}
-
-// Markdown table cells must not break the table.
-std::string Cell(std::string text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '|')
-      out += "\\|";
-    else if (c == '\n')
-      out += ' ';
-    else
-      out += c;
-  }
-  return out;
 }
 
 }  // namespace
@@ -202,7 +183,7 @@ nlohmann::ordered_json ScorecardBuilder::Json() const {
 }
 
 std::string ScorecardBuilder::Markdown() const {
-  std::string md = "# Scorecard: " + Cell(suite_.name) + "\n\n";
+  std::string md = "# Scorecard: " + MarkdownCell(suite_.name) + "\n\n";
   md += std::to_string(traces_) + " traces scored";
   if (trace_errors_) md += ", " + std::to_string(trace_errors_) + " broken traces skipped";
   md += ".\n\n";
@@ -224,8 +205,8 @@ std::string ScorecardBuilder::Markdown() const {
   for (size_t e = 0; e < suite_.evaluators.size(); ++e) {
     const LoadedEvaluator& evaluator = suite_.evaluators[e];
     const Tally& t = tallies_[e].all;
-    md += "| " + Cell(evaluator.spec.id) + " | " + std::to_string(evaluator.spec.version) + " | " +
-          Cell(evaluator.spec.plugin) + " | " + std::to_string(t.n) + " | " +
+    md += "| " + MarkdownCell(evaluator.spec.id) + " | " + std::to_string(evaluator.spec.version) +
+          " | " + MarkdownCell(evaluator.spec.plugin) + " | " + std::to_string(t.n) + " | " +
           std::to_string(t.errors) + " | " + Percent(t.passes, t.n) + " | " +
           IntervalText(t.passes, t.n) + " |";
     if (sampled()) {
@@ -238,20 +219,21 @@ std::string ScorecardBuilder::Markdown() const {
   }
   for (const LoadedEvaluator& evaluator : suite_.evaluators) {
     if (!evaluator.skipped.empty()) {
-      md += "\nSkipped " + Cell(evaluator.spec.id) + ": " + Cell(evaluator.skipped) + "\n";
+      md += "\nSkipped " + MarkdownCell(evaluator.spec.id) + ": " +
+            MarkdownCell(evaluator.skipped) + "\n";
     }
     std::vector<UsageFigure> usage = evaluator.evaluator->Usage();
     if (usage.empty()) continue;
-    md += "\n" + Cell(evaluator.spec.id) + " usage:";
+    md += "\n" + MarkdownCell(evaluator.spec.id) + " usage:";
     for (const UsageFigure& figure : usage) {
       char value[48];
       std::snprintf(value, sizeof(value), figure.integer ? "%.0f" : "%.6g", figure.value);
-      md += std::string(" ") + Cell(figure.name) + " " + value + ";";
+      md += std::string(" ") + MarkdownCell(figure.name) + " " + value + ";";
     }
     md.back() = '\n';
   }
   for (size_t s = 0; s < suite_.strata.size(); ++s) {
-    md += "\n## Pass rate by " + Cell(suite_.strata[s].text()) + "\n\n";
+    md += "\n## Pass rate by " + MarkdownCell(suite_.strata[s].text()) + "\n\n";
     // Columns: stratum values seen by any evaluator, sorted.
     std::map<std::string, bool> values;
     for (const EvaluatorTally& tally : tallies_) {
@@ -260,12 +242,12 @@ std::string ScorecardBuilder::Markdown() const {
     md += "| evaluator |";
     std::string rule = "|---|";
     for (const auto& [value, unused] : values) {
-      md += " " + Cell(value) + " |";
+      md += " " + MarkdownCell(value) + " |";
       rule += "---:|";
     }
     md += "\n" + rule + "\n";
     for (size_t e = 0; e < suite_.evaluators.size(); ++e) {
-      md += "| " + Cell(suite_.evaluators[e].spec.id) + " |";
+      md += "| " + MarkdownCell(suite_.evaluators[e].spec.id) + " |";
       for (const auto& [value, unused] : values) {
         auto it = tallies_[e].strata[s].find(value);
         if (it == tallies_[e].strata[s].end() || it->second.n == 0) {

@@ -3,24 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <limits>
+
+#include <xxhash.h>
 
 #include "runner/json_util.h"
 
 namespace arbiter {
 namespace {
-
-constexpr uint64_t kPrime1 = 0x9e3779b185ebca87ULL;
-constexpr uint64_t kPrime2 = 0xc2b2ae3d27d4eb4fULL;
-
-uint64_t Rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
-
-uint64_t LoadWord(const char* p) {
-  uint64_t word;
-  std::memcpy(&word, p, sizeof(word));
-  return word;
-}
 
 // Iglewicz & Hoaglin: 0.6745 is the 0.75 quantile of the standard normal, so that
 // 0.6745 (x - median) / MAD is a z-score for normal data; 1.253314 = sqrt(pi / 2) does the same
@@ -51,23 +41,7 @@ std::string Fixed(double value, int decimals) {
 
 }  // namespace
 
-uint64_t ContentHash(std::string_view text) {
-  uint64_t lanes[4] = {kPrime1, kPrime2, ~kPrime1, ~kPrime2};
-  size_t i = 0;
-  for (; i + 32 <= text.size(); i += 32) {
-    for (int k = 0; k < 4; ++k) {
-      lanes[k] = Rotl(lanes[k] ^ (LoadWord(text.data() + i + 8 * k) * kPrime2), 31) * kPrime1;
-    }
-  }
-  uint64_t hash = text.size() * kPrime1;
-  for (int k = 0; k < 4; ++k) hash = Rotl(hash ^ lanes[k], 27) * kPrime2;
-  for (; i < text.size(); ++i) {
-    hash = (hash ^ static_cast<unsigned char>(text[i])) * 0x100000001b3ULL;
-  }
-  hash = (hash ^ (hash >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  hash = (hash ^ (hash >> 27)) * 0x94d049bb133111ebULL;
-  return hash ^ (hash >> 31);
-}
+uint64_t ContentHash(std::string_view text) { return XXH3_64bits(text.data(), text.size()); }
 
 TriageQueue::TriageQueue(const TriageOptions& options) : options_(options) {}
 

@@ -22,7 +22,7 @@
 namespace arbiter {
 
 // A 64-bit hash of a trace's text for the last tie-break, stable across platforms and runs
-// (little-endian words). Four independent lanes: about 0.1 us for a 2.5 KB trace.
+// (XXH3, as the sampler's priorities).
 uint64_t ContentHash(std::string_view text);
 
 // A queued trace: where to fetch it, its score, and the reasons only the queue can explain.
