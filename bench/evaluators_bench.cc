@@ -8,9 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "runner/plugin_registry.h"
-#include "runner/suite.h"
-#include "runner/trace_validator.h"
+#include "plugins/register_builtins.h"
+#include "runner/plugin_api/plugin_registry.h"
+#include "runner/suite/suite.h"
+#include "runner/trace/trace_validator.h"
 
 namespace arbiter {
 namespace {

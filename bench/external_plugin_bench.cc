@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "plugins/builtins/text_target.h"
 #include "plugins/examples/readability/flesch.h"
-#include "runner/plugin_library.h"
-#include "runner/trace_validator.h"
+#include "runner/plugin_api/text_target.h"
+#include "runner/plugin_host/plugin_library.h"
+#include "runner/trace/trace_validator.h"
 #include "tests/test_util.h"
 
 namespace arbiter {

@@ -1,4 +1,4 @@
-// Cost of redaction (runner/redactor.h) on the bundled demo traces, and its growth with the size
+// Cost of redaction (runner/redact/redactor.h) on the bundled demo traces, and its growth with the size
 // of one text. Run from the repository root:
 //   build/bench/redact_bench [--benchmark_filter=...]
 #include <benchmark/benchmark.h>
@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "runner/redactor.h"
+#include "runner/redact/redactor.h"
 
 namespace arbiter {
 namespace {

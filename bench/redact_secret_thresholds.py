@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Measures the statistics behind the high-entropy secret rule (runner/redact_secret_checks.cc).
+"""Measures the statistics behind the high-entropy secret rule (runner/redact/secret_checks.cc).
 
 Random tokens (what keys look like) against the long strings of ordinary traces (identifiers,
 paths, base64 of text): Shannon entropy and word coverage percentiles, and the share of each

@@ -1,14 +1,13 @@
-// Every plugin linked into the binary registers here, through the same PluginInfo that
-// external plugins use.
-#include "plugins/builtins/citations_plugin.h"
-#include "plugins/builtins/contains_plugin.h"
-#include "plugins/builtins/length_plugin.h"
-#include "plugins/builtins/tool_calls_plugin.h"
+#include "plugins/register_builtins.h"
+
+#include "plugins/agent/citations_plugin.h"
+#include "plugins/agent/tool_calls_plugin.h"
 #include "plugins/json_schema/json_schema_plugin.h"
 #include "plugins/llm_judge/llm_judge_plugin.h"
 #include "plugins/lua/lua_plugin.h"
-#include "plugins/regex/regex_plugin.h"
-#include "runner/plugin_registry.h"
+#include "plugins/text/contains_plugin.h"
+#include "plugins/text/length_plugin.h"
+#include "plugins/text/regex_plugin.h"
 
 namespace arbiter {
 

@@ -11,8 +11,8 @@
 #include <gtest/gtest.h>
 
 #include "plugins/sdk/arbiter_plugin.h"
-#include "runner/plugin_library.h"
-#include "runner/plugin_loader.h"
+#include "runner/plugin_host/plugin_library.h"
+#include "runner/plugin_host/plugin_loader.h"
 #include "tests/abi/abi_plugins.h"
 #include "tests/test_util.h"
 
@@ -123,13 +123,14 @@ TEST(PluginLoaderTest, FoldersExpandAndAFileNamedTwiceLoadsOnce) {
   EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
 
   PluginRegistry registry;
-  Status status = SetUpPlugins(registry, {AbiPlugin("good"), ABI_PLUGIN_DIR "/./libabi_good.so"});
+  Status status =
+      LoadExternalPlugins(registry, {AbiPlugin("good"), ABI_PLUGIN_DIR "/./libabi_good.so"});
   ASSERT_TRUE(status.ok()) << status.message();
-  EXPECT_NE(registry.Find("regex"), nullptr);  // the built-ins come first
+  EXPECT_EQ(registry.Find("regex"), nullptr);  // the built-ins are the command line's to add
   EXPECT_EQ(registry.Find("abi_echo")->origin, AbiPlugin("good"));
 
   PluginRegistry missing;
-  EXPECT_THAT(SetUpPlugins(missing, {"/nonexistent/libx.so"}).message(),
+  EXPECT_THAT(LoadExternalPlugins(missing, {"/nonexistent/libx.so"}).message(),
               HasSubstr("/nonexistent/libx.so: no such plugin library or folder"));
 }
 

@@ -11,8 +11,8 @@
 #include <simdjson.h>
 #include <yaml-cpp/yaml.h>
 
-#include "runner/evaluator.h"
-#include "runner/trace.h"
+#include "runner/plugin_api/evaluator.h"
+#include "runner/trace/trace.h"
 
 namespace arbiter::testing {
 

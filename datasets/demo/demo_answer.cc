@@ -1,6 +1,6 @@
 #include "datasets/demo/demo_answer.h"
 
-#include "runner/json_util.h"
+#include "runner/base/json_util.h"
 
 namespace arbiter::demo {
 namespace {

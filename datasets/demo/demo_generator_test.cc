@@ -15,8 +15,9 @@
 
 #include "datasets/demo/demo_template.h"
 #include "datasets/demo/demo_tools.h"
-#include "runner/plugin_registry.h"
-#include "runner/suite.h"
+#include "plugins/register_builtins.h"
+#include "runner/plugin_api/plugin_registry.h"
+#include "runner/suite/suite.h"
 #include "tests/test_util.h"
 
 namespace arbiter::demo {

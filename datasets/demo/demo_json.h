@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "datasets/demo/demo_template.h"
-#include "runner/json_util.h"
+#include "runner/base/json_util.h"
 
 namespace arbiter::demo {
 

@@ -4,7 +4,7 @@
 #include <cstdlib>
 
 #include "datasets/demo/demo_json.h"
-#include "runner/json_util.h"
+#include "runner/base/json_util.h"
 
 namespace arbiter::demo {
 namespace {

@@ -2,7 +2,7 @@
 //
 // Converts our JSONL traces into OTLP/JSON lines as the OpenTelemetry Collector's file exporter
 // writes them, with OpenInference attributes where a convention exists and `arbiter.*` attributes
-// for the rest (runner/otlp_from_trace.h), such that reading OUT with arbiter gives the same trace
+// for the rest (runner/source/otlp/from_trace.h), such that reading OUT with arbiter gives the same trace
 // fields. With --spread, each trace's spans go over several lines interleaved with the traces
 // around it (groups of 4), to exercise span assembly. The output depends only on the input.
 //
@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "runner/line_reader.h"
-#include "runner/otlp_from_trace.h"
+#include "runner/base/line_reader.h"
+#include "runner/source/otlp/from_trace.h"
 
 namespace {
 

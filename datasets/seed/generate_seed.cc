@@ -20,7 +20,7 @@
 #include <zlib.h>
 #include <nlohmann/json.hpp>
 
-#include "runner/threshold_search.h"
+#include "runner/stats/threshold_search.h"
 
 namespace {
 

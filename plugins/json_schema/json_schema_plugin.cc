@@ -8,12 +8,12 @@
 #include <utility>
 #include <vector>
 
-#include "plugins/builtins/text_target.h"
-#include "plugins/json_schema/compiled_schema.h"
-#include "plugins/json_schema/json_text.h"
 #include "plugins/json_schema/schema_source.h"
-#include "plugins/json_schema/violation.h"
-#include "runner/param_reader.h"
+#include "runner/plugin_api/json_schema/compiled_schema.h"
+#include "runner/plugin_api/json_schema/json_text.h"
+#include "runner/plugin_api/json_schema/violation.h"
+#include "runner/plugin_api/param_reader.h"
+#include "runner/plugin_api/text_target.h"
 
 namespace arbiter {
 namespace {

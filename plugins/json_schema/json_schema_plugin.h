@@ -40,7 +40,7 @@
 // error row.
 #pragma once
 
-#include "runner/evaluator.h"
+#include "runner/plugin_api/evaluator.h"
 
 namespace arbiter {
 

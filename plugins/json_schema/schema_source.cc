@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "plugins/json_schema/yaml_json.h"
+#include "runner/plugin_api/json_schema/yaml_json.h"
 
 namespace arbiter {
 namespace {

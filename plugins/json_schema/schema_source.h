@@ -7,9 +7,9 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "plugins/json_schema/compiled_schema.h"
-#include "runner/evaluator.h"
-#include "runner/status.h"
+#include "runner/base/status.h"
+#include "runner/plugin_api/evaluator.h"
+#include "runner/plugin_api/json_schema/compiled_schema.h"
 
 namespace arbiter {
 

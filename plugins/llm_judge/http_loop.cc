@@ -9,7 +9,7 @@
 
 #include <curl/curl.h>
 
-#include "plugins/builtins/text_target.h"
+#include "runner/plugin_api/text_target.h"
 
 namespace arbiter {
 

@@ -4,8 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "plugins/builtins/text_target.h"
-#include "runner/json_util.h"
+#include "runner/base/json_util.h"
+#include "runner/plugin_api/text_target.h"
 
 namespace arbiter {
 namespace {

@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "plugins/llm_judge/rubric.h"
-#include "runner/status.h"
+#include "runner/base/status.h"
 
 namespace arbiter {
 

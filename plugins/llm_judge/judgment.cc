@@ -1,7 +1,7 @@
 #include "plugins/llm_judge/judgment.h"
 
-#include "runner/json_util.h"
-#include "runner/sha256.h"
+#include "runner/base/json_util.h"
+#include "runner/base/sha256.h"
 
 namespace arbiter {
 namespace {

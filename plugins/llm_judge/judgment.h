@@ -17,7 +17,7 @@
 #include "plugins/llm_judge/provider.h"
 #include "plugins/llm_judge/response_cache.h"
 #include "plugins/llm_judge/rubric.h"
-#include "runner/evaluator.h"
+#include "runner/plugin_api/evaluator.h"
 
 namespace arbiter {
 

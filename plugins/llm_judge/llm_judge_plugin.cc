@@ -5,7 +5,7 @@
 #include <string>
 
 #include "plugins/llm_judge/judgment.h"
-#include "runner/param_reader.h"
+#include "runner/plugin_api/param_reader.h"
 
 namespace arbiter {
 namespace {

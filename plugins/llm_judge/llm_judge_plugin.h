@@ -27,7 +27,7 @@
 // error row; so does a call that still fails after its retries, with the cause.
 #pragma once
 
-#include "runner/evaluator.h"
+#include "runner/plugin_api/evaluator.h"
 
 namespace arbiter {
 

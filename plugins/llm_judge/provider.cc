@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "plugins/builtins/text_target.h"
+#include "runner/plugin_api/text_target.h"
 
 namespace arbiter {
 namespace {

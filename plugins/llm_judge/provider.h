@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "runner/status.h"
+#include "runner/base/status.h"
 
 namespace arbiter {
 

@@ -11,7 +11,7 @@
 #include <optional>
 #include <string>
 
-#include "runner/status.h"
+#include "runner/base/status.h"
 
 struct sqlite3;
 struct sqlite3_stmt;

@@ -6,8 +6,8 @@
 #include <re2/re2.h>
 #include <yaml-cpp/yaml.h>
 
-#include "runner/json_util.h"
-#include "runner/suggest.h"
+#include "runner/base/json_util.h"
+#include "runner/base/suggest.h"
 
 namespace arbiter {
 namespace {

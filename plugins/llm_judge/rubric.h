@@ -21,9 +21,8 @@
 #include <variant>
 #include <vector>
 
-#include "runner/status.h"
-#include "runner/trace.h"
-#include "runner/trace_path.h"
+#include "runner/base/status.h"
+#include "runner/plugin_api/evaluator.h"  // the trace model plugins see
 
 namespace arbiter {
 

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "plugins/lua/lua_worker.h"
-#include "runner/param_reader.h"
+#include "runner/plugin_api/param_reader.h"
 
 namespace arbiter {
 namespace {

@@ -39,7 +39,7 @@
 // [0, n) is an error row.
 #pragma once
 
-#include "runner/evaluator.h"
+#include "runner/plugin_api/evaluator.h"
 
 namespace arbiter {
 

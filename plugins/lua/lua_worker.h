@@ -10,8 +10,8 @@
 #include <simdjson.h>
 
 #include "plugins/lua/trace_proxy.h"
-#include "runner/evaluator.h"
-#include "runner/status.h"
+#include "runner/base/status.h"
+#include "runner/plugin_api/evaluator.h"
 
 struct lua_State;
 struct lua_Debug;

@@ -1,0 +1,161 @@
+#include "runner/base/line_reader.h"
+
+#include "runner/base/sha256.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include <fcntl.h>
+#include <unistd.h>
+#include <zlib.h>
+
+namespace arbiter {
+namespace {
+constexpr size_t kChunk = 1 << 20;
+
+// A pipe holds 64 KiB by default, so a fast writer and this reader take turns every few traces,
+// a wake-up and two context switches each time. Ask for the largest pipe the system allows; for
+// a file or a terminal the call fails and changes nothing.
+void WidenPipe(int fd) {
+  static const int kPipeBytes = [] {
+    int bytes = 1 << 20;
+    if (std::FILE* max = std::fopen("/proc/sys/fs/pipe-max-size", "r")) {
+      if (std::fscanf(max, "%d", &bytes) != 1) bytes = 1 << 20;
+      std::fclose(max);
+    }
+    return bytes;
+  }();
+  fcntl(fd, F_SETPIPE_SZ, kPipeBytes);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<LineReader>> LineReader::Open(const std::string& path, size_t max_line_bytes,
+                                                     bool hash) {
+  gzFile gz = nullptr;
+  if (path == "-") {
+    int fd = dup(STDIN_FILENO);
+    if (fd < 0)
+      return Status::IoError("-: cannot read standard input: " + std::string(strerror(errno)));
+    WidenPipe(fd);
+    gz = gzdopen(fd, "rb");
+  } else {
+    gz = gzopen(path.c_str(), "rb");
+    if (!gz) {
+      return Status::IoError(
+          path + ": cannot open: " + std::string(errno ? strerror(errno) : "out of memory"));
+    }
+  }
+  if (!gz) return Status::IoError(path + ": cannot open");
+  gzbuffer(gz, 256 * 1024);
+  return std::unique_ptr<LineReader>(new LineReader(path, gz, max_line_bytes, hash));
+}
+
+LineReader::LineReader(std::string path, void* gz, size_t max_line_bytes, bool hash)
+    : path_(std::move(path)),
+      gz_(gz),
+      max_line_bytes_(max_line_bytes),
+      sha256_(hash ? std::make_unique<Sha256>() : nullptr) {}
+
+std::string LineReader::Sha256Hex() const { return sha256_ ? sha256_->Hex() : std::string(); }
+
+LineReader::~LineReader() { gzclose(static_cast<gzFile>(gz_)); }
+
+bool LineReader::Fill() {
+  if (eof_) return false;
+  // Compact: move the unread tail to the front, then grow if a line does not fit.
+  if (begin_ > 0) {
+    std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+  }
+  if (buffer_.size() < end_ + kChunk) buffer_.resize(end_ + kChunk);
+  int n = gzread(static_cast<gzFile>(gz_), buffer_.data() + end_, kChunk);
+  if (n < 0) {
+    int errnum = 0;
+    const char* message = gzerror(static_cast<gzFile>(gz_), &errnum);
+    status_ = Status::IoError(path_ + ": read error: " + (message ? message : "unknown"));
+    eof_ = true;
+    return false;
+  }
+  if (n == 0) {
+    // gzread returns 0 both at a clean end and on a truncated .gz stream.
+    int errnum = 0;
+    const char* message = gzerror(static_cast<gzFile>(gz_), &errnum);
+    if (errnum != Z_OK && errnum != Z_STREAM_END) {
+      status_ = Status::IoError(path_ + ": read error: " + (message ? message : "unknown"));
+    }
+    eof_ = true;
+    return false;
+  }
+  if (sha256_) sha256_->Update(std::string_view(buffer_.data() + end_, static_cast<size_t>(n)));
+  end_ += static_cast<size_t>(n);
+  return true;
+}
+
+bool LineReader::Next(Line& line) {
+  if (pushed_back_) {
+    pushed_back_ = false;
+    line = last_;
+    return true;
+  }
+  bool found = NextLine(line);
+  if (found) last_ = line;
+  return found;
+}
+
+bool LineReader::NextLine(Line& line) {
+  if (!status_.ok()) return false;
+  size_t scanned = begin_;  // bytes before this offset hold no '\n'
+  bool skipping = false;    // inside an oversized line: drop bytes until its end
+  size_t skipped = 0;
+  for (;;) {
+    const char* start = buffer_.data() + scanned;
+    const void* newline = std::memchr(start, '\n', end_ - scanned);
+    if (newline) {
+      size_t stop = static_cast<const char*>(newline) - buffer_.data();
+      size_t length = skipped + (stop - begin_);
+      ++line_number_;
+      line.number = line_number_;
+      line.length = length;
+      line.oversized = skipping || length > max_line_bytes_;
+      if (line.oversized) {
+        line.text = std::string_view();
+      } else {
+        size_t text_end = stop;
+        if (text_end > begin_ && buffer_[text_end - 1] == '\r') --text_end;
+        line.text = std::string_view(buffer_.data() + begin_, text_end - begin_);
+      }
+      begin_ = stop + 1;
+      return true;
+    }
+    if (end_ - begin_ > max_line_bytes_) {
+      // Drop what we hold of the oversized line so memory stays bounded.
+      skipping = true;
+      skipped += end_ - begin_;
+      begin_ = end_;
+    }
+    scanned = end_ - begin_;  // offsets move with compaction in Fill()
+    if (!Fill()) {
+      if (!status_.ok()) return false;
+      if (end_ == begin_ && !skipping) return false;
+      // Last line without '\n'.
+      size_t length = skipped + (end_ - begin_);
+      ++line_number_;
+      line.number = line_number_;
+      line.length = length;
+      line.oversized = skipping || length > max_line_bytes_;
+      line.text = line.oversized ? std::string_view()
+                                 : std::string_view(buffer_.data() + begin_, end_ - begin_);
+      if (!line.oversized && !line.text.empty() && line.text.back() == '\r') {
+        line.text.remove_suffix(1);
+      }
+      begin_ = end_;
+      return true;
+    }
+    scanned += begin_;
+  }
+}
+
+}  // namespace arbiter

@@ -1,0 +1,69 @@
+// Reads a file line by line in constant memory: plain files, `.gz` files (zlib, detected from the
+// content) and `-` for standard input. A line longer than the limit is reported, not buffered.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "runner/base/status.h"
+
+namespace arbiter {
+
+struct Line {
+  std::string_view text;   // without the trailing '\n' (and '\r'); valid until the next Next()
+  uint64_t number = 0;     // 1-based
+  bool oversized = false;  // longer than max_line_bytes: `text` is empty, the line was skipped
+  size_t length = 0;       // the line's full length in bytes, also when oversized
+};
+
+class Sha256;  // sha256.h
+
+class LineReader {
+ public:
+  static constexpr size_t kDefaultMaxLineBytes = 16 << 20;
+
+  // `path` is a file name or "-" for standard input. `hash` keeps the running SHA-256 of
+  // Sha256Hex(); commands that never report it turn it off (it costs as much as parsing).
+  static Result<std::unique_ptr<LineReader>> Open(const std::string& path,
+                                                  size_t max_line_bytes = kDefaultMaxLineBytes,
+                                                  bool hash = true);
+  ~LineReader();
+  LineReader(const LineReader&) = delete;
+  LineReader& operator=(const LineReader&) = delete;
+
+  // The next line; false at the end of input or on a read error (see status()).
+  bool Next(Line& line);
+  // Makes the next Next() return the line it returned last (one line of look-ahead, used to
+  // detect the format). REQUIRES: Next() returned true and PushBack() was not called since.
+  void PushBack() { pushed_back_ = true; }
+  // OK, or the read error that stopped Next().
+  const Status& status() const { return status_; }
+  const std::string& path() const { return path_; }
+  size_t max_line_bytes() const { return max_line_bytes_; }
+  // Lowercase hex SHA-256 of every byte read so far (after gzip decompression, so for a plain
+  // file it equals `sha256sum`). Complete once Next() has returned false without an error;
+  // "" when opened without `hash`.
+  std::string Sha256Hex() const;
+
+ private:
+  LineReader(std::string path, void* gz, size_t max_line_bytes, bool hash);
+  bool NextLine(Line& line);
+  bool Fill();  // reads more input into buffer_; false at EOF or error
+
+  std::string path_;
+  void* gz_;  // gzFile; transparent for uncompressed input
+  size_t max_line_bytes_;
+  std::string buffer_;
+  size_t begin_ = 0;  // start of unread data in buffer_
+  size_t end_ = 0;    // end of valid data in buffer_
+  bool eof_ = false;
+  uint64_t line_number_ = 0;
+  Line last_;
+  bool pushed_back_ = false;
+  Status status_;
+  std::unique_ptr<Sha256> sha256_;  // null without `hash`
+};
+
+}  // namespace arbiter

@@ -1,0 +1,32 @@
+// Loading YAML configuration files with errors as values: yaml-cpp throws, so its exceptions
+// stop here and become "file:line:column: reason".
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "runner/base/status.h"
+
+namespace arbiter {
+
+// "file:line:column: reason" from a yaml-cpp mark (0-based line/column become 1-based).
+Status ConfigErrorAt(const std::string& file, const YAML::Mark& mark, std::string_view reason);
+
+// The document in `path`, with `${NAME}` references substituted from `env`. A missing file,
+// a syntax error or an unset variable is an InvalidArgument naming the file (and line:column).
+Result<YAML::Node> LoadYamlFile(const std::filesystem::path& path);
+
+// Rejects keys of the mapping `node` outside `allowed` ("unknown key 'pas_threshold'"), since a
+// typo would otherwise silently fall back to a default.
+Status CheckKeys(const YAML::Node& node, const std::string& file,
+                 const std::vector<std::string_view>& allowed);
+
+// A scalar read as T, or an error at the node's mark naming `what`.
+template <typename T>
+Result<T> ReadScalar(const YAML::Node& node, const std::string& file, std::string_view what);
+
+}  // namespace arbiter

@@ -1,0 +1,68 @@
+// The calibration history (SQLite, `.arbiter/history.db` by default): every calibration with
+// the evaluator id and version, the label set version and its hash, the date and the figures.
+// `arbiter gate` reads each evaluator's role from it; `arbiter history` shows agreement over time.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "runner/base/status.h"
+
+struct sqlite3;
+
+namespace arbiter {
+
+inline constexpr char kDefaultHistoryPath[] = ".arbiter/history.db";
+
+struct CalibrationRecord {
+  int64_t id = 0;  // insertion order
+  std::string evaluator;
+  int evaluator_version = 0;
+  std::string failure_mode;
+  std::string label_set;  // NAME@vN
+  std::string label_set_sha256;
+  std::string calibrated_at;  // ISO 8601 UTC
+  int labels = 0;
+  std::optional<double> mcc;
+  std::optional<double> spearman;
+  std::string role;
+  nlohmann::ordered_json figures;  // the evaluator's calibration.json entry
+};
+
+// The figure of agreement a record carries: MCC, or Spearman's rho for graded labels.
+std::optional<double> Agreement(const CalibrationRecord& record);
+
+// The drift signal for one evaluator's records (in insertion order): the latest calibration
+// against the last earlier one of the same evaluator version on a different label set (another
+// sha256). Returns that earlier record when agreement fell by more than `threshold`.
+const CalibrationRecord* FindDrift(const std::vector<const CalibrationRecord*>& records,
+                                   double threshold);
+
+class HistoryStore {
+ public:
+  // Opens (creating when `create`, with its folder) the store at `path`. Opening a missing
+  // store without `create` is NotFound.
+  static Result<std::unique_ptr<HistoryStore>> Open(const std::string& path, bool create);
+  ~HistoryStore();
+  HistoryStore(const HistoryStore&) = delete;
+  HistoryStore& operator=(const HistoryStore&) = delete;
+
+  Status Record(const CalibrationRecord& record);
+  // The latest calibration of `evaluator` at `version`, if any.
+  Result<std::optional<CalibrationRecord>> Latest(const std::string& evaluator, int version);
+  // Every calibration, ordered by evaluator, then insertion.
+  Result<std::vector<CalibrationRecord>> All();
+
+ private:
+  explicit HistoryStore(sqlite3* db) : db_(db) {}
+  Result<std::vector<CalibrationRecord>> Query(const std::string& sql,
+                                               const std::vector<std::string>& text_args,
+                                               std::optional<int> int_arg);
+  sqlite3* db_;
+};
+
+}  // namespace arbiter

@@ -1,0 +1,85 @@
+// `arbiter history`: each evaluator's agreement with the humans across its versions and label
+// sets, and the drift signal: when the latest calibration, on a different label set (or
+// version) than the one before it, agrees less by more than --drift, the humans' view and the
+// evaluator have moved apart (new traffic, a changed rubric) and the role deserves a look.
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runner/calibration/history_store.h"
+#include "runner/cli/cli.h"
+
+namespace arbiter {
+namespace {
+
+struct HistoryFlags {
+  std::string history = kDefaultHistoryPath;
+  std::string evaluator;
+  double drift = 0.1;
+};
+
+std::string Figure(std::optional<double> value) {
+  if (!value) return "-";
+  char text[16];
+  std::snprintf(text, sizeof text, "%.2f", *value);
+  return text;
+}
+
+int History(const HistoryFlags& flags) {
+  auto store = HistoryStore::Open(flags.history, /*create=*/false);
+  if (!store.ok()) {
+    std::fprintf(stderr, "arbiter history: %s (run arbiter calibrate first)\n",
+                 store.status().message().c_str());
+    return kExitUsage;
+  }
+  auto records = (*store)->All();
+  if (!records.ok()) {
+    std::fprintf(stderr, "arbiter history: %s\n", records.status().message().c_str());
+    return kExitRuntime;
+  }
+  std::map<std::string, std::vector<const CalibrationRecord*>> by_evaluator;
+  for (const CalibrationRecord& r : *records) {
+    if (flags.evaluator.empty() || r.evaluator == flags.evaluator)
+      by_evaluator[r.evaluator].push_back(&r);
+  }
+  int drifting = 0;
+  for (const auto& [id, list] : by_evaluator) {
+    std::printf("%s\n", id.c_str());
+    for (const CalibrationRecord* r : list) {
+      std::printf("  %s  v%-3d %-28s labels %-4d agreement %-5s role %s\n",
+                  r->calibrated_at.c_str(), r->evaluator_version, r->label_set.c_str(), r->labels,
+                  Figure(Agreement(*r)).c_str(), r->role.c_str());
+    }
+    if (const CalibrationRecord* earlier = FindDrift(list, flags.drift)) {
+      ++drifting;
+      const CalibrationRecord* latest = list.back();
+      std::printf("  DRIFT: agreement %s on %s against %s on %s (drop over %.2f)\n",
+                  Figure(Agreement(*latest)).c_str(), latest->label_set.c_str(),
+                  Figure(Agreement(*earlier)).c_str(), earlier->label_set.c_str(), flags.drift);
+    }
+  }
+  if (by_evaluator.empty()) std::printf("no calibrations recorded in %s\n", flags.history.c_str());
+  if (drifting) std::printf("%d evaluators drift: review their labels and rubrics.\n", drifting);
+  return kExitOk;
+}
+
+}  // namespace
+
+Command HistoryCommand() {
+  return {"history", "Agreement of each evaluator across versions and label sets; drift",
+          [](CLI::App& app) -> std::function<int()> {
+            auto flags = std::make_shared<HistoryFlags>();
+            app.add_option("--history", flags->history, "History store (SQLite)")
+                ->capture_default_str();
+            app.add_option("--evaluator", flags->evaluator, "Only this evaluator id");
+            app.add_option("--drift", flags->drift,
+                           "Agreement drop, between label set versions, that counts as drift")
+                ->capture_default_str()
+                ->check(CLI::Range(0.0, 2.0));
+            return [flags] { return History(*flags); };
+          }};
+}
+
+}  // namespace arbiter

@@ -1,0 +1,227 @@
+// `arbiter labels import|list|verify|diff|agreement`: versioned, immutable human label sets
+// (SPEC "Label set") under --root (default datasets/labels).
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runner/calibration/calibration_report.h"
+#include "runner/cli/cli.h"
+#include "runner/labels/label_compare.h"
+#include "runner/labels/label_store.h"
+
+namespace arbiter {
+namespace {
+
+struct LabelsFlags {
+  std::string root = kDefaultLabelRoot;
+  // import
+  std::string name, from, reviewer, created_at;
+  bool fresh = false;
+  std::vector<std::string> rubric_versions;  // MODE=VERSION
+  // verify, diff, agreement
+  std::vector<std::string> refs;
+};
+
+int Fail(int code, const std::string& message) {
+  std::fprintf(stderr, "arbiter labels: %s\n", message.c_str());
+  return code;
+}
+
+int Import(const LabelsFlags& flags) {
+  LabelFileOptions file_options;
+  file_options.default_reviewer = flags.reviewer;
+  std::string now = flags.created_at.empty() ? UtcNow() : flags.created_at;
+  file_options.default_labeled_at = now;
+  Result<std::vector<Label>> labels = ReadLabelFile(flags.from, file_options);
+  if (!labels.ok()) return Fail(kExitUsage, labels.status().message());
+  ImportOptions options;
+  options.fresh = flags.fresh;
+  options.created_at = now;
+  options.source = flags.from;
+  for (const std::string& pair : flags.rubric_versions) {
+    size_t eq = pair.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return Fail(kExitUsage, "--rubric-version '" + pair + "': expected FAILURE_MODE=VERSION");
+    }
+    options.rubric_versions[pair.substr(0, eq)] = pair.substr(eq + 1);
+  }
+  LabelStore store(flags.root);
+  Result<LabelSetRef> ref = store.Import(flags.name, *labels, options);
+  if (!ref.ok()) return Fail(kExitUsage, ref.status().message());
+  Result<LabelSet> set = store.Load(*ref);
+  if (!set.ok()) return Fail(kExitRuntime, set.status().message());
+  std::printf("%s: %zu labels (%zu imported) in %s\n", ref->ToString().c_str(), set->labels.size(),
+              labels->size(), set->dir.c_str());
+  for (const auto& [mode, counts] : set->manifest["failure_modes"].items()) {
+    std::printf("  %-28s %3d labels: %d pass, %d fail, %d graded\n", mode.c_str(),
+                counts["labels"].get<int>(), counts["pass"].get<int>(), counts["fail"].get<int>(),
+                counts["graded"].get<int>());
+  }
+  return kExitOk;
+}
+
+int List(const LabelsFlags& flags) {
+  LabelStore store(flags.root);
+  std::vector<std::string> names = store.Names();
+  if (names.empty()) std::printf("no label sets under %s\n", flags.root.c_str());
+  for (const std::string& name : names) {
+    for (int version : store.Versions(name)) {
+      LabelSetRef ref{name, version};
+      Result<LabelSet> set = store.Load(ref);
+      if (!set.ok()) {
+        std::printf("%-24s CORRUPT: %s\n", ref.ToString().c_str(), set.status().message().c_str());
+        continue;
+      }
+      std::string reviewers;
+      for (const auto& r : set->manifest["reviewers"])
+        reviewers += (reviewers.empty() ? "" : ",") + r.get<std::string>();
+      std::printf("%-24s %4zu labels  %2zu failure modes  created %s  reviewers %s  sha256 %.12s\n",
+                  ref.ToString().c_str(), set->labels.size(), set->manifest["failure_modes"].size(),
+                  set->manifest.value("created_at", "").c_str(), reviewers.c_str(),
+                  set->sha256.c_str());
+    }
+  }
+  return kExitOk;
+}
+
+// NAME@vN, or NAME for every version of it, or nothing for every set.
+Result<std::vector<LabelSetRef>> Expand(const LabelStore& store,
+                                        const std::vector<std::string>& refs) {
+  std::vector<LabelSetRef> out;
+  std::vector<std::string> names = refs;
+  if (names.empty()) names = store.Names();
+  for (const std::string& text : names) {
+    if (text.find('@') != std::string::npos) {
+      Result<LabelSetRef> ref = ParseLabelSetRef(text);
+      if (!ref.ok()) return ref.status();
+      out.push_back(*ref);
+      continue;
+    }
+    std::vector<int> versions = store.Versions(text);
+    if (versions.empty()) return Status::NotFound("no label set named '" + text + "'");
+    for (int version : versions) out.push_back({text, version});
+  }
+  return out;
+}
+
+int Verify(const LabelsFlags& flags) {
+  LabelStore store(flags.root);
+  Result<std::vector<LabelSetRef>> refs = Expand(store, flags.refs);
+  if (!refs.ok()) return Fail(kExitUsage, refs.status().message());
+  int bad = 0;
+  for (const LabelSetRef& ref : *refs) {
+    Status verified = store.Verify(ref);
+    if (verified.ok()) {
+      std::printf("ok       %s\n", ref.ToString().c_str());
+    } else {
+      ++bad;
+      std::printf("CHANGED  %s: %s\n", ref.ToString().c_str(), verified.message().c_str());
+    }
+  }
+  return bad ? kExitRuntime : kExitOk;
+}
+
+void PrintLabel(char sign, const Label& l) {
+  std::printf("%c %s  %s  %s  %s\n", sign, l.trace_id.c_str(), l.failure_mode.c_str(),
+              l.reviewer.c_str(), l.label.c_str());
+}
+
+int Diff(const LabelsFlags& flags) {
+  if (flags.refs.size() != 2) return Fail(kExitUsage, "diff takes two label sets: NAME@vA NAME@vB");
+  LabelStore store(flags.root);
+  std::vector<LabelSet> sets;
+  for (const std::string& text : flags.refs) {
+    Result<LabelSetRef> ref = ParseLabelSetRef(text);
+    if (!ref.ok()) return Fail(kExitUsage, ref.status().message());
+    Result<LabelSet> set = store.Load(*ref);
+    if (!set.ok()) return Fail(kExitUsage, set.status().message());
+    sets.push_back(std::move(*set));
+  }
+  LabelDiff diff = DiffLabels(sets[0].labels, sets[1].labels);
+  std::printf("%s -> %s: %zu added, %zu removed, %zu flipped\n", sets[0].ref.ToString().c_str(),
+              sets[1].ref.ToString().c_str(), diff.added.size(), diff.removed.size(),
+              diff.flipped.size());
+  for (const Label& l : diff.added) PrintLabel('+', l);
+  for (const Label& l : diff.removed) PrintLabel('-', l);
+  for (const auto& [before, after] : diff.flipped) {
+    std::printf("~ %s  %s  %s  %s -> %s\n", after.trace_id.c_str(), after.failure_mode.c_str(),
+                after.reviewer.c_str(), before.label.c_str(), after.label.c_str());
+  }
+  return kExitOk;
+}
+
+int Agreement(const LabelsFlags& flags) {
+  if (flags.refs.size() != 1) return Fail(kExitUsage, "agreement takes one label set: NAME@vN");
+  LabelStore store(flags.root);
+  Result<LabelSetRef> ref = ParseLabelSetRef(flags.refs[0]);
+  if (!ref.ok()) return Fail(kExitUsage, ref.status().message());
+  Result<LabelSet> set = store.Load(*ref);
+  if (!set.ok()) return Fail(kExitUsage, set.status().message());
+  std::printf("%-28s %-9s %-7s %-7s %-7s %s\n", "failure mode", "reviewers", "traces", "shared",
+              "kappa", "alpha");
+  for (const ModeAgreement& a : ReviewerAgreement(set->labels)) {
+    auto figure = [](const std::optional<double>& v) {
+      return v ? FormatFigure(nlohmann::ordered_json(*v)) : std::string("-");
+    };
+    std::string names;
+    for (const std::string& r : a.reviewers) names += (names.empty() ? "" : ",") + r;
+    std::printf("%-28s %-9zu %-7zu %-7zu %-7s %s  (%s)\n", a.failure_mode.c_str(),
+                a.reviewers.size(), a.traces, a.shared_traces, figure(a.kappa).c_str(),
+                figure(a.alpha).c_str(), names.c_str());
+  }
+  std::printf(
+      "kappa: Cohen's, two reviewers on the traces both labeled; alpha: Krippendorff's "
+      "(nominal), any number of reviewers.\n");
+  return kExitOk;
+}
+
+}  // namespace
+
+Command LabelsCommand() {
+  return {"labels", "Import, list, verify, diff and compare versioned human label sets",
+          [](CLI::App& app) -> std::function<int()> {
+            auto flags = std::make_shared<LabelsFlags>();
+            app.require_subcommand(1);
+            auto root = [&](CLI::App* sub) {
+              sub->add_option("--root", flags->root, "Label set folder")->capture_default_str();
+            };
+            CLI::App* import =
+                app.add_subcommand("import", "Import a CSV or JSONL file as the next version");
+            import->add_option("--name", flags->name, "Label set name")->required();
+            import->add_option("--from", flags->from, "CSV or JSONL file")->required();
+            import->add_option("--reviewer", flags->reviewer, "Reviewer of rows that name none")
+                ->required();
+            import->add_flag("--fresh", flags->fresh,
+                             "Do not carry over the previous version's labels");
+            import->add_option("--rubric-version", flags->rubric_versions,
+                               "FAILURE_MODE=VERSION of the rubric the reviewers followed");
+            import->add_option("--created-at", flags->created_at,
+                               "Creation time to record (default: now)");
+            root(import);
+            CLI::App* list = app.add_subcommand("list", "List label sets and versions");
+            root(list);
+            CLI::App* verify =
+                app.add_subcommand("verify", "Check that versions are unchanged (exit 3 if not)");
+            verify->add_option("sets", flags->refs, "NAME@vN or NAME (default: all)");
+            root(verify);
+            CLI::App* diff =
+                app.add_subcommand("diff", "Labels added, removed and flipped between versions");
+            diff->add_option("sets", flags->refs, "NAME@vA NAME@vB")->expected(2);
+            root(diff);
+            CLI::App* agreement =
+                app.add_subcommand("agreement", "Inter-reviewer agreement per failure mode");
+            agreement->add_option("set", flags->refs, "NAME@vN")->expected(1);
+            root(agreement);
+            return [flags, import, list, verify, diff, agreement] {
+              if (import->parsed()) return Import(*flags);
+              if (list->parsed()) return List(*flags);
+              if (verify->parsed()) return Verify(*flags);
+              if (diff->parsed()) return Diff(*flags);
+              if (agreement->parsed()) return Agreement(*flags);
+              return static_cast<int>(kExitUsage);
+            };
+          }};
+}
+
+}  // namespace arbiter

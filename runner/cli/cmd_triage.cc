@@ -1,0 +1,116 @@
+// `arbiter triage --traces FILE... --top K --out FILE [--per-session N] [--policy P]
+// [--no-redact] [--threads N]`: the traces most worth a human's look, ranked by anomaly score, each
+// with
+// `_triage` saying why (runner/triage/options.h lists the signals and their thresholds).
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runner/base/atomic_file.h"
+#include "runner/cli/cli.h"
+#include "runner/redact/redactor.h"
+#include "runner/triage/stream.h"
+
+namespace arbiter {
+namespace {
+
+struct TriageFlags {
+  std::vector<std::string> traces;
+  std::string out;
+  std::string policy;
+  size_t top = 0;
+  long per_session = -1;  // -1: the policy's (default 1)
+  bool no_redact = false;
+  size_t threads = 0;
+};
+
+int Fail(int code, const std::string& message) {
+  std::fprintf(stderr, "arbiter triage: %s\n", message.c_str());
+  return code;
+}
+
+std::string SignalCounts(const TriageSummary& summary) {
+  std::string text;
+  for (size_t i = 0; i < kTriageSignalCount; ++i) {
+    text += std::string(i ? ", " : "") + TriageSignalName(static_cast<TriageSignal>(i)) + " " +
+            std::to_string(summary.fired[i]) + "/" + std::to_string(summary.fired_queued[i]);
+  }
+  return text;
+}
+
+int Triage(const TriageFlags& flags) {
+  TriageOptions options;
+  if (!flags.policy.empty()) {
+    Status loaded = LoadTriagePolicy(flags.policy, options);
+    if (!loaded.ok()) return Fail(kExitUsage, loaded.message());
+  }
+  options.top = flags.top;
+  options.threads = flags.threads;
+  if (flags.per_session >= 0) options.per_session = static_cast<size_t>(flags.per_session);
+  Status valid = options.Validate();
+  if (!valid.ok()) return Fail(kExitUsage, valid.message());
+  for (const std::string& path : flags.traces) {
+    if (path != "-" && !std::filesystem::is_regular_file(path)) {
+      return Fail(kExitUsage, path + ": no such trace file");
+    }
+  }
+  auto out = AtomicFile::Create(flags.out);
+  if (!out.ok()) return Fail(kExitRuntime, out.status().message());
+  // The policy's own redaction patterns too, compiled before any trace is read.
+  std::unique_ptr<Redactor> redactor;
+  if (!flags.no_redact) {
+    Result<Redactor> made = PolicyRedactor(flags.policy);
+    if (!made.ok()) return Fail(kExitUsage, made.status().message());
+    redactor = std::make_unique<Redactor>(std::move(*made));
+  }
+  Result<TriageSummary> summary =
+      TriageTraces(flags.traces, options, redactor.get(), **out, stderr);
+  if (!summary.ok()) return Fail(ExitCodeFor(summary.status()), summary.status().message());
+  Status committed = (*out)->Commit();
+  if (!committed.ok()) return Fail(kExitRuntime, committed.message());
+
+  std::fprintf(stderr, "arbiter triage: %llu traces read, %llu skipped, %llu queued into %s\n",
+               static_cast<unsigned long long>(summary->traces),
+               static_cast<unsigned long long>(summary->skipped),
+               static_cast<unsigned long long>(summary->queued), flags.out.c_str());
+  std::fprintf(stderr, "arbiter triage: signals (traces/queued): %s\n",
+               SignalCounts(*summary).c_str());
+  if (redactor) {
+    std::fprintf(stderr, "arbiter triage: redacted: %s\n",
+                 FormatRedactionCounts(*redactor, summary->redactions).c_str());
+  } else {
+    std::fprintf(stderr, "arbiter triage: not redacted (--no-redact)\n");
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+Command TriageCommand() {
+  return {"triage", "Queue the most anomalous traces for human annotation, with the reasons",
+          [](CLI::App& app) -> std::function<int()> {
+            auto flags = std::make_shared<TriageFlags>();
+            app.add_option("--traces", flags->traces, "Trace files (JSONL or OTLP/JSON, .gz, '-')")
+                ->required();
+            app.add_option("--top", flags->top, "Queue length: the K most anomalous traces")
+                ->required()
+                ->check(CLI::PositiveNumber);
+            app.add_option("--out", flags->out, "The queue, one JSON line per trace, best first")
+                ->required();
+            app.add_option("--per-session", flags->per_session,
+                           "At most N traces per session_id (0: unlimited; default 1)")
+                ->check(CLI::NonNegativeNumber);
+            app.add_option("--policy", flags->policy,
+                           "YAML file whose 'triage:' mapping sets thresholds and weights");
+            app.add_option("--threads", flags->threads,
+                           "Threads parsing traces (0: one per core); the queue is the same")
+                ->capture_default_str();
+            app.add_flag("--no-redact", flags->no_redact,
+                         "Write traces as read (PII is redacted by default)");
+            return [flags] { return Triage(*flags); };
+          }};
+}
+
+}  // namespace arbiter

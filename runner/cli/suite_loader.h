@@ -1,0 +1,28 @@
+// Loading the suite a command names, with the built-in plugins and the external libraries of the
+// suite's `plugins:` key registered: what `calibrate` and `gate` do before anything else.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "runner/base/status.h"
+#include "runner/plugin_api/plugin_registry.h"
+#include "runner/suite/suite.h"
+
+namespace arbiter {
+
+// Registers the built-in plugins, then loads the external libraries under `plugin_paths` (from
+// --plugin-path) and the suite's `plugins:` (when `suite` is not empty).
+Status SetUpPlugins(PluginRegistry& registry, const std::vector<std::string>& plugin_paths,
+                    const std::filesystem::path& suite = {});
+
+// Registers the built-in plugins and the suite's external ones into `registry` (which must
+// outlive the suite) and loads `path`. A library that cannot be loaded, like a bad suite, is
+// InvalidArgument naming the file (exit 2); an internal registration failure is Internal (exit 3).
+Result<Suite> LoadSuiteWithPlugins(const std::string& path, PluginRegistry& registry);
+
+// The exit code for a failed LoadSuiteWithPlugins, after printing its message to stderr.
+int ReportSuiteError(const Status& status);
+
+}  // namespace arbiter

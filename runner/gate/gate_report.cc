@@ -1,0 +1,127 @@
+#include "runner/gate/gate_report.h"
+
+#include <cstdio>
+
+namespace arbiter {
+
+std::string XmlEscape(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        // Control characters other than tab and newline are not allowed in XML 1.0.
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n') {
+          out += ' ';
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+std::string FormatPercent(double rate, bool signed_) {
+  char text[32];
+  std::snprintf(text, sizeof text, signed_ ? "%+.1f%%" : "%.1f%%", 100 * rate);
+  return text;
+}
+
+namespace {
+
+const char* Icon(const std::string& verdict) {
+  if (verdict == "block") return "🛑 block";
+  if (verdict == "warn") return "⚠️ warn";
+  if (verdict == "pass") return "✅ pass";
+  return "➖ untrusted";
+}
+
+std::string Delta(const EvaluatorGate& g) {
+  if (g.shared_traces == 0) return "-";
+  return FormatPercent(g.delta, true) + " [" + FormatPercent(g.delta_low, true) + ", " +
+         FormatPercent(g.delta_high, true) + "]";
+}
+
+}  // namespace
+
+std::string GateMarkdown(const GateResult& result) {
+  std::string md = "## arbiter gate: " +
+                   std::string(result.decision == "blocked" ? "🛑 BLOCKED" : "✅ PASSED") + "\n\n";
+  if (!result.blocking.empty()) {
+    md += "Blocked by ";
+    for (size_t i = 0; i < result.blocking.size(); ++i)
+      md += (i ? ", " : "") + ("`" + result.blocking[i] + "`");
+    md += ": calibrated gate evaluators whose pass rate fell by more than the tolerance (" +
+          FormatPercent(result.tolerance) + ") with a 95% interval excluding no change.\n\n";
+  }
+  md += "| evaluator | role | traces | baseline | candidate | change [95% CI] | verdict |\n";
+  md += "|---|---|---|---|---|---|---|\n";
+  for (const EvaluatorGate& g : result.evaluators) {
+    bool any = g.shared_traces > 0;
+    md += "| " + g.id + " v" + std::to_string(g.version) + " | " + g.role.role + " | " +
+          std::to_string(g.shared_traces) + " | " +
+          (any ? FormatPercent(g.baseline_pass_rate) : "-") + " | " +
+          (any ? FormatPercent(g.candidate_pass_rate) : "-") + " | " + Delta(g) + " | " +
+          Icon(g.verdict) + " |\n";
+  }
+  md +=
+      "\nOnly `gate` evaluators (MCC against human labels >= the suite's gate_mcc) can block; "
+      "`signal` ones warn; `revise` and `uncalibrated` ones are not trusted. Details: "
+      "report.html.\n";
+  return md;
+}
+
+std::string GateJunit(const GateResult& result, const std::string& timestamp) {
+  int failures = 0, skipped = 0;
+  for (const EvaluatorGate& g : result.evaluators) {
+    failures += g.verdict == "block";
+    skipped += g.verdict == "untrusted" || g.role.role == "signal";
+  }
+  std::string counts = "tests=\"" + std::to_string(result.evaluators.size()) + "\" failures=\"" +
+                       std::to_string(failures) + "\" errors=\"0\" skipped=\"" +
+                       std::to_string(skipped) + "\" time=\"0\"";
+  std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  // The aggregate carries no attributes: the Ant JUnit schema that CI tools follow allows none.
+  xml += "<testsuites>\n";
+  xml +=
+      "  <testsuite name=\"arbiter.gate\" package=\"arbiter\" id=\"0\" hostname=\"localhost\" "
+      "timestamp=\"" +
+      XmlEscape(timestamp) + "\" " + counts + ">\n";
+  xml += "    <properties>\n      <property name=\"decision\" value=\"" + result.decision +
+         "\"/>\n      <property name=\"tolerance\" value=\"" + FormatPercent(result.tolerance) +
+         "\"/>\n    </properties>\n";
+  for (const EvaluatorGate& g : result.evaluators) {
+    xml += "    <testcase name=\"" + XmlEscape(g.id) + "\" classname=\"arbiter.gate." +
+           XmlEscape(g.role.role) + "\" time=\"0\"";
+    std::string message = XmlEscape(g.message);
+    if (g.verdict == "block") {
+      xml += ">\n      <failure type=\"block\" message=\"" + message + "\">" + message +
+             "</failure>\n    </testcase>\n";
+    } else if (g.verdict == "untrusted" || g.role.role == "signal") {
+      xml += ">\n      <skipped message=\"" + XmlEscape(g.verdict + ": " + g.message) +
+             "\"/>\n    </testcase>\n";
+    } else {
+      xml += "/>\n";
+    }
+  }
+  xml += "    <system-out>" + XmlEscape(GateMarkdown(result)) + "</system-out>\n";
+  xml += "    <system-err></system-err>\n  </testsuite>\n</testsuites>\n";
+  return xml;
+}
+
+}  // namespace arbiter

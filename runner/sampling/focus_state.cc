@@ -1,0 +1,65 @@
+#include "runner/sampling/focus_state.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "runner/base/atomic_file.h"
+
+namespace arbiter {
+
+uint64_t FocusState::Collected(const FocusRule& rule) const {
+  auto it = rules.find(rule.name);
+  if (it == rules.end() || it->second.when != rule.when.text()) return 0;
+  return it->second.collected;
+}
+
+void FocusState::Add(const FocusRule& rule, uint64_t taken) {
+  Rule& state = rules[rule.name];
+  if (state.when != rule.when.text()) state = Rule{rule.when.text(), 0};
+  state.collected += taken;
+}
+
+std::filesystem::path DefaultFocusStatePath(const std::filesystem::path& policy) {
+  std::filesystem::path path = policy;
+  path.replace_extension(".focus-state.json");
+  return path;
+}
+
+Result<FocusState> LoadFocusState(const std::filesystem::path& path) {
+  FocusState state;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (!std::filesystem::exists(path)) return state;
+    return Status::InvalidArgument(path.string() + ": cannot read the focus state");
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  nlohmann::json json = nlohmann::json::parse(text.str(), nullptr, false);
+  const std::string bad = path.string() + ": not a focus state file (delete it to start over)";
+  if (json.is_discarded() || !json.is_object() || !json.contains("rules") ||
+      !json["rules"].is_object()) {
+    return Status::InvalidArgument(bad);
+  }
+  for (const auto& [name, rule] : json["rules"].items()) {
+    if (!rule.is_object() || !rule.contains("when") || !rule["when"].is_string() ||
+        !rule.contains("collected") || !rule["collected"].is_number_unsigned()) {
+      return Status::InvalidArgument(bad + ": rule '" + name + "'");
+    }
+    state.rules[name] =
+        FocusState::Rule{rule["when"].get<std::string>(), rule["collected"].get<uint64_t>()};
+  }
+  return state;
+}
+
+Status SaveFocusState(const std::filesystem::path& path, const FocusState& state) {
+  nlohmann::ordered_json json;
+  json["rules"] = nlohmann::ordered_json::object();
+  for (const auto& [name, rule] : state.rules) {
+    json["rules"][name] = {{"when", rule.when}, {"collected", rule.collected}};
+  }
+  return WriteFileAtomic(path, json.dump(2) + "\n");
+}
+
+}  // namespace arbiter

@@ -1,0 +1,341 @@
+#include "runner/sampling/policy.h"
+
+#include <charconv>
+#include <cmath>
+
+#include "runner/base/json_util.h"
+#include "runner/base/yaml_file.h"
+#include "runner/plugin_api/param_reader.h"
+#include "runner/redact/options.h"
+#include "runner/sampling/plan.h"
+#include "runner/scoring/score_failures.h"
+
+namespace arbiter {
+namespace {
+
+Result<uint64_t> ReadCount(const YAML::Node& node, const std::string& file, long minimum,
+                           const std::string& what) {
+  std::string reason = what + " must be an integer of at least " + std::to_string(minimum);
+  Result<long> value = ReadScalar<long>(node, file, reason);
+  if (!value.ok()) return value.status();
+  if (*value < minimum) return ConfigErrorAt(file, node.Mark(), reason);
+  return static_cast<uint64_t>(*value);
+}
+
+// A number strictly inside (low, high), or at most `high` when `high_inclusive`.
+Result<double> ReadFraction(const YAML::Node& node, const std::string& file,
+                            const std::string& what, double high, bool high_inclusive) {
+  std::string reason = what + " must be a number above 0 and " +
+                       (high_inclusive ? "at most " : "below ") + FormatNumber(high);
+  Result<double> value = ReadScalar<double>(node, file, reason);
+  if (!value.ok()) return value.status();
+  bool in_range = *value > 0 && (high_inclusive ? *value <= high : *value < high);
+  if (!in_range) return ConfigErrorAt(file, node.Mark(), reason);
+  return *value;
+}
+
+Result<TracePath> ReadPath(const YAML::Node& node, const std::string& file) {
+  Result<std::string> text = ReadScalar<std::string>(node, file, "a stratum must be a path");
+  if (!text.ok()) return text.status();
+  Result<TracePath> path = TracePath::Parse(*text);
+  if (!path.ok()) return ConfigErrorAt(file, node.Mark(), path.status().message());
+  return path;
+}
+
+Result<StratumSpec> ReadStratum(const YAML::Node& item, const std::string& file) {
+  StratumSpec spec;
+  if (!item.IsMap()) {
+    Result<TracePath> path = ReadPath(item, file);
+    if (!path.ok()) return path.status();
+    spec.path = *path;
+    return spec;
+  }
+  constexpr char kShape[] = "a bucketed stratum is {PATH: [EDGE, ...]}, edges ascending";
+  if (item.size() != 1) return ConfigErrorAt(file, item.Mark(), kShape);
+  const auto& entry = *item.begin();
+  Result<TracePath> path = ReadPath(entry.first, file);
+  if (!path.ok()) return path.status();
+  spec.path = *path;
+  if (!entry.second.IsSequence() || entry.second.size() == 0) {
+    return ConfigErrorAt(file, entry.second.Mark(), kShape);
+  }
+  for (const YAML::Node& edge : entry.second) {
+    Result<double> value = ReadScalar<double>(edge, file, "a bucket edge must be a number");
+    if (!value.ok()) return value.status();
+    if (!std::isfinite(*value) || (!spec.edges.empty() && *value <= spec.edges.back())) {
+      return ConfigErrorAt(file, edge.Mark(), "bucket edges must be finite and ascending");
+    }
+    spec.edges.push_back(*value);
+  }
+  return spec;
+}
+
+Status ReadStrata(const YAML::Node& node, const std::string& file, SamplePolicy& policy) {
+  if (!node) return Status::OK();
+  if (!node.IsSequence()) return ConfigErrorAt(file, node.Mark(), "strata must be a list of paths");
+  for (const YAML::Node& item : node) {
+    Result<StratumSpec> spec = ReadStratum(item, file);
+    if (!spec.ok()) return spec.status();
+    policy.strata.push_back(std::move(*spec));
+  }
+  return Status::OK();
+}
+
+Status ReadTargets(const YAML::Node& node, const std::string& file, SamplePolicy& policy) {
+  if (!node || !node.IsMap()) {
+    return ConfigErrorAt(file, node ? node.Mark() : YAML::Mark(),
+                         "targets must be a mapping: {default: N} or {half_width: H}, and counts "
+                         "per stratum");
+  }
+  if (node["default"].IsDefined() == node["half_width"].IsDefined()) {
+    return ConfigErrorAt(file, node.Mark(),
+                         "targets needs exactly one of 'default' (a count) and 'half_width'");
+  }
+  if (node["expected_rate"] && !node["half_width"]) {
+    return ConfigErrorAt(file, node["expected_rate"].Mark(), "expected_rate goes with half_width");
+  }
+  for (const auto& item : node) {
+    const std::string& key = item.first.Scalar();
+    const YAML::Node& value = item.second;
+    if (key == "half_width") {
+      Result<double> h = ReadFraction(value, file, "half_width", 0.5, true);
+      if (!h.ok()) return h.status();
+      policy.half_width = *h;
+    } else if (key == "expected_rate") {
+      Result<double> p = ReadFraction(value, file, "expected_rate", 1, false);
+      if (!p.ok()) return p.status();
+      policy.expected_rate = *p;
+    } else {
+      long minimum = key == "budget" || key == "min_per_stratum" ? 1 : 0;
+      Result<uint64_t> count = ReadCount(value, file, minimum, "targets." + key);
+      if (!count.ok()) return count.status();
+      if (key == "default") {
+        policy.explicit_default = *count;
+      } else if (key == "budget") {
+        policy.budget = *count;
+      } else if (key == "min_per_stratum") {
+        policy.min_per_stratum = *count;
+      } else {
+        policy.targets[key] = *count;
+      }
+    }
+  }
+  return Status::OK();
+}
+
+Result<std::shared_ptr<const ScoreFailure>> ReadScoreFailure(const YAML::Node& node,
+                                                             const std::string& file) {
+  ARBITER_RETURN_IF_ERROR(CheckKeys(node, file, {"scores", "evaluator", "below"}));
+  constexpr char kShape[] = "a score failure is {scores: FILE, evaluator: ID, below: NUMBER}";
+  if (!node["scores"] || !node["evaluator"] || !node["below"]) {
+    return ConfigErrorAt(file, node.Mark(), kShape);
+  }
+  auto failure = std::make_shared<ScoreFailure>();
+  Result<std::string> scores = ReadScalar<std::string>(node["scores"], file, kShape);
+  if (!scores.ok()) return scores.status();
+  Result<std::string> evaluator = ReadScalar<std::string>(node["evaluator"], file, kShape);
+  if (!evaluator.ok()) return evaluator.status();
+  Result<double> below = ReadScalar<double>(node["below"], file, "below must be a number");
+  if (!below.ok()) return below.status();
+  std::filesystem::path path(*scores);
+  if (path.is_relative()) path = std::filesystem::path(file).parent_path() / path;
+  failure->scores = path.lexically_normal().string();
+  failure->evaluator = *evaluator;
+  failure->below = *below;
+  auto failing = LoadScoreFailures(failure->scores, failure->evaluator, failure->below);
+  if (!failing.ok()) {
+    return ConfigErrorAt(file, node.Mark(), failing.status().message());
+  }
+  failure->trace_ids = std::move(*failing);
+  return std::shared_ptr<const ScoreFailure>(std::move(failure));
+}
+
+Status ReadFailure(const YAML::Node& node, const std::string& file, SamplePolicy& policy) {
+  if (!node) return Status::OK();
+  if (!node.IsMap() || !node["any"] || !node["any"].IsSequence()) {
+    return ConfigErrorAt(file, node.Mark(), "failure must be {any: [CONDITION, ...]}");
+  }
+  ARBITER_RETURN_IF_ERROR(CheckKeys(node, file, {"any"}));
+  for (const YAML::Node& item : node["any"]) {
+    if (item.IsMap()) {
+      auto failure = ReadScoreFailure(item, file);
+      if (!failure.ok()) return failure.status();
+      policy.failure_scores.push_back(std::move(*failure));
+      continue;
+    }
+    Result<std::string> text = ReadScalar<std::string>(item, file, "a condition must be text");
+    if (!text.ok()) return text.status();
+    Result<Condition> condition = Condition::Parse(*text);
+    if (!condition.ok()) return ConfigErrorAt(file, item.Mark(), condition.status().message());
+    policy.failure_any.push_back(*condition);
+  }
+  return Status::OK();
+}
+
+bool IsRuleName(const std::string& name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  }
+  return true;
+}
+
+Status ReadFocus(const YAML::Node& node, const std::string& file, SamplePolicy& policy) {
+  if (!node) return Status::OK();
+  if (!node.IsSequence()) {
+    return ConfigErrorAt(file, node.Mark(), "focus must be a list of {name, when, collect}");
+  }
+  for (const YAML::Node& item : node) {
+    constexpr char kShape[] = "a focus rule is {name: NAME, when: CONDITION, collect: N}";
+    if (!item.IsMap() || !item["name"] || !item["when"] || !item["collect"]) {
+      return ConfigErrorAt(file, item.Mark(), kShape);
+    }
+    ARBITER_RETURN_IF_ERROR(CheckKeys(item, file, {"name", "when", "collect"}));
+    FocusRule rule;
+    Result<std::string> name = ReadScalar<std::string>(item["name"], file, kShape);
+    if (!name.ok()) return name.status();
+    if (!IsRuleName(*name)) {
+      return ConfigErrorAt(file, item["name"].Mark(), "a focus name must match [a-z0-9-]+");
+    }
+    for (const FocusRule& other : policy.focus) {
+      if (other.name == *name) {
+        return ConfigErrorAt(file, item["name"].Mark(), "focus rule '" + *name + "' twice");
+      }
+    }
+    rule.name = *name;
+    Result<std::string> when = ReadScalar<std::string>(item["when"], file, kShape);
+    if (!when.ok()) return when.status();
+    Result<Condition> condition = Condition::Parse(*when);
+    if (!condition.ok()) {
+      return ConfigErrorAt(file, item["when"].Mark(), condition.status().message());
+    }
+    rule.when = *condition;
+    Result<uint64_t> collect = ReadCount(item["collect"], file, 1, "collect");
+    if (!collect.ok()) return collect.status();
+    rule.collect = *collect;
+    policy.focus.push_back(std::move(rule));
+  }
+  return Status::OK();
+}
+
+Result<SamplePolicy> SamplePolicyFromYaml(const YAML::Node& root, const std::string& file) {
+  if (!root.IsMap()) return Status::InvalidArgument(file + ": a policy must be a mapping");
+  ARBITER_RETURN_IF_ERROR(CheckKeys(root, file,
+                                    {"strata", "targets", "failure", "failure_multiplier", "focus",
+                                     "cost_per_trace", "redact", "triage"}));
+  SamplePolicy policy;
+  policy.file = file;
+  ARBITER_RETURN_IF_ERROR(ReadStrata(root["strata"], file, policy));
+  ARBITER_RETURN_IF_ERROR(ReadTargets(root["targets"], file, policy));
+  ARBITER_RETURN_IF_ERROR(ReadFailure(root["failure"], file, policy));
+  ARBITER_RETURN_IF_ERROR(ReadFocus(root["focus"], file, policy));
+  // One policy file may serve `redact` and `triage` too; a bad redaction pattern is reported
+  // here as well rather than only when the sample reaches annotation.
+  Result<RedactOptions> redact = ReadRedactOptions(root["redact"], file);
+  if (!redact.ok()) return redact.status();
+  if (root["failure_multiplier"]) {
+    Result<double> multiplier =
+        ReadScalar<double>(root["failure_multiplier"], file, "failure_multiplier must be a number");
+    if (!multiplier.ok()) return multiplier.status();
+    if (!(*multiplier >= 1)) {
+      return ConfigErrorAt(file, root["failure_multiplier"].Mark(),
+                           "failure_multiplier must be at least 1");
+    }
+    policy.failure_multiplier = *multiplier;
+  }
+  if (root["cost_per_trace"]) {
+    Result<double> cost =
+        ReadScalar<double>(root["cost_per_trace"], file, "cost_per_trace must be a number");
+    if (!cost.ok()) return cost.status();
+    if (!(*cost >= 0)) {
+      return ConfigErrorAt(file, root["cost_per_trace"].Mark(), "cost_per_trace must be >= 0");
+    }
+    policy.cost_per_trace = *cost;
+  }
+  return policy;
+}
+
+}  // namespace
+
+void StratumSpec::AppendValue(simdjson::dom::element root, std::string& key) const {
+  auto value = path.Lookup(root);
+  if (!value || value->is_null()) {
+    key += "null";
+    return;
+  }
+  if (edges.empty()) {
+    std::string_view text;
+    if (!value->get_string().get(text)) {
+      key += text;
+    } else {
+      key += ElementText(*value);
+    }
+    return;
+  }
+  std::optional<double> number = ElementNumber(*value);
+  if (!number || std::isnan(*number)) {
+    key += "null";
+    return;
+  }
+  // The bucket [edges[i-1], edges[i]) holding the number.
+  size_t i = 0;
+  while (i < edges.size() && *number >= edges[i]) ++i;
+  key += i == 0 ? "(-inf" : "[" + FormatNumber(edges[i - 1]);
+  key += ',';
+  key += i == edges.size() ? "inf)" : FormatNumber(edges[i]) + ")";
+}
+
+uint64_t SamplePolicy::DefaultTarget() const {
+  if (explicit_default) return *explicit_default;
+  return half_width ? SampleSizeForHalfWidth(*half_width, expected_rate) : 0;
+}
+
+uint64_t SamplePolicy::TargetFor(const std::string& stratum) const {
+  auto it = targets.find(stratum);
+  return it == targets.end() ? DefaultTarget() : it->second;
+}
+
+void SamplePolicy::StratumOf(simdjson::dom::element root, std::string& key) const {
+  key.clear();
+  if (strata.empty()) {
+    key = "all";
+    return;
+  }
+  for (size_t i = 0; i < strata.size(); ++i) {
+    if (i > 0) key += '|';
+    strata[i].AppendValue(root, key);
+  }
+}
+
+bool SamplePolicy::IsFailure(simdjson::dom::element root) const {
+  for (const Condition& condition : failure_any) {
+    if (condition.Matches(root)) return true;
+  }
+  if (failure_scores.empty()) return false;
+  std::string_view trace_id;
+  if (root["trace_id"].get(trace_id)) return false;
+  for (const auto& failure : failure_scores) {
+    if (failure->trace_ids.find(trace_id) != failure->trace_ids.end()) return true;
+  }
+  return false;
+}
+
+Result<SamplePolicy> ParseSamplePolicy(const std::string& yaml_text, const std::string& file) {
+  try {
+    return SamplePolicyFromYaml(YAML::Load(yaml_text), file);
+  } catch (const YAML::Exception& e) {
+    return ConfigErrorAt(file, e.mark, e.msg);
+  }
+}
+
+Result<SamplePolicy> LoadSamplePolicy(const std::filesystem::path& path) {
+  Result<YAML::Node> node = LoadYamlFile(path);
+  if (!node.ok()) return node.status();
+  try {
+    return SamplePolicyFromYaml(*node, path.string());
+  } catch (const YAML::Exception& e) {
+    return ConfigErrorAt(path.string(), e.mark, e.msg);
+  }
+}
+
+}  // namespace arbiter

@@ -1,0 +1,36 @@
+// `arbiter sample` without the command line: one pass over the inputs through a
+// StratifiedSampler, then the sample written as JSON lines with `_sample` added to each trace
+// (or, for a plan, only the counts).
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "runner/base/atomic_file.h"
+#include "runner/base/status.h"
+#include "runner/sampling/plan.h"
+#include "runner/sampling/policy.h"
+
+namespace arbiter {
+
+struct SampleOptions {
+  uint64_t seed = 1;
+  // What each focus rule of the policy collected in earlier runs (focus_state.h), by index.
+  std::vector<uint64_t> focus_collected;
+};
+
+struct SampleSummary {
+  uint64_t traces = 0;   // read and offered to the sampler
+  uint64_t sampled = 0;  // written
+  uint64_t skipped = 0;  // unreadable records, reported as "file:line: reason"
+  SamplePlan plan;       // what the sample followed
+};
+
+// Samples `inputs` into `out`; with `out` null, only counts and plans.
+Result<SampleSummary> SampleTraces(const std::vector<std::string>& inputs,
+                                   const SamplePolicy& policy, const SampleOptions& options,
+                                   AtomicFile* out, std::FILE* diagnostics);
+
+}  // namespace arbiter

@@ -1,0 +1,61 @@
+// The scoring pipeline: one reader thread splits the inputs into batches of traces, worker
+// threads score batches, and the caller's thread consumes the scored batches strictly in input
+// order. Consuming in order is what makes every output byte-identical whatever the thread count
+// or scheduling; bounded batches in flight keep memory flat whatever the input size.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "runner/base/status.h"
+#include "runner/scoring/trace_scorer.h"
+#include "runner/source/trace_source.h"
+#include "runner/suite/suite.h"
+
+namespace arbiter {
+
+struct PipelineOptions {
+  // Worker threads scoring traces. Default: the core count.
+  int threads = 0;
+  // Traces per batch: large enough to amortize hand-offs, small enough to keep latency and
+  // memory low. 256 traces of 2 KB keep a batch near 0.5 MB.
+  size_t batch_size = 256;
+  // Input parsing (format, line limit).
+  SourceOptions source;
+  // When set and true, reading stops at the next batch (Ctrl-C); batches already read are
+  // still scored and consumed.
+  const std::atomic<bool>* stop = nullptr;
+};
+
+struct ScoredBatch {
+  size_t input = 0;                  // index into the input paths
+  std::string rows;                  // scores.jsonl rows of these traces, in order
+  std::vector<TraceResult> traces;   // in input order
+};
+
+// Called once per input when it has been read to its end, with its content hash.
+struct InputDone {
+  size_t input = 0;
+  std::string path;
+  std::string sha256;
+};
+
+struct PipelineCallbacks {
+  // Each scored batch, in input order, on the caller's thread. An error stops the run.
+  std::function<Status(ScoredBatch&)> batch;
+  // Each input read to its end, in input order, before its last batch is consumed.
+  std::function<void(const InputDone&)> input_done;
+};
+
+// Runs `suite` over `inputs`. Returns an error for an input that cannot be opened or read, or
+// the first error a callback returned; scored batches before it were consumed.
+// REQUIRES: the suite's evaluators were prepared for `options.threads` workers.
+Status RunPipeline(const Suite& suite, const std::vector<std::string>& inputs,
+                   const PipelineOptions& options, const PipelineCallbacks& callbacks);
+
+// The worker count for `requested` (0: the core count).
+int ResolveThreads(int requested);
+
+}  // namespace arbiter

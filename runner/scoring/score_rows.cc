@@ -1,0 +1,60 @@
+#include "runner/scoring/score_rows.h"
+
+#include "runner/base/json_util.h"
+#include "runner/base/line_reader.h"
+
+namespace arbiter {
+
+std::string ParseScoreRow(std::string_view line, simdjson::dom::parser& parser, ScoreRow& row) {
+  simdjson::dom::element root;
+  if (parser.parse(line.data(), line.size()).get(root)) return "not JSON";
+  std::string_view text;
+  if (root["trace_id"].get_string().get(text)) return "no trace_id";
+  row.trace_id = std::string(text);
+  if (root["evaluator"].get_string().get(text)) return "no evaluator";
+  row.evaluator = std::string(text);
+  int64_t version = 0;
+  if (root["version"].get_int64().get(version)) return "no version";
+  row.version = static_cast<int>(version);
+  row.score.reset();
+  row.pass.reset();
+  row.reason.clear();
+  row.error.clear();
+  simdjson::dom::element value;
+  if (!root["error"].get(value) && !value.is_null()) {
+    row.error = ElementText(value);
+    if (row.error.empty()) row.error = "error";
+    return "";
+  }
+  double score = 0;
+  bool pass = false;
+  if (root["score"].get_double().get(score)) return "no score";
+  if (root["pass"].get_bool().get(pass)) return "no pass";
+  row.score = score;
+  row.pass = pass;
+  if (!root["reason"].get(value)) row.reason = ElementText(value);
+  return "";
+}
+
+Status ReadScoreRows(const std::string& path, const std::function<void(ScoreRow&)>& each) {
+  Result<std::unique_ptr<LineReader>> reader = LineReader::Open(path);
+  if (!reader.ok()) return reader.status();
+  simdjson::dom::parser parser;
+  ScoreRow row;
+  Line line;
+  while ((*reader)->Next(line)) {
+    if (line.oversized) {
+      return Status::Corruption(path + ":" + std::to_string(line.number) + ": line too long");
+    }
+    if (line.text.find_first_not_of(" \t") == std::string_view::npos) continue;
+    std::string error = ParseScoreRow(line.text, parser, row);
+    if (!error.empty()) {
+      return Status::Corruption(path + ":" + std::to_string(line.number) + ": " + error +
+                                " (expected a scores.jsonl row)");
+    }
+    each(row);
+  }
+  return (*reader)->status();
+}
+
+}  // namespace arbiter

@@ -1,0 +1,266 @@
+#include "runner/scoring/scorecard.h"
+
+#include "runner/base/report_text.h"
+#include "runner/stats/stats.h"
+
+namespace arbiter {
+namespace {
+
+constexpr int kDigits = 4;  // figures in reports: 0.9234
+
+nlohmann::ordered_json Rate(uint64_t passes, uint64_t n) {
+  if (n == 0) return nullptr;
+  return RoundTo(static_cast<double>(passes) / static_cast<double>(n), kDigits);
+}
+
+nlohmann::ordered_json Interval(uint64_t passes, uint64_t n) {
+  if (n == 0) return nullptr;
+  auto [low, high] = WilsonInterval(static_cast<double>(passes), static_cast<double>(n));
+  return nlohmann::ordered_json::array({RoundTo(low, kDigits), RoundTo(high, kDigits)});
+}
+
+std::string Percent(uint64_t passes, uint64_t n) {
+  if (n == 0) return "n/a";
+  return PercentText(static_cast<double>(passes) / static_cast<double>(n));
+}
+
+std::string IntervalText(std::pair<double, double> interval) {
+  char buffer[48];
+  std::snprintf(buffer, sizeof(buffer), "[%.1f%%, %.1f%%]", 100 * interval.first,
+                100 * interval.second);
+  return buffer;
+}
+
+std::string IntervalText(uint64_t passes, uint64_t n) {
+  if (n == 0) return "";
+  return IntervalText(WilsonInterval(static_cast<double>(passes), static_cast<double>(n)));
+}
+
+}  // namespace
+
+void ScorecardBuilder::Tally::Add(const EvaluatorOutcome& outcome) {
+  if (outcome.kind == EvaluatorOutcome::Kind::kError) {
+    ++errors;
+    return;
+  }
+  ++n;
+  passes += outcome.pass;
+  score_sum += outcome.score;
+}
+
+ScorecardBuilder::ScorecardBuilder(const Suite& suite)
+    : suite_(suite), tallies_(suite.evaluators.size()) {
+  for (EvaluatorTally& tally : tallies_) tally.strata.resize(suite.strata.size());
+}
+
+void ScorecardBuilder::AddInput(const std::string& path, const std::string& sha256) {
+  inputs_.emplace_back(path, sha256);
+}
+
+void ScorecardBuilder::AddTrace(const TraceResult& trace) {
+  if (!trace.error.empty()) {
+    ++trace_errors_;
+    return;
+  }
+  ++traces_;
+  for (size_t e = 0; e < trace.outcomes.size(); ++e) {
+    const EvaluatorOutcome& outcome = trace.outcomes[e];
+    if (outcome.kind == EvaluatorOutcome::Kind::kSkipped) continue;
+    EvaluatorTally& tally = tallies_[e];
+    tally.all.Add(outcome);
+    for (size_t s = 0; s < trace.strata.size(); ++s) {
+      tally.strata[s][trace.strata[s]].Add(outcome);
+    }
+  }
+  if (trace.sample.state != SampleMark::State::kAbsent) AddSampled(trace);
+}
+
+// Only traces with `_sample` reach here, so an unsampled run pays one comparison per trace.
+// Traces without it need no per-trace work either: being weight 1 in one cell, their sums are
+// the evaluator's overall tally minus the marked traces' (see Population).
+void ScorecardBuilder::AddSampled(const TraceResult& trace) {
+  ++marked_;
+  const SampleMark& mark = trace.sample;
+  const bool valid = mark.state == SampleMark::State::kValid;
+  size_t cell = 0;
+  if (valid) {
+    cell = cell_index_.try_emplace(mark.cell, cell_index_.size()).first->second;
+  } else {
+    ++malformed_;
+  }
+  for (size_t e = 0; e < trace.outcomes.size(); ++e) {
+    const EvaluatorOutcome& outcome = trace.outcomes[e];
+    EvaluatorTally& tally = tallies_[e];
+    if (outcome.kind != EvaluatorOutcome::Kind::kSkipped) tally.marked.Add(outcome);
+    if (!valid) continue;
+    if (tally.cells.size() <= cell) tally.cells.resize(cell + 1);
+    // Skipped and error outcomes are outside the evaluator's domain but still in their cell's
+    // sample size.
+    tally.cells[cell].Add(mark.weight, outcome.kind == EvaluatorOutcome::Kind::kScored,
+                          outcome.pass);
+  }
+}
+
+std::optional<PopulationRate> ScorecardBuilder::Population(const EvaluatorTally& tally) const {
+  std::vector<PopulationCell> cells = tally.cells;
+  if (without_sample() > 0) {
+    cells.push_back(PopulationCell::Census(without_sample(), tally.all.n - tally.marked.n,
+                                           tally.all.passes - tally.marked.passes));
+  }
+  return PopulationRateOf(cells);
+}
+
+nlohmann::ordered_json ScorecardBuilder::Json() const {
+  nlohmann::ordered_json card;
+  card["suite"] = suite_.name;
+  card["traces"] = traces_;
+  card["trace_errors"] = trace_errors_;
+  card["inputs"] = nlohmann::ordered_json::array();
+  for (const auto& [path, sha256] : inputs_) {
+    card["inputs"].push_back({{"path", path}, {"sha256", sha256}});
+  }
+  if (sampled()) {
+    card["sample"] = {{"cells", cell_index_.size()},
+                      {"without_sample", without_sample()},
+                      {"malformed", malformed_}};
+  }
+  card["evaluators"] = nlohmann::ordered_json::array();
+  for (size_t e = 0; e < suite_.evaluators.size(); ++e) {
+    const LoadedEvaluator& evaluator = suite_.evaluators[e];
+    const EvaluatorTally& tally = tallies_[e];
+    nlohmann::ordered_json entry;
+    entry["id"] = evaluator.spec.id;
+    entry["version"] = evaluator.spec.version;
+    entry["plugin"] = evaluator.spec.plugin;
+    entry["role"] = "uncalibrated";
+    entry["n"] = tally.all.n;
+    entry["errors"] = tally.all.errors;
+    entry["mean_score"] =
+        tally.all.n ? nlohmann::ordered_json(RoundTo(tally.all.score_sum / tally.all.n, kDigits))
+                    : nlohmann::ordered_json(nullptr);
+    entry["pass_rate"] = Rate(tally.all.passes, tally.all.n);
+    entry["pass_rate_ci95"] = Interval(tally.all.passes, tally.all.n);
+    if (sampled()) {
+      std::optional<PopulationRate> population = Population(tally);
+      entry["population_pass_rate"] = nullptr;
+      entry["population_pass_rate_ci95"] = nullptr;
+      if (population) {
+        entry["population_pass_rate"] = RoundTo(population->rate, kDigits);
+        entry["population_pass_rate_ci95"] = nlohmann::ordered_json::array(
+            {RoundTo(population->low, kDigits), RoundTo(population->high, kDigits)});
+      }
+    }
+    nlohmann::ordered_json strata = nlohmann::ordered_json::object();
+    for (size_t s = 0; s < suite_.strata.size(); ++s) {
+      nlohmann::ordered_json values = nlohmann::ordered_json::object();
+      for (const auto& [value, t] : tally.strata[s]) {
+        nlohmann::ordered_json cell;
+        cell["n"] = t.n;
+        if (t.errors) cell["errors"] = t.errors;
+        cell["pass_rate"] = Rate(t.passes, t.n);
+        cell["pass_rate_ci95"] = Interval(t.passes, t.n);
+        values[value] = std::move(cell);
+      }
+      strata[suite_.strata[s].text()] = std::move(values);
+    }
+    entry["strata"] = std::move(strata);
+    if (!evaluator.skipped.empty()) entry["skipped"] = evaluator.skipped;
+    std::vector<UsageFigure> usage = evaluator.evaluator->Usage();
+    if (!usage.empty()) {
+      nlohmann::ordered_json figures = nlohmann::ordered_json::object();
+      for (const UsageFigure& figure : usage) {
+        if (figure.integer) {
+          figures[figure.name] = static_cast<int64_t>(figure.value);
+        } else {
+          figures[figure.name] = RoundTo(figure.value, 6);
+        }
+      }
+      entry["usage"] = std::move(figures);
+    }
+    card["evaluators"].push_back(std::move(entry));
+  }
+  return card;
+}
+
+std::string ScorecardBuilder::Markdown() const {
+  std::string md = "# Scorecard: " + MarkdownCell(suite_.name) + "\n\n";
+  md += std::to_string(traces_) + " traces scored";
+  if (trace_errors_) md += ", " + std::to_string(trace_errors_) + " broken traces skipped";
+  md += ".\n\n";
+  if (sampled()) {
+    md += "Sampled input: the population pass rate weights each trace by its `_sample.weight` (" +
+          std::to_string(cell_index_.size()) + " cells)";
+    if (without_sample()) {
+      md += "; " + std::to_string(without_sample()) + " traces without `_sample` count once each";
+    }
+    if (malformed_) {
+      md += "; " + std::to_string(malformed_) + " traces with a malformed `_sample` are left out";
+    }
+    md += ".\n\n";
+  }
+  md += "| evaluator | version | plugin | judged | errors | pass rate | 95% interval |";
+  md += sampled() ? " population pass rate (95%) |\n" : "\n";
+  md +=
+      sampled() ? "|---|---:|---|---:|---:|---:|---|---|\n" : "|---|---:|---|---:|---:|---:|---|\n";
+  for (size_t e = 0; e < suite_.evaluators.size(); ++e) {
+    const LoadedEvaluator& evaluator = suite_.evaluators[e];
+    const Tally& t = tallies_[e].all;
+    md += "| " + MarkdownCell(evaluator.spec.id) + " | " + std::to_string(evaluator.spec.version) +
+          " | " + MarkdownCell(evaluator.spec.plugin) + " | " + std::to_string(t.n) + " | " +
+          std::to_string(t.errors) + " | " + Percent(t.passes, t.n) + " | " +
+          IntervalText(t.passes, t.n) + " |";
+    if (sampled()) {
+      std::optional<PopulationRate> population = Population(tallies_[e]);
+      md += population ? " " + PercentText(population->rate) + " " +
+                             IntervalText({population->low, population->high}) + " |"
+                       : " n/a |";
+    }
+    md += "\n";
+  }
+  for (const LoadedEvaluator& evaluator : suite_.evaluators) {
+    if (!evaluator.skipped.empty()) {
+      md += "\nSkipped " + MarkdownCell(evaluator.spec.id) + ": " +
+            MarkdownCell(evaluator.skipped) + "\n";
+    }
+    std::vector<UsageFigure> usage = evaluator.evaluator->Usage();
+    if (usage.empty()) continue;
+    md += "\n" + MarkdownCell(evaluator.spec.id) + " usage:";
+    for (const UsageFigure& figure : usage) {
+      char value[48];
+      std::snprintf(value, sizeof(value), figure.integer ? "%.0f" : "%.6g", figure.value);
+      md += std::string(" ") + MarkdownCell(figure.name) + " " + value + ";";
+    }
+    md.back() = '\n';
+  }
+  for (size_t s = 0; s < suite_.strata.size(); ++s) {
+    md += "\n## Pass rate by " + MarkdownCell(suite_.strata[s].text()) + "\n\n";
+    // Columns: stratum values seen by any evaluator, sorted.
+    std::map<std::string, bool> values;
+    for (const EvaluatorTally& tally : tallies_) {
+      for (const auto& [value, t] : tally.strata[s]) values[value] = true;
+    }
+    md += "| evaluator |";
+    std::string rule = "|---|";
+    for (const auto& [value, unused] : values) {
+      md += " " + MarkdownCell(value) + " |";
+      rule += "---:|";
+    }
+    md += "\n" + rule + "\n";
+    for (size_t e = 0; e < suite_.evaluators.size(); ++e) {
+      md += "| " + MarkdownCell(suite_.evaluators[e].spec.id) + " |";
+      for (const auto& [value, unused] : values) {
+        auto it = tallies_[e].strata[s].find(value);
+        if (it == tallies_[e].strata[s].end() || it->second.n == 0) {
+          md += " |";
+        } else {
+          md += " " + Percent(it->second.passes, it->second.n) +
+                " (n=" + std::to_string(it->second.n) + ") |";
+        }
+      }
+      md += "\n";
+    }
+  }
+  return md;
+}
+
+}  // namespace arbiter

@@ -1,0 +1,76 @@
+// The scorecard of a run (SPEC "scorecard.json"): per evaluator, traces judged, errors, mean
+// score, pass rate with its Wilson 95% interval, overall and per stratum value. Built from the
+// scored traces in input order, so sums (and so every printed figure) do not depend on threads.
+//
+// A sampled input (any trace with `_sample`, from `arbiter sample`) adds each evaluator's
+// population_pass_rate and population_pass_rate_ci95, weighted back to the population per
+// (stratum, failure, focus) cell (runner/stats/population_estimate.h), and a "sample" summary. Traces
+// without `_sample` among sampled ones stand for themselves: weight 1, in one cell of their own.
+// A trace whose `_sample` is malformed is scored as usual but left out of the population
+// figures, and counted in the summary so the figure is never silently off.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "runner/scoring/trace_scorer.h"
+#include "runner/stats/population_estimate.h"
+#include "runner/suite/suite.h"
+
+namespace arbiter {
+
+class ScorecardBuilder {
+ public:
+  explicit ScorecardBuilder(const Suite& suite);
+
+  void AddTrace(const TraceResult& trace);
+  void AddInput(const std::string& path, const std::string& sha256);
+
+  uint64_t traces() const { return traces_; }
+  uint64_t trace_errors() const { return trace_errors_; }
+  // Whether any trace had `_sample`; then the counts of traces without one, and of traces whose
+  // `_sample` was malformed.
+  bool sampled() const { return marked_ > 0; }
+  uint64_t without_sample() const { return traces_ - marked_; }
+  uint64_t malformed_sample() const { return malformed_; }
+
+  // scorecard.json: the document SPEC describes, keys in its order.
+  nlohmann::ordered_json Json() const;
+  // scorecard.md: the same figures for people (a pull-request comment, a CI summary).
+  std::string Markdown() const;
+
+ private:
+  struct Tally {
+    uint64_t n = 0;  // judged (scored) traces
+    uint64_t errors = 0;
+    uint64_t passes = 0;
+    double score_sum = 0.0;
+    void Add(const EvaluatorOutcome& outcome);  // a judged or error outcome
+  };
+  struct EvaluatorTally {
+    Tally all;
+    // stratum path index -> value -> tally (std::map: reports list values sorted)
+    std::vector<std::map<std::string, Tally>> strata;
+    Tally marked;                       // traces with `_sample`, valid or not
+    std::vector<PopulationCell> cells;  // by cell index; valid `_sample` only
+  };
+
+  void AddSampled(const TraceResult& trace);
+  std::optional<PopulationRate> Population(const EvaluatorTally& tally) const;
+
+  const Suite& suite_;
+  uint64_t traces_ = 0;
+  uint64_t trace_errors_ = 0;
+  uint64_t marked_ = 0;  // traces with `_sample`
+  uint64_t malformed_ = 0;
+  std::unordered_map<std::string, size_t> cell_index_;  // cell key -> index, by first appearance
+  std::vector<std::pair<std::string, std::string>> inputs_;
+  std::vector<EvaluatorTally> tallies_;
+};
+
+}  // namespace arbiter

@@ -1,0 +1,39 @@
+#include "runner/source/trace_records.h"
+
+namespace arbiter {
+
+Status ForEachTraceRecord(const std::vector<std::string>& inputs, std::FILE* diagnostics,
+                          uint64_t& skipped, const RecordHandler& handler) {
+  SourceOptions options;
+  options.hash_input = false;  // these commands report no input hash
+  return ForEachTraceRecord(
+      inputs, diagnostics, skipped,
+      [&](size_t, const TraceRecord& record) { return handler(record); }, options);
+}
+
+Status ForEachTraceRecord(const std::vector<std::string>& inputs, std::FILE* diagnostics,
+                          uint64_t& skipped, const InputRecordHandler& handler,
+                          const SourceOptions& options) {
+  for (size_t index = 0; index < inputs.size(); ++index) {
+    const std::string& input = inputs[index];
+    auto source = OpenTraceSource(input, options);
+    if (!source.ok()) return source.status();
+    TraceRecord record;
+    while ((*source)->Next(record)) {
+      std::string reason = record.error;
+      if (reason.empty()) {
+        Result<std::string> handled = handler(index, record);
+        if (!handled.ok()) return handled.status();
+        reason = *handled;
+      }
+      if (reason.empty()) continue;
+      std::fprintf(diagnostics, "%s:%llu: %s; skipped\n", input.c_str(),
+                   static_cast<unsigned long long>(record.line), reason.c_str());
+      ++skipped;
+    }
+    ARBITER_RETURN_IF_ERROR((*source)->status());
+  }
+  return Status::OK();
+}
+
+}  // namespace arbiter

@@ -1,0 +1,71 @@
+#include "runner/source/trace_source.h"
+
+#include "runner/base/line_reader.h"
+#include "runner/source/jsonl_source.h"
+#include "runner/source/otlp_source.h"
+
+namespace arbiter {
+namespace {
+
+// OTLP/JSON documents open with "resourceSpans" (file-exporter lines, request bodies), our
+// traces with their own fields. Only the first non-blank line is looked at: it is OTLP when it
+// is a lone "{" (a pretty-printed request body; a JSONL trace is one line) or an object whose
+// first key is "resourceSpans". Looking at the first key only, not anywhere in the line, keeps a
+// JSONL trace whose text mentions "resourceSpans" JSONL.
+TraceFormat DetectFormat(std::string_view first_line) {
+  size_t start = first_line.find_first_not_of(" \t\r");
+  if (start == std::string_view::npos) return TraceFormat::kJsonl;
+  std::string_view rest = first_line.substr(start);
+  if (rest.find_last_not_of(" \t\r") == 0 && rest[0] == '{') return TraceFormat::kOtlp;
+  if (rest[0] != '{') return TraceFormat::kJsonl;
+  size_t key = rest.find_first_not_of(" \t\r", 1);
+  constexpr std::string_view kKey = "\"resourceSpans\"";
+  if (key != std::string_view::npos && rest.substr(key, kKey.size()) == kKey) {
+    return TraceFormat::kOtlp;
+  }
+  return TraceFormat::kJsonl;
+}
+
+// Adds the input hash to a source: the line reader it reads from keeps a running SHA-256.
+class HashedSource : public TraceSource {
+ public:
+  HashedSource(std::unique_ptr<TraceSource> inner, const LineReader* reader)
+      : inner_(std::move(inner)), reader_(reader) {}
+  bool Next(TraceRecord& record) override { return inner_->Next(record); }
+  Status status() const override { return inner_->status(); }
+  const std::string& path() const override { return inner_->path(); }
+  std::string InputSha256() const override { return reader_->Sha256Hex(); }
+
+ private:
+  std::unique_ptr<TraceSource> inner_;
+  const LineReader* reader_;  // owned by inner_
+};
+
+}  // namespace
+
+Result<std::unique_ptr<TraceSource>> OpenTraceSource(const std::string& path,
+                                                     const SourceOptions& options) {
+  auto reader = LineReader::Open(path, options.max_line_bytes, options.hash_input);
+  if (!reader.ok()) return reader.status();
+  TraceFormat format = options.format;
+  if (format == TraceFormat::kAuto) {
+    format = TraceFormat::kJsonl;
+    Line line;
+    while ((*reader)->Next(line)) {
+      if (line.oversized || line.text.find_first_not_of(" \t\r") != std::string_view::npos) {
+        if (!line.oversized) format = DetectFormat(line.text);
+        (*reader)->PushBack();
+        break;
+      }
+    }
+    if (!(*reader)->status().ok()) return (*reader)->status();
+  }
+  const LineReader* line_reader = reader->get();
+  std::unique_ptr<TraceSource> source = format == TraceFormat::kOtlp
+                                            ? MakeOtlpSource(std::move(*reader), options)
+                                            : MakeJsonlSource(std::move(*reader));
+  return std::unique_ptr<TraceSource>(
+      std::make_unique<HashedSource>(std::move(source), line_reader));
+}
+
+}  // namespace arbiter

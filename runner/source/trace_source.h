@@ -1,0 +1,50 @@
+// Where traces come from: a stream of records, each the JSON text of one trace (SPEC "Trace
+// format") or a problem to report. Sources run on the reader thread; parsing and validating the
+// JSON happens later on the workers, so a source only splits and assembles.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runner/base/status.h"
+
+namespace arbiter {
+
+struct TraceRecord {
+  // One trace as JSON text (empty when `error` is set). A view into the source's buffer, valid
+  // until the next Next(): the pipeline copies it once, into the batch it sends to a worker.
+  std::string_view json;
+  uint64_t line = 0;  // 1-based line in the source where the trace starts
+  std::string error;  // non-empty: the record could not be read; report "file:line: error"
+};
+
+class TraceSource {
+ public:
+  virtual ~TraceSource() = default;
+  // The next record; false at the end of input or on an I/O error (see status()).
+  virtual bool Next(TraceRecord& record) = 0;
+  // OK, or the I/O error that ended the stream (a runtime failure, not a skipped trace).
+  virtual Status status() const = 0;
+  // The file name as given ("-" for standard input), for messages.
+  virtual const std::string& path() const = 0;
+  // SHA-256 (hex) of the bytes read, after decompression; complete at the end of input.
+  // Sources made by OpenTraceSource provide it; others may return "".
+  virtual std::string InputSha256() const { return ""; }
+};
+
+enum class TraceFormat { kAuto, kJsonl, kOtlp };
+
+struct SourceOptions {
+  TraceFormat format = TraceFormat::kAuto;  // kAuto detects from the first non-empty line
+  size_t max_line_bytes = 16 << 20;         // longer lines are reported and skipped
+  bool hash_input = true;  // keep InputSha256(); off where no report names the input's hash
+};
+
+// Opens `path` ("-" for standard input, ".gz" read directly) as JSONL or OTLP/JSON.
+Result<std::unique_ptr<TraceSource>> OpenTraceSource(const std::string& path,
+                                                     const SourceOptions& options);
+
+}  // namespace arbiter

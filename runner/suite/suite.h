@@ -1,0 +1,52 @@
+// A suite (SPEC "Suite") and its evaluators, loaded and validated as a whole before the first
+// trace is read: every declaration parsed, every plugin found, every regex, schema and Lua chunk
+// compiled. A suite that loads is ready to score.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runner/base/status.h"
+#include "runner/plugin_api/evaluator.h"
+#include "runner/plugin_api/plugin_registry.h"
+#include "runner/trace/condition.h"
+#include "runner/trace/trace_path.h"
+
+namespace arbiter {
+
+// One evaluator declaration, compiled.
+struct LoadedEvaluator {
+  EvaluatorSpec spec;
+  const PluginInfo* plugin = nullptr;   // owned by the registry
+  std::optional<Condition> when;        // absent: scores every trace
+  std::unique_ptr<Evaluator> evaluator;
+  std::string skipped;  // the evaluator's SkipReason(): when set, no rows, reported as skipped
+};
+
+// SPEC "Suite" `gate:`; defaults as documented there.
+struct GatePolicy {
+  double tolerance = 0.02;   // a gate evaluator blocks on a drop larger than this
+  double gate_mcc = 0.6;     // MCC at or above: role `gate`
+  double signal_mcc = 0.4;   // MCC at or above (below gate_mcc): role `signal`
+};
+
+struct Suite {
+  std::string name;
+  std::filesystem::path file;
+  std::vector<LoadedEvaluator> evaluators;  // in declaration order: the order of rows and reports
+  std::vector<TracePath> strata;
+  GatePolicy gate;
+};
+
+// Loads one evaluator declaration file (SPEC "Evaluator declaration").
+Result<LoadedEvaluator> LoadEvaluator(const std::filesystem::path& file,
+                                      const PluginRegistry& registry);
+
+// Loads a suite and every evaluator it names. Errors from several declarations are all
+// reported, one per line, so a user fixes them in one pass.
+Result<Suite> LoadSuite(const std::filesystem::path& file, const PluginRegistry& registry);
+
+}  // namespace arbiter

@@ -1,0 +1,135 @@
+#include "plugins/register_builtins.h"
+#include "runner/suite/suite.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/test_util.h"
+
+namespace arbiter {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+using testing::TempDir;
+
+class SuiteTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(RegisterBuiltinPlugins(registry_).ok()); }
+
+  Result<Suite> Load(const std::string& suite_yaml) {
+    return LoadSuite(dir_.Write("suite.yaml", suite_yaml), registry_);
+  }
+  std::string Path(const std::string& name) const { return (dir_.path() / name).string(); }
+
+  PluginRegistry registry_;
+  TempDir dir_;
+};
+
+constexpr char kRegex[] =
+    "id: no-email\n"
+    "version: 3\n"
+    "failure_mode: pii-leak\n"
+    "plugin: regex\n"
+    "target: output\n"
+    "params: {patterns: ['@'], match: none}\n"
+    "pass_threshold: 0.5\n";
+
+TEST_F(SuiteTest, LoadsEvaluatorsInOrderWithStrataAndGate) {
+  dir_.Write("evaluators/no-email.yaml", kRegex);
+  dir_.Write("evaluators/short.yaml", "id: short\nversion: 1\nplugin: length\nparams: {max_chars: 10}\n");
+  Result<Suite> suite = Load(
+      "name: demo\n"
+      "evaluators: [evaluators/short.yaml, evaluators/no-email.yaml]\n"
+      "strata: [metadata.intent, 'tool_calls[0].name']\n"
+      "gate: {tolerance: 0.05, gate_mcc: 0.7}\n");
+  ASSERT_TRUE(suite.ok()) << suite.status().ToString();
+  EXPECT_EQ(suite->name, "demo");
+  ASSERT_EQ(suite->evaluators.size(), 2u);
+  EXPECT_EQ(suite->evaluators[0].spec.id, "short");
+  EXPECT_EQ(suite->evaluators[1].spec.id, "no-email");
+  EXPECT_EQ(suite->evaluators[1].spec.version, 3);
+  EXPECT_EQ(suite->evaluators[1].spec.failure_mode, "pii-leak");
+  EXPECT_EQ(suite->evaluators[1].plugin->name, "regex");
+  ASSERT_EQ(suite->strata.size(), 2u);
+  EXPECT_EQ(suite->strata[1].text(), "tool_calls[0].name");
+  EXPECT_EQ(suite->gate.tolerance, 0.05);
+  EXPECT_EQ(suite->gate.gate_mcc, 0.7);
+  EXPECT_EQ(suite->gate.signal_mcc, 0.4);  // default
+}
+
+TEST_F(SuiteTest, UnknownPluginNamesFileLineColumnAndSuggests) {
+  dir_.Write("e.yaml", "id: e\nversion: 1\nplugin: regx\n");
+  Result<Suite> suite = Load("name: s\nevaluators: [e.yaml]\n");
+  ASSERT_FALSE(suite.ok());
+  EXPECT_THAT(suite.status().message(),
+              StartsWith(Path("e.yaml") + ":3:9: unknown plugin 'regx' (did you mean 'regex'?)"));
+}
+
+TEST_F(SuiteTest, BadRegexIsRejectedBeforeAnyTrace) {
+  dir_.Write("e.yaml", "id: e\nversion: 1\nplugin: regex\nparams:\n  patterns: ['a(b']\n");
+  Result<Suite> suite = Load("name: s\nevaluators: [e.yaml]\n");
+  ASSERT_FALSE(suite.ok());
+  EXPECT_THAT(suite.status().message(), StartsWith(Path("e.yaml") + ":5:14: bad pattern 'a(b'"));
+  EXPECT_THAT(suite.status().message(), HasSubstr("missing )"));
+}
+
+TEST_F(SuiteTest, DeclarationErrorsNameTheKey) {
+  struct Case {
+    std::string yaml, expected;
+  } cases[] = {
+      {"version: 1\nplugin: regex\n", ":1:1: missing key 'id'"},
+      {"id: Bad_Id\nversion: 1\nplugin: regex\n", ":1:5: id 'Bad_Id' must match [a-z0-9-]+"},
+      {"id: e\nversion: zero\nplugin: regex\n", ":2:10: version must be a positive integer"},
+      {"id: e\nversion: 0\nplugin: regex\n", ":2:10: version must be a positive integer"},
+      {"id: e\nversion: 1\nplugin: length\npas_threshold: 0.5\n", ":4:1: unknown key 'pas_threshold'"},
+      {"id: e\nversion: 1\nplugin: length\npass_threshold: 2\n",
+       ":4:17: pass_threshold must be a number in [0, 1]"},
+      {"id: e\nversion: 1\nplugin: length\ntarget: 'a..b'\nparams: {max_chars: 3}\n",
+       ":4:9: bad path 'a..b' at column 3: empty segment"},
+      {"id: e\nversion: 1\nplugin: length\nparams: {max_chars: 3, colour: red}\n",
+       ":4:24: unknown param 'colour' for plugin 'length'"},
+      {"id: e\nversion: [1\n", ":3:1: end of sequence flow not found"},
+  };
+  for (const Case& c : cases) {
+    dir_.Write("e.yaml", c.yaml);
+    Result<Suite> suite = Load("name: s\nevaluators: [e.yaml]\n");
+    ASSERT_FALSE(suite.ok()) << c.yaml;
+    EXPECT_THAT(suite.status().message(), StartsWith(Path("e.yaml") + c.expected)) << c.yaml;
+  }
+}
+
+TEST_F(SuiteTest, EveryBrokenDeclarationIsReportedAtOnce) {
+  dir_.Write("a.yaml", "id: a\nversion: 1\nplugin: nope\n");
+  dir_.Write("b.yaml", "id: b\nversion: 1\nplugin: regex\nparams: {patterns: ['(']}\n");
+  Result<Suite> suite = Load("name: s\nevaluators: [a.yaml, b.yaml, missing.yaml]\n");
+  ASSERT_FALSE(suite.ok());
+  const std::string& message = suite.status().message();
+  EXPECT_THAT(message, HasSubstr(Path("a.yaml") + ":3:9: unknown plugin 'nope'"));
+  EXPECT_THAT(message, HasSubstr(Path("b.yaml") + ":4:21: bad pattern '('"));
+  EXPECT_THAT(message, HasSubstr(Path("suite.yaml") + ":2:30: evaluator file '" +
+                                 Path("missing.yaml") + "' not found"));
+}
+
+TEST_F(SuiteTest, DuplicateIdsNameBothFiles) {
+  dir_.Write("a.yaml", kRegex);
+  dir_.Write("b.yaml", kRegex);
+  Result<Suite> suite = Load("name: s\nevaluators: [a.yaml, b.yaml]\n");
+  ASSERT_FALSE(suite.ok());
+  EXPECT_THAT(suite.status().message(),
+              HasSubstr("evaluator id 'no-email' is declared twice: in " + Path("a.yaml") +
+                        " and in " + Path("b.yaml")));
+}
+
+TEST_F(SuiteTest, SuiteErrors) {
+  EXPECT_THAT(Load("name: s\n").status().message(),
+              HasSubstr("evaluators must be a non-empty list of files"));
+  EXPECT_THAT(Load("evaluators: [a.yaml]\n").status().message(), HasSubstr("missing key 'name'"));
+  EXPECT_THAT(Load("name: s\nevaluators: [a.yaml]\nstrat: []\n").status().message(),
+              StartsWith(Path("suite.yaml") + ":3:1: unknown key 'strat'"));
+  EXPECT_THAT(LoadSuite(dir_.path() / "absent.yaml", registry_).status().message(),
+              HasSubstr("absent.yaml: cannot read file"));
+}
+
+}  // namespace
+}  // namespace arbiter
