@@ -1,0 +1,98 @@
+#include "runner/source/record_batch.h"
+
+#include <simdjson.h>
+
+namespace arbiter {
+namespace {
+
+// A batch that once held a huge trace gives its memory back rather than pinning it.
+constexpr size_t kMaxKeptBytes = 8 << 20;
+
+}  // namespace
+
+void RecordBatch::Add(const TraceRecord& record, uint64_t ordinal) {
+  Record& added = records.emplace_back();
+  added.line = record.line;
+  added.ordinal = ordinal;
+  if (!record.error.empty()) {
+    added.error = record.error;
+    return;
+  }
+  added.offset = text.size();
+  added.length = record.json.size();
+  text.append(record.json);
+  text.append(simdjson::SIMDJSON_PADDING, ' ');
+}
+
+void RecordBatch::Clear() {
+  input = 0;
+  text.clear();
+  if (text.capacity() > kMaxKeptBytes) std::string().swap(text);
+  records.clear();
+  input_end = false;
+  input_sha256.clear();
+}
+
+RecordBatcher::RecordBatcher(const std::vector<std::string>& inputs, const BatchingOptions& options,
+                             RecordHook hook)
+    : inputs_(inputs), options_(options), hook_(std::move(hook)) {}
+
+RecordBatcher::~RecordBatcher() = default;
+
+bool RecordBatcher::Next(RecordBatch& batch) {
+  if (done_) return false;
+  // Checked between batches, so a stop never cuts an input's records in the middle of one.
+  if (last_full_ && options_.stop && options_.stop->load()) {
+    done_ = true;
+    return false;
+  }
+  if (!source_) {
+    if (input_ == inputs_.size()) {
+      done_ = true;
+      return false;
+    }
+    Result<std::unique_ptr<TraceSource>> source = OpenTraceSource(inputs_[input_], options_.source);
+    if (!source.ok()) {
+      status_ = source.status();
+      done_ = true;
+      return false;
+    }
+    source_ = std::move(*source);
+    ordinal_ = 0;
+  }
+  batch.input = input_;
+  TraceRecord record;
+  while (source_->Next(record)) {
+    if (record.error.empty()) {
+      if (hook_) {
+        Status hooked = hook_(input_, record);
+        if (!hooked.ok()) {
+          status_ = std::move(hooked);
+          done_ = true;
+          return false;
+        }
+      }
+      batch.Add(record, ordinal_++);
+    } else {
+      batch.Add(record, ordinal_);
+    }
+    if (batch.records.size() >= options_.max_records || batch.text.size() >= options_.max_bytes) {
+      last_full_ = true;
+      return true;
+    }
+  }
+  if (!source_->status().ok()) {
+    status_ = source_->status();
+    done_ = true;
+    return false;
+  }
+  // The input's last batch carries its hash, possibly with no records.
+  batch.input_end = true;
+  batch.input_sha256 = source_->InputSha256();
+  source_.reset();
+  ++input_;
+  last_full_ = false;
+  return true;
+}
+
+}  // namespace arbiter
