@@ -1,8 +1,9 @@
-// Reading traces with the parsing off the reading thread: one reader (the caller's thread)
-// splits the inputs into batches of records (ForEachTraceRecord), `workers` threads parse them.
-// With several workers, handlers run concurrently and in no particular order (`triage`, whose
-// queue does not depend on the order traces arrive); with one, in input order (`sample`, which
-// needs one consumer and gains the overlap of reading, a third of its time, with parsing).
+// Reading traces with the parsing off the reading thread, over the batched read that `arbiter
+// run` uses too (batched_read.h): a reader thread splits the inputs into batches of records,
+// `workers` threads parse them. With several workers, handlers run concurrently and in no
+// particular order (`triage`, whose queue does not depend on the order traces arrive); with
+// one, in input order (`sample`, which needs one consumer and gains the overlap of reading, a
+// third of its time, with parsing).
 #pragma once
 
 #include <cstdint>
@@ -27,7 +28,8 @@ struct ScannedRecord {
 };
 
 struct ScanCallbacks {
-  // On the reader thread, for every readable record in input order (spooling standard input).
+  // Optional, on the reader thread, for every readable record in input order (spooling
+  // standard input).
   std::function<Status(size_t input, std::string_view json)> read;
   // On worker `worker` (0 <= worker < workers): "" or the reason to skip the record; an error
   // stops the scan.
@@ -35,7 +37,9 @@ struct ScanCallbacks {
 };
 
 // Skipped records (unreadable ones and those `parse` rejects) are reported to `diagnostics` as
-// "file:line: reason; skipped" and counted in `skipped`.
+// "file:line: reason; skipped", by the worker that met them, and counted in `skipped`. Returns
+// the first error of `parse`, else an input that cannot be opened or read, or `read`'s error.
+// REQUIRES: workers > 0.
 Status ScanRecords(const std::vector<std::string>& inputs, const SourceOptions& options,
                    size_t workers, std::FILE* diagnostics, uint64_t& skipped,
                    const ScanCallbacks& callbacks);
