@@ -2,12 +2,12 @@
 
 #include <algorithm>
 
-#include <xxhash.h>
+#include "runner/base/hash.h"
 
 namespace arbiter {
 
 uint64_t SamplePriority(std::string_view json, uint64_t seed) {
-  return XXH3_64bits_withSeed(json.data(), json.size(), seed);
+  return Hash64(json, seed);
 }
 
 StratifiedSampler::StratifiedSampler(const SamplePolicy& policy, uint64_t seed,

@@ -14,6 +14,7 @@
 
 #include <simdjson.h>
 
+#include "runner/base/hash.h"
 #include "runner/sampling/plan.h"
 #include "runner/sampling/policy.h"
 
@@ -85,7 +86,8 @@ class StratifiedSampler {
   uint64_t seed_;
   bool keep_traces_;
   std::vector<Focus> focus_;  // active rules only
-  std::unordered_map<std::string, Stratum, TraceIdHash, std::equal_to<>> strata_;
+  // Strata by key; Plan() sorts them, so the hash order never reaches an output.
+  std::unordered_map<std::string, Stratum, StringHash, std::equal_to<>> strata_;
   std::string key_;  // the current trace's stratum key, reused across traces
 };
 

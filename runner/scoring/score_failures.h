@@ -7,16 +7,13 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "runner/base/hash.h"
 #include "runner/base/status.h"
 
 namespace arbiter {
 
 // A set of trace ids that string_views can look up without building a string per trace.
-struct TraceIdHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
-};
-using TraceIdSet = std::unordered_set<std::string, TraceIdHash, std::equal_to<>>;
+using TraceIdSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
 
 // The trace ids whose row for `evaluator` in the scores file `path` has a score below `below`.
 // Error rows (score null) are not failures. A line that is not a score row, or a file with no

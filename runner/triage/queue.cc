@@ -5,8 +5,7 @@
 #include <cstdio>
 #include <limits>
 
-#include <xxhash.h>
-
+#include "runner/base/hash.h"
 #include "runner/base/json_util.h"
 
 namespace arbiter {
@@ -41,7 +40,7 @@ std::string Fixed(double value, int decimals) {
 
 }  // namespace
 
-uint64_t ContentHash(std::string_view text) { return XXH3_64bits(text.data(), text.size()); }
+uint64_t ContentHash(std::string_view text) { return Hash64(text); }
 
 TriageQueue::TriageQueue(const TriageOptions& options) : options_(options) {}
 

@@ -22,7 +22,7 @@
 namespace arbiter {
 
 // A 64-bit hash of a trace's text for the last tie-break, stable across platforms and runs
-// (XXH3, as the sampler's priorities).
+// (base/hash.h, as the sampler's priorities).
 uint64_t ContentHash(std::string_view text);
 
 // A queued trace: where to fetch it, its score, and the reasons only the queue can explain.
