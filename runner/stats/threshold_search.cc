@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "runner/base/hash.h"
 #include "runner/stats/agreement.h"
 
 namespace arbiter {
@@ -16,18 +17,7 @@ double MccAt(const std::vector<const ScoredLabel*>& labels, double threshold) {
 
 }  // namespace
 
-uint64_t StableHash(std::string_view text) {
-  uint64_t hash = 0xcbf29ce484222325ULL;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 0x100000001b3ULL;
-  }
-  hash = (hash ^ (hash >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  hash = (hash ^ (hash >> 27)) * 0x94d049bb133111ebULL;
-  return hash ^ (hash >> 31);
-}
-
-bool IsHeldOut(std::string_view trace_id) { return StableHash(trace_id) % 3 == 0; }
+bool IsHeldOut(std::string_view trace_id) { return Hash64(trace_id) % 3 == 0; }
 
 std::optional<ThresholdSearch> SearchThreshold(const std::vector<ScoredLabel>& labels) {
   std::vector<const ScoredLabel*> fit, held_out;

@@ -12,12 +12,8 @@
 
 namespace arbiter {
 
-// A 64-bit hash of text that is the same on every platform and release (std::hash is
-// neither) and well mixed: FNV-1a, then the splitmix64 finalizer, so ids that differ in their
-// last digit (t-000128, t-000129) land far apart.
-uint64_t StableHash(std::string_view text);
-
-// True when `trace_id` belongs to the held-out split (about one third of ids).
+// True when `trace_id` belongs to the held-out split (about one third of ids): a hash of the id
+// (base/hash.h), the same on every platform and release.
 bool IsHeldOut(std::string_view trace_id);
 
 struct ScoredLabel {
