@@ -120,8 +120,8 @@ Status ScanRecords(const std::vector<std::string>& inputs, const SourceOptions& 
           }
           if (reason->empty()) continue;
           std::lock_guard lock(mutex);
-          std::fprintf(diagnostics, "%s:%llu: %s; skipped\n", inputs[batch->input].c_str(),
-                       static_cast<unsigned long long>(slot.line), reason->c_str());
+          std::fprintf(diagnostics, "%s\n",
+                       SkipMessage(inputs[batch->input], slot.line, *reason).c_str());
           ++skipped;
         }
         queue.GiveBack(std::move(*batch));
