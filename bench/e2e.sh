@@ -7,6 +7,7 @@
 #   bench/e2e.sh [BUILD_DIR] [REPEAT]      (default build-release, 3)
 #
 # Build first: cmake --preset release && cmake --build build-release -j2
+# TIME_BIN: a GNU time other than /usr/bin/time (for a machine without one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/common.sh
@@ -31,7 +32,7 @@ for suite in demo-no-lua demo; do
     n=$(wc -l < "$input")
     times=(); rss=()
     for ((i = 0; i < repeat; i++)); do
-      out=$(/usr/bin/time -f '%e %M' "$arbiter" run --quiet --suite "evaluators/suites/$suite.yaml" \
+      out=$("${TIME_BIN:-/usr/bin/time}" -f '%e %M' "$arbiter" run --quiet --suite "evaluators/suites/$suite.yaml" \
               --traces "$input" --out "$work/run-$suite" 2>&1 >/dev/null | tail -n 1)
       times+=("${out% *}"); rss+=("${out#* }")
     done

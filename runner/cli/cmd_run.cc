@@ -19,6 +19,7 @@
 #include "runner/plugin_host/plugin_loader.h"
 #include "runner/scoring/run_pipeline.h"
 #include "runner/scoring/scorecard.h"
+#include "runner/source/trace_records.h"
 #include "runner/suite/suite.h"
 
 namespace arbiter {
@@ -48,8 +49,7 @@ class TraceErrorLog {
 
   void Add(const std::string& path, uint64_t line, const std::string& reason) {
     if (++count_ <= kPrinted) {
-      std::fprintf(stderr, "%s:%llu: %s (trace skipped)\n", path.c_str(),
-                   static_cast<unsigned long long>(line), reason.c_str());
+      std::fprintf(stderr, "%s\n", SkipMessage(path, line, reason).c_str());
     }
     text_ += "{\"file\": ";
     AppendJsonString(text_, path);

@@ -300,7 +300,8 @@ failure: {any: [{scores: run/scores.jsonl, evaluator: x, below: 0.5}]}
       "targets: {default: 1}\nfailure: {any: [{scores: bad.jsonl, evaluator: x, below: 1}]}\n",
       (dir.path() / "p.yaml").string());
   ASSERT_FALSE(bad.ok());
-  EXPECT_THAT(bad.status().message(), ::testing::HasSubstr("bad.jsonl:2: not a JSON object"));
+  EXPECT_THAT(bad.status().message(),
+              ::testing::HasSubstr("bad.jsonl:2: not JSON (expected a scores.jsonl row)"));
   Result<SamplePolicy> typo = ParseSamplePolicy(
       "targets: {default: 1}\nfailure: {any: [{scores: run/scores.jsonl, evaluator: z, below: "
       "1}]}\n",

@@ -15,10 +15,11 @@ namespace arbiter {
 // A set of trace ids that string_views can look up without building a string per trace.
 using TraceIdSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
 
-// The trace ids whose row for `evaluator` in the scores file `path` has a score below `below`.
-// Error rows (score null) are not failures. A line that is not a score row, or a file with no
-// row at all for `evaluator` (a typo, or the wrong run), is an InvalidArgument naming the file
-// (and line): a failure signal that silently matched nothing would skew the whole sample.
+// The trace ids whose row for `evaluator` in the scores file `path` has a score below `below`,
+// read by ReadScoreRows (score_rows.h) needing only trace_id, evaluator and score. Error rows
+// (score null) are not failures. A line that is not a score row, or a file with no row at all
+// for `evaluator` (a typo, or the wrong run), is an InvalidArgument naming the file (and line):
+// a failure signal that silently matched nothing would skew the whole sample.
 Result<TraceIdSet> LoadScoreFailures(const std::string& path, const std::string& evaluator,
                                      double below);
 

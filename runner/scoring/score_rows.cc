@@ -5,7 +5,39 @@
 
 namespace arbiter {
 
-std::string ParseScoreRow(std::string_view line, simdjson::dom::parser& parser, ScoreRow& row) {
+std::string ScoreRowLabel(std::string_view evaluator, int version) {
+  std::string label = ", \"evaluator\": ";
+  AppendJsonString(label, evaluator);
+  label += ", \"version\": ";
+  label += std::to_string(version);
+  return label;
+}
+
+void AppendScoreRow(std::string& out, std::string_view trace_id, std::string_view label,
+                    double score, bool pass, std::string_view reason) {
+  out += "{\"trace_id\": ";
+  AppendJsonString(out, trace_id);
+  out += label;
+  out += ", \"score\": ";
+  AppendJsonNumber(out, score);
+  out += pass ? ", \"pass\": true, \"reason\": " : ", \"pass\": false, \"reason\": ";
+  AppendJsonString(out, reason);
+  out += ", \"error\": null}\n";
+}
+
+void AppendErrorRow(std::string& out, std::string_view trace_id, std::string_view label,
+                    std::string_view error) {
+  out += "{\"trace_id\": ";
+  AppendJsonString(out, trace_id);
+  out += label;
+  out += ", \"score\": null, \"pass\": null, \"reason\": null, \"error\": ";
+  AppendJsonString(out, error);
+  out += "}\n";
+}
+
+std::string ParseScoreRow(std::string_view line, simdjson::dom::parser& parser, ScoreRow& row,
+                          ScoreRowFields fields) {
+  const bool all = fields == ScoreRowFields::kAll;
   simdjson::dom::element root;
   if (parser.parse(line.data(), line.size()).get(root)) return "not JSON";
   std::string_view text;
@@ -14,7 +46,10 @@ std::string ParseScoreRow(std::string_view line, simdjson::dom::parser& parser, 
   if (root["evaluator"].get_string().get(text)) return "no evaluator";
   row.evaluator = std::string(text);
   int64_t version = 0;
-  if (root["version"].get_int64().get(version)) return "no version";
+  if (root["version"].get_int64().get(version)) {
+    if (all) return "no version";
+    version = 0;
+  }
   row.version = static_cast<int>(version);
   row.score.reset();
   row.pass.reset();
@@ -28,15 +63,21 @@ std::string ParseScoreRow(std::string_view line, simdjson::dom::parser& parser, 
   }
   double score = 0;
   bool pass = false;
+  if (!all && (root["score"].get(value) || value.is_null())) return "";  // no score
   if (root["score"].get_double().get(score)) return "no score";
-  if (root["pass"].get_bool().get(pass)) return "no pass";
   row.score = score;
-  row.pass = pass;
+  if (!root["pass"].get_bool().get(pass)) {
+    row.pass = pass;
+  } else if (all) {
+    row.score.reset();
+    return "no pass";
+  }
   if (!root["reason"].get(value)) row.reason = ElementText(value);
   return "";
 }
 
-Status ReadScoreRows(const std::string& path, const std::function<void(ScoreRow&)>& each) {
+Status ReadScoreRows(const std::string& path, const std::function<void(ScoreRow&)>& each,
+                     ScoreRowFields fields) {
   Result<std::unique_ptr<LineReader>> reader = LineReader::Open(path);
   if (!reader.ok()) return reader.status();
   simdjson::dom::parser parser;
@@ -47,7 +88,7 @@ Status ReadScoreRows(const std::string& path, const std::function<void(ScoreRow&
       return Status::Corruption(path + ":" + std::to_string(line.number) + ": line too long");
     }
     if (line.text.find_first_not_of(" \t") == std::string_view::npos) continue;
-    std::string error = ParseScoreRow(line.text, parser, row);
+    std::string error = ParseScoreRow(line.text, parser, row, fields);
     if (!error.empty()) {
       return Status::Corruption(path + ":" + std::to_string(line.number) + ": " + error +
                                 " (expected a scores.jsonl row)");

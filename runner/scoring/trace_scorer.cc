@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "runner/base/json_util.h"
+#include "runner/scoring/score_rows.h"
 #include "runner/trace/trace_validator.h"
 
 namespace arbiter {
@@ -45,47 +46,20 @@ void RecordOutcome(const LoadedEvaluator& evaluator, std::string_view label,
                    std::string& rows) {
   if (!score.ok()) {
     outcome.kind = EvaluatorOutcome::Kind::kError;
-    AppendScoreRow(rows, trace_id, label, outcome, {}, score.status().message());
+    AppendErrorRow(rows, trace_id, label, score.status().message());
     return;
   }
   outcome.kind = EvaluatorOutcome::Kind::kScored;
   outcome.score = score->value;
   outcome.pass = score->value >= evaluator.spec.pass_threshold;
-  AppendScoreRow(rows, trace_id, label, outcome, score->reason, {});
+  AppendScoreRow(rows, trace_id, label, outcome.score, outcome.pass, score->reason);
 }
 
 }  // namespace
 
-std::string ScoreRowLabel(const LoadedEvaluator& evaluator) {
-  std::string label = ", \"evaluator\": ";
-  AppendJsonString(label, evaluator.spec.id);
-  label += ", \"version\": ";
-  label += std::to_string(evaluator.spec.version);
-  return label;
-}
-
-void AppendScoreRow(std::string& out, std::string_view trace_id, std::string_view evaluator_label,
-                    const EvaluatorOutcome& outcome, std::string_view reason,
-                    std::string_view error) {
-  out += "{\"trace_id\": ";
-  AppendJsonString(out, trace_id);
-  out += evaluator_label;
-  if (outcome.kind == EvaluatorOutcome::Kind::kError) {
-    out += ", \"score\": null, \"pass\": null, \"reason\": null, \"error\": ";
-    AppendJsonString(out, error);
-  } else {
-    out += ", \"score\": ";
-    AppendJsonNumber(out, outcome.score);
-    out += outcome.pass ? ", \"pass\": true, \"reason\": " : ", \"pass\": false, \"reason\": ";
-    AppendJsonString(out, reason);
-    out += ", \"error\": null";
-  }
-  out += "}\n";
-}
-
 TraceScorer::TraceScorer(const Suite& suite) : suite_(suite) {
   for (const LoadedEvaluator& evaluator : suite.evaluators) {
-    row_labels_.push_back(ScoreRowLabel(evaluator));
+    row_labels_.push_back(ScoreRowLabel(evaluator.spec.id, evaluator.spec.version));
   }
 }
 
@@ -160,8 +134,8 @@ void ResolvePendingScores(const Suite& suite, std::string& rows, std::vector<Tra
       copied = row.offset;
       const LoadedEvaluator& evaluator = suite.evaluators[row.evaluator];
       Result<Score> score = CheckScore(row.score->Wait(), evaluator);
-      RecordOutcome(evaluator, ScoreRowLabel(evaluator), trace.trace_id, score,
-                    trace.outcomes[row.evaluator], merged);
+      RecordOutcome(evaluator, ScoreRowLabel(evaluator.spec.id, evaluator.spec.version),
+                    trace.trace_id, score, trace.outcomes[row.evaluator], merged);
     }
     trace.pending.clear();
   }

@@ -1,6 +1,6 @@
 // Scores one trace with every evaluator of a suite: parse, type-check, apply `when`, call the
-// plugin, check its result, apply the pass threshold, and write the score rows (SPEC
-// "scores.jsonl"). Runs on worker threads; const and thread-safe given one parser per worker.
+// plugin, check its result, apply the pass threshold, and write the score rows (score_rows.h
+// owns their format). Runs on worker threads; const and thread-safe given one parser per worker.
 #pragma once
 
 #include <cstdint>
@@ -67,20 +67,11 @@ class TraceScorer {
                    int worker, std::string& rows, TraceResult& result) const;
 
   const Suite& suite_;
-  std::vector<std::string> row_labels_;  // ScoreRowLabel of each evaluator, built once
+  std::vector<std::string> row_labels_;  // ScoreRowLabel (score_rows.h) of each evaluator
 };
 
 // Waits for every pending score of a batch (in order), fills in their outcomes and inserts their
 // rows into `rows` at their places. Called by the thread that consumes batches in input order.
 void ResolvePendingScores(const Suite& suite, std::string& rows, std::vector<TraceResult>& traces);
-
-// The part of a score row fixed per evaluator: `, "evaluator": "ID", "version": N`.
-std::string ScoreRowLabel(const LoadedEvaluator& evaluator);
-
-// A row of scores.jsonl (SPEC), with its newline. `evaluator_label` is the evaluator's
-// ScoreRowLabel; `reason` is ignored for errors.
-void AppendScoreRow(std::string& out, std::string_view trace_id, std::string_view evaluator_label,
-                    const EvaluatorOutcome& outcome, std::string_view reason,
-                    std::string_view error);
 
 }  // namespace arbiter

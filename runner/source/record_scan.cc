@@ -37,8 +37,8 @@ Status ScanRecords(const std::vector<std::string>& inputs, const SourceOptions& 
         reason = std::move(*parsed);
       }
       std::lock_guard lock(mutex);
-      std::fprintf(diagnostics, "%s:%llu: %s; skipped\n", inputs[batch.input].c_str(),
-                   static_cast<unsigned long long>(record.line), reason.c_str());
+      std::fprintf(diagnostics, "%s\n",
+                   SkipMessage(inputs[batch.input], record.line, reason).c_str());
       ++skipped;
     }
     return Status::OK();

@@ -2,6 +2,16 @@
 
 namespace arbiter {
 
+std::string SkipMessage(std::string_view input, uint64_t line, std::string_view reason) {
+  std::string message(input);
+  message += ':';
+  message += std::to_string(line);
+  message += ": ";
+  message += reason;
+  message += "; skipped";
+  return message;
+}
+
 Status ForEachTraceRecord(const std::vector<std::string>& inputs, std::FILE* diagnostics,
                           uint64_t& skipped, const RecordHandler& handler) {
   SourceOptions options;
@@ -27,8 +37,7 @@ Status ForEachTraceRecord(const std::vector<std::string>& inputs, std::FILE* dia
         reason = *handled;
       }
       if (reason.empty()) continue;
-      std::fprintf(diagnostics, "%s:%llu: %s; skipped\n", input.c_str(),
-                   static_cast<unsigned long long>(record.line), reason.c_str());
+      std::fprintf(diagnostics, "%s\n", SkipMessage(input, record.line, reason).c_str());
       ++skipped;
     }
     ARBITER_RETURN_IF_ERROR((*source)->status());

@@ -6,12 +6,17 @@
 #include <cstdio>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runner/base/status.h"
 #include "runner/source/trace_source.h"
 
 namespace arbiter {
+
+// The one message every command (`run`, `sample`, `triage`, `redact`) gives for a record it
+// skips: "FILE:LINE: REASON; skipped", without a newline.
+std::string SkipMessage(std::string_view input, uint64_t line, std::string_view reason);
 
 // Returns the reason to skip the record ("" to keep it), or an error that ends the loop.
 using RecordHandler = std::function<Result<std::string>(const TraceRecord& record)>;

@@ -15,6 +15,7 @@
 #include "runner/scoring/run_pipeline.h"
 #include "runner/source/record_scan.h"
 #include "runner/stats/stats.h"
+#include "runner/trace/trace_field.h"
 #include "runner/triage/queue.h"
 #include "runner/triage/signals.h"
 
@@ -92,12 +93,19 @@ class Renderer {
     for (const TriageReason& reason : reasons) {
       list.push_back({{"signal", TriageSignalName(reason.signal)}, {"detail", reason.detail}});
     }
-    document.erase("_triage");  // an earlier triage's, if any: ours goes last
-    document["_triage"] = {{"rank", rank}, {"score", RoundTo(queued.score, 3)}, {"reasons", list}};
-    if (redactor_) redactor_->RedactJson(document, counts_);
-    std::string line =
-        document.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-    line += '\n';
+    nlohmann::ordered_json triage = {
+        {"rank", rank}, {"score", RoundTo(queued.score, 3)}, {"reasons", list}};
+    // An earlier triage's `_triage` goes before redaction, so that its text is not counted.
+    document.erase("_triage");
+    if (redactor_) {
+      redactor_->RedactJson(document, counts_);
+      redactor_->RedactJson(triage, counts_);  // a quoted feedback comment may hold PII
+    }
+    constexpr auto kReplace = nlohmann::ordered_json::error_handler_t::replace;
+    Result<std::string> line = SetTopLevelField(document.dump(-1, ' ', false, kReplace), "_triage",
+                                                triage.dump(-1, ' ', false, kReplace));
+    if (!line.ok()) return Status::Internal("trace '" + queued.trace_id + "': not JSON");
+    *line += '\n';
     return line;
   }
 
