@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "runner/base/atomic_file.h"
+#include "runner/base/report_text.h"
 #include "runner/calibration/calibration.h"
 #include "runner/calibration/calibration_report.h"
 #include "runner/calibration/history_store.h"
@@ -182,11 +183,11 @@ int Calibrate(const CalibrateFlags& flags) {
   }
 
   for (const auto& entry : calibration["evaluators"]) {
-    std::printf("%-26s v%-3d labels %-4d mcc %-6s role %s\n",
-                entry["id"].get<std::string>().c_str(), entry["version"].get<int>(),
-                entry["labels"].get<int>(),
-                FormatFigure(entry["mcc"].is_number() ? entry["mcc"] : entry["spearman"]).c_str(),
-                entry["role"].get<std::string>().c_str());
+    std::printf(
+        "%-26s v%-3d labels %-4d mcc %-6s role %s\n", entry["id"].get<std::string>().c_str(),
+        entry["version"].get<int>(), entry["labels"].get<int>(),
+        FigureText(Number(entry["mcc"].is_number() ? entry["mcc"] : entry["spearman"]), 2).c_str(),
+        entry["role"].get<std::string>().c_str());
   }
   for (const std::string& id : notes.unlabeled) {
     std::printf("%-26s no labels for its failure mode: uncalibrated\n", id.c_str());

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "runner/calibration/calibration_report.h"
+#include "runner/base/report_text.h"
 #include "runner/cli/cli.h"
 #include "runner/labels/label_compare.h"
 #include "runner/labels/label_store.h"
@@ -161,14 +161,11 @@ int Agreement(const LabelsFlags& flags) {
   std::printf("%-28s %-9s %-7s %-7s %-7s %s\n", "failure mode", "reviewers", "traces", "shared",
               "kappa", "alpha");
   for (const ModeAgreement& a : ReviewerAgreement(set->labels)) {
-    auto figure = [](const std::optional<double>& v) {
-      return v ? FormatFigure(nlohmann::ordered_json(*v)) : std::string("-");
-    };
     std::string names;
     for (const std::string& r : a.reviewers) names += (names.empty() ? "" : ",") + r;
     std::printf("%-28s %-9zu %-7zu %-7zu %-7s %s  (%s)\n", a.failure_mode.c_str(),
-                a.reviewers.size(), a.traces, a.shared_traces, figure(a.kappa).c_str(),
-                figure(a.alpha).c_str(), names.c_str());
+                a.reviewers.size(), a.traces, a.shared_traces, FigureText(a.kappa, 2).c_str(),
+                FigureText(a.alpha, 2).c_str(), names.c_str());
   }
   std::printf(
       "kappa: Cohen's, two reviewers on the traces both labeled; alpha: Krippendorff's "
