@@ -24,15 +24,15 @@ struct HistoryFlags {
 int History(const HistoryFlags& flags) {
   auto store = HistoryStore::Open(flags.history, /*create=*/false);
   if (!store.ok()) {
-    std::fprintf(stderr, "arbiter history: %s (run arbiter calibrate first)\n",
-                 store.status().message().c_str());
-    return kExitUsage;
+    Status status = store.status();
+    // No store yet is the usual case: say how one comes to be.
+    if (status.code() == Status::Code::kNotFound) {
+      status = Status::NotFound(status.message() + " (run arbiter calibrate first)");
+    }
+    return Fail("history", status);
   }
   auto records = (*store)->All();
-  if (!records.ok()) {
-    std::fprintf(stderr, "arbiter history: %s\n", records.status().message().c_str());
-    return kExitRuntime;
-  }
+  if (!records.ok()) return Fail("history", records.status());
   std::map<std::string, std::vector<const CalibrationRecord*>> by_evaluator;
   for (const CalibrationRecord& r : *records) {
     if (flags.evaluator.empty() || r.evaluator == flags.evaluator)

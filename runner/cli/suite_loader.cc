@@ -1,9 +1,6 @@
 #include "runner/cli/suite_loader.h"
 
-#include <cstdio>
-
 #include "plugins/register_builtins.h"
-#include "runner/cli/cli.h"
 #include "runner/plugin_host/plugin_loader.h"
 
 namespace arbiter {
@@ -17,11 +14,6 @@ Status SetUpPlugins(PluginRegistry& registry, const std::vector<std::string>& pl
 Result<Suite> LoadSuiteWithPlugins(const std::string& path, PluginRegistry& registry) {
   ARBITER_RETURN_IF_ERROR(SetUpPlugins(registry, {}, path));
   return LoadSuite(path, registry);
-}
-
-int ReportSuiteError(const Status& status) {
-  std::fprintf(stderr, "%s\n", status.message().c_str());
-  return status.code() == Status::Code::kInternal ? kExitRuntime : kExitUsage;
 }
 
 }  // namespace arbiter

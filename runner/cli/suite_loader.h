@@ -22,7 +22,4 @@ Status SetUpPlugins(PluginRegistry& registry, const std::vector<std::string>& pl
 // InvalidArgument naming the file (exit 2); an internal registration failure is Internal (exit 3).
 Result<Suite> LoadSuiteWithPlugins(const std::string& path, PluginRegistry& registry);
 
-// The exit code for a failed LoadSuiteWithPlugins, after printing its message to stderr.
-int ReportSuiteError(const Status& status);
-
 }  // namespace arbiter
