@@ -90,9 +90,7 @@ class SampleMarkLog {
 int Run(const RunFlags& flags) {
   namespace fs = std::filesystem;
   PluginRegistry registry;
-  Status registered = SetUpPlugins(registry, flags.plugin_paths, flags.suite);
-  if (!registered.ok()) return Fail("run", registered);
-  Result<Suite> suite = LoadSuite(flags.suite, registry);
+  Result<Suite> suite = LoadSuiteWithPlugins(flags.suite, registry, flags.plugin_paths);
   if (!suite.ok()) return Fail("run", suite.status());
   Status files = CheckTraceFiles(flags.traces);
   if (!files.ok()) return Fail("run", files);

@@ -21,9 +21,7 @@ Command ValidateCommand() {
             AddPluginPathOption(app, *plugin_paths);
             return [suite_path, plugin_paths] {
               PluginRegistry registry;
-              Status registered = SetUpPlugins(registry, *plugin_paths, *suite_path);
-              if (!registered.ok()) return Fail("validate", registered);
-              Result<Suite> suite = LoadSuite(*suite_path, registry);
+              Result<Suite> suite = LoadSuiteWithPlugins(*suite_path, registry, *plugin_paths);
               if (!suite.ok()) return Fail("validate", suite.status());
               std::printf("ok: suite '%s' (%s), %zu evaluators\n", suite->name.c_str(),
                           suite_path->c_str(), suite->evaluators.size());
