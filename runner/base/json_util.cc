@@ -147,12 +147,6 @@ void AppendJsonString(std::string& out, std::string_view text) {
   out.push_back('"');
 }
 
-std::string FormatNumber(double value) {
-  char buffer[32];
-  auto [ptr, ec] = std::to_chars(buffer, buffer + sizeof(buffer), value);
-  return std::string(buffer, ptr - buffer);
-}
-
 void AppendJsonNumber(std::string& out, double value) {
   if (!std::isfinite(value)) {
     out += "null";

@@ -24,9 +24,6 @@ std::optional<double> ElementNumber(simdjson::dom::element element);
 // U+FFFD so the output is always valid JSON.
 void AppendJsonString(std::string& out, std::string_view text);
 
-// A double in its shortest round-trip form, for people: "1000", "0.05", "1e+21".
-std::string FormatNumber(double value);
-
 // Appends a double in its shortest round-trip form ("0.5", "1.0"; integral values keep ".0").
 void AppendJsonNumber(std::string& out, double value);
 

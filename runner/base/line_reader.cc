@@ -43,8 +43,10 @@ Result<std::unique_ptr<LineReader>> LineReader::Open(const std::string& path, si
   } else {
     gz = gzopen(path.c_str(), "rb");
     if (!gz) {
-      return Status::IoError(
-          path + ": cannot open: " + std::string(errno ? strerror(errno) : "out of memory"));
+      std::string message =
+          path + ": cannot open: " + std::string(errno ? strerror(errno) : "out of memory");
+      // A missing file is the user's to fix (exit 2); any other failure to open is runtime.
+      return errno == ENOENT ? Status::NotFound(message) : Status::IoError(message);
     }
   }
   if (!gz) return Status::IoError(path + ": cannot open");

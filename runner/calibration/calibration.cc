@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "runner/base/report_text.h"
 #include "runner/stats/agreement.h"
 #include "runner/stats/rank_correlation.h"
 #include "runner/stats/stats.h"
@@ -10,7 +11,6 @@
 namespace arbiter {
 namespace {
 
-constexpr int kDigits = 4;
 using Json = nlohmann::ordered_json;
 
 Json Rounded(std::optional<double> value) {

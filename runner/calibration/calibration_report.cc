@@ -1,6 +1,6 @@
 #include "runner/calibration/calibration_report.h"
 
-#include <cstdio>
+#include "runner/base/report_text.h"
 
 namespace arbiter {
 
@@ -11,11 +11,9 @@ const nlohmann::ordered_json& Field(const nlohmann::ordered_json& object, const 
   return it == object.end() ? kNull : *it;
 }
 
-std::string FormatFigure(const nlohmann::ordered_json& value, int decimals) {
-  if (!value.is_number()) return "-";
-  char text[32];
-  std::snprintf(text, sizeof text, "%.*f", decimals, value.get<double>());
-  return text;
+std::optional<double> Number(const nlohmann::ordered_json& value) {
+  if (!value.is_number()) return std::nullopt;
+  return value.get<double>();
 }
 
 namespace {
@@ -31,7 +29,7 @@ std::string Cell(std::string text) {
 
 std::string Interval(const nlohmann::ordered_json& pair) {
   if (!pair.is_array() || pair.size() != 2) return "";
-  return " [" + FormatFigure(pair[0]) + ", " + FormatFigure(pair[1]) + "]";
+  return " [" + FigureText(Number(pair[0]), 2) + ", " + FigureText(Number(pair[1]), 2) + "]";
 }
 
 }  // namespace
@@ -52,18 +50,20 @@ std::string CalibrationMarkdown(const nlohmann::ordered_json& calibration,
     };
     std::string search = "-";
     if (Field(e, "threshold_search").is_object()) {
-      search = FormatFigure(Field(Field(e, "threshold_search"), "best_threshold")) + " (" +
-               FormatFigure(Field(Field(e, "threshold_search"), "held_out_mcc")) + ")";
+      search = FigureText(Number(Field(Field(e, "threshold_search"), "best_threshold")), 2) + " (" +
+               FigureText(Number(Field(Field(e, "threshold_search"), "held_out_mcc")), 2) + ")";
     }
     md += "| " + Field(e, "id").get<std::string>() + " | " +
           std::to_string(Field(e, "version").get<int>()) + " | " +
           std::to_string(Field(e, "labels").get<int>()) + " | " + count("tp") + " | " +
           count("fp") + " | " + count("tn") + " | " + count("fn") + " | " +
-          FormatFigure(Field(e, "mcc")) + Interval(Field(e, "mcc_ci95")) + " | " +
-          FormatFigure(Field(e, "kappa")) + " | " + FormatFigure(Field(e, "precision")) + " | " +
-          FormatFigure(Field(e, "recall")) + " | " + FormatFigure(Field(e, "spearman")) + " | " +
-          FormatFigure(Field(e, "kendall_tau_b")) + " | **" + Field(e, "role").get<std::string>() +
-          "** | " + search + " |\n";
+          FigureText(Number(Field(e, "mcc")), 2) + Interval(Field(e, "mcc_ci95")) + " | " +
+          FigureText(Number(Field(e, "kappa")), 2) + " | " +
+          FigureText(Number(Field(e, "precision")), 2) + " | " +
+          FigureText(Number(Field(e, "recall")), 2) + " | " +
+          FigureText(Number(Field(e, "spearman")), 2) + " | " +
+          FigureText(Number(Field(e, "kendall_tau_b")), 2) + " | **" +
+          Field(e, "role").get<std::string>() + "** | " + search + " |\n";
   }
   if (!notes.unlabeled.empty()) {
     md += "\nNo labels for the failure mode of: ";
@@ -86,10 +86,10 @@ std::string CalibrationMarkdown(const nlohmann::ordered_json& calibration,
     md += "| trace | label | score | evaluator's reason |\n|---|---|---|---|\n";
     for (const auto& d : list) {
       std::string label = Field(d, "label").is_string() ? Field(d, "label").get<std::string>()
-                                                        : FormatFigure(Field(d, "label"), 1);
+                                                        : FigureText(Number(Field(d, "label")), 1);
       md += "| " + Cell(Field(d, "trace_id").get<std::string>()) + " | " + label + " | " +
-            FormatFigure(Field(d, "score")) + " | " + Cell(Field(d, "reason").get<std::string>()) +
-            " |\n";
+            FigureText(Number(Field(d, "score")), 2) + " | " +
+            Cell(Field(d, "reason").get<std::string>()) + " |\n";
     }
   }
   return md;

@@ -2,6 +2,7 @@
 // engineer reads when revising a rubric).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,8 @@ std::string CalibrationMarkdown(const nlohmann::ordered_json& calibration,
 // undefined behaviour in nlohmann::json.
 const nlohmann::ordered_json& Field(const nlohmann::ordered_json& object, const char* key);
 
-// A figure for a report: "0.82", or "-" for null.
-std::string FormatFigure(const nlohmann::ordered_json& value, int decimals = 2);
+// A JSON number as a double, for FigureText (runner/base/report_text.h); nullopt for anything
+// else (null, a missing field), which FigureText shows as "-".
+std::optional<double> Number(const nlohmann::ordered_json& value);
 
 }  // namespace arbiter

@@ -13,7 +13,24 @@ void AddPluginPathOption(CLI::App& app, std::vector<std::string>& paths) {
 }
 
 int ExitCodeFor(const Status& status) {
-  return status.code() == Status::Code::kInvalidArgument ? kExitUsage : kExitRuntime;
+  switch (status.code()) {
+    case Status::Code::kOk:
+      return kExitOk;
+    case Status::Code::kInvalidArgument:
+    case Status::Code::kNotFound:
+    case Status::Code::kCorruption:
+      return kExitUsage;
+    case Status::Code::kIoError:
+    case Status::Code::kInternal:
+      return kExitRuntime;
+  }
+  return kExitRuntime;
+}
+
+int Fail(std::string_view command, const Status& status) {
+  std::fprintf(stderr, "arbiter %.*s: %s\n", static_cast<int>(command.size()), command.data(),
+               status.message().c_str());
+  return ExitCodeFor(status);
 }
 
 int RunCli(int argc, char** argv) {

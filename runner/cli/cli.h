@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -15,9 +16,16 @@ namespace arbiter {
 // SPEC "Commands": exit codes.
 enum ExitCode : int { kExitOk = 0, kExitGateBlocked = 1, kExitUsage = 2, kExitRuntime = 3 };
 
-// The exit code for a failed command: kExitUsage when the user must change an input (an
-// InvalidArgument, even one found only while reading the data), kExitRuntime otherwise.
+// The exit code for a failed Status: kExitUsage when the user must change an input (an
+// InvalidArgument: a flag, a configuration, even one found only while reading the data; a
+// NotFound path; a Corruption: a file that is not what it claims to be), kExitRuntime when the
+// work itself failed (IoError, Internal). kExitOk for OK.
 int ExitCodeFor(const Status& status);
+
+// Prints "arbiter COMMAND: message" to stderr and returns ExitCodeFor(status): how every command
+// (and the suite loading they share) reports a failure, so that one kind of error reads and exits
+// the same whichever command meets it.
+int Fail(std::string_view command, const Status& status);
 
 struct Command {
   const char* name;

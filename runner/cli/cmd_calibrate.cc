@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "runner/base/atomic_file.h"
+#include "runner/base/report_text.h"
 #include "runner/calibration/calibration.h"
 #include "runner/calibration/calibration_report.h"
 #include "runner/calibration/history_store.h"
@@ -20,6 +21,7 @@
 #include "runner/plugin_api/plugin_registry.h"
 #include "runner/scoring/run_pipeline.h"
 #include "runner/scoring/score_rows.h"
+#include "runner/source/trace_source.h"
 #include "runner/suite/suite.h"
 
 namespace arbiter {
@@ -37,11 +39,6 @@ struct CalibrateFlags {
   int threads = 0;
   uint64_t seed = BootstrapOptions().seed;
 };
-
-int Fail(int code, const std::string& message) {
-  std::fprintf(stderr, "arbiter calibrate: %s\n", message.c_str());
-  return code;
-}
 
 // evaluator id -> trace id -> row, for the labeled traces only.
 using RowsByEvaluator = std::map<std::string, std::map<std::string, ScoreRow>>;
@@ -77,16 +74,18 @@ Status ScoreTraces(const Suite& suite, const CalibrateFlags& flags,
 int Calibrate(const CalibrateFlags& flags) {
   namespace fs = std::filesystem;
   if (flags.traces.empty() && flags.scores.empty()) {
-    return Fail(kExitUsage, "give --traces (to score them) or --scores (a run's scores.jsonl)");
+    return Fail("calibrate",
+                Status::InvalidArgument(
+                    "give --traces (to score them) or --scores (a run's scores.jsonl)"));
   }
   PluginRegistry registry;
   Result<Suite> suite = LoadSuiteWithPlugins(flags.suite, registry);
-  if (!suite.ok()) return ReportSuiteError(suite.status());
+  if (!suite.ok()) return Fail("calibrate", suite.status());
   Result<LabelSetRef> ref = ParseLabelSetRef(flags.labels);
-  if (!ref.ok()) return Fail(kExitUsage, ref.status().message());
+  if (!ref.ok()) return Fail("calibrate", ref.status());
   LabelStore store(flags.labels_root);
   Result<LabelSet> labels = store.Load(*ref);
-  if (!labels.ok()) return Fail(kExitUsage, labels.status().message());
+  if (!labels.ok()) return Fail("calibrate", labels.status());
   std::map<std::string, ConsensusSet> consensus = BuildConsensus(labels->labels);
 
   std::set<std::string> labeled;
@@ -104,16 +103,13 @@ int Calibrate(const CalibrateFlags& flags) {
       }
       if (labeled.count(row.trace_id)) rows[row.evaluator][row.trace_id] = row;
     });
-    if (!read.ok()) return Fail(kExitUsage, read.message());
-    if (!stale.empty()) return Fail(kExitUsage, stale);
+    if (!read.ok()) return Fail("calibrate", read);
+    if (!stale.empty()) return Fail("calibrate", Status::InvalidArgument(stale));
   } else {
-    for (const std::string& path : flags.traces) {
-      if (path != "-" && !fs::is_regular_file(path)) {
-        return Fail(kExitUsage, path + ": no such trace file");
-      }
-    }
+    Status files = CheckTraceFiles(flags.traces);
+    if (!files.ok()) return Fail("calibrate", files);
     Status scored = ScoreTraces(*suite, flags, labeled, rows);
-    if (!scored.ok()) return Fail(kExitRuntime, scored.message());
+    if (!scored.ok()) return Fail("calibrate", scored);
   }
 
   CalibrationOptions options;
@@ -152,16 +148,19 @@ int Calibrate(const CalibrateFlags& flags) {
 
   std::error_code ec;
   fs::create_directories(flags.out, ec);
-  if (ec) return Fail(kExitRuntime, flags.out + ": cannot create output folder: " + ec.message());
+  if (ec) {
+    return Fail("calibrate",
+                Status::IoError(flags.out + ": cannot create output folder: " + ec.message()));
+  }
   const fs::path out(flags.out);
   Status written = WriteFileAtomic(out / "calibration.json", calibration.dump(2) + "\n");
   if (written.ok())
     written = WriteFileAtomic(out / "calibration.md", CalibrationMarkdown(calibration, notes));
-  if (!written.ok()) return Fail(kExitRuntime, written.message());
+  if (!written.ok()) return Fail("calibrate", written);
 
   if (!flags.no_history) {
     auto history = HistoryStore::Open(flags.history, /*create=*/true);
-    if (!history.ok()) return Fail(kExitRuntime, history.status().message());
+    if (!history.ok()) return Fail("calibrate", history.status());
     std::string now = UtcNow();
     for (const auto& entry : calibration["evaluators"]) {
       CalibrationRecord record;
@@ -177,16 +176,16 @@ int Calibrate(const CalibrateFlags& flags) {
       record.role = entry["role"].get<std::string>();
       record.figures = entry;
       Status recorded = (*history)->Record(record);
-      if (!recorded.ok()) return Fail(kExitRuntime, recorded.message());
+      if (!recorded.ok()) return Fail("calibrate", recorded);
     }
   }
 
   for (const auto& entry : calibration["evaluators"]) {
-    std::printf("%-26s v%-3d labels %-4d mcc %-6s role %s\n",
-                entry["id"].get<std::string>().c_str(), entry["version"].get<int>(),
-                entry["labels"].get<int>(),
-                FormatFigure(entry["mcc"].is_number() ? entry["mcc"] : entry["spearman"]).c_str(),
-                entry["role"].get<std::string>().c_str());
+    std::printf(
+        "%-26s v%-3d labels %-4d mcc %-6s role %s\n", entry["id"].get<std::string>().c_str(),
+        entry["version"].get<int>(), entry["labels"].get<int>(),
+        FigureText(Number(entry["mcc"].is_number() ? entry["mcc"] : entry["spearman"]), 2).c_str(),
+        entry["role"].get<std::string>().c_str());
   }
   for (const std::string& id : notes.unlabeled) {
     std::printf("%-26s no labels for its failure mode: uncalibrated\n", id.c_str());

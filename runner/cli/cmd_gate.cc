@@ -35,11 +35,6 @@ struct GateFlags {
   std::optional<double> tolerance;
 };
 
-int Fail(int code, const std::string& message) {
-  std::fprintf(stderr, "arbiter gate: %s\n", message.c_str());
-  return code;
-}
-
 // Roles from a calibration.json: an entry for another version of the evaluator is stale.
 Result<std::map<std::string, EvaluatorRole>> RolesFromFile(const std::string& path,
                                                            const RunOutput& candidate) {
@@ -109,19 +104,19 @@ int Gate(const GateFlags& flags) {
   if (!flags.suite.empty()) {
     PluginRegistry registry;
     Result<Suite> suite = LoadSuiteWithPlugins(flags.suite, registry);
-    if (!suite.ok()) return ReportSuiteError(suite.status());
+    if (!suite.ok()) return Fail("gate", suite.status());
     options.tolerance = suite->gate.tolerance;
   }
   if (flags.tolerance) options.tolerance = *flags.tolerance;
 
   Result<RunOutput> baseline = LoadRunOutput(flags.baseline);
-  if (!baseline.ok()) return Fail(kExitUsage, "--baseline: " + baseline.status().message());
+  if (!baseline.ok()) return Fail("gate", baseline.status().WithContext("--baseline: "));
   Result<RunOutput> candidate = LoadRunOutput(flags.candidate);
-  if (!candidate.ok()) return Fail(kExitUsage, "--candidate: " + candidate.status().message());
+  if (!candidate.ok()) return Fail("gate", candidate.status().WithContext("--candidate: "));
 
   auto roles = flags.calibration.empty() ? RolesFromHistory(flags.history, *candidate)
                                          : RolesFromFile(flags.calibration, *candidate);
-  if (!roles.ok()) return Fail(kExitUsage, roles.status().message());
+  if (!roles.ok()) return Fail("gate", roles.status());
 
   GateResult result = ComputeGate(*baseline, *candidate, *roles, options);
   std::string markdown = GateMarkdown(result);
@@ -130,7 +125,10 @@ int Gate(const GateFlags& flags) {
 
   std::error_code ec;
   fs::create_directories(flags.out, ec);
-  if (ec) return Fail(kExitRuntime, flags.out + ": cannot create output folder: " + ec.message());
+  if (ec) {
+    return Fail("gate",
+                Status::IoError(flags.out + ": cannot create output folder: " + ec.message()));
+  }
   const fs::path out(flags.out);
   for (auto [name, contents] :
        {std::pair<const char*, std::string>{"gate.json", GateJson(result).dump(2) + "\n"},
@@ -139,7 +137,7 @@ int Gate(const GateFlags& flags) {
         std::pair<const char*, std::string>{"report.html",
                                             GateHtml(result, *baseline, *candidate)}}) {
     Status written = WriteFileAtomic(out / name, contents);
-    if (!written.ok()) return Fail(kExitRuntime, written.message());
+    if (!written.ok()) return Fail("gate", written);
   }
   if (const char* summary = std::getenv("GITHUB_STEP_SUMMARY"); summary && *summary) {
     std::ofstream(summary, std::ios::app) << markdown << "\n";
@@ -176,9 +174,10 @@ Command GateCommand() {
               try {
                 return Gate(*flags);
               } catch (const nlohmann::json::exception& e) {
-                return Fail(kExitUsage, std::string("unexpected value in the calibration or a "
+                return Fail("gate", Status::InvalidArgument(
+                                        std::string("unexpected value in the calibration or a "
                                                     "run's scorecard: ") +
-                                            e.what());
+                                        e.what()));
               }
             };
           }};

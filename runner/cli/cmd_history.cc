@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "runner/base/report_text.h"
 #include "runner/calibration/history_store.h"
 #include "runner/cli/cli.h"
 
@@ -20,25 +21,18 @@ struct HistoryFlags {
   double drift = 0.1;
 };
 
-std::string Figure(std::optional<double> value) {
-  if (!value) return "-";
-  char text[16];
-  std::snprintf(text, sizeof text, "%.2f", *value);
-  return text;
-}
-
 int History(const HistoryFlags& flags) {
   auto store = HistoryStore::Open(flags.history, /*create=*/false);
   if (!store.ok()) {
-    std::fprintf(stderr, "arbiter history: %s (run arbiter calibrate first)\n",
-                 store.status().message().c_str());
-    return kExitUsage;
+    Status status = store.status();
+    // No store yet is the usual case: say how one comes to be.
+    if (status.code() == Status::Code::kNotFound) {
+      status = Status::NotFound(status.message() + " (run arbiter calibrate first)");
+    }
+    return Fail("history", status);
   }
   auto records = (*store)->All();
-  if (!records.ok()) {
-    std::fprintf(stderr, "arbiter history: %s\n", records.status().message().c_str());
-    return kExitRuntime;
-  }
+  if (!records.ok()) return Fail("history", records.status());
   std::map<std::string, std::vector<const CalibrationRecord*>> by_evaluator;
   for (const CalibrationRecord& r : *records) {
     if (flags.evaluator.empty() || r.evaluator == flags.evaluator)
@@ -50,14 +44,15 @@ int History(const HistoryFlags& flags) {
     for (const CalibrationRecord* r : list) {
       std::printf("  %s  v%-3d %-28s labels %-4d agreement %-5s role %s\n",
                   r->calibrated_at.c_str(), r->evaluator_version, r->label_set.c_str(), r->labels,
-                  Figure(Agreement(*r)).c_str(), r->role.c_str());
+                  FigureText(Agreement(*r), 2).c_str(), r->role.c_str());
     }
     if (const CalibrationRecord* earlier = FindDrift(list, flags.drift)) {
       ++drifting;
       const CalibrationRecord* latest = list.back();
-      std::printf("  DRIFT: agreement %s on %s against %s on %s (drop over %.2f)\n",
-                  Figure(Agreement(*latest)).c_str(), latest->label_set.c_str(),
-                  Figure(Agreement(*earlier)).c_str(), earlier->label_set.c_str(), flags.drift);
+      std::printf("  DRIFT: agreement %s on %s against %s on %s (drop over %s)\n",
+                  FigureText(Agreement(*latest), 2).c_str(), latest->label_set.c_str(),
+                  FigureText(Agreement(*earlier), 2).c_str(), earlier->label_set.c_str(),
+                  FigureText(flags.drift, 2).c_str());
     }
   }
   if (by_evaluator.empty()) std::printf("no calibrations recorded in %s\n", flags.history.c_str());

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "runner/calibration/calibration_report.h"
+#include "runner/base/report_text.h"
 #include "runner/cli/cli.h"
 #include "runner/labels/label_compare.h"
 #include "runner/labels/label_store.h"
@@ -23,18 +23,13 @@ struct LabelsFlags {
   std::vector<std::string> refs;
 };
 
-int Fail(int code, const std::string& message) {
-  std::fprintf(stderr, "arbiter labels: %s\n", message.c_str());
-  return code;
-}
-
 int Import(const LabelsFlags& flags) {
   LabelFileOptions file_options;
   file_options.default_reviewer = flags.reviewer;
   std::string now = flags.created_at.empty() ? UtcNow() : flags.created_at;
   file_options.default_labeled_at = now;
   Result<std::vector<Label>> labels = ReadLabelFile(flags.from, file_options);
-  if (!labels.ok()) return Fail(kExitUsage, labels.status().message());
+  if (!labels.ok()) return Fail("labels", labels.status());
   ImportOptions options;
   options.fresh = flags.fresh;
   options.created_at = now;
@@ -42,15 +37,16 @@ int Import(const LabelsFlags& flags) {
   for (const std::string& pair : flags.rubric_versions) {
     size_t eq = pair.find('=');
     if (eq == std::string::npos || eq == 0) {
-      return Fail(kExitUsage, "--rubric-version '" + pair + "': expected FAILURE_MODE=VERSION");
+      return Fail("labels", Status::InvalidArgument("--rubric-version '" + pair +
+                                                    "': expected FAILURE_MODE=VERSION"));
     }
     options.rubric_versions[pair.substr(0, eq)] = pair.substr(eq + 1);
   }
   LabelStore store(flags.root);
   Result<LabelSetRef> ref = store.Import(flags.name, *labels, options);
-  if (!ref.ok()) return Fail(kExitUsage, ref.status().message());
+  if (!ref.ok()) return Fail("labels", ref.status());
   Result<LabelSet> set = store.Load(*ref);
-  if (!set.ok()) return Fail(kExitRuntime, set.status().message());
+  if (!set.ok()) return Fail("labels", set.status());
   std::printf("%s: %zu labels (%zu imported) in %s\n", ref->ToString().c_str(), set->labels.size(),
               labels->size(), set->dir.c_str());
   for (const auto& [mode, counts] : set->manifest["failure_modes"].items()) {
@@ -108,7 +104,7 @@ Result<std::vector<LabelSetRef>> Expand(const LabelStore& store,
 int Verify(const LabelsFlags& flags) {
   LabelStore store(flags.root);
   Result<std::vector<LabelSetRef>> refs = Expand(store, flags.refs);
-  if (!refs.ok()) return Fail(kExitUsage, refs.status().message());
+  if (!refs.ok()) return Fail("labels", refs.status());
   int bad = 0;
   for (const LabelSetRef& ref : *refs) {
     Status verified = store.Verify(ref);
@@ -128,14 +124,16 @@ void PrintLabel(char sign, const Label& l) {
 }
 
 int Diff(const LabelsFlags& flags) {
-  if (flags.refs.size() != 2) return Fail(kExitUsage, "diff takes two label sets: NAME@vA NAME@vB");
+  if (flags.refs.size() != 2) {
+    return Fail("labels", Status::InvalidArgument("diff takes two label sets: NAME@vA NAME@vB"));
+  }
   LabelStore store(flags.root);
   std::vector<LabelSet> sets;
   for (const std::string& text : flags.refs) {
     Result<LabelSetRef> ref = ParseLabelSetRef(text);
-    if (!ref.ok()) return Fail(kExitUsage, ref.status().message());
+    if (!ref.ok()) return Fail("labels", ref.status());
     Result<LabelSet> set = store.Load(*ref);
-    if (!set.ok()) return Fail(kExitUsage, set.status().message());
+    if (!set.ok()) return Fail("labels", set.status());
     sets.push_back(std::move(*set));
   }
   LabelDiff diff = DiffLabels(sets[0].labels, sets[1].labels);
@@ -152,23 +150,22 @@ int Diff(const LabelsFlags& flags) {
 }
 
 int Agreement(const LabelsFlags& flags) {
-  if (flags.refs.size() != 1) return Fail(kExitUsage, "agreement takes one label set: NAME@vN");
+  if (flags.refs.size() != 1) {
+    return Fail("labels", Status::InvalidArgument("agreement takes one label set: NAME@vN"));
+  }
   LabelStore store(flags.root);
   Result<LabelSetRef> ref = ParseLabelSetRef(flags.refs[0]);
-  if (!ref.ok()) return Fail(kExitUsage, ref.status().message());
+  if (!ref.ok()) return Fail("labels", ref.status());
   Result<LabelSet> set = store.Load(*ref);
-  if (!set.ok()) return Fail(kExitUsage, set.status().message());
+  if (!set.ok()) return Fail("labels", set.status());
   std::printf("%-28s %-9s %-7s %-7s %-7s %s\n", "failure mode", "reviewers", "traces", "shared",
               "kappa", "alpha");
   for (const ModeAgreement& a : ReviewerAgreement(set->labels)) {
-    auto figure = [](const std::optional<double>& v) {
-      return v ? FormatFigure(nlohmann::ordered_json(*v)) : std::string("-");
-    };
     std::string names;
     for (const std::string& r : a.reviewers) names += (names.empty() ? "" : ",") + r;
     std::printf("%-28s %-9zu %-7zu %-7zu %-7s %s  (%s)\n", a.failure_mode.c_str(),
-                a.reviewers.size(), a.traces, a.shared_traces, figure(a.kappa).c_str(),
-                figure(a.alpha).c_str(), names.c_str());
+                a.reviewers.size(), a.traces, a.shared_traces, FigureText(a.kappa, 2).c_str(),
+                FigureText(a.alpha, 2).c_str(), names.c_str());
   }
   std::printf(
       "kappa: Cohen's, two reviewers on the traces both labeled; alpha: Krippendorff's "

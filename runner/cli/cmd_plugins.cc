@@ -24,10 +24,7 @@ Command PluginsCommand() {
             return [show_schema, suite, plugin_paths] {
               PluginRegistry registry;
               Status registered = SetUpPlugins(registry, *plugin_paths, *suite);
-              if (!registered.ok()) {
-                std::fprintf(stderr, "arbiter plugins: %s\n", registered.message().c_str());
-                return static_cast<int>(kExitUsage);
-              }
+              if (!registered.ok()) return Fail("plugins", registered);
               for (const PluginInfo* info : registry.List()) {
                 std::printf("%-12s v%-3d %-8s %s\n", info->name.c_str(), info->version,
                             info->origin.c_str(), info->description.c_str());

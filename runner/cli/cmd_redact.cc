@@ -11,6 +11,7 @@
 #include "runner/redact/options.h"
 #include "runner/redact/redactor.h"
 #include "runner/redact/stream.h"
+#include "runner/source/trace_source.h"
 
 namespace arbiter {
 namespace {
@@ -21,26 +22,18 @@ struct RedactFlags {
   std::string policy;
 };
 
-int Fail(int code, const std::string& message) {
-  std::fprintf(stderr, "arbiter redact: %s\n", message.c_str());
-  return code;
-}
-
 int Redact(const RedactFlags& flags) {
   // The policy's patterns are compiled before any trace is read: a bad one is a usage error.
   Result<Redactor> redactor = PolicyRedactor(flags.policy);
-  if (!redactor.ok()) return Fail(kExitUsage, redactor.status().message());
-  for (const std::string& path : flags.traces) {
-    if (path != "-" && !std::filesystem::is_regular_file(path)) {
-      return Fail(kExitUsage, path + ": no such trace file");
-    }
-  }
+  if (!redactor.ok()) return Fail("redact", redactor.status());
+  Status files = CheckTraceFiles(flags.traces);
+  if (!files.ok()) return Fail("redact", files);
   auto out = AtomicFile::Create(flags.out);
-  if (!out.ok()) return Fail(kExitRuntime, out.status().message());
+  if (!out.ok()) return Fail("redact", out.status());
   Result<RedactSummary> summary = RedactTraces(flags.traces, *redactor, **out, stderr);
-  if (!summary.ok()) return Fail(kExitRuntime, summary.status().message());
+  if (!summary.ok()) return Fail("redact", summary.status());
   Status committed = (*out)->Commit();
-  if (!committed.ok()) return Fail(kExitRuntime, committed.message());
+  if (!committed.ok()) return Fail("redact", committed);
   std::fprintf(stderr, "arbiter redact: %llu traces written to %s, %llu skipped; redacted: %s\n",
                static_cast<unsigned long long>(summary->traces), flags.out.c_str(),
                static_cast<unsigned long long>(summary->skipped),

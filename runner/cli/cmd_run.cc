@@ -20,6 +20,7 @@
 #include "runner/scoring/run_pipeline.h"
 #include "runner/scoring/scorecard.h"
 #include "runner/source/trace_records.h"
+#include "runner/source/trace_source.h"
 #include "runner/suite/suite.h"
 
 namespace arbiter {
@@ -86,29 +87,19 @@ class SampleMarkLog {
   uint64_t count_ = 0;
 };
 
-int Fail(int code, const std::string& message) {
-  std::fprintf(stderr, "arbiter run: %s\n", message.c_str());
-  return code;
-}
-
 int Run(const RunFlags& flags) {
   namespace fs = std::filesystem;
   PluginRegistry registry;
-  Status registered = SetUpPlugins(registry, flags.plugin_paths, flags.suite);
-  if (!registered.ok()) return Fail(kExitUsage, registered.message());
-  Result<Suite> suite = LoadSuite(flags.suite, registry);
-  if (!suite.ok()) {
-    std::fprintf(stderr, "%s\n", suite.status().message().c_str());
-    return kExitUsage;
-  }
-  for (const std::string& path : flags.traces) {
-    if (path != "-" && !fs::is_regular_file(path)) {
-      return Fail(kExitUsage, path + ": no such trace file");
-    }
-  }
+  Result<Suite> suite = LoadSuiteWithPlugins(flags.suite, registry, flags.plugin_paths);
+  if (!suite.ok()) return Fail("run", suite.status());
+  Status files = CheckTraceFiles(flags.traces);
+  if (!files.ok()) return Fail("run", files);
   std::error_code ec;
   fs::create_directories(flags.out, ec);
-  if (ec) return Fail(kExitRuntime, flags.out + ": cannot create output folder: " + ec.message());
+  if (ec) {
+    return Fail("run",
+                Status::IoError(flags.out + ": cannot create output folder: " + ec.message()));
+  }
 
   PipelineOptions options;
   options.threads = ResolveThreads(flags.threads);
@@ -118,7 +109,7 @@ int Run(const RunFlags& flags) {
   options.stop = &g_interrupted;
   for (LoadedEvaluator& evaluator : suite->evaluators) {
     Status prepared = evaluator.evaluator->PrepareWorkers(options.threads);
-    if (!prepared.ok()) return Fail(kExitRuntime, evaluator.spec.id + ": " + prepared.message());
+    if (!prepared.ok()) return Fail("run", prepared.WithContext(evaluator.spec.id + ": "));
   }
   RunSettings settings;
   if (!flags.no_cache) settings.cache_dir = flags.cache;
@@ -130,12 +121,12 @@ int Run(const RunFlags& flags) {
       continue;
     }
     Status prepared = evaluator.evaluator->PrepareRun(settings);
-    if (!prepared.ok()) return Fail(kExitRuntime, evaluator.spec.id + ": " + prepared.message());
+    if (!prepared.ok()) return Fail("run", prepared.WithContext(evaluator.spec.id + ": "));
   }
 
   const fs::path out(flags.out);
   auto scores = AtomicFile::Create(out / "scores.jsonl");
-  if (!scores.ok()) return Fail(kExitRuntime, scores.status().message());
+  if (!scores.ok()) return Fail("run", scores.status());
   ScorecardBuilder scorecard(*suite);
   TraceErrorLog trace_errors;
   SampleMarkLog sample_marks;
@@ -150,8 +141,10 @@ int Run(const RunFlags& flags) {
       if (!trace.error.empty()) {
         trace_errors.Add(path, trace.line, trace.error);
         if (flags.strict) {
-          return Status::Corruption(path + ":" + std::to_string(trace.line) + ": " + trace.error +
-                                    " (--strict)");
+          // --strict makes a broken trace a failure of the run (exit 3): the input could not be
+          // read through.
+          return Status::IoError(path + ":" + std::to_string(trace.line) + ": " + trace.error +
+                                 " (--strict)");
         }
       }
       if (trace.sample.state == SampleMark::State::kMalformed) {
@@ -169,7 +162,7 @@ int Run(const RunFlags& flags) {
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   progress.Finish();
-  if (!status.ok()) return Fail(kExitRuntime, status.message());
+  if (!status.ok()) return Fail("run", status);
 
   nlohmann::ordered_json card = scorecard.Json();
   if (g_interrupted.load()) card["interrupted"] = true;
@@ -178,10 +171,10 @@ int Run(const RunFlags& flags) {
         std::pair<const char*, std::string>{"scorecard.md", scorecard.Markdown()},
         std::pair<const char*, std::string>{"trace_errors.jsonl", trace_errors.text()}}) {
     Status written = WriteFileAtomic(out / name, contents);
-    if (!written.ok()) return Fail(kExitRuntime, written.message());
+    if (!written.ok()) return Fail("run", written);
   }
   Status committed = (*scores)->Commit();
-  if (!committed.ok()) return Fail(kExitRuntime, committed.message());
+  if (!committed.ok()) return Fail("run", committed);
 
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -206,7 +199,7 @@ int Run(const RunFlags& flags) {
           : "");
   std::fprintf(stderr, "scorecard: %s\n", (out / "scorecard.json").c_str());
   if (g_interrupted.load())
-    return Fail(kExitRuntime, "interrupted; the traces scored so far were written");
+    return Fail("run", Status::Internal("interrupted; the traces scored so far were written"));
   return kExitOk;
 }
 

@@ -13,6 +13,7 @@
 #include "runner/sampling/plan.h"
 #include "runner/sampling/policy.h"
 #include "runner/sampling/stream.h"
+#include "runner/source/trace_source.h"
 
 namespace arbiter {
 namespace {
@@ -26,33 +27,22 @@ struct SampleFlags {
   std::string focus_state;
 };
 
-int Fail(int code, const std::string& message) {
-  std::fprintf(stderr, "arbiter sample: %s\n", message.c_str());
-  return code;
-}
-
-// A policy that the data shows to be unworkable is the user's to change; the rest is runtime.
-int Fail(const Status& status) { return Fail(ExitCodeFor(status), status.message()); }
-
 int PrintPlan(const SampleFlags& flags, const SamplePolicy& policy, const SampleOptions& options) {
   Result<SampleSummary> summary = SampleTraces(flags.traces, policy, options, nullptr, stderr);
-  if (!summary.ok()) return Fail(summary.status());
+  if (!summary.ok()) return Fail("sample", summary.status());
   std::fputs(PlanMarkdown(summary->plan, policy).c_str(), stdout);
   if (!flags.out.empty()) {
     Status written = WriteFileAtomic(flags.out, PlanJson(summary->plan, policy).dump(2) + "\n");
-    if (!written.ok()) return Fail(kExitRuntime, written.message());
+    if (!written.ok()) return Fail("sample", written);
   }
   return kExitOk;
 }
 
 int Sample(const SampleFlags& flags) {
   Result<SamplePolicy> policy = LoadSamplePolicy(flags.policy);
-  if (!policy.ok()) return Fail(kExitUsage, policy.status().message());
-  for (const std::string& path : flags.traces) {
-    if (path != "-" && !std::filesystem::is_regular_file(path)) {
-      return Fail(kExitUsage, path + ": no such trace file");
-    }
-  }
+  if (!policy.ok()) return Fail("sample", policy.status());
+  Status files = CheckTraceFiles(flags.traces);
+  if (!files.ok()) return Fail("sample", files);
   std::filesystem::path state_path = flags.focus_state.empty()
                                          ? DefaultFocusStatePath(flags.policy)
                                          : std::filesystem::path(flags.focus_state);
@@ -61,20 +51,22 @@ int Sample(const SampleFlags& flags) {
   options.seed = flags.seed;
   if (!policy->focus.empty()) {
     Result<FocusState> loaded = LoadFocusState(state_path);
-    if (!loaded.ok()) return Fail(kExitUsage, loaded.status().message());
+    if (!loaded.ok()) return Fail("sample", loaded.status());
     state = std::move(*loaded);
     for (const FocusRule& rule : policy->focus)
       options.focus_collected.push_back(state.Collected(rule));
   }
   if (flags.plan) return PrintPlan(flags, *policy, options);
-  if (flags.out.empty()) return Fail(kExitUsage, "--out is required (or ask for --plan)");
+  if (flags.out.empty()) {
+    return Fail("sample", Status::InvalidArgument("--out is required (or ask for --plan)"));
+  }
 
   auto out = AtomicFile::Create(flags.out);
-  if (!out.ok()) return Fail(kExitRuntime, out.status().message());
+  if (!out.ok()) return Fail("sample", out.status());
   Result<SampleSummary> summary = SampleTraces(flags.traces, *policy, options, out->get(), stderr);
-  if (!summary.ok()) return Fail(summary.status());
+  if (!summary.ok()) return Fail("sample", summary.status());
   Status committed = (*out)->Commit();
-  if (!committed.ok()) return Fail(kExitRuntime, committed.message());
+  if (!committed.ok()) return Fail("sample", committed);
   std::fprintf(stderr, "arbiter sample: %llu of %llu traces sampled into %s, %llu skipped\n",
                static_cast<unsigned long long>(summary->sampled),
                static_cast<unsigned long long>(summary->traces), flags.out.c_str(),
@@ -103,7 +95,7 @@ int Sample(const SampleFlags& flags) {
                  state.Collected(rule) >= rule.collect ? " (done: back to the base rate)" : "");
   }
   Status saved = SaveFocusState(state_path, state);
-  if (!saved.ok()) return Fail(kExitRuntime, saved.message());
+  if (!saved.ok()) return Fail("sample", saved);
   return kExitOk;
 }
 

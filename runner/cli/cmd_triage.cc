@@ -11,6 +11,7 @@
 #include "runner/base/atomic_file.h"
 #include "runner/cli/cli.h"
 #include "runner/redact/redactor.h"
+#include "runner/source/trace_source.h"
 #include "runner/triage/stream.h"
 
 namespace arbiter {
@@ -26,11 +27,6 @@ struct TriageFlags {
   size_t threads = 0;
 };
 
-int Fail(int code, const std::string& message) {
-  std::fprintf(stderr, "arbiter triage: %s\n", message.c_str());
-  return code;
-}
-
 std::string SignalCounts(const TriageSummary& summary) {
   std::string text;
   for (size_t i = 0; i < kTriageSignalCount; ++i) {
@@ -44,32 +40,29 @@ int Triage(const TriageFlags& flags) {
   TriageOptions options;
   if (!flags.policy.empty()) {
     Status loaded = LoadTriagePolicy(flags.policy, options);
-    if (!loaded.ok()) return Fail(kExitUsage, loaded.message());
+    if (!loaded.ok()) return Fail("triage", loaded);
   }
   options.top = flags.top;
   options.threads = flags.threads;
   if (flags.per_session >= 0) options.per_session = static_cast<size_t>(flags.per_session);
   Status valid = options.Validate();
-  if (!valid.ok()) return Fail(kExitUsage, valid.message());
-  for (const std::string& path : flags.traces) {
-    if (path != "-" && !std::filesystem::is_regular_file(path)) {
-      return Fail(kExitUsage, path + ": no such trace file");
-    }
-  }
+  if (!valid.ok()) return Fail("triage", valid);
+  Status files = CheckTraceFiles(flags.traces);
+  if (!files.ok()) return Fail("triage", files);
   auto out = AtomicFile::Create(flags.out);
-  if (!out.ok()) return Fail(kExitRuntime, out.status().message());
+  if (!out.ok()) return Fail("triage", out.status());
   // The policy's own redaction patterns too, compiled before any trace is read.
   std::unique_ptr<Redactor> redactor;
   if (!flags.no_redact) {
     Result<Redactor> made = PolicyRedactor(flags.policy);
-    if (!made.ok()) return Fail(kExitUsage, made.status().message());
+    if (!made.ok()) return Fail("triage", made.status());
     redactor = std::make_unique<Redactor>(std::move(*made));
   }
   Result<TriageSummary> summary =
       TriageTraces(flags.traces, options, redactor.get(), **out, stderr);
-  if (!summary.ok()) return Fail(ExitCodeFor(summary.status()), summary.status().message());
+  if (!summary.ok()) return Fail("triage", summary.status());
   Status committed = (*out)->Commit();
-  if (!committed.ok()) return Fail(kExitRuntime, committed.message());
+  if (!committed.ok()) return Fail("triage", committed);
 
   std::fprintf(stderr, "arbiter triage: %llu traces read, %llu skipped, %llu queued into %s\n",
                static_cast<unsigned long long>(summary->traces),

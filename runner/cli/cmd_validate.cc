@@ -21,16 +21,8 @@ Command ValidateCommand() {
             AddPluginPathOption(app, *plugin_paths);
             return [suite_path, plugin_paths] {
               PluginRegistry registry;
-              Status registered = SetUpPlugins(registry, *plugin_paths, *suite_path);
-              if (!registered.ok()) {
-                std::fprintf(stderr, "arbiter validate: %s\n", registered.message().c_str());
-                return static_cast<int>(kExitUsage);
-              }
-              Result<Suite> suite = LoadSuite(*suite_path, registry);
-              if (!suite.ok()) {
-                std::fprintf(stderr, "%s\n", suite.status().message().c_str());
-                return static_cast<int>(kExitUsage);
-              }
+              Result<Suite> suite = LoadSuiteWithPlugins(*suite_path, registry, *plugin_paths);
+              if (!suite.ok()) return Fail("validate", suite.status());
               std::printf("ok: suite '%s' (%s), %zu evaluators\n", suite->name.c_str(),
                           suite_path->c_str(), suite->evaluators.size());
               for (const LoadedEvaluator& e : suite->evaluators) {

@@ -1,27 +1,42 @@
 #include "runner/cli/suite_loader.h"
 
-#include <cstdio>
-
 #include "plugins/register_builtins.h"
-#include "runner/cli/cli.h"
+#include "runner/base/yaml_file.h"
 #include "runner/plugin_host/plugin_loader.h"
 
 namespace arbiter {
+namespace {
+
+// The built-ins, then the libraries of --plugin-path, then those of the suite's `plugins:` read
+// from its document `root` (none when `root` is null).
+Status RegisterPlugins(PluginRegistry& registry, const std::vector<std::string>& plugin_paths,
+                       const std::filesystem::path& suite, const YAML::Node* root) {
+  ARBITER_RETURN_IF_ERROR(RegisterBuiltinPlugins(registry));
+  std::vector<std::filesystem::path> suite_plugins;
+  if (root) {
+    Result<std::vector<std::filesystem::path>> listed = SuitePluginPaths(suite, *root);
+    if (!listed.ok()) return listed.status();
+    suite_plugins = std::move(*listed);
+  }
+  return LoadExternalPlugins(registry, plugin_paths, suite_plugins);
+}
+
+}  // namespace
 
 Status SetUpPlugins(PluginRegistry& registry, const std::vector<std::string>& plugin_paths,
                     const std::filesystem::path& suite) {
-  ARBITER_RETURN_IF_ERROR(RegisterBuiltinPlugins(registry));
-  return LoadExternalPlugins(registry, plugin_paths, suite);
+  if (suite.empty()) return RegisterPlugins(registry, plugin_paths, suite, nullptr);
+  Result<YAML::Node> root = LoadYamlFile(suite);
+  if (!root.ok()) return root.status();
+  return RegisterPlugins(registry, plugin_paths, suite, &*root);
 }
 
-Result<Suite> LoadSuiteWithPlugins(const std::string& path, PluginRegistry& registry) {
-  ARBITER_RETURN_IF_ERROR(SetUpPlugins(registry, {}, path));
-  return LoadSuite(path, registry);
-}
-
-int ReportSuiteError(const Status& status) {
-  std::fprintf(stderr, "%s\n", status.message().c_str());
-  return status.code() == Status::Code::kInternal ? kExitRuntime : kExitUsage;
+Result<Suite> LoadSuiteWithPlugins(const std::string& path, PluginRegistry& registry,
+                                   const std::vector<std::string>& plugin_paths) {
+  Result<YAML::Node> root = LoadYamlFile(path);
+  if (!root.ok()) return root.status();
+  ARBITER_RETURN_IF_ERROR(RegisterPlugins(registry, plugin_paths, path, &*root));
+  return LoadSuite(path, *root, registry);
 }
 
 }  // namespace arbiter

@@ -1,5 +1,7 @@
-// Loading the suite a command names, with the built-in plugins and the external libraries of the
-// suite's `plugins:` key registered: what `calibrate` and `gate` do before anything else.
+// Loading the suite a command names, with the built-in plugins and the external libraries (those
+// of --plugin-path and of the suite's `plugins:` key) registered: what `validate`, `run`,
+// `calibrate` and `gate` do before anything else. The suite file is read once: its `plugins:`
+// and the suite itself come from the same parsed document.
 #pragma once
 
 #include <filesystem>
@@ -13,16 +15,16 @@
 namespace arbiter {
 
 // Registers the built-in plugins, then loads the external libraries under `plugin_paths` (from
-// --plugin-path) and the suite's `plugins:` (when `suite` is not empty).
+// --plugin-path) and the suite's `plugins:` (when `suite` is not empty): for `plugins`, which
+// lists them without building the suite.
 Status SetUpPlugins(PluginRegistry& registry, const std::vector<std::string>& plugin_paths,
                     const std::filesystem::path& suite = {});
 
-// Registers the built-in plugins and the suite's external ones into `registry` (which must
-// outlive the suite) and loads `path`. A library that cannot be loaded, like a bad suite, is
-// InvalidArgument naming the file (exit 2); an internal registration failure is Internal (exit 3).
-Result<Suite> LoadSuiteWithPlugins(const std::string& path, PluginRegistry& registry);
-
-// The exit code for a failed LoadSuiteWithPlugins, after printing its message to stderr.
-int ReportSuiteError(const Status& status);
+// Registers the built-in plugins and the external ones (`plugin_paths`, then the suite's
+// `plugins:`) into `registry` (which must outlive the suite) and loads the suite at `path`. A
+// library that cannot be loaded, like a bad suite, is InvalidArgument naming the file (exit 2);
+// an internal registration failure is Internal (exit 3).
+Result<Suite> LoadSuiteWithPlugins(const std::string& path, PluginRegistry& registry,
+                                   const std::vector<std::string>& plugin_paths = {});
 
 }  // namespace arbiter

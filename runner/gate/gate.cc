@@ -8,8 +8,6 @@
 namespace arbiter {
 namespace {
 
-constexpr int kDigits = 4;
-
 // The verdict for one evaluator, from its role and the change it measured.
 void Decide(EvaluatorGate& g, double tolerance) {
   const bool dropped = g.delta < -tolerance;

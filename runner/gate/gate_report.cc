@@ -1,6 +1,6 @@
 #include "runner/gate/gate_report.h"
 
-#include <cstdio>
+#include "runner/base/report_text.h"
 
 namespace arbiter {
 
@@ -36,12 +36,6 @@ std::string XmlEscape(const std::string& text) {
   return out;
 }
 
-std::string FormatPercent(double rate, bool signed_) {
-  char text[32];
-  std::snprintf(text, sizeof text, signed_ ? "%+.1f%%" : "%.1f%%", 100 * rate);
-  return text;
-}
-
 namespace {
 
 const char* Icon(const std::string& verdict) {
@@ -53,8 +47,8 @@ const char* Icon(const std::string& verdict) {
 
 std::string Delta(const EvaluatorGate& g) {
   if (g.shared_traces == 0) return "-";
-  return FormatPercent(g.delta, true) + " [" + FormatPercent(g.delta_low, true) + ", " +
-         FormatPercent(g.delta_high, true) + "]";
+  return PercentText(g.delta, Sign::kAlways) + " " +
+         IntervalText(g.delta_low, g.delta_high, Sign::kAlways);
 }
 
 }  // namespace
@@ -67,7 +61,7 @@ std::string GateMarkdown(const GateResult& result) {
     for (size_t i = 0; i < result.blocking.size(); ++i)
       md += (i ? ", " : "") + ("`" + result.blocking[i] + "`");
     md += ": calibrated gate evaluators whose pass rate fell by more than the tolerance (" +
-          FormatPercent(result.tolerance) + ") with a 95% interval excluding no change.\n\n";
+          PercentText(result.tolerance) + ") with a 95% interval excluding no change.\n\n";
   }
   md += "| evaluator | role | traces | baseline | candidate | change [95% CI] | verdict |\n";
   md += "|---|---|---|---|---|---|---|\n";
@@ -75,8 +69,8 @@ std::string GateMarkdown(const GateResult& result) {
     bool any = g.shared_traces > 0;
     md += "| " + g.id + " v" + std::to_string(g.version) + " | " + g.role.role + " | " +
           std::to_string(g.shared_traces) + " | " +
-          (any ? FormatPercent(g.baseline_pass_rate) : "-") + " | " +
-          (any ? FormatPercent(g.candidate_pass_rate) : "-") + " | " + Delta(g) + " | " +
+          (any ? PercentText(g.baseline_pass_rate) : "-") + " | " +
+          (any ? PercentText(g.candidate_pass_rate) : "-") + " | " + Delta(g) + " | " +
           Icon(g.verdict) + " |\n";
   }
   md +=
@@ -103,7 +97,7 @@ std::string GateJunit(const GateResult& result, const std::string& timestamp) {
       "timestamp=\"" +
       XmlEscape(timestamp) + "\" " + counts + ">\n";
   xml += "    <properties>\n      <property name=\"decision\" value=\"" + result.decision +
-         "\"/>\n      <property name=\"tolerance\" value=\"" + FormatPercent(result.tolerance) +
+         "\"/>\n      <property name=\"tolerance\" value=\"" + PercentText(result.tolerance) +
          "\"/>\n    </properties>\n";
   for (const EvaluatorGate& g : result.evaluators) {
     xml += "    <testcase name=\"" + XmlEscape(g.id) + "\" classname=\"arbiter.gate." +

@@ -17,7 +17,4 @@ std::string GateJunit(const GateResult& result, const std::string& timestamp);
 // Escapes text for XML and HTML attributes and content.
 std::string XmlEscape(const std::string& text);
 
-// "12.3%"; `signed_` adds "+" to positive values.
-std::string FormatPercent(double rate, bool signed_ = false);
-
 }  // namespace arbiter

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "runner/base/report_text.h"
 #include "runner/calibration/calibration_report.h"
 #include "runner/gate/gate_report.h"
 #include "runner/stats/stats.h"
@@ -46,12 +47,6 @@ constexpr char kScript[] = R"js(
 })();
 )js";
 
-std::string Num(double value, int decimals = 1) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.*f", decimals, value);
-  return text;
-}
-
 std::string Badge(const std::string& role) {
   return "<span class=\"badge role-" + XmlEscape(role) + "\">" + XmlEscape(role) + "</span>";
 }
@@ -63,7 +58,7 @@ std::string PassRateChart(const GateResult& result) {
   std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" +
                     std::to_string(label_width + plot_width + 30) + "\" height=\"" +
                     std::to_string(height) + "\" role=\"img\" aria-label=\"pass rates\">";
-  auto x = [&](double rate) { return Num(label_width + rate * plot_width, 1); };
+  auto x = [&](double rate) { return FigureText(label_width + rate * plot_width, 1); };
   for (int tick = 0; tick <= 10; tick += 2) {
     double rate = tick / 10.0;
     svg += "<line x1=\"" + x(rate) + "\" x2=\"" + x(rate) + "\" y1=\"0\" y2=\"" +
@@ -89,8 +84,8 @@ std::string PassRateChart(const GateResult& result) {
       for (const Bar& bar : bars) {
         auto [low, high] = WilsonInterval(bar.passes, n);
         std::string cy = std::to_string(y + bar.dy);
-        svg += "<g><title>" + std::string(bar.name) + " " + FormatPercent(bar.passes / n) + " [" +
-               FormatPercent(low) + ", " + FormatPercent(high) + "]</title>";
+        svg += "<g><title>" + std::string(bar.name) + " " + PercentText(bar.passes / n) + " " +
+               IntervalText(low, high) + "</title>";
         svg += "<line x1=\"" + x(low) + "\" x2=\"" + x(high) + "\" y1=\"" + cy + "\" y2=\"" + cy +
                "\" stroke=\"" + bar.color + "\" stroke-width=\"2\"/>";
         svg += "<circle cx=\"" + x(bar.passes / n) + "\" cy=\"" + cy + "\" r=\"4\" fill=\"" +
@@ -155,7 +150,7 @@ std::string HeatMap(const GateResult& result, const RunOutput& baseline,
                      then_path->second.count(value) && then_path->second.at(value).count(g.id);
         if (known) delta = now->second - then_path->second.at(value).at(g.id);
         html += known ? "<td class=\"num\" style=\"background:" + HeatColor(delta) + "\">" +
-                            Num(100 * delta, 1) + "</td>"
+                            FigureText(100 * delta, 1) + "</td>"
                       : "<td class=\"muted\">-</td>";
       }
       html += "</tr>";
@@ -174,15 +169,16 @@ std::string Calibration(const EvaluatorGate& g) {
     html += " <span class=\"muted\">(" + XmlEscape(g.role.note) + ")</span>";
   html += "</p>";
   if (!f.is_object()) return html + "<p class=\"muted\">No calibration figures.</p>";
-  html +=
-      "<p>MCC " + FormatFigure(Field(f, "mcc")) + " (95% CI " +
-      (Field(f, "mcc_ci95").is_array() && Field(f, "mcc_ci95").size() == 2
-           ? FormatFigure(Field(f, "mcc_ci95")[0]) + " to " + FormatFigure(Field(f, "mcc_ci95")[1])
-           : "-") +
-      "), kappa " + FormatFigure(Field(f, "kappa")) + ", precision " +
-      FormatFigure(Field(f, "precision")) + ", recall " + FormatFigure(Field(f, "recall")) +
-      ", Spearman " + FormatFigure(Field(f, "spearman")) + ", on " +
-      std::to_string(f.value("labels", 0)) + " labels.</p>";
+  html += "<p>MCC " + FigureText(Number(Field(f, "mcc")), 2) + " (95% CI " +
+          (Field(f, "mcc_ci95").is_array() && Field(f, "mcc_ci95").size() == 2
+               ? FigureText(Number(Field(f, "mcc_ci95")[0]), 2) + " to " +
+                     FigureText(Number(Field(f, "mcc_ci95")[1]), 2)
+               : "-") +
+          "), kappa " + FigureText(Number(Field(f, "kappa")), 2) + ", precision " +
+          FigureText(Number(Field(f, "precision")), 2) + ", recall " +
+          FigureText(Number(Field(f, "recall")), 2) + ", Spearman " +
+          FigureText(Number(Field(f, "spearman")), 2) + ", on " +
+          std::to_string(f.value("labels", 0)) + " labels.</p>";
   if (Field(f, "confusion").is_object()) {
     const Json& m = Field(f, "confusion");
     auto cell = [&](const char* key) {
@@ -204,9 +200,9 @@ std::string Calibration(const EvaluatorGate& g) {
             "<th>label</th><th>score</th><th>reason</th></tr>";
     for (const Json& d : list) {
       std::string label = Field(d, "label").is_string() ? Field(d, "label").get<std::string>()
-                                                        : FormatFigure(Field(d, "label"), 1);
+                                                        : FigureText(Number(Field(d, "label")), 1);
       html += "<tr><td>" + XmlEscape(d.value("trace_id", "")) + "</td><td>" + XmlEscape(label) +
-              "</td><td class=\"num\">" + FormatFigure(Field(d, "score")) + "</td><td>" +
+              "</td><td class=\"num\">" + FigureText(Number(Field(d, "score")), 2) + "</td><td>" +
               XmlEscape(d.value("reason", "")) + "</td></tr>";
     }
     html += "</table></details>";
@@ -227,7 +223,7 @@ std::string GateHtml(const GateResult& result, const RunOutput& baseline,
   html += "<h1>arbiter gate <span class=\"decision " + result.decision + "\">" + result.decision +
           "</span></h1>";
   html += "<p class=\"muted\">Baseline " + XmlEscape(baseline.dir.string()) + ", candidate " +
-          XmlEscape(candidate.dir.string()) + ". Tolerance " + FormatPercent(result.tolerance) +
+          XmlEscape(candidate.dir.string()) + ". Tolerance " + PercentText(result.tolerance) +
           ". Only gate-role evaluators block.</p>";
   html += "<p><label>Filter evaluators <input id=\"filter\" type=\"search\"></label></p>";
 
@@ -239,11 +235,11 @@ std::string GateHtml(const GateResult& result, const RunOutput& baseline,
     html += "<tr data-evaluator=\"" + XmlEscape(g.id) + "\"><td>" + XmlEscape(g.id) + " v" +
             std::to_string(g.version) + "</td><td>" + Badge(g.role.role) +
             "</td><td class=\"num\">" + std::to_string(g.shared_traces) +
-            "</td><td class=\"num\">" + (any ? FormatPercent(g.baseline_pass_rate) : "-") +
-            "</td><td class=\"num\">" + (any ? FormatPercent(g.candidate_pass_rate) : "-") +
+            "</td><td class=\"num\">" + (any ? PercentText(g.baseline_pass_rate) : "-") +
+            "</td><td class=\"num\">" + (any ? PercentText(g.candidate_pass_rate) : "-") +
             "</td><td class=\"num\">" +
-            (any ? FormatPercent(g.delta, true) + " [" + FormatPercent(g.delta_low, true) + ", " +
-                       FormatPercent(g.delta_high, true) + "]"
+            (any ? PercentText(g.delta, Sign::kAlways) + " " +
+                       IntervalText(g.delta_low, g.delta_high, Sign::kAlways)
                  : "-") +
             "</td><td class=\"v-" + g.verdict + "\" title=\"" + XmlEscape(g.message) + "\">" +
             g.verdict + "</td></tr>";

@@ -29,11 +29,9 @@ Result<std::vector<fs::path>> ExpandPluginPath(const fs::path& path) {
   return std::vector<fs::path>{path};
 }
 
-Result<std::vector<fs::path>> SuitePluginPaths(const fs::path& suite) {
+Result<std::vector<fs::path>> SuitePluginPaths(const fs::path& suite, const YAML::Node& root) {
   const std::string file = suite.string();
-  Result<YAML::Node> root = LoadYamlFile(suite);
-  if (!root.ok()) return root.status();
-  const YAML::Node& list = (*root)["plugins"];
+  const YAML::Node& list = root["plugins"];
   std::vector<fs::path> paths;
   if (!list || list.IsNull()) return paths;
   if (!list.IsSequence()) {
@@ -55,13 +53,10 @@ Result<std::vector<fs::path>> SuitePluginPaths(const fs::path& suite) {
 }
 
 Status LoadExternalPlugins(PluginRegistry& registry, const std::vector<std::string>& plugin_paths,
-                           const fs::path& suite, const PluginLoadOptions& options) {
+                           const std::vector<fs::path>& suite_plugins,
+                           const PluginLoadOptions& options) {
   std::vector<fs::path> named(plugin_paths.begin(), plugin_paths.end());
-  if (!suite.empty()) {
-    Result<std::vector<fs::path>> from_suite = SuitePluginPaths(suite);
-    if (!from_suite.ok()) return from_suite.status();
-    named.insert(named.end(), from_suite->begin(), from_suite->end());
-  }
+  named.insert(named.end(), suite_plugins.begin(), suite_plugins.end());
   std::set<fs::path> loaded;  // canonical paths
   for (const fs::path& path : named) {
     Result<std::vector<fs::path>> libraries = ExpandPluginPath(path);

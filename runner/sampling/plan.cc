@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "runner/base/json_util.h"
 #include "runner/base/report_text.h"
 #include "runner/stats/stats.h"
 
@@ -164,8 +163,8 @@ std::string PlanMarkdown(const SamplePlan& plan, const SamplePolicy& policy) {
     md += ", budget " + std::to_string(*policy.budget) +
           (plan.budget_binds ? " (binds: the smallest strata shrink first)" : " (does not bind)");
   }
-  md += ". Half-widths are Wilson 95% at an expected rate of " +
-        FormatNumber(policy.expected_rate) + ".\n";
+  md += ". Half-widths are Wilson 95% at an expected rate of " + NumberText(policy.expected_rate) +
+        ".\n";
   for (const std::string& warning : PlanWarnings(plan)) md += "\n**Warning:** " + warning + "\n";
   bool cost = policy.cost_per_trace.has_value();
   md +=
@@ -194,7 +193,7 @@ std::string PlanMarkdown(const SamplePlan& plan, const SamplePolicy& policy) {
   }
   if (cost) {
     md += "\nJudge cost: " + Money(static_cast<double>(plan.total) * *policy.cost_per_trace) +
-          " (" + std::to_string(plan.total) + " traces at " + FormatNumber(*policy.cost_per_trace) +
+          " (" + std::to_string(plan.total) + " traces at " + NumberText(*policy.cost_per_trace) +
           " each).\n";
   }
   return md;
@@ -226,8 +225,8 @@ nlohmann::ordered_json PlanJson(const SamplePlan& plan, const SamplePolicy& poli
          {"sample_failures", stratum.sample_failures},
          {"sample_others", stratum.sample_others},
          {"half_width", stratum.sample
-                            ? nlohmann::ordered_json(
-                                  RoundTo(WilsonHalfWidth(policy.expected_rate, stratum.sample), 4))
+                            ? nlohmann::ordered_json(RoundTo(
+                                  WilsonHalfWidth(policy.expected_rate, stratum.sample), kDigits))
                             : nlohmann::ordered_json(nullptr)},
          {"judge_cost", cost(stratum.sample)}});
   }

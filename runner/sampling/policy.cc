@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "runner/base/json_util.h"
+#include "runner/base/report_text.h"
 #include "runner/base/yaml_file.h"
 #include "runner/plugin_api/param_reader.h"
 #include "runner/redact/options.h"
@@ -26,7 +27,7 @@ Result<uint64_t> ReadCount(const YAML::Node& node, const std::string& file, long
 Result<double> ReadFraction(const YAML::Node& node, const std::string& file,
                             const std::string& what, double high, bool high_inclusive) {
   std::string reason = what + " must be a number above 0 and " +
-                       (high_inclusive ? "at most " : "below ") + FormatNumber(high);
+                       (high_inclusive ? "at most " : "below ") + NumberText(high);
   Result<double> value = ReadScalar<double>(node, file, reason);
   if (!value.ok()) return value.status();
   bool in_range = *value > 0 && (high_inclusive ? *value <= high : *value < high);
@@ -280,9 +281,9 @@ void StratumSpec::AppendValue(simdjson::dom::element root, std::string& key) con
   // The bucket [edges[i-1], edges[i]) holding the number.
   size_t i = 0;
   while (i < edges.size() && *number >= edges[i]) ++i;
-  key += i == 0 ? "(-inf" : "[" + FormatNumber(edges[i - 1]);
+  key += i == 0 ? "(-inf" : "[" + NumberText(edges[i - 1]);
   key += ',';
-  key += i == edges.size() ? "inf)" : FormatNumber(edges[i]) + ")";
+  key += i == edges.size() ? "inf)" : NumberText(edges[i]) + ")";
 }
 
 uint64_t SamplePolicy::DefaultTarget() const {

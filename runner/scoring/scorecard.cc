@@ -6,8 +6,6 @@
 namespace arbiter {
 namespace {
 
-constexpr int kDigits = 4;  // figures in reports: 0.9234
-
 nlohmann::ordered_json Rate(uint64_t passes, uint64_t n) {
   if (n == 0) return nullptr;
   return RoundTo(static_cast<double>(passes) / static_cast<double>(n), kDigits);
@@ -24,16 +22,10 @@ std::string Percent(uint64_t passes, uint64_t n) {
   return PercentText(static_cast<double>(passes) / static_cast<double>(n));
 }
 
-std::string IntervalText(std::pair<double, double> interval) {
-  char buffer[48];
-  std::snprintf(buffer, sizeof(buffer), "[%.1f%%, %.1f%%]", 100 * interval.first,
-                100 * interval.second);
-  return buffer;
-}
-
-std::string IntervalText(uint64_t passes, uint64_t n) {
+std::string WilsonText(uint64_t passes, uint64_t n) {
   if (n == 0) return "";
-  return IntervalText(WilsonInterval(static_cast<double>(passes), static_cast<double>(n)));
+  auto [low, high] = WilsonInterval(static_cast<double>(passes), static_cast<double>(n));
+  return IntervalText(low, high);
 }
 
 }  // namespace
@@ -208,11 +200,11 @@ std::string ScorecardBuilder::Markdown() const {
     md += "| " + MarkdownCell(evaluator.spec.id) + " | " + std::to_string(evaluator.spec.version) +
           " | " + MarkdownCell(evaluator.spec.plugin) + " | " + std::to_string(t.n) + " | " +
           std::to_string(t.errors) + " | " + Percent(t.passes, t.n) + " | " +
-          IntervalText(t.passes, t.n) + " |";
+          WilsonText(t.passes, t.n) + " |";
     if (sampled()) {
       std::optional<PopulationRate> population = Population(tallies_[e]);
       md += population ? " " + PercentText(population->rate) + " " +
-                             IntervalText({population->low, population->high}) + " |"
+                             IntervalText(population->low, population->high) + " |"
                        : " n/a |";
     }
     md += "\n";

@@ -1,5 +1,7 @@
 #include "runner/source/trace_source.h"
 
+#include <filesystem>
+
 #include "runner/base/line_reader.h"
 #include "runner/source/jsonl_source.h"
 #include "runner/source/otlp_source.h"
@@ -42,6 +44,15 @@ class HashedSource : public TraceSource {
 };
 
 }  // namespace
+
+Status CheckTraceFiles(const std::vector<std::string>& paths) {
+  for (const std::string& path : paths) {
+    if (path != "-" && !std::filesystem::is_regular_file(path)) {
+      return Status::InvalidArgument(path + ": no such trace file");
+    }
+  }
+  return Status::OK();
+}
 
 Result<std::unique_ptr<TraceSource>> OpenTraceSource(const std::string& path,
                                                      const SourceOptions& options) {

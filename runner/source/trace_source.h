@@ -43,6 +43,12 @@ struct SourceOptions {
   bool hash_input = true;  // keep InputSha256(); off where no report names the input's hash
 };
 
+// The trace files a command was given, checked before any work starts, so that a typo is a
+// usage error (exit 2) rather than a failure halfway through: each must be "-" (standard input)
+// or an existing regular file. InvalidArgument "PATH: no such trace file" names the first that
+// is not.
+Status CheckTraceFiles(const std::vector<std::string>& paths);
+
 // Opens `path` ("-" for standard input, ".gz" read directly) as JSONL or OTLP/JSON.
 Result<std::unique_ptr<TraceSource>> OpenTraceSource(const std::string& path,
                                                      const SourceOptions& options);

@@ -109,19 +109,24 @@ Result<LoadedEvaluator> LoadEvaluator(const std::filesystem::path& path,
 }
 
 Result<Suite> LoadSuite(const std::filesystem::path& path, const PluginRegistry& registry) {
-  const std::string file = path.string();
-  auto root = LoadYamlFile(path);
+  Result<YAML::Node> root = LoadYamlFile(path);
   if (!root.ok()) return root.status();
+  return LoadSuite(path, *root, registry);
+}
+
+Result<Suite> LoadSuite(const std::filesystem::path& path, const YAML::Node& root,
+                        const PluginRegistry& registry) {
+  const std::string file = path.string();
   ARBITER_RETURN_IF_ERROR(
-      CheckKeys(*root, file, {"name", "evaluators", "strata", "gate", "plugins"}));
+      CheckKeys(root, file, {"name", "evaluators", "strata", "gate", "plugins"}));
   Suite suite;
   suite.file = path;
-  if (!(*root)["name"]) return ErrorAt(file, *root, "missing key 'name'");
-  auto name = ReadScalar<std::string>((*root)["name"], file, "name must be a string");
+  if (!root["name"]) return ErrorAt(file, root, "missing key 'name'");
+  auto name = ReadScalar<std::string>(root["name"], file, "name must be a string");
   if (!name.ok()) return name.status();
   suite.name = *name;
 
-  const YAML::Node& strata = (*root)["strata"];
+  const YAML::Node& strata = root["strata"];
   if (strata && !strata.IsNull()) {
     if (!strata.IsSequence()) return ErrorAt(file, strata, "strata must be a list of trace paths");
     for (const YAML::Node& item : strata) {
@@ -131,7 +136,7 @@ Result<Suite> LoadSuite(const std::filesystem::path& path, const PluginRegistry&
     }
   }
 
-  const YAML::Node& gate = (*root)["gate"];
+  const YAML::Node& gate = root["gate"];
   if (gate && !gate.IsNull()) {
     if (!gate.IsMap()) return ErrorAt(file, gate, "gate must be a mapping");
     ARBITER_RETURN_IF_ERROR(CheckKeys(gate, file, {"tolerance", "gate_mcc", "signal_mcc"}));
@@ -148,9 +153,9 @@ Result<Suite> LoadSuite(const std::filesystem::path& path, const PluginRegistry&
     }
   }
 
-  const YAML::Node& list = (*root)["evaluators"];
+  const YAML::Node& list = root["evaluators"];
   if (!list || !list.IsSequence() || list.size() == 0) {
-    return ErrorAt(file, list ? list : *root, "evaluators must be a non-empty list of files");
+    return ErrorAt(file, list ? list : root, "evaluators must be a non-empty list of files");
   }
   std::string errors;
   std::map<std::string, std::string> seen;  // id -> file declaring it

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <yaml-cpp/yaml.h>
+
 #include "runner/base/status.h"
 #include "runner/plugin_api/evaluator.h"
 #include "runner/plugin_api/plugin_registry.h"
@@ -48,5 +50,10 @@ Result<LoadedEvaluator> LoadEvaluator(const std::filesystem::path& file,
 // Loads a suite and every evaluator it names. Errors from several declarations are all
 // reported, one per line, so a user fixes them in one pass.
 Result<Suite> LoadSuite(const std::filesystem::path& file, const PluginRegistry& registry);
+
+// The same from the suite file's document `root`, already read with LoadYamlFile by a caller
+// that also reads its `plugins:` key (runner/cli/suite_loader.h): the file is read once.
+Result<Suite> LoadSuite(const std::filesystem::path& file, const YAML::Node& root,
+                        const PluginRegistry& registry);
 
 }  // namespace arbiter

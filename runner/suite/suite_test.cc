@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "runner/base/yaml_file.h"
 #include "tests/test_util.h"
 
 namespace arbiter {
@@ -129,6 +130,26 @@ TEST_F(SuiteTest, SuiteErrors) {
               StartsWith(Path("suite.yaml") + ":3:1: unknown key 'strat'"));
   EXPECT_THAT(LoadSuite(dir_.path() / "absent.yaml", registry_).status().message(),
               HasSubstr("absent.yaml: cannot read file"));
+}
+
+TEST_F(SuiteTest, LoadsFromADocumentAlreadyRead) {
+  dir_.Write("evaluators/no-email.yaml", kRegex);
+  std::filesystem::path file =
+      dir_.Write("suite.yaml", "name: doc\nevaluators: [evaluators/no-email.yaml]\nplugins: []\n");
+  Result<YAML::Node> root = LoadYamlFile(file);
+  ASSERT_TRUE(root.ok()) << root.status().ToString();
+  Result<Suite> suite = LoadSuite(file, *root, registry_);
+  ASSERT_TRUE(suite.ok()) << suite.status().ToString();
+  EXPECT_EQ(suite->name, "doc");
+  EXPECT_EQ(suite->file, file);
+  ASSERT_EQ(suite->evaluators.size(), 1u);
+  EXPECT_EQ(suite->evaluators[0].spec.id, "no-email");
+  // Errors still name the file, line and column.
+  std::filesystem::path bad = dir_.Write("bad.yaml", "name: s\nevaluators: [a.yaml]\nstrat: []\n");
+  root = LoadYamlFile(bad);
+  ASSERT_TRUE(root.ok());
+  EXPECT_THAT(LoadSuite(bad, *root, registry_).status().message(),
+              StartsWith(bad.string() + ":3:1: unknown key 'strat'"));
 }
 
 }  // namespace

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <limits>
 
 #include "runner/base/hash.h"
 #include "runner/base/json_util.h"
+#include "runner/base/report_text.h"
 
 namespace arbiter {
 namespace {
@@ -30,12 +30,6 @@ double Median(std::vector<double>& values) {
   std::nth_element(values.begin(), middle, values.end());
   if (n % 2) return *middle;
   return (*std::max_element(values.begin(), middle) + *middle) / 2;
-}
-
-std::string Fixed(double value, int decimals) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof(buffer), "%.*f", decimals, value);
-  return buffer;
 }
 
 }  // namespace
@@ -170,8 +164,8 @@ bool TriageQueue::RanksBefore(const Record& a, double score_a, const Record& b,
 std::string TriageQueue::SpikeDetail(const Record& record, const Spike& spike) const {
   const Group& group = groups_[record.group];
   const GroupStats& s = *spike.stats;
-  std::string text = "total tokens " + FormatCount(record.tokens) + " against a median of " +
-                     FormatCount(s.median) + " over " + FormatCount(static_cast<double>(s.n)) +
+  std::string text = "total tokens " + CountText(record.tokens) + " against a median of " +
+                     CountText(s.median) + " over " + CountText(static_cast<double>(s.n)) +
                      " traces of model '" + group.model + "'";
   if (spike.model_wide) {
     text += " (intent '" + group.intent + "' has fewer than " +
@@ -179,9 +173,9 @@ std::string TriageQueue::SpikeDetail(const Record& record, const Spike& spike) c
   } else {
     text += ", intent '" + group.intent + "'";
   }
-  text += s.mad > 0 ? ", MAD " + FormatCount(s.mad)
-                    : ", MAD 0, mean absolute deviation " + Fixed(s.mean_ad, 1);
-  return text + ": robust z " + Fixed(spike.z, 1);
+  text += s.mad > 0 ? ", MAD " + CountText(s.mad)
+                    : ", MAD 0, mean absolute deviation " + FigureText(s.mean_ad, 1);
+  return text + ": robust z " + FigureText(spike.z, 1);
 }
 
 TriageRanking TriageQueue::Finish() const {
@@ -296,9 +290,9 @@ TriageRanking TriageQueue::Finish() const {
       const Record& next = records_[successor[i]];
       double seconds = static_cast<double>(next.timestamp_ns - record.timestamp_ns) / 1e9;
       queued.reasons.push_back({TriageSignal::kResubmission, resubmission_strength(i),
-                                "asked again " + Fixed(seconds, seconds < 10 ? 1 : 0) +
+                                "asked again " + FigureText(seconds, seconds < 10 ? 1 : 0) +
                                     " s later in '" + std::string(IdOf(next)) +
-                                    "' (input similarity " + Fixed(resubmission[i], 2) + ")"});
+                                    "' (input similarity " + FigureText(resubmission[i], 2) + ")"});
       ++ranking.fired_queued[static_cast<size_t>(TriageSignal::kResubmission)];
     }
   }

@@ -7,6 +7,7 @@
 #include <re2/re2.h>
 
 #include "runner/base/json_util.h"
+#include "runner/base/report_text.h"
 #include "runner/plugin_api/text_target.h"
 #include "runner/source/otlp/time.h"
 
@@ -89,7 +90,7 @@ void ContextPressure(simdjson::dom::object usage, double threshold, TraceFacts& 
   if (!(ratio > threshold)) return;
   double strength = std::min(2.0, 0.5 + 0.5 * (ratio - threshold) / (1 - threshold));
   Fire(facts, reasons, TriageSignal::kContextPressure, strength, [&] {
-    return "input tokens " + FormatCount(*input) + " of " + FormatCount(*window) + " (" +
+    return "input tokens " + CountText(*input) + " of " + CountText(*window) + " (" +
            std::to_string(static_cast<long long>(std::floor(ratio * 100))) + "%)" +
            (ratio > 1 ? ": over the context window" : "");
   });
@@ -131,17 +132,6 @@ void ToolErrors(simdjson::dom::array calls, TraceFacts& facts, std::vector<Triag
 }
 
 }  // namespace
-
-std::string FormatCount(double value) {
-  long long rounded = std::llround(value);
-  std::string digits = std::to_string(rounded < 0 ? -rounded : rounded);
-  std::string out = rounded < 0 ? "-" : "";
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
 
 Result<std::unique_ptr<LocalSignals>> LocalSignals::Create(const TriageOptions& options) {
   auto refusal = std::make_unique<RefusalMatcher>(options.refusal_phrases);

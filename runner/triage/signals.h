@@ -61,7 +61,4 @@ class LocalSignals {
   std::vector<std::string> finish_reasons_;  // lower case
 };
 
-// 7950 -> "7,950"; non-integral values are rounded.
-std::string FormatCount(double value);
-
 }  // namespace arbiter
