@@ -174,7 +174,7 @@ int Calibrate(const CalibrateFlags& flags) {
       record.labels = entry["labels"].get<int>();
       if (entry["mcc"].is_number()) record.mcc = entry["mcc"].get<double>();
       if (entry["spearman"].is_number()) record.spearman = entry["spearman"].get<double>();
-      record.role = entry["role"].get<std::string>();
+      record.role = *ParseRole(entry["role"].get<std::string>());  // RoleName of RoleFor
       record.figures = entry;
       Status recorded = (*history)->Record(record);
       if (!recorded.ok()) return Fail(kExitRuntime, recorded.message());
