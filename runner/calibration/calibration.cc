@@ -1,6 +1,8 @@
 #include "runner/calibration/calibration.h"
 
 #include <algorithm>
+#include <cmath>
+#include <utility>
 
 #include "runner/base/report_text.h"
 #include "runner/stats/agreement.h"
@@ -13,9 +15,11 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-Json Rounded(std::optional<double> value) {
-  return value ? Json(RoundTo(*value, kDigits)) : Json(nullptr);
+std::optional<double> Rounded(std::optional<double> value) {
+  return value ? std::optional<double>(RoundTo(*value, kDigits)) : std::nullopt;
 }
+
+Json Figure(std::optional<double> value) { return value ? Json(*value) : Json(nullptr); }
 
 Json LabelJson(const ConsensusLabel& label) {
   return label.graded ? Json(label.value) : Json(label.fail ? "fail" : "pass");
@@ -26,13 +30,8 @@ struct Compared {
   const ScoreRow* row;
 };
 
-Json Disagreement(const Compared& c) {
-  Json entry;
-  entry["trace_id"] = c.label->trace_id;
-  entry["label"] = LabelJson(*c.label);
-  entry["score"] = RoundTo(*c.row->score, kDigits);
-  entry["reason"] = c.row->reason;
-  return entry;
+Disagreement DisagreementOf(const Compared& c) {
+  return {c.label->trace_id, *c.label, RoundTo(*c.row->score, kDigits), c.row->reason};
 }
 
 }  // namespace
@@ -67,15 +66,15 @@ std::map<std::string, ConsensusSet> BuildConsensus(const std::vector<Label>& lab
   return sets;
 }
 
-std::string RoleFor(double agreement, const GatePolicy& policy) {
-  if (agreement >= policy.gate_mcc) return "gate";
-  if (agreement >= policy.signal_mcc) return "signal";
-  return "revise";
+Role RoleFor(double agreement, const GatePolicy& policy) {
+  if (agreement >= policy.gate_mcc) return Role::kGate;
+  if (agreement >= policy.signal_mcc) return Role::kSignal;
+  return Role::kRevise;
 }
 
-Json CalibrateEvaluator(const EvaluatorSpec& spec, const ConsensusSet& labels,
-                        const std::map<std::string, ScoreRow>& rows,
-                        const CalibrationOptions& options) {
+EvaluatorCalibration CalibrateEvaluator(const EvaluatorSpec& spec, const ConsensusSet& labels,
+                                        const std::map<std::string, ScoreRow>& rows,
+                                        const CalibrationOptions& options) {
   std::vector<Compared> compared;
   for (const ConsensusLabel& label : labels.labels) {
     auto row = rows.find(label.trace_id);
@@ -83,51 +82,45 @@ Json CalibrateEvaluator(const EvaluatorSpec& spec, const ConsensusSet& labels,
   }
   const bool graded = !labels.labels.empty() && labels.labels.front().graded;
 
-  Json entry;
-  entry["id"] = spec.id;
-  entry["version"] = spec.version;
-  entry["failure_mode"] = spec.failure_mode;
-  entry["labels"] = compared.size();
-  Json disagreements = Json::array();
+  EvaluatorCalibration c;
+  c.id = spec.id;
+  c.version = spec.version;
+  c.failure_mode = spec.failure_mode;
+  c.labels = compared.size();
   if (!graded) {
     ConfusionMatrix m;
     std::vector<LabeledDecision> decisions;
     std::vector<ScoredLabel> scored;
-    for (const Compared& c : compared) {
-      bool evaluator_fail = !*c.row->pass;
-      m.Add(c.label->fail, evaluator_fail);
-      decisions.push_back({c.label->fail, evaluator_fail});
-      scored.push_back({c.label->trace_id, *c.row->score, c.label->fail});
-      if (evaluator_fail != c.label->fail) disagreements.push_back(Disagreement(c));
+    for (const Compared& x : compared) {
+      bool evaluator_fail = !*x.row->pass;
+      m.Add(x.label->fail, evaluator_fail);
+      decisions.push_back({x.label->fail, evaluator_fail});
+      scored.push_back({x.label->trace_id, *x.row->score, x.label->fail});
+      if (evaluator_fail != x.label->fail) c.disagreements.push_back(DisagreementOf(x));
     }
     double mcc = Mcc(m);
     auto [low, high] = BootstrapMccInterval(decisions, options.bootstrap);
-    entry["confusion"] = {{"tp", m.tp}, {"fp", m.fp}, {"tn", m.tn}, {"fn", m.fn}};
-    entry["mcc"] = RoundTo(mcc, kDigits);
-    entry["mcc_ci95"] = Json::array({RoundTo(low, kDigits), RoundTo(high, kDigits)});
-    entry["kappa"] = RoundTo(CohenKappa(m), kDigits);
-    entry["precision"] = Rounded(Precision(m));
-    entry["recall"] = Rounded(Recall(m));
-    entry["spearman"] = nullptr;
-    entry["kendall_tau_b"] = nullptr;
+    c.confusion = m;
+    c.mcc = RoundTo(mcc, kDigits);
+    c.mcc_ci95 = std::pair(RoundTo(low, kDigits), RoundTo(high, kDigits));
+    c.kappa = RoundTo(CohenKappa(m), kDigits);
+    c.precision = Rounded(Precision(m));
+    c.recall = Rounded(Recall(m));
     uint64_t human_fail = m.tp + m.fn, human_pass = m.tn + m.fp;
     bool enough = human_fail >= static_cast<uint64_t>(options.min_per_class) &&
                   human_pass >= static_cast<uint64_t>(options.min_per_class);
-    entry["role"] = enough ? RoleFor(mcc, options.policy) : "uncalibrated";
-    std::optional<ThresholdSearch> search = SearchThreshold(scored);
-    if (search) {
-      entry["threshold_search"] = {{"best_threshold", RoundTo(search->best_threshold, kDigits)},
-                                   {"calibration_mcc", RoundTo(search->calibration_mcc, kDigits)},
-                                   {"held_out_mcc", Rounded(search->held_out_mcc)}};
-    } else {
-      entry["threshold_search"] = nullptr;
+    c.role = enough ? RoleFor(mcc, options.policy) : Role::kUncalibrated;
+    if (std::optional<ThresholdSearch> search = SearchThreshold(scored)) {
+      c.threshold_search = ThresholdFigures{RoundTo(search->best_threshold, kDigits),
+                                            RoundTo(search->calibration_mcc, kDigits),
+                                            Rounded(search->held_out_mcc)};
     }
   } else {
     std::vector<double> values, scores;
     double lowest = 0, highest = 0;
-    for (const Compared& c : compared) {
-      values.push_back(c.label->value);
-      scores.push_back(*c.row->score);
+    for (const Compared& x : compared) {
+      values.push_back(x.label->value);
+      scores.push_back(*x.row->score);
     }
     if (!values.empty()) {
       lowest = *std::min_element(values.begin(), values.end());
@@ -135,19 +128,55 @@ Json CalibrateEvaluator(const EvaluatorSpec& spec, const ConsensusSet& labels,
     }
     // A graded label disagrees when, mapped onto [0, 1] by the scale seen, it is more than
     // half the scale away from the score.
-    for (const Compared& c : compared) {
-      double normalized = highest > lowest ? (c.label->value - lowest) / (highest - lowest) : 0.5;
-      if (std::abs(normalized - *c.row->score) > 0.5) disagreements.push_back(Disagreement(c));
+    for (const Compared& x : compared) {
+      double normalized = highest > lowest ? (x.label->value - lowest) / (highest - lowest) : 0.5;
+      if (std::abs(normalized - *x.row->score) > 0.5) c.disagreements.push_back(DisagreementOf(x));
     }
     std::optional<double> rho = SpearmanRho(values, scores);
-    for (const char* key : {"confusion", "mcc", "mcc_ci95", "kappa", "precision", "recall"}) {
-      entry[key] = nullptr;
-    }
-    entry["spearman"] = Rounded(rho);
-    entry["kendall_tau_b"] = Rounded(KendallTauB(values, scores));
+    c.spearman = Rounded(rho);
+    c.kendall_tau_b = Rounded(KendallTauB(values, scores));
     bool enough = compared.size() >= static_cast<size_t>(2 * options.min_per_class) && rho;
-    entry["role"] = enough ? RoleFor(*rho, options.policy) : "uncalibrated";
+    c.role = enough ? RoleFor(*rho, options.policy) : Role::kUncalibrated;
+  }
+  return c;
+}
+
+Json CalibrationEntryJson(const EvaluatorCalibration& c) {
+  Json entry;
+  entry["id"] = c.id;
+  entry["version"] = c.version;
+  entry["failure_mode"] = c.failure_mode;
+  entry["labels"] = c.labels;
+  if (c.confusion) {
+    const ConfusionMatrix& m = *c.confusion;
+    entry["confusion"] = {{"tp", m.tp}, {"fp", m.fp}, {"tn", m.tn}, {"fn", m.fn}};
+  } else {
+    entry["confusion"] = nullptr;
+  }
+  entry["mcc"] = Figure(c.mcc);
+  entry["mcc_ci95"] =
+      c.mcc_ci95 ? Json::array({c.mcc_ci95->first, c.mcc_ci95->second}) : Json(nullptr);
+  entry["kappa"] = Figure(c.kappa);
+  entry["precision"] = Figure(c.precision);
+  entry["recall"] = Figure(c.recall);
+  entry["spearman"] = Figure(c.spearman);
+  entry["kendall_tau_b"] = Figure(c.kendall_tau_b);
+  entry["role"] = RoleName(c.role);
+  if (c.threshold_search) {
+    entry["threshold_search"] = {{"best_threshold", c.threshold_search->best_threshold},
+                                 {"calibration_mcc", c.threshold_search->calibration_mcc},
+                                 {"held_out_mcc", Figure(c.threshold_search->held_out_mcc)}};
+  } else {
     entry["threshold_search"] = nullptr;
+  }
+  Json disagreements = Json::array();
+  for (const Disagreement& d : c.disagreements) {
+    Json item;
+    item["trace_id"] = d.trace_id;
+    item["label"] = LabelJson(d.label);
+    item["score"] = d.score;
+    item["reason"] = d.reason;
+    disagreements.push_back(std::move(item));
   }
   entry["disagreements"] = std::move(disagreements);
   return entry;

@@ -5,13 +5,16 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "runner/labels/label.h"
 #include "runner/scoring/score_rows.h"
+#include "runner/stats/agreement.h"
 #include "runner/stats/bootstrap.h"
+#include "runner/suite/role.h"
 #include "runner/suite/suite.h"
 
 namespace arbiter {
@@ -44,12 +47,52 @@ struct CalibrationOptions {
 };
 
 // The role for a figure of agreement (MCC, or Spearman's rho for graded labels).
-std::string RoleFor(double agreement, const GatePolicy& policy);
+Role RoleFor(double agreement, const GatePolicy& policy);
 
-// One evaluator's entry of calibration.json (SPEC keys and order). `rows` holds its score rows
-// by trace id; labeled traces it has no scored row for (errors, `when` false) are left out.
-nlohmann::ordered_json CalibrateEvaluator(const EvaluatorSpec& spec, const ConsensusSet& labels,
-                                          const std::map<std::string, ScoreRow>& rows,
-                                          const CalibrationOptions& options);
+// A labeled trace the evaluator judged otherwise.
+struct Disagreement {
+  std::string trace_id;
+  ConsensusLabel label;
+  double score = 0.0;
+  std::string reason;  // the evaluator's
+};
+
+// The threshold that would have agreed best with the labels (pass/fail labels only).
+struct ThresholdFigures {
+  double best_threshold = 0.0;
+  double calibration_mcc = 0.0;
+  std::optional<double> held_out_mcc;
+};
+
+// One evaluator calibrated. Figures are rounded to 4 digits as reported, so calibration.json,
+// the history store and the terminal all show the same numbers. Pass/fail labels give the
+// confusion matrix and MCC figures; graded labels give the rank correlations; the others stay
+// empty (null in calibration.json).
+struct EvaluatorCalibration {
+  std::string id;
+  int version = 0;
+  std::string failure_mode;
+  size_t labels = 0;  // labeled traces compared with a score
+  std::optional<ConfusionMatrix> confusion;
+  std::optional<double> mcc;
+  std::optional<std::pair<double, double>> mcc_ci95;
+  std::optional<double> kappa, precision, recall;
+  std::optional<double> spearman, kendall_tau_b;
+  Role role = Role::kUncalibrated;
+  std::optional<ThresholdFigures> threshold_search;
+  std::vector<Disagreement> disagreements;
+
+  // MCC, or Spearman's rho for graded labels: the figure the role comes from.
+  std::optional<double> agreement() const { return mcc ? mcc : spearman; }
+};
+
+// One evaluator compared with its labels. `rows` holds its score rows by trace id; labeled
+// traces it has no scored row for (errors, `when` false) are left out.
+EvaluatorCalibration CalibrateEvaluator(const EvaluatorSpec& spec, const ConsensusSet& labels,
+                                        const std::map<std::string, ScoreRow>& rows,
+                                        const CalibrationOptions& options);
+
+// Its entry of calibration.json (SPEC keys and order).
+nlohmann::ordered_json CalibrationEntryJson(const EvaluatorCalibration& calibration);
 
 }  // namespace arbiter

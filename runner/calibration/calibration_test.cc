@@ -61,10 +61,29 @@ Example SpecExample() {
   return e;
 }
 
+TEST(CalibrationTest, TheStructHoldsTheFiguresAsReported) {
+  Example e = SpecExample();
+  EvaluatorCalibration c =
+      CalibrateEvaluator(Spec(), BuildConsensus(e.labels)["invented-citation"], e.rows, {});
+  EXPECT_EQ(c.labels, 22u);
+  ASSERT_TRUE(c.confusion.has_value());
+  EXPECT_EQ(c.confusion->tp, 9u);
+  EXPECT_EQ(c.confusion->fn, 1u);
+  EXPECT_EQ(c.mcc, 0.8167);
+  EXPECT_EQ(c.agreement(), 0.8167);
+  EXPECT_EQ(c.spearman, std::nullopt);
+  EXPECT_EQ(c.role, Role::kGate);
+  ASSERT_EQ(c.disagreements.size(), 2u);
+  EXPECT_EQ(c.disagreements[0].trace_id, "t-21");
+  EXPECT_EQ(c.disagreements[0].score, 0.9);
+  EXPECT_EQ(CalibrationEntryJson(c)["role"], "gate");
+}
+
 TEST(CalibrationTest, SpecExampleFiguresAndRole) {
   Example e = SpecExample();
   auto consensus = BuildConsensus(e.labels);
-  auto entry = CalibrateEvaluator(Spec(), consensus["invented-citation"], e.rows, {});
+  auto entry =
+      CalibrationEntryJson(CalibrateEvaluator(Spec(), consensus["invented-citation"], e.rows, {}));
   EXPECT_EQ(entry["labels"], 22);
   EXPECT_EQ(entry["confusion"],
             nlohmann::ordered_json({{"tp", 9}, {"fp", 1}, {"tn", 11}, {"fn", 1}}));
@@ -94,16 +113,16 @@ TEST(CalibrationTest, SpecExampleFiguresAndRole) {
 
 TEST(CalibrationTest, RolesFollowTheSuiteThresholds) {
   GatePolicy policy;
-  EXPECT_EQ(RoleFor(0.6, policy), "gate");
-  EXPECT_EQ(RoleFor(0.59, policy), "signal");
-  EXPECT_EQ(RoleFor(0.4, policy), "signal");
-  EXPECT_EQ(RoleFor(0.39, policy), "revise");
+  EXPECT_EQ(RoleFor(0.6, policy), Role::kGate);
+  EXPECT_EQ(RoleFor(0.59, policy), Role::kSignal);
+  EXPECT_EQ(RoleFor(0.4, policy), Role::kSignal);
+  EXPECT_EQ(RoleFor(0.39, policy), Role::kRevise);
   policy.gate_mcc = 0.9;
   Example e = SpecExample();
   CalibrationOptions options;
   options.policy = policy;
-  auto entry =
-      CalibrateEvaluator(Spec(), BuildConsensus(e.labels)["invented-citation"], e.rows, options);
+  auto entry = CalibrationEntryJson(
+      CalibrateEvaluator(Spec(), BuildConsensus(e.labels)["invented-citation"], e.rows, options));
   EXPECT_EQ(entry["role"], "signal");
 }
 
@@ -116,7 +135,8 @@ TEST(CalibrationTest, FewerThanFiveOfAClassIsUncalibrated) {
     labels.push_back(MakeLabel(trace, fail ? "fail" : "pass"));
     rows[trace] = Row(trace, fail ? 0.0 : 1.0);
   }
-  auto entry = CalibrateEvaluator(Spec(), BuildConsensus(labels)["invented-citation"], rows, {});
+  auto entry = CalibrationEntryJson(
+      CalibrateEvaluator(Spec(), BuildConsensus(labels)["invented-citation"], rows, {}));
   EXPECT_EQ(entry["mcc"], 1.0);
   EXPECT_EQ(entry["role"], "uncalibrated");
 }
@@ -126,8 +146,8 @@ TEST(CalibrationTest, UnscoredTracesAreLeftOut) {
   e.rows.erase("t-0");
   e.rows["t-1"].score.reset();  // an error row
   e.rows["t-1"].pass.reset();
-  auto entry =
-      CalibrateEvaluator(Spec(), BuildConsensus(e.labels)["invented-citation"], e.rows, {});
+  auto entry = CalibrationEntryJson(
+      CalibrateEvaluator(Spec(), BuildConsensus(e.labels)["invented-citation"], e.rows, {}));
   EXPECT_EQ(entry["labels"], 20);
   EXPECT_EQ(entry["confusion"]["tp"], 7);
 }
@@ -157,7 +177,8 @@ TEST(CalibrationTest, GradedLabelsUseRankCorrelations) {
     labels.back().label += ".0";
     rows[trace] = Row(trace, scores[i]);
   }
-  auto entry = CalibrateEvaluator(Spec(), BuildConsensus(labels)["invented-citation"], rows, {});
+  auto entry = CalibrationEntryJson(
+      CalibrateEvaluator(Spec(), BuildConsensus(labels)["invented-citation"], rows, {}));
   EXPECT_EQ(entry["confusion"], nullptr);
   EXPECT_EQ(entry["mcc"], nullptr);
   EXPECT_EQ(entry["kappa"], nullptr);

@@ -107,6 +107,7 @@ Status HistoryStore::Record(const CalibrationRecord& r) {
     return Status::IoError(std::string("history store: ") + sqlite3_errmsg(db_));
   }
   std::string figures = r.figures.dump();
+  std::string role = RoleName(r.role);
   sqlite3_bind_text(s.stmt, 1, r.evaluator.c_str(), -1, SQLITE_TRANSIENT);
   sqlite3_bind_int(s.stmt, 2, r.evaluator_version);
   sqlite3_bind_text(s.stmt, 3, r.failure_mode.c_str(), -1, SQLITE_TRANSIENT);
@@ -122,7 +123,7 @@ Status HistoryStore::Record(const CalibrationRecord& r) {
     sqlite3_bind_double(s.stmt, 9, *r.spearman);
   else
     sqlite3_bind_null(s.stmt, 9);
-  sqlite3_bind_text(s.stmt, 10, r.role.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(s.stmt, 10, role.c_str(), -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(s.stmt, 11, figures.c_str(), -1, SQLITE_TRANSIENT);
   if (sqlite3_step(s.stmt) != SQLITE_DONE) {
     return Status::IoError(std::string("history store: ") + sqlite3_errmsg(db_));
@@ -156,7 +157,13 @@ Result<std::vector<CalibrationRecord>> HistoryStore::Query(
     r.labels = sqlite3_column_int(s.stmt, 7);
     r.mcc = Real(s.stmt, 8);
     r.spearman = Real(s.stmt, 9);
-    r.role = Text(s.stmt, 10);
+    std::string role = Text(s.stmt, 10);
+    std::optional<Role> parsed = ParseRole(role);
+    if (!parsed) {
+      return Status::Corruption("history store: calibration " + std::to_string(r.id) +
+                                " has an unknown role '" + role + "'");
+    }
+    r.role = *parsed;
     r.figures =
         nlohmann::ordered_json::parse(Text(s.stmt, 11), nullptr, /*allow_exceptions=*/false);
     records.push_back(std::move(r));

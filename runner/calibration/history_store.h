@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runner/base/status.h"
+#include "runner/suite/role.h"
 
 struct sqlite3;
 
@@ -29,7 +30,7 @@ struct CalibrationRecord {
   int labels = 0;
   std::optional<double> mcc;
   std::optional<double> spearman;
-  std::string role;
+  Role role = Role::kUncalibrated;
   nlohmann::ordered_json figures;  // the evaluator's calibration.json entry
 };
 

@@ -11,7 +11,7 @@ namespace {
 using testing::TempDir;
 
 CalibrationRecord Record(int version, const std::string& set, const std::string& sha, double mcc,
-                         const std::string& role) {
+                         Role role) {
   CalibrationRecord r;
   r.evaluator = "citation-grounded";
   r.evaluator_version = version;
@@ -32,13 +32,13 @@ TEST(HistoryStoreTest, RecordsRoundTripAndTheLatestWins) {
   EXPECT_EQ(HistoryStore::Open(path, false).status().code(), Status::Code::kNotFound);
   auto store = HistoryStore::Open(path, true);
   ASSERT_TRUE(store.ok()) << store.status().message();
-  ASSERT_TRUE((*store)->Record(Record(1, "s@v1", "aaa", 0.82, "gate")).ok());
-  ASSERT_TRUE((*store)->Record(Record(1, "s@v2", "bbb", 0.55, "signal")).ok());
-  ASSERT_TRUE((*store)->Record(Record(2, "s@v2", "bbb", 0.9, "gate")).ok());
+  ASSERT_TRUE((*store)->Record(Record(1, "s@v1", "aaa", 0.82, Role::kGate)).ok());
+  ASSERT_TRUE((*store)->Record(Record(1, "s@v2", "bbb", 0.55, Role::kSignal)).ok());
+  ASSERT_TRUE((*store)->Record(Record(2, "s@v2", "bbb", 0.9, Role::kGate)).ok());
   auto latest = (*store)->Latest("citation-grounded", 1);
   ASSERT_TRUE(latest.ok());
   ASSERT_TRUE(latest->has_value());
-  EXPECT_EQ((*latest)->role, "signal");
+  EXPECT_EQ((*latest)->role, Role::kSignal);
   EXPECT_EQ((*latest)->label_set, "s@v2");
   EXPECT_EQ((*latest)->figures["mcc"], 0.55);
   auto none = (*store)->Latest("citation-grounded", 3);
@@ -54,11 +54,11 @@ TEST(HistoryStoreTest, RecordsRoundTripAndTheLatestWins) {
 }
 
 TEST(HistoryStoreTest, DriftIsAnAgreementDropAcrossLabelSets) {
-  CalibrationRecord v1 = Record(1, "s@v1", "aaa", 0.82, "gate");
-  CalibrationRecord again = Record(1, "s@v1", "aaa", 0.5, "signal");  // same labels: no drift
-  CalibrationRecord fresh = Record(1, "s@v2", "bbb", 0.55, "signal");
-  CalibrationRecord close = Record(1, "s@v2", "bbb", 0.78, "gate");
-  CalibrationRecord other_version = Record(2, "s@v2", "bbb", 0.1, "revise");
+  CalibrationRecord v1 = Record(1, "s@v1", "aaa", 0.82, Role::kGate);
+  CalibrationRecord again = Record(1, "s@v1", "aaa", 0.5, Role::kSignal);  // same labels: no drift
+  CalibrationRecord fresh = Record(1, "s@v2", "bbb", 0.55, Role::kSignal);
+  CalibrationRecord close = Record(1, "s@v2", "bbb", 0.78, Role::kGate);
+  CalibrationRecord other_version = Record(2, "s@v2", "bbb", 0.1, Role::kRevise);
   EXPECT_EQ(FindDrift({&v1, &fresh}, 0.1), &v1);
   EXPECT_EQ(FindDrift({&v1, &close}, 0.1), nullptr);
   EXPECT_EQ(FindDrift({&v1, &again}, 0.1), nullptr);

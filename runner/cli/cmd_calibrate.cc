@@ -4,24 +4,19 @@
 // calibration.md and records each calibration in the history store.
 #include <cstdio>
 #include <filesystem>
-#include <map>
 #include <memory>
-#include <set>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "runner/base/atomic_file.h"
 #include "runner/base/report_text.h"
-#include "runner/calibration/calibration.h"
+#include "runner/calibration/calibrate.h"
 #include "runner/calibration/calibration_report.h"
 #include "runner/calibration/history_store.h"
 #include "runner/cli/cli.h"
 #include "runner/cli/suite_loader.h"
 #include "runner/labels/label_store.h"
 #include "runner/plugin_api/plugin_registry.h"
-#include "runner/scoring/run_pipeline.h"
-#include "runner/scoring/score_rows.h"
-#include "runner/source/trace_source.h"
 #include "runner/suite/suite.h"
 
 namespace arbiter {
@@ -40,38 +35,7 @@ struct CalibrateFlags {
   uint64_t seed = BootstrapOptions().seed;
 };
 
-// evaluator id -> trace id -> row, for the labeled traces only.
-using RowsByEvaluator = std::map<std::string, std::map<std::string, ScoreRow>>;
-
-// Scores the labeled traces by running the suite over the trace files.
-Status ScoreTraces(const Suite& suite, const CalibrateFlags& flags,
-                   const std::set<std::string>& labeled, RowsByEvaluator& rows) {
-  PipelineOptions options;
-  options.threads = ResolveThreads(flags.threads);
-  for (const LoadedEvaluator& evaluator : suite.evaluators) {
-    ARBITER_RETURN_IF_ERROR(evaluator.evaluator->PrepareWorkers(options.threads));
-  }
-  simdjson::dom::parser parser;
-  PipelineCallbacks callbacks;
-  callbacks.batch = [&](ScoredBatch& batch) -> Status {
-    size_t start = 0;
-    ScoreRow row;
-    while (start < batch.rows.size()) {
-      size_t end = batch.rows.find('\n', start);
-      if (end == std::string::npos) end = batch.rows.size();
-      std::string_view line(batch.rows.data() + start, end - start);
-      start = end + 1;
-      if (line.empty()) continue;
-      std::string error = ParseScoreRow(line, parser, row);
-      if (!error.empty()) return Status::Internal("score row: " + error);
-      if (labeled.count(row.trace_id)) rows[row.evaluator][row.trace_id] = row;
-    }
-    return Status::OK();
-  };
-  return RunPipeline(suite, flags.traces, options, callbacks);
-}
-
-int Calibrate(const CalibrateFlags& flags) {
+int RunCalibrate(const CalibrateFlags& flags) {
   namespace fs = std::filesystem;
   if (flags.traces.empty() && flags.scores.empty()) {
     return Fail("calibrate",
@@ -81,116 +45,30 @@ int Calibrate(const CalibrateFlags& flags) {
   PluginRegistry registry;
   Result<Suite> suite = LoadSuiteWithPlugins(flags.suite, registry);
   if (!suite.ok()) return Fail("calibrate", suite.status());
-  Result<LabelSetRef> ref = ParseLabelSetRef(flags.labels);
-  if (!ref.ok()) return Fail("calibrate", ref.status());
-  LabelStore store(flags.labels_root);
-  Result<LabelSet> labels = store.Load(*ref);
-  if (!labels.ok()) return Fail("calibrate", labels.status());
-  std::map<std::string, ConsensusSet> consensus = BuildConsensus(labels->labels);
+  CalibrateOptions options;
+  options.labels = flags.labels;
+  options.labels_root = flags.labels_root;
+  options.scores = flags.scores;
+  options.traces = flags.traces;
+  options.threads = flags.threads;
+  options.out = flags.out;
+  options.history = flags.history;
+  options.no_history = flags.no_history;
+  options.seed = flags.seed;
+  Result<CalibrationRun> run = Calibrate(*suite, options);
+  if (!run.ok()) return Fail("calibrate", run.status());
 
-  std::set<std::string> labeled;
-  for (const Label& label : labels->labels) labeled.insert(label.trace_id);
-  RowsByEvaluator rows;
-  if (!flags.scores.empty()) {
-    std::map<std::string, int> declared;
-    for (const LoadedEvaluator& e : suite->evaluators) declared[e.spec.id] = e.spec.version;
-    std::string stale;
-    Status read = ReadScoreRows(flags.scores, [&](ScoreRow& row) {
-      auto it = declared.find(row.evaluator);
-      if (it != declared.end() && it->second != row.version && stale.empty()) {
-        stale = flags.scores + ": scored by " + row.evaluator + " v" + std::to_string(row.version) +
-                " but the suite declares v" + std::to_string(it->second) + "; run the suite again";
-      }
-      if (labeled.count(row.trace_id)) rows[row.evaluator][row.trace_id] = row;
-    });
-    if (!read.ok()) return Fail("calibrate", read);
-    if (!stale.empty()) return Fail("calibrate", Status::InvalidArgument(stale));
-  } else {
-    Status files = CheckTraceFiles(flags.traces);
-    if (!files.ok()) return Fail("calibrate", files);
-    Status scored = ScoreTraces(*suite, flags, labeled, rows);
-    if (!scored.ok()) return Fail("calibrate", scored);
+  for (const EvaluatorCalibration& c : run->evaluators) {
+    std::optional<double> agreement = c.agreement();
+    std::printf("%-26s v%-3d labels %-4d mcc %-6s role %s\n", c.id.c_str(), c.version,
+                static_cast<int>(c.labels),
+                FigureText(agreement, 2).c_str(),
+                RoleName(c.role).c_str());
   }
-
-  CalibrationOptions options;
-  options.policy = suite->gate;
-  options.bootstrap.seed = flags.seed;
-  nlohmann::ordered_json calibration;
-  calibration["label_set"] = ref->ToString();
-  calibration["label_set_sha256"] = labels->sha256;
-  calibration["evaluators"] = nlohmann::ordered_json::array();
-  CalibrationNotes notes;
-  static const std::map<std::string, ScoreRow> kNoRows;
-  for (const LoadedEvaluator& e : suite->evaluators) {
-    auto mode = consensus.find(e.spec.failure_mode);
-    if (mode == consensus.end()) {
-      notes.unlabeled.push_back(e.spec.id);
-      continue;
-    }
-    auto evaluator_rows = rows.find(e.spec.id);
-    calibration["evaluators"].push_back(CalibrateEvaluator(
-        e.spec, mode->second, evaluator_rows == rows.end() ? kNoRows : evaluator_rows->second,
-        options));
-    size_t labeled_traces = mode->second.labels.size();
-    size_t compared = calibration["evaluators"].back()["labels"].get<size_t>();
-    if (compared < labeled_traces) {
-      notes.lines.push_back("- " + e.spec.id + ": " + std::to_string(labeled_traces - compared) +
-                            " labeled traces have no score (not in the traces, an error row, "
-                            "or `when` did not hold) and are left out.");
-    }
-    if (!mode->second.contested.empty()) {
-      notes.lines.push_back("- " + e.spec.id + ": " +
-                            std::to_string(mode->second.contested.size()) +
-                            " traces where reviewers split evenly are left out (first: " +
-                            mode->second.contested.front() + ").");
-    }
-  }
-
-  std::error_code ec;
-  fs::create_directories(flags.out, ec);
-  if (ec) {
-    return Fail("calibrate",
-                Status::IoError(flags.out + ": cannot create output folder: " + ec.message()));
-  }
-  const fs::path out(flags.out);
-  Status written = WriteFileAtomic(out / "calibration.json", calibration.dump(2) + "\n");
-  if (written.ok())
-    written = WriteFileAtomic(out / "calibration.md", CalibrationMarkdown(calibration, notes));
-  if (!written.ok()) return Fail("calibrate", written);
-
-  if (!flags.no_history) {
-    auto history = HistoryStore::Open(flags.history, /*create=*/true);
-    if (!history.ok()) return Fail("calibrate", history.status());
-    std::string now = UtcNow();
-    for (const auto& entry : calibration["evaluators"]) {
-      CalibrationRecord record;
-      record.evaluator = entry["id"].get<std::string>();
-      record.evaluator_version = entry["version"].get<int>();
-      record.failure_mode = entry["failure_mode"].get<std::string>();
-      record.label_set = ref->ToString();
-      record.label_set_sha256 = labels->sha256;
-      record.calibrated_at = now;
-      record.labels = entry["labels"].get<int>();
-      if (entry["mcc"].is_number()) record.mcc = entry["mcc"].get<double>();
-      if (entry["spearman"].is_number()) record.spearman = entry["spearman"].get<double>();
-      record.role = entry["role"].get<std::string>();
-      record.figures = entry;
-      Status recorded = (*history)->Record(record);
-      if (!recorded.ok()) return Fail("calibrate", recorded);
-    }
-  }
-
-  for (const auto& entry : calibration["evaluators"]) {
-    std::printf(
-        "%-26s v%-3d labels %-4d mcc %-6s role %s\n", entry["id"].get<std::string>().c_str(),
-        entry["version"].get<int>(), entry["labels"].get<int>(),
-        FigureText(Number(entry["mcc"].is_number() ? entry["mcc"] : entry["spearman"]), 2).c_str(),
-        entry["role"].get<std::string>().c_str());
-  }
-  for (const std::string& id : notes.unlabeled) {
+  for (const std::string& id : run->notes.unlabeled) {
     std::printf("%-26s no labels for its failure mode: uncalibrated\n", id.c_str());
   }
-  std::fprintf(stderr, "calibration: %s\n", (out / "calibration.json").c_str());
+  std::fprintf(stderr, "calibration: %s\n", (fs::path(flags.out) / "calibration.json").c_str());
   return kExitOk;
 }
 
@@ -215,7 +93,7 @@ Command CalibrateCommand() {
             app.add_option("--threads", flags->threads, "Worker threads (default: core count)")
                 ->check(CLI::NonNegativeNumber);
             app.add_option("--seed", flags->seed, "Bootstrap seed")->capture_default_str();
-            return [flags] { return Calibrate(*flags); };
+            return [flags] { return RunCalibrate(*flags); };
           }};
 }
 

@@ -44,7 +44,7 @@ int History(const HistoryFlags& flags) {
     for (const CalibrationRecord* r : list) {
       std::printf("  %s  v%-3d %-28s labels %-4d agreement %-5s role %s\n",
                   r->calibrated_at.c_str(), r->evaluator_version, r->label_set.c_str(), r->labels,
-                  FigureText(Agreement(*r), 2).c_str(), r->role.c_str());
+                  FigureText(Agreement(*r), 2).c_str(), RoleName(r->role).c_str());
     }
     if (const CalibrationRecord* earlier = FindDrift(list, flags.drift)) {
       ++drifting;

@@ -10,15 +10,12 @@
 #include <string>
 #include <vector>
 
-#include "runner/base/atomic_file.h"
-#include "runner/base/json_util.h"
 #include "runner/cli/cli.h"
 #include "runner/cli/progress.h"
 #include "runner/cli/suite_loader.h"
 #include "runner/plugin_api/plugin_registry.h"
 #include "runner/plugin_host/plugin_loader.h"
-#include "runner/scoring/run_pipeline.h"
-#include "runner/scoring/scorecard.h"
+#include "runner/scoring/run_suite.h"
 #include "runner/source/trace_records.h"
 #include "runner/source/trace_source.h"
 #include "runner/suite/suite.h"
@@ -43,7 +40,7 @@ struct RunFlags {
   bool no_cache = false;
 };
 
-// Reports broken traces: every one to trace_errors.jsonl, the first few to stderr.
+// Prints the first few broken traces (all of them are in trace_errors.jsonl).
 class TraceErrorLog {
  public:
   static constexpr int kPrinted = 20;
@@ -52,18 +49,10 @@ class TraceErrorLog {
     if (++count_ <= kPrinted) {
       std::fprintf(stderr, "%s\n", SkipMessage(path, line, reason).c_str());
     }
-    text_ += "{\"file\": ";
-    AppendJsonString(text_, path);
-    text_ += ", \"line\": " + std::to_string(line) + ", \"reason\": ";
-    AppendJsonString(text_, reason);
-    text_ += "}\n";
   }
-  uint64_t count() const { return count_; }
-  const std::string& text() const { return text_; }
 
  private:
   uint64_t count_ = 0;
-  std::string text_;
 };
 
 // Reports traces whose `_sample` is malformed: scored, but left out of the population figures
@@ -94,112 +83,70 @@ int Run(const RunFlags& flags) {
   if (!suite.ok()) return Fail("run", suite.status());
   Status files = CheckTraceFiles(flags.traces);
   if (!files.ok()) return Fail("run", files);
-  std::error_code ec;
-  fs::create_directories(flags.out, ec);
-  if (ec) {
-    return Fail("run",
-                Status::IoError(flags.out + ": cannot create output folder: " + ec.message()));
-  }
-
-  PipelineOptions options;
-  options.threads = ResolveThreads(flags.threads);
-  options.source.format = flags.format == "jsonl"  ? TraceFormat::kJsonl
-                          : flags.format == "otlp" ? TraceFormat::kOtlp
-                                                   : TraceFormat::kAuto;
+  RunSuiteOptions options;
+  options.traces = flags.traces;
+  options.out = flags.out;
+  options.threads = flags.threads;
+  options.format = flags.format == "jsonl"  ? TraceFormat::kJsonl
+                   : flags.format == "otlp" ? TraceFormat::kOtlp
+                                            : TraceFormat::kAuto;
+  options.strict = flags.strict;
+  if (!flags.no_cache) options.cache_dir = flags.cache;
   options.stop = &g_interrupted;
-  for (LoadedEvaluator& evaluator : suite->evaluators) {
-    Status prepared = evaluator.evaluator->PrepareWorkers(options.threads);
-    if (!prepared.ok()) return Fail("run", prepared.WithContext(evaluator.spec.id + ": "));
-  }
-  RunSettings settings;
-  if (!flags.no_cache) settings.cache_dir = flags.cache;
-  settings.stop = &g_interrupted;
-  for (LoadedEvaluator& evaluator : suite->evaluators) {
-    if (!evaluator.skipped.empty()) {
-      std::fprintf(stderr, "arbiter run: %s skipped: %s\n", evaluator.spec.id.c_str(),
-                   evaluator.skipped.c_str());
-      continue;
-    }
-    Status prepared = evaluator.evaluator->PrepareRun(settings);
-    if (!prepared.ok()) return Fail("run", prepared.WithContext(evaluator.spec.id + ": "));
-  }
-
-  const fs::path out(flags.out);
-  auto scores = AtomicFile::Create(out / "scores.jsonl");
-  if (!scores.ok()) return Fail("run", scores.status());
-  ScorecardBuilder scorecard(*suite);
   TraceErrorLog trace_errors;
   SampleMarkLog sample_marks;
   Progress progress(!flags.quiet);
   auto started = std::chrono::steady_clock::now();
-
-  PipelineCallbacks callbacks;
-  callbacks.input_done = [&](const InputDone& done) { scorecard.AddInput(done.path, done.sha256); };
-  callbacks.batch = [&](ScoredBatch& batch) -> Status {
-    const std::string& path = flags.traces[batch.input];
-    for (const TraceResult& trace : batch.traces) {
-      if (!trace.error.empty()) {
-        trace_errors.Add(path, trace.line, trace.error);
-        if (flags.strict) {
-          // --strict makes a broken trace a failure of the run (exit 3): the input could not be
-          // read through.
-          return Status::IoError(path + ":" + std::to_string(trace.line) + ": " + trace.error +
-                                 " (--strict)");
-        }
-      }
-      if (trace.sample.state == SampleMark::State::kMalformed) {
-        sample_marks.Add(path, trace.line, trace.sample.error);
-      }
-      scorecard.AddTrace(trace);
-    }
-    progress.Update(scorecard.traces() + scorecard.trace_errors());
-    return (*scores)->Append(batch.rows);
+  RunSuiteEvents& events = options.events;
+  events.evaluator_skipped = [](const LoadedEvaluator& evaluator) {
+    std::fprintf(stderr, "arbiter run: %s skipped: %s\n", evaluator.spec.id.c_str(),
+                 evaluator.skipped.c_str());
   };
+  events.scoring_started = [&] {
+    started = std::chrono::steady_clock::now();
+    std::signal(SIGINT, OnInterrupt);
+    std::signal(SIGTERM, OnInterrupt);
+  };
+  events.scoring_finished = [&] {
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    progress.Finish();
+  };
+  events.trace_skipped = [&](const std::string& path, uint64_t line, const std::string& reason) {
+    trace_errors.Add(path, line, reason);
+  };
+  events.sample_malformed = [&](const std::string& path, uint64_t line, const std::string& reason) {
+    sample_marks.Add(path, line, reason);
+  };
+  events.progress = [&](uint64_t traces) { progress.Update(traces); };
+  Result<RunSuiteResult> run = RunSuite(*suite, options);
+  if (!run.ok()) return Fail("run", run.status());
 
-  std::signal(SIGINT, OnInterrupt);
-  std::signal(SIGTERM, OnInterrupt);
-  Status status = RunPipeline(*suite, flags.traces, options, callbacks);
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
-  progress.Finish();
-  if (!status.ok()) return Fail("run", status);
-
-  nlohmann::ordered_json card = scorecard.Json();
-  if (g_interrupted.load()) card["interrupted"] = true;
-  for (auto [name, contents] :
-       {std::pair<const char*, std::string>{"scorecard.json", card.dump(2) + "\n"},
-        std::pair<const char*, std::string>{"scorecard.md", scorecard.Markdown()},
-        std::pair<const char*, std::string>{"trace_errors.jsonl", trace_errors.text()}}) {
-    Status written = WriteFileAtomic(out / name, contents);
-    if (!written.ok()) return Fail("run", written);
-  }
-  Status committed = (*scores)->Commit();
-  if (!committed.ok()) return Fail("run", committed);
-
+  const fs::path out(flags.out);
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  if (trace_errors.count() > TraceErrorLog::kPrinted) {
+  if (run->trace_errors > TraceErrorLog::kPrinted) {
     std::fprintf(stderr, "... and %llu more broken traces, all listed in %s\n",
-                 static_cast<unsigned long long>(trace_errors.count() - TraceErrorLog::kPrinted),
+                 static_cast<unsigned long long>(run->trace_errors - TraceErrorLog::kPrinted),
                  (out / "trace_errors.jsonl").c_str());
   }
   sample_marks.Finish();
-  if (scorecard.sampled() && scorecard.without_sample() > 0) {
+  if (run->sampled && run->without_sample > 0) {
     std::fprintf(stderr,
                  "arbiter run: %llu traces have no _sample among sampled ones; "
                  "population_pass_rate counts each once (weight 1, a cell of their own)\n",
-                 static_cast<unsigned long long>(scorecard.without_sample()));
+                 static_cast<unsigned long long>(run->without_sample));
   }
-  std::fprintf(
-      stderr, "scored %llu traces with %zu evaluators in %.2f s (%.0f traces/s)%s\n",
-      static_cast<unsigned long long>(scorecard.traces()), suite->evaluators.size(), seconds,
-      seconds > 0 ? scorecard.traces() / seconds : 0.0,
-      trace_errors.count()
-          ? (", " + std::to_string(trace_errors.count()) + " broken traces skipped").c_str()
-          : "");
+  std::fprintf(stderr, "scored %llu traces with %zu evaluators in %.2f s (%.0f traces/s)%s\n",
+               static_cast<unsigned long long>(run->traces), suite->evaluators.size(), seconds,
+               seconds > 0 ? run->traces / seconds : 0.0,
+               run->trace_errors
+                   ? (", " + std::to_string(run->trace_errors) + " broken traces skipped").c_str()
+                   : "");
   std::fprintf(stderr, "scorecard: %s\n", (out / "scorecard.json").c_str());
-  if (g_interrupted.load())
+  if (run->interrupted) {
     return Fail("run", Status::Internal("interrupted; the traces scored so far were written"));
+  }
   return kExitOk;
 }
 

@@ -17,35 +17,53 @@ void Decide(EvaluatorGate& g, double tolerance) {
                        ", 95% CI [" + PercentText(g.delta_low) + ", " + PercentText(g.delta_high) +
                        "])";
   if (g.shared_traces == 0) {
-    g.verdict = "untrusted";
+    g.verdict = Verdict::kUntrusted;
     g.message = "no traces judged by both runs";
     return;
   }
-  const std::string& role = g.role.role;
-  if (role == "gate") {
+  const Role role = g.role.role;
+  if (role == Role::kGate) {
     if (dropped && significant) {
-      g.verdict = "block";
+      g.verdict = Verdict::kBlock;
       g.message =
           "pass rate fell " + change + ", beyond the tolerance of " + PercentText(tolerance);
     } else if (dropped) {
-      g.verdict = "warn";
+      g.verdict = Verdict::kWarn;
       g.message = "pass rate fell " + change + " but the interval includes no change";
     } else {
-      g.verdict = "pass";
+      g.verdict = Verdict::kPass;
       g.message = "pass rate " + change;
     }
-  } else if (role == "signal") {
-    g.verdict = dropped ? "warn" : "pass";
+  } else if (role == Role::kSignal) {
+    g.verdict = dropped ? Verdict::kWarn : Verdict::kPass;
     g.message =
         std::string(dropped ? "signal only, pass rate fell " : "signal only, pass rate ") + change;
   } else {
-    g.verdict = "untrusted";
-    g.message = role + (g.role.note.empty() ? "" : " (" + g.role.note + ")") +
+    g.verdict = Verdict::kUntrusted;
+    g.message = RoleName(role) + (g.role.note.empty() ? "" : " (" + g.role.note + ")") +
                 ": not trusted to gate; pass rate " + change;
   }
 }
 
 }  // namespace
+
+std::string VerdictName(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kBlock:
+      return "block";
+    case Verdict::kWarn:
+      return "warn";
+    case Verdict::kPass:
+      return "pass";
+    case Verdict::kUntrusted:
+      return "untrusted";
+  }
+  return "untrusted";
+}
+
+std::string GateDecisionName(GateDecision decision) {
+  return decision == GateDecision::kBlocked ? "blocked" : "passed";
+}
 
 GateResult ComputeGate(const RunOutput& baseline, const RunOutput& candidate,
                        const std::map<std::string, EvaluatorRole>& roles,
@@ -76,23 +94,23 @@ GateResult ComputeGate(const RunOutput& baseline, const RunOutput& candidate,
           NewcombeDifferenceInterval(g.candidate_passes, n, g.baseline_passes, n);
     }
     Decide(g, options.tolerance);
-    if (g.verdict == "block") result.blocking.push_back(g.id);
+    if (g.verdict == Verdict::kBlock) result.blocking.push_back(g.id);
     result.evaluators.push_back(std::move(g));
   }
-  result.decision = result.blocking.empty() ? "passed" : "blocked";
+  result.decision = result.blocking.empty() ? GateDecision::kPassed : GateDecision::kBlocked;
   return result;
 }
 
 nlohmann::ordered_json GateJson(const GateResult& result) {
   nlohmann::ordered_json json;
-  json["decision"] = result.decision;
+  json["decision"] = GateDecisionName(result.decision);
   json["blocking"] = result.blocking;
   json["evaluators"] = nlohmann::ordered_json::array();
   for (const EvaluatorGate& g : result.evaluators) {
     nlohmann::ordered_json e;
     e["id"] = g.id;
     e["version"] = g.version;
-    e["role"] = g.role.role;
+    e["role"] = RoleName(g.role.role);
     e["shared_traces"] = g.shared_traces;
     bool any = g.shared_traces > 0;
     auto figure = [&](double value) {
@@ -105,7 +123,7 @@ nlohmann::ordered_json GateJson(const GateResult& result) {
     e["delta_ci95"] = any ? nlohmann::ordered_json::array(
                                 {RoundTo(g.delta_low, kDigits), RoundTo(g.delta_high, kDigits)})
                           : nlohmann::ordered_json(nullptr);
-    e["verdict"] = g.verdict;
+    e["verdict"] = VerdictName(g.verdict);
     json["evaluators"].push_back(std::move(e));
   }
   return json;

@@ -11,12 +11,13 @@
 #include <nlohmann/json.hpp>
 
 #include "runner/scoring/run_output.h"
+#include "runner/suite/role.h"
 
 namespace arbiter {
 
 // Where an evaluator's role came from.
 struct EvaluatorRole {
-  std::string role = "uncalibrated";
+  Role role = Role::kUncalibrated;
   std::string source;              // "calibration.json", "history: citations@v1, 2026-...", ""
   std::string note;                // why it is uncalibrated (stale, never calibrated)
   nlohmann::ordered_json figures;  // its calibration.json entry, or null
@@ -27,6 +28,19 @@ struct GateOptions {
   double tolerance = 0.02;
 };
 
+// What the gate says of one evaluator: `block` stops the release, `warn` and `untrusted` only
+// show; gate.json, gate.md, junit.xml and report.html print its name.
+enum class Verdict { kBlock, kWarn, kPass, kUntrusted };
+
+// "block", "warn", "pass", "untrusted".
+std::string VerdictName(Verdict verdict);
+
+// The release decision: blocked when any evaluator's verdict is `block`.
+enum class GateDecision { kPassed, kBlocked };
+
+// "passed", "blocked".
+std::string GateDecisionName(GateDecision decision);
+
 struct EvaluatorGate {
   std::string id;
   int version = 0;
@@ -35,12 +49,12 @@ struct EvaluatorGate {
   uint64_t baseline_passes = 0, candidate_passes = 0;
   double baseline_pass_rate = 0, candidate_pass_rate = 0, delta = 0;
   double delta_low = 0, delta_high = 0;  // Newcombe 95% interval on the delta
-  std::string verdict;                   // block | warn | pass | untrusted
+  Verdict verdict = Verdict::kUntrusted;
   std::string message;                   // one line saying why
 };
 
 struct GateResult {
-  std::string decision;  // blocked | passed
+  GateDecision decision = GateDecision::kPassed;
   std::vector<std::string> blocking;
   std::vector<EvaluatorGate> evaluators;
   double tolerance = 0;

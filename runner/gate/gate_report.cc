@@ -38,10 +38,17 @@ std::string XmlEscape(const std::string& text) {
 
 namespace {
 
-const char* Icon(const std::string& verdict) {
-  if (verdict == "block") return "🛑 block";
-  if (verdict == "warn") return "⚠️ warn";
-  if (verdict == "pass") return "✅ pass";
+const char* Icon(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kBlock:
+      return "🛑 block";
+    case Verdict::kWarn:
+      return "⚠️ warn";
+    case Verdict::kPass:
+      return "✅ pass";
+    case Verdict::kUntrusted:
+      break;
+  }
   return "➖ untrusted";
 }
 
@@ -54,8 +61,9 @@ std::string Delta(const EvaluatorGate& g) {
 }  // namespace
 
 std::string GateMarkdown(const GateResult& result) {
-  std::string md = "## arbiter gate: " +
-                   std::string(result.decision == "blocked" ? "🛑 BLOCKED" : "✅ PASSED") + "\n\n";
+  std::string md =
+      "## arbiter gate: " +
+      std::string(result.decision == GateDecision::kBlocked ? "🛑 BLOCKED" : "✅ PASSED") + "\n\n";
   if (!result.blocking.empty()) {
     md += "Blocked by ";
     for (size_t i = 0; i < result.blocking.size(); ++i)
@@ -67,7 +75,7 @@ std::string GateMarkdown(const GateResult& result) {
   md += "|---|---|---|---|---|---|---|\n";
   for (const EvaluatorGate& g : result.evaluators) {
     bool any = g.shared_traces > 0;
-    md += "| " + g.id + " v" + std::to_string(g.version) + " | " + g.role.role + " | " +
+    md += "| " + g.id + " v" + std::to_string(g.version) + " | " + RoleName(g.role.role) + " | " +
           std::to_string(g.shared_traces) + " | " +
           (any ? PercentText(g.baseline_pass_rate) : "-") + " | " +
           (any ? PercentText(g.candidate_pass_rate) : "-") + " | " + Delta(g) + " | " +
@@ -83,8 +91,8 @@ std::string GateMarkdown(const GateResult& result) {
 std::string GateJunit(const GateResult& result, const std::string& timestamp) {
   int failures = 0, skipped = 0;
   for (const EvaluatorGate& g : result.evaluators) {
-    failures += g.verdict == "block";
-    skipped += g.verdict == "untrusted" || g.role.role == "signal";
+    failures += g.verdict == Verdict::kBlock;
+    skipped += g.verdict == Verdict::kUntrusted || g.role.role == Role::kSignal;
   }
   std::string counts = "tests=\"" + std::to_string(result.evaluators.size()) + "\" failures=\"" +
                        std::to_string(failures) + "\" errors=\"0\" skipped=\"" +
@@ -96,18 +104,19 @@ std::string GateJunit(const GateResult& result, const std::string& timestamp) {
       "  <testsuite name=\"arbiter.gate\" package=\"arbiter\" id=\"0\" hostname=\"localhost\" "
       "timestamp=\"" +
       XmlEscape(timestamp) + "\" " + counts + ">\n";
-  xml += "    <properties>\n      <property name=\"decision\" value=\"" + result.decision +
+  const std::string decision = GateDecisionName(result.decision);
+  xml += "    <properties>\n      <property name=\"decision\" value=\"" + decision +
          "\"/>\n      <property name=\"tolerance\" value=\"" + PercentText(result.tolerance) +
          "\"/>\n    </properties>\n";
   for (const EvaluatorGate& g : result.evaluators) {
     xml += "    <testcase name=\"" + XmlEscape(g.id) + "\" classname=\"arbiter.gate." +
-           XmlEscape(g.role.role) + "\" time=\"0\"";
+           XmlEscape(RoleName(g.role.role)) + "\" time=\"0\"";
     std::string message = XmlEscape(g.message);
-    if (g.verdict == "block") {
+    if (g.verdict == Verdict::kBlock) {
       xml += ">\n      <failure type=\"block\" message=\"" + message + "\">" + message +
              "</failure>\n    </testcase>\n";
-    } else if (g.verdict == "untrusted" || g.role.role == "signal") {
-      xml += ">\n      <skipped message=\"" + XmlEscape(g.verdict + ": " + g.message) +
+    } else if (g.verdict == Verdict::kUntrusted || g.role.role == Role::kSignal) {
+      xml += ">\n      <skipped message=\"" + XmlEscape(VerdictName(g.verdict) + ": " + g.message) +
              "\"/>\n    </testcase>\n";
     } else {
       xml += "/>\n";

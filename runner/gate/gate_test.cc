@@ -34,7 +34,7 @@ RunOutput Load(const TempDir& dir, const std::string& name, const std::string& r
   return *run;
 }
 
-EvaluatorRole Role(const std::string& role) {
+EvaluatorRole RoleOf(Role role) {
   EvaluatorRole r;
   r.role = role;
   return r;
@@ -63,25 +63,26 @@ void Build(Crafted& c) {
   AddRows(cand, "small", 16, 20);
   c.baseline = Load(c.dir, "base", base);
   c.candidate = Load(c.dir, "cand", cand);
-  c.roles = {{"grounded", Role("gate")},
-             {"tone", Role("signal")},
-             {"json", Role("gate")},
-             {"small", Role("gate")}};
+  c.roles = {{"grounded", RoleOf(Role::kGate)},
+             {"tone", RoleOf(Role::kSignal)},
+             {"json", RoleOf(Role::kGate)},
+             {"small", RoleOf(Role::kGate)}};
 }
 
 TEST(GateTest, VerdictsFollowRolesAndIntervals) {
   Crafted c;
   Build(c);
   GateResult result = ComputeGate(c.baseline, c.candidate, c.roles, {});
-  EXPECT_EQ(result.decision, "blocked");
+  EXPECT_EQ(result.decision, GateDecision::kBlocked);
   EXPECT_EQ(result.blocking, (std::vector<std::string>{"grounded"}));
-  std::map<std::string, std::string> verdicts;
+  std::map<std::string, Verdict> verdicts;
   for (const EvaluatorGate& g : result.evaluators) verdicts[g.id] = g.verdict;
-  EXPECT_EQ(verdicts["grounded"], "block");
-  EXPECT_EQ(verdicts["tone"], "warn");      // signals never block
-  EXPECT_EQ(verdicts["json"], "pass");      // -1 point, within the 2-point tolerance
-  EXPECT_EQ(verdicts["pii"], "untrusted");  // uncalibrated: a collapse is shown, not trusted
-  EXPECT_EQ(verdicts["small"], "warn");     // -10 points on 20 traces: not significant
+  EXPECT_EQ(verdicts["grounded"], Verdict::kBlock);
+  EXPECT_EQ(verdicts["tone"], Verdict::kWarn);  // signals never block
+  EXPECT_EQ(verdicts["json"], Verdict::kPass);  // -1 point, within the 2-point tolerance
+  EXPECT_EQ(verdicts["pii"],
+            Verdict::kUntrusted);                // uncalibrated: a collapse is shown, not trusted
+  EXPECT_EQ(verdicts["small"], Verdict::kWarn);  // -10 points on 20 traces: not significant
   const EvaluatorGate& grounded = result.evaluators[0];
   EXPECT_EQ(grounded.shared_traces, 500u);
   EXPECT_DOUBLE_EQ(grounded.delta, 0.78 - 0.92);
@@ -93,12 +94,12 @@ TEST(GateTest, NoGateEvaluatorDropsSoItPasses) {
   Build(c);
   c.roles.erase("grounded");  // uncalibrated now
   GateResult result = ComputeGate(c.baseline, c.candidate, c.roles, {});
-  EXPECT_EQ(result.decision, "passed");
+  EXPECT_EQ(result.decision, GateDecision::kPassed);
   EXPECT_TRUE(result.blocking.empty());
   GateOptions loose;
   loose.tolerance = 0.2;
-  c.roles["grounded"] = Role("gate");
-  EXPECT_EQ(ComputeGate(c.baseline, c.candidate, c.roles, loose).decision, "passed");
+  c.roles["grounded"] = RoleOf(Role::kGate);
+  EXPECT_EQ(ComputeGate(c.baseline, c.candidate, c.roles, loose).decision, GateDecision::kPassed);
 }
 
 TEST(GateTest, OnlySharedTracesCount) {
@@ -114,7 +115,7 @@ TEST(GateTest, OnlySharedTracesCount) {
       "{\"trace_id\": \"t-1\", \"evaluator\": \"grounded\", \"version\": 1, \"score\": null, "
       "\"pass\": null, \"error\": \"timeout\"}\n";
   RunOutput b = Load(dir, "b", base), c = Load(dir, "c", cand);
-  GateResult result = ComputeGate(b, c, {{"grounded", Role("gate")}}, {});
+  GateResult result = ComputeGate(b, c, {{"grounded", RoleOf(Role::kGate)}}, {});
   EXPECT_EQ(result.evaluators[0].shared_traces, 5u);  // t-5..t-9; t-1's error row is no result
   EXPECT_EQ(c.evaluators[0].errors, 1u);
 }

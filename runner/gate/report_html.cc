@@ -47,8 +47,9 @@ constexpr char kScript[] = R"js(
 })();
 )js";
 
-std::string Badge(const std::string& role) {
-  return "<span class=\"badge role-" + XmlEscape(role) + "\">" + XmlEscape(role) + "</span>";
+std::string Badge(Role role) {
+  const std::string name = XmlEscape(RoleName(role));
+  return "<span class=\"badge role-" + name + "\">" + name + "</span>";
 }
 
 // Pass rates with Wilson whiskers, baseline (grey) above candidate (colored by verdict).
@@ -71,9 +72,9 @@ std::string PassRateChart(const GateResult& result) {
     svg += "<text x=\"0\" y=\"" + std::to_string(y + 13) + "\">" + XmlEscape(g.id) + "</text>";
     if (g.shared_traces > 0) {
       double n = static_cast<double>(g.shared_traces);
-      const char* color = g.verdict == "block"  ? "#c62828"
-                          : g.verdict == "warn" ? "#ef6c00"
-                                                : "#1565c0";
+      const char* color = g.verdict == Verdict::kBlock  ? "#c62828"
+                          : g.verdict == Verdict::kWarn ? "#ef6c00"
+                                                        : "#1565c0";
       struct Bar {
         double passes;
         int dy;
@@ -214,14 +215,14 @@ std::string Calibration(const EvaluatorGate& g) {
 
 std::string GateHtml(const GateResult& result, const RunOutput& baseline,
                      const RunOutput& candidate) {
+  const std::string decision = GateDecisionName(result.decision);
   std::string html =
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
       "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">"
       "<meta name=\"viewport\" content=\"width=device-width\"><title>arbiter gate: " +
-      result.decision + "</title><style>" + kStyle + "</style></head><body>";
-  html += "<h1>arbiter gate <span class=\"decision " + result.decision + "\">" + result.decision +
-          "</span></h1>";
+      decision + "</title><style>" + kStyle + "</style></head><body>";
+  html += "<h1>arbiter gate <span class=\"decision " + decision + "\">" + decision + "</span></h1>";
   html += "<p class=\"muted\">Baseline " + XmlEscape(baseline.dir.string()) + ", candidate " +
           XmlEscape(candidate.dir.string()) + ". Tolerance " + PercentText(result.tolerance) +
           ". Only gate-role evaluators block.</p>";
@@ -241,8 +242,8 @@ std::string GateHtml(const GateResult& result, const RunOutput& baseline,
             (any ? PercentText(g.delta, Sign::kAlways) + " " +
                        IntervalText(g.delta_low, g.delta_high, Sign::kAlways)
                  : "-") +
-            "</td><td class=\"v-" + g.verdict + "\" title=\"" + XmlEscape(g.message) + "\">" +
-            g.verdict + "</td></tr>";
+            "</td><td class=\"v-" + VerdictName(g.verdict) + "\" title=\"" + XmlEscape(g.message) +
+            "\">" + VerdictName(g.verdict) + "</td></tr>";
   }
   html += "</table>";
   html +=
@@ -253,8 +254,8 @@ std::string GateHtml(const GateResult& result, const RunOutput& baseline,
   html += "<h2>Calibration</h2>";
   for (const EvaluatorGate& g : result.evaluators) {
     html += "<section data-evaluator=\"" + XmlEscape(g.id) + "\"><h3>" + XmlEscape(g.id) +
-            " <span class=\"v-" + g.verdict + "\">" + g.verdict + "</span></h3><p>" +
-            XmlEscape(g.message) + "</p>" + Calibration(g) + "</section>";
+            " <span class=\"v-" + VerdictName(g.verdict) + "\">" + VerdictName(g.verdict) +
+            "</span></h3><p>" + XmlEscape(g.message) + "</p>" + Calibration(g) + "</section>";
   }
   html += "<script>" + std::string(kScript) + "</script></body></html>\n";
   return html;

@@ -10,6 +10,8 @@
 #include "plugins/register_builtins.h"
 #include "runner/plugin_api/plugin_registry.h"
 #include "runner/scoring/pipeline_test_util.h"
+#include "runner/scoring/run_pipeline.h"
+#include "runner/scoring/scorecard.h"
 #include "runner/suite/suite.h"
 #include "runner/trace/sample_mark.h"
 #include "tests/test_util.h"

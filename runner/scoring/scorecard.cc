@@ -2,6 +2,7 @@
 
 #include "runner/base/report_text.h"
 #include "runner/stats/stats.h"
+#include "runner/suite/role.h"
 
 namespace arbiter {
 namespace {
@@ -124,7 +125,7 @@ nlohmann::ordered_json ScorecardBuilder::Json() const {
     entry["id"] = evaluator.spec.id;
     entry["version"] = evaluator.spec.version;
     entry["plugin"] = evaluator.spec.plugin;
-    entry["role"] = "uncalibrated";
+    entry["role"] = RoleName(Role::kUncalibrated);  // a run alone earns no role
     entry["n"] = tally.all.n;
     entry["errors"] = tally.all.errors;
     entry["mean_score"] =

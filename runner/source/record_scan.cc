@@ -4,6 +4,7 @@
 #include <variant>
 
 #include "runner/source/batched_read.h"
+#include "runner/source/trace_records.h"
 
 namespace arbiter {
 
