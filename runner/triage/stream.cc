@@ -208,7 +208,7 @@ Result<TriageSummary> TriageTraces(const std::vector<std::string>& inputs,
   for (size_t rank = 0; rank < ranking.queued.size(); ++rank) {
     wanted[ranking.queued[rank].input].emplace_back(ranking.queued[rank].ordinal, rank);
   }
-  Renderer renderer(**signals, redactor, summary.redactions);
+  Renderer renderer(*signals, redactor, summary.redactions);
   std::vector<std::string> lines(ranking.queued.size());
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (wanted[i].empty()) continue;
