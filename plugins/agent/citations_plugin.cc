@@ -232,24 +232,22 @@ class CitationsEvaluator : public Evaluator {
 
   Result<Score> Evaluate(const Trace& trace, const EvalContext& /*ctx*/) const override {
     std::string scratch;
-    Result<std::string_view> text = target_.Text(trace, scratch);
-    if (!text.ok()) return text.status();
-    Result<std::optional<simdjson::dom::array>> docs = RetrievedDocuments(trace);
-    if (!docs.ok()) return docs.status();
-    size_t doc_count = *docs ? (*docs)->size() : 0;
+    ARBITER_ASSIGN_OR_RETURN(std::string_view text, target_.Text(trace, scratch));
+    ARBITER_ASSIGN_OR_RETURN(std::optional<simdjson::dom::array> docs, RetrievedDocuments(trace));
+    size_t doc_count = docs ? docs->size() : 0;
 
     size_t citations = 0;
-    re2::StringPiece input(text->data(), text->size());
+    re2::StringPiece input(text.data(), text.size());
     re2::StringPiece match[2];
     for (size_t pos = 0; pos <= input.size() &&
                          pattern_->Match(input, pos, input.size(), RE2::UNANCHORED, match, 2);) {
       ++citations;
       // A group that did not take part has a null data(): the citation names the id "".
-      if (!HasDocument(*docs, View(match[1]))) {
+      if (!HasDocument(docs, View(match[1]))) {
         std::string cited(Excerpt(View(match[0])), 1);
         cited.pop_back();  // the excerpt without its quotes
         if (doc_count == 0) return Score{0.0, "cites " + cited + "; no documents retrieved"};
-        return Score{0.0, "cites " + cited + ", not among " + DescribeDocuments(*docs, doc_count)};
+        return Score{0.0, "cites " + cited + ", not among " + DescribeDocuments(docs, doc_count)};
       }
       size_t end = static_cast<size_t>(match[0].data() - input.data()) + match[0].size();
       pos = match[0].empty() ? end + 1 : end;  // an empty match must not repeat forever
@@ -264,13 +262,13 @@ class CitationsEvaluator : public Evaluator {
     size_t checked = 0;
     std::string quote;
     std::string_view span;
-    for (size_t pos = 0; NextQuote(*text, pos, span);) {
+    for (size_t pos = 0; NextQuote(text, pos, span);) {
       if (CountWords(span) < min_quote_words_) continue;
       ++checked;
       FoldWhitespace(span, quote);
-      if (!FoundInDocuments(*docs, quote)) {
+      if (!FoundInDocuments(docs, quote)) {
         std::string where = doc_count == 0 ? "; no documents retrieved"
-                                           : " in " + DescribeDocuments(*docs, doc_count);
+                                           : " in " + DescribeDocuments(docs, doc_count);
         return Score{0.0, "quote " + Excerpt(quote) + " not found" + where};
       }
     }

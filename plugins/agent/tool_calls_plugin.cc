@@ -195,23 +195,22 @@ class ToolCallsEvaluator : public Evaluator {
   explicit ToolCallsEvaluator(Config config) : config_(std::move(config)) {}
 
   Result<Score> Evaluate(const Trace& trace, const EvalContext& /*ctx*/) const override {
-    Result<std::vector<Call>> calls = ReadCalls(trace);
-    if (!calls.ok()) return calls.status();
+    ARBITER_ASSIGN_OR_RETURN(std::vector<Call> calls, ReadCalls(trace));
     std::string notes;
     auto fail = [](std::string reason) { return Score{0.0, std::move(reason)}; };
 
     if (config_.expected) {
-      std::optional<std::string> failure = CheckExpected(trace, *calls, notes);
+      std::optional<std::string> failure = CheckExpected(trace, calls, notes);
       if (failure) return fail(std::move(*failure));
     }
     if (config_.no_repeats) {
-      std::optional<std::string> failure = CheckRepeats(*calls);
+      std::optional<std::string> failure = CheckRepeats(calls);
       if (failure) return fail(std::move(*failure));
       AddNote(notes, "no repeated calls");
     }
     if (config_.max_calls) {
-      std::string count = Counted(calls->size(), "tool call");
-      if (static_cast<long>(calls->size()) > *config_.max_calls) {
+      std::string count = Counted(calls.size(), "tool call");
+      if (static_cast<long>(calls.size()) > *config_.max_calls) {
         return fail(count + " > max " + std::to_string(*config_.max_calls));
       }
       AddNote(notes, count + ", max " + std::to_string(*config_.max_calls));

@@ -197,10 +197,10 @@ Status LoadToolSchemas(const EvaluatorSpec& spec, const YAML::Node& inline_node,
             member.first, "tool '" + tool + "' has a schema in both 'schemas' and 'schema_files'");
       }
       std::string what = "schema for tool '" + tool + "'";
-      Result<CompiledSchema> schema =
-          files ? SchemaFile(spec, member.second, what) : InlineSchema(spec, member.second, what);
-      if (!schema.ok()) return schema.status();
-      out.emplace(tool, std::move(schema).value());
+      ARBITER_ASSIGN_OR_RETURN(
+          CompiledSchema schema,
+          files ? SchemaFile(spec, member.second, what) : InlineSchema(spec, member.second, what));
+      out.emplace(tool, std::move(schema));
     }
   }
   return Status::OK();
@@ -245,12 +245,11 @@ Result<std::unique_ptr<Evaluator>> CreateJsonSchema(const EvaluatorSpec& spec) {
                         "target 'tool_calls' checks each call's arguments: give "
                         "'schemas: {tool_name: schema}' instead of 'schema'");
   }
-  Result<CompiledSchema> compiled = schema.IsDefined()
-                                        ? InlineSchema(spec, schema, "schema")
-                                        : SchemaFile(spec, schema_file, "schema_file");
-  if (!compiled.ok()) return compiled.status();
+  ARBITER_ASSIGN_OR_RETURN(CompiledSchema compiled,
+                           schema.IsDefined() ? InlineSchema(spec, schema, "schema")
+                                              : SchemaFile(spec, schema_file, "schema_file"));
   return std::unique_ptr<Evaluator>(
-      std::make_unique<ValueEvaluator>(TextTarget(spec), std::move(compiled).value(), allow_fence));
+      std::make_unique<ValueEvaluator>(TextTarget(spec), std::move(compiled), allow_fence));
 }
 
 }  // namespace

@@ -76,18 +76,16 @@ class LlmJudgeEvaluator : public Evaluator {
     core_->loop->WatchStop(settings.stop);
     core_->cache = nullptr;
     if (settings.cache_dir.empty()) return Status::OK();
-    auto cache = ResponseCache::Shared(settings.cache_dir);
-    if (!cache.ok()) return cache.status();
-    core_->cache = *cache;
+    ARBITER_ASSIGN_OR_RETURN(auto cache, ResponseCache::Shared(settings.cache_dir));
+    core_->cache = cache;
     return Status::OK();
   }
 
   std::string SkipReason() const override { return skip_reason_; }
 
   Result<Score> Evaluate(const Trace& trace, const EvalContext& /*ctx*/) const override {
-    Result<std::string> prompt = core_->rubric.Render(trace);
-    if (!prompt.ok()) return prompt.status();
-    auto judgment = std::make_shared<Judgment>(core_, std::move(*prompt));
+    ARBITER_ASSIGN_OR_RETURN(std::string prompt, core_->rubric.Render(trace));
+    auto judgment = std::make_shared<Judgment>(core_, std::move(prompt));
     if (judgment->ReadCache()) return judgment->Ready();
     judgment->SendMissing();
     Score score;

@@ -67,14 +67,13 @@ class ContainsEvaluator : public Evaluator {
 
   Result<Score> Evaluate(const Trace& trace, const EvalContext& /*ctx*/) const override {
     std::string scratch;
-    Result<std::string_view> text = target_.Text(trace, scratch);
-    if (!text.ok()) return text.status();
+    ARBITER_ASSIGN_OR_RETURN(std::string_view text, target_.Text(trace, scratch));
     if (mode_ == MatchMode::kAll) {
-      int missing = patterns_.FirstMissing(*text);
+      int missing = patterns_.FirstMissing(text);
       if (missing >= 0) return Score{0.0, "phrase " + Excerpt(phrases_[missing]) + " not found"};
       return Score{1.0, "all " + std::to_string(phrases_.size()) + " phrases found"};
     }
-    PatternList::Match match = patterns_.FirstMatch(*text);
+    PatternList::Match match = patterns_.FirstMatch(text);
     if (match.index < 0) {
       std::string reason = phrases_.size() == 1 ? "phrase " + Excerpt(phrases_[0]) + " not found"
                                                 : "none of the " + std::to_string(phrases_.size()) +

@@ -91,11 +91,9 @@ class LengthEvaluator : public Evaluator {
 
   Result<Score> Evaluate(const Trace& trace, const EvalContext& /*ctx*/) const override {
     std::string scratch;
-    Result<std::string_view> text = target_.Text(trace, scratch);
-    if (!text.ok()) return text.status();
+    ARBITER_ASSIGN_OR_RETURN(std::string_view text, target_.Text(trace, scratch));
     // Words need a scan of their own; without word bounds the plain code point count does.
-    TextSize size =
-        bounds_.needs_words() ? MeasureWords(*text) : TextSize{CountCodePoints(*text), 0};
+    TextSize size = bounds_.needs_words() ? MeasureWords(text) : TextSize{CountCodePoints(text), 0};
     size_t chars = size.chars;
     size_t words = size.words;
     size_t tokens = (chars + 3) / 4;

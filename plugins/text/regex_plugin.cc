@@ -36,14 +36,13 @@ class RegexEvaluator : public Evaluator {
 
   Result<Score> Evaluate(const Trace& trace, const EvalContext& /*ctx*/) const override {
     std::string scratch;
-    Result<std::string_view> text = target_.Text(trace, scratch);
-    if (!text.ok()) return text.status();
+    ARBITER_ASSIGN_OR_RETURN(std::string_view text, target_.Text(trace, scratch));
     if (mode_ == MatchMode::kAll) {
-      int missing = patterns_.FirstMissing(*text);
+      int missing = patterns_.FirstMissing(text);
       if (missing >= 0) return Score{0.0, "pattern " + Quoted(missing) + " did not match"};
       return Score{1.0, "all " + std::to_string(patterns_.size()) + " patterns matched"};
     }
-    PatternList::Match match = patterns_.FirstMatch(*text);
+    PatternList::Match match = patterns_.FirstMatch(text);
     if (match.index < 0) {
       return Score{mode_ == MatchMode::kNone ? 1.0 : 0.0, NoneMatched()};
     }

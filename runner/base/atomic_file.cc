@@ -68,10 +68,9 @@ Status AtomicFile::Commit() {
 }
 
 Status WriteFileAtomic(const std::filesystem::path& path, std::string_view contents) {
-  auto file = AtomicFile::Create(path);
-  if (!file.ok()) return file.status();
-  ARBITER_RETURN_IF_ERROR((*file)->Append(contents));
-  return (*file)->Commit();
+  ARBITER_ASSIGN_OR_RETURN(auto file, AtomicFile::Create(path));
+  ARBITER_RETURN_IF_ERROR(file->Append(contents));
+  return file->Commit();
 }
 
 }  // namespace arbiter

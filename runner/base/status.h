@@ -72,4 +72,18 @@ class Result {
     if (!_st.ok()) return _st;               \
   } while (0)
 
+// ARBITER_ASSIGN_OR_RETURN(T name, expr): evaluates `expr` (a Result<T>); on an error returns its
+// Status from the enclosing function, otherwise declares `name` holding the value (moved out).
+//
+//   ARBITER_ASSIGN_OR_RETURN(YAML::Node root, LoadYamlFile(path));
+//   ARBITER_ASSIGN_OR_RETURN(auto reader, LineReader::Open(path));
+#define ARBITER_ASSIGN_OR_RETURN(lhs, ...) \
+  ARBITER_ASSIGN_OR_RETURN_IMPL_(ARBITER_CONCAT_(arbiter_result_, __LINE__), lhs, __VA_ARGS__)
+#define ARBITER_ASSIGN_OR_RETURN_IMPL_(result, lhs, ...) \
+  auto result = (__VA_ARGS__);                           \
+  if (!result.ok()) return result.status();              \
+  lhs = std::move(result).value()
+#define ARBITER_CONCAT_(a, b) ARBITER_CONCAT_INNER_(a, b)
+#define ARBITER_CONCAT_INNER_(a, b) a##b
+
 }  // namespace arbiter

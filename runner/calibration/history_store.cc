@@ -175,11 +175,11 @@ Result<std::vector<CalibrationRecord>> HistoryStore::Query(
 
 Result<std::optional<CalibrationRecord>> HistoryStore::Latest(const std::string& evaluator,
                                                               int version) {
-  auto records = Query("WHERE evaluator = ? AND evaluator_version = ? ORDER BY id DESC LIMIT 1",
-                       {evaluator}, version);
-  if (!records.ok()) return records.status();
-  if (records->empty()) return std::optional<CalibrationRecord>();
-  return std::optional<CalibrationRecord>(std::move(records->front()));
+  ARBITER_ASSIGN_OR_RETURN(
+      auto records, Query("WHERE evaluator = ? AND evaluator_version = ? ORDER BY id DESC LIMIT 1",
+                          {evaluator}, version));
+  if (records.empty()) return std::optional<CalibrationRecord>();
+  return std::optional<CalibrationRecord>(std::move(records.front()));
 }
 
 Result<std::vector<CalibrationRecord>> HistoryStore::All() {

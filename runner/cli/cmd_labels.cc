@@ -89,9 +89,8 @@ Result<std::vector<LabelSetRef>> Expand(const LabelStore& store,
   if (names.empty()) names = store.Names();
   for (const std::string& text : names) {
     if (text.find('@') != std::string::npos) {
-      Result<LabelSetRef> ref = ParseLabelSetRef(text);
-      if (!ref.ok()) return ref.status();
-      out.push_back(*ref);
+      ARBITER_ASSIGN_OR_RETURN(LabelSetRef ref, ParseLabelSetRef(text));
+      out.push_back(ref);
       continue;
     }
     std::vector<int> versions = store.Versions(text);

@@ -14,9 +14,9 @@ Status RegisterPlugins(PluginRegistry& registry, const std::vector<std::string>&
   ARBITER_RETURN_IF_ERROR(RegisterBuiltinPlugins(registry));
   std::vector<std::filesystem::path> suite_plugins;
   if (root) {
-    Result<std::vector<std::filesystem::path>> listed = SuitePluginPaths(suite, *root);
-    if (!listed.ok()) return listed.status();
-    suite_plugins = std::move(*listed);
+    ARBITER_ASSIGN_OR_RETURN(std::vector<std::filesystem::path> listed,
+                             SuitePluginPaths(suite, *root));
+    suite_plugins = std::move(listed);
   }
   return LoadExternalPlugins(registry, plugin_paths, suite_plugins);
 }
@@ -26,17 +26,15 @@ Status RegisterPlugins(PluginRegistry& registry, const std::vector<std::string>&
 Status SetUpPlugins(PluginRegistry& registry, const std::vector<std::string>& plugin_paths,
                     const std::filesystem::path& suite) {
   if (suite.empty()) return RegisterPlugins(registry, plugin_paths, suite, nullptr);
-  Result<YAML::Node> root = LoadYamlFile(suite);
-  if (!root.ok()) return root.status();
-  return RegisterPlugins(registry, plugin_paths, suite, &*root);
+  ARBITER_ASSIGN_OR_RETURN(YAML::Node root, LoadYamlFile(suite));
+  return RegisterPlugins(registry, plugin_paths, suite, &root);
 }
 
 Result<Suite> LoadSuiteWithPlugins(const std::string& path, PluginRegistry& registry,
                                    const std::vector<std::string>& plugin_paths) {
-  Result<YAML::Node> root = LoadYamlFile(path);
-  if (!root.ok()) return root.status();
-  ARBITER_RETURN_IF_ERROR(RegisterPlugins(registry, plugin_paths, path, &*root));
-  return LoadSuite(path, *root, registry);
+  ARBITER_ASSIGN_OR_RETURN(YAML::Node root, LoadYamlFile(path));
+  ARBITER_RETURN_IF_ERROR(RegisterPlugins(registry, plugin_paths, path, &root));
+  return LoadSuite(path, root, registry);
 }
 
 }  // namespace arbiter

@@ -56,12 +56,11 @@ Result<std::map<std::string, EvaluatorRole>> RolesFromHistory(const std::string&
     if (store.status().code() == Status::Code::kNotFound) return roles;  // nothing calibrated yet
     return store.status();
   }
-  auto all = (*store)->All();
-  if (!all.ok()) return all.status();
+  ARBITER_ASSIGN_OR_RETURN(auto all, (*store)->All());
   for (const EvaluatorRun& run : candidate.evaluators) {
     EvaluatorRole role;
     role.note = "never calibrated";
-    for (const CalibrationRecord& record : *all) {  // ordered by insertion: the last one wins
+    for (const CalibrationRecord& record : all) {  // ordered by insertion: the last one wins
       if (record.evaluator != run.id) continue;
       if (record.evaluator_version == run.version) {
         role.role = record.role;

@@ -221,12 +221,11 @@ Result<LabelSetRef> LabelStore::Import(const std::string& name, const std::vecto
   if (!versions.empty()) parent = versions.back();
   std::vector<Label> merged;
   if (parent && !options.fresh) {
-    Result<LabelSet> previous = Load({name, *parent});
-    if (!previous.ok()) return previous.status();
+    ARBITER_ASSIGN_OR_RETURN(LabelSet previous, Load({name, *parent}));
     std::set<std::tuple<std::string, std::string, std::string>> replaced;
     for (const Label& label : labels)
       replaced.emplace(label.trace_id, label.failure_mode, label.reviewer);
-    for (Label& label : previous->labels) {
+    for (Label& label : previous.labels) {
       if (!replaced.count({label.trace_id, label.failure_mode, label.reviewer})) {
         merged.push_back(std::move(label));
       }
@@ -305,9 +304,8 @@ Result<LabelSet> LabelStore::Load(const LabelSetRef& ref) const {
   bool ok = false;
   set.manifest = nlohmann::ordered_json::parse(ReadWhole(set.dir / kManifestFile, ok));
   set.sha256 = set.manifest["sha256"].get<std::string>();
-  Result<std::vector<Label>> labels = ParseStoredLabels(set.dir / kLabelsFile);
-  if (!labels.ok()) return labels.status();
-  set.labels = std::move(*labels);
+  ARBITER_ASSIGN_OR_RETURN(std::vector<Label> labels, ParseStoredLabels(set.dir / kLabelsFile));
+  set.labels = std::move(labels);
   return set;
 }
 

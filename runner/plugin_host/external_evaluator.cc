@@ -40,10 +40,9 @@ class ExternalEvaluator final : public Evaluator {
     view.trace_id = Str(trace.trace_id());
     std::string scratch;
     if (target_) {
-      Result<std::string_view> text = target_->Text(trace, scratch);
-      if (!text.ok()) return text.status();
+      ARBITER_ASSIGN_OR_RETURN(std::string_view text, target_->Text(trace, scratch));
       view.has_target = 1;
-      view.target = Str(*text);
+      view.target = Str(text);
     }
     Score score;
     double value = std::nan("");

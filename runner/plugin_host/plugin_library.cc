@@ -208,12 +208,11 @@ Status LoadPluginLibrary(const std::filesystem::path& path, PluginRegistry& regi
   const std::string library = path.string();
   if (options.probe_in_child) ARBITER_RETURN_IF_ERROR(ProbeInChild(library));
   arbiter_plugin_init_fn init = nullptr;
-  Result<void*> handle = OpenLibrary(library, &init);
-  if (!handle.ok()) return handle.status();
+  ARBITER_ASSIGN_OR_RETURN(void* handle, OpenLibrary(library, &init));
 
   Registration registration;
   registration.library = library;
-  registration.handle = std::shared_ptr<void>(*handle, [](void* h) { dlclose(h); });
+  registration.handle = std::shared_ptr<void>(handle, [](void* h) { dlclose(h); });
   registration.registry = &registry;
   std::string init_error;
   arbiter_registrar registrar{};

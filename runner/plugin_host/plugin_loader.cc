@@ -38,9 +38,9 @@ Result<std::vector<fs::path>> SuitePluginPaths(const fs::path& suite, const YAML
     return ConfigErrorAt(file, list.Mark(), "plugins must be a list of libraries or folders");
   }
   for (const YAML::Node& item : list) {
-    auto text = ReadScalar<std::string>(item, file, "a plugins entry must be a path");
-    if (!text.ok()) return text.status();
-    fs::path path(*text);
+    ARBITER_ASSIGN_OR_RETURN(auto text,
+                             ReadScalar<std::string>(item, file, "a plugins entry must be a path"));
+    fs::path path(text);
     if (path.is_relative()) path = suite.parent_path() / path;
     std::error_code ec;
     if (!fs::exists(path, ec)) {
@@ -59,9 +59,8 @@ Status LoadExternalPlugins(PluginRegistry& registry, const std::vector<std::stri
   named.insert(named.end(), suite_plugins.begin(), suite_plugins.end());
   std::set<fs::path> loaded;  // canonical paths
   for (const fs::path& path : named) {
-    Result<std::vector<fs::path>> libraries = ExpandPluginPath(path);
-    if (!libraries.ok()) return libraries.status();
-    for (const fs::path& library : *libraries) {
+    ARBITER_ASSIGN_OR_RETURN(std::vector<fs::path> libraries, ExpandPluginPath(path));
+    for (const fs::path& library : libraries) {
       std::error_code ec;
       fs::path canonical = fs::weakly_canonical(library, ec);
       if (ec) canonical = library;

@@ -36,14 +36,14 @@ Result<RedactOptions> ReadSection(const YAML::Node& section, const std::string& 
     if (!seen.insert(name).second) {
       return ConfigErrorAt(file, item.first.Mark(), where + "defined twice");
     }
-    Result<std::string> pattern =
-        ReadScalar<std::string>(item.second, file, where + "the pattern must be a string");
-    if (!pattern.ok()) return pattern.status();
-    Result<std::shared_ptr<const RE2>> compiled = CompileRedactPattern(*pattern);
+    ARBITER_ASSIGN_OR_RETURN(
+        std::string pattern,
+        ReadScalar<std::string>(item.second, file, where + "the pattern must be a string"));
+    Result<std::shared_ptr<const RE2>> compiled = CompileRedactPattern(pattern);
     if (!compiled.ok()) {
       return ConfigErrorAt(file, item.second.Mark(), where + compiled.status().message());
     }
-    options.patterns.push_back({name, *pattern});
+    options.patterns.push_back({name, pattern});
   }
   return options;
 }
@@ -87,9 +87,8 @@ Result<RedactOptions> ReadRedactOptions(const YAML::Node& redact_section, const 
 }
 
 Result<RedactOptions> LoadRedactOptions(const std::filesystem::path& policy) {
-  Result<YAML::Node> root = LoadYamlFile(policy);
-  if (!root.ok()) return root.status();
-  const YAML::Node& node = *root;  // const: a lookup must not add the key
+  ARBITER_ASSIGN_OR_RETURN(YAML::Node root, LoadYamlFile(policy));
+  const YAML::Node& node = root;  // const: a lookup must not add the key
   return ReadRedactOptions(node["redact"], policy.string());
 }
 

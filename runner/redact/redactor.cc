@@ -182,9 +182,8 @@ void Redactor::RedactJson(nlohmann::ordered_json& document, RedactionCounts& cou
 Result<Redactor> PolicyRedactor(const std::string& policy) {
   RedactOptions options;
   if (!policy.empty()) {
-    Result<RedactOptions> loaded = LoadRedactOptions(policy);
-    if (!loaded.ok()) return loaded.status();
-    options = std::move(*loaded);
+    ARBITER_ASSIGN_OR_RETURN(RedactOptions loaded, LoadRedactOptions(policy));
+    options = std::move(loaded);
   }
   return Redactor::Create(options);
 }

@@ -17,10 +17,9 @@ namespace {
 Result<uint64_t> ReadCount(const YAML::Node& node, const std::string& file, long minimum,
                            const std::string& what) {
   std::string reason = what + " must be an integer of at least " + std::to_string(minimum);
-  Result<long> value = ReadScalar<long>(node, file, reason);
-  if (!value.ok()) return value.status();
-  if (*value < minimum) return ConfigErrorAt(file, node.Mark(), reason);
-  return static_cast<uint64_t>(*value);
+  ARBITER_ASSIGN_OR_RETURN(long value, ReadScalar<long>(node, file, reason));
+  if (value < minimum) return ConfigErrorAt(file, node.Mark(), reason);
+  return static_cast<uint64_t>(value);
 }
 
 // A number strictly inside (low, high), or at most `high` when `high_inclusive`.
@@ -28,17 +27,16 @@ Result<double> ReadFraction(const YAML::Node& node, const std::string& file,
                             const std::string& what, double high, bool high_inclusive) {
   std::string reason = what + " must be a number above 0 and " +
                        (high_inclusive ? "at most " : "below ") + NumberText(high);
-  Result<double> value = ReadScalar<double>(node, file, reason);
-  if (!value.ok()) return value.status();
-  bool in_range = *value > 0 && (high_inclusive ? *value <= high : *value < high);
+  ARBITER_ASSIGN_OR_RETURN(double value, ReadScalar<double>(node, file, reason));
+  bool in_range = value > 0 && (high_inclusive ? value <= high : value < high);
   if (!in_range) return ConfigErrorAt(file, node.Mark(), reason);
-  return *value;
+  return value;
 }
 
 Result<TracePath> ReadPath(const YAML::Node& node, const std::string& file) {
-  Result<std::string> text = ReadScalar<std::string>(node, file, "a stratum must be a path");
-  if (!text.ok()) return text.status();
-  Result<TracePath> path = TracePath::Parse(*text);
+  ARBITER_ASSIGN_OR_RETURN(std::string text,
+                           ReadScalar<std::string>(node, file, "a stratum must be a path"));
+  Result<TracePath> path = TracePath::Parse(text);
   if (!path.ok()) return ConfigErrorAt(file, node.Mark(), path.status().message());
   return path;
 }
@@ -46,27 +44,25 @@ Result<TracePath> ReadPath(const YAML::Node& node, const std::string& file) {
 Result<StratumSpec> ReadStratum(const YAML::Node& item, const std::string& file) {
   StratumSpec spec;
   if (!item.IsMap()) {
-    Result<TracePath> path = ReadPath(item, file);
-    if (!path.ok()) return path.status();
-    spec.path = *path;
+    ARBITER_ASSIGN_OR_RETURN(TracePath path, ReadPath(item, file));
+    spec.path = path;
     return spec;
   }
   constexpr char kShape[] = "a bucketed stratum is {PATH: [EDGE, ...]}, edges ascending";
   if (item.size() != 1) return ConfigErrorAt(file, item.Mark(), kShape);
   const auto& entry = *item.begin();
-  Result<TracePath> path = ReadPath(entry.first, file);
-  if (!path.ok()) return path.status();
-  spec.path = *path;
+  ARBITER_ASSIGN_OR_RETURN(TracePath path, ReadPath(entry.first, file));
+  spec.path = path;
   if (!entry.second.IsSequence() || entry.second.size() == 0) {
     return ConfigErrorAt(file, entry.second.Mark(), kShape);
   }
   for (const YAML::Node& edge : entry.second) {
-    Result<double> value = ReadScalar<double>(edge, file, "a bucket edge must be a number");
-    if (!value.ok()) return value.status();
-    if (!std::isfinite(*value) || (!spec.edges.empty() && *value <= spec.edges.back())) {
+    ARBITER_ASSIGN_OR_RETURN(double value,
+                             ReadScalar<double>(edge, file, "a bucket edge must be a number"));
+    if (!std::isfinite(value) || (!spec.edges.empty() && value <= spec.edges.back())) {
       return ConfigErrorAt(file, edge.Mark(), "bucket edges must be finite and ascending");
     }
-    spec.edges.push_back(*value);
+    spec.edges.push_back(value);
   }
   return spec;
 }
@@ -75,9 +71,8 @@ Status ReadStrata(const YAML::Node& node, const std::string& file, SamplePolicy&
   if (!node) return Status::OK();
   if (!node.IsSequence()) return ConfigErrorAt(file, node.Mark(), "strata must be a list of paths");
   for (const YAML::Node& item : node) {
-    Result<StratumSpec> spec = ReadStratum(item, file);
-    if (!spec.ok()) return spec.status();
-    policy.strata.push_back(std::move(*spec));
+    ARBITER_ASSIGN_OR_RETURN(StratumSpec spec, ReadStratum(item, file));
+    policy.strata.push_back(std::move(spec));
   }
   return Status::OK();
 }
@@ -99,25 +94,22 @@ Status ReadTargets(const YAML::Node& node, const std::string& file, SamplePolicy
     const std::string& key = item.first.Scalar();
     const YAML::Node& value = item.second;
     if (key == "half_width") {
-      Result<double> h = ReadFraction(value, file, "half_width", 0.5, true);
-      if (!h.ok()) return h.status();
-      policy.half_width = *h;
+      ARBITER_ASSIGN_OR_RETURN(double h, ReadFraction(value, file, "half_width", 0.5, true));
+      policy.half_width = h;
     } else if (key == "expected_rate") {
-      Result<double> p = ReadFraction(value, file, "expected_rate", 1, false);
-      if (!p.ok()) return p.status();
-      policy.expected_rate = *p;
+      ARBITER_ASSIGN_OR_RETURN(double p, ReadFraction(value, file, "expected_rate", 1, false));
+      policy.expected_rate = p;
     } else {
       long minimum = key == "budget" || key == "min_per_stratum" ? 1 : 0;
-      Result<uint64_t> count = ReadCount(value, file, minimum, "targets." + key);
-      if (!count.ok()) return count.status();
+      ARBITER_ASSIGN_OR_RETURN(uint64_t count, ReadCount(value, file, minimum, "targets." + key));
       if (key == "default") {
-        policy.explicit_default = *count;
+        policy.explicit_default = count;
       } else if (key == "budget") {
-        policy.budget = *count;
+        policy.budget = count;
       } else if (key == "min_per_stratum") {
-        policy.min_per_stratum = *count;
+        policy.min_per_stratum = count;
       } else {
-        policy.targets[key] = *count;
+        policy.targets[key] = count;
       }
     }
   }
@@ -132,17 +124,17 @@ Result<std::shared_ptr<const ScoreFailure>> ReadScoreFailure(const YAML::Node& n
     return ConfigErrorAt(file, node.Mark(), kShape);
   }
   auto failure = std::make_shared<ScoreFailure>();
-  Result<std::string> scores = ReadScalar<std::string>(node["scores"], file, kShape);
-  if (!scores.ok()) return scores.status();
-  Result<std::string> evaluator = ReadScalar<std::string>(node["evaluator"], file, kShape);
-  if (!evaluator.ok()) return evaluator.status();
-  Result<double> below = ReadScalar<double>(node["below"], file, "below must be a number");
-  if (!below.ok()) return below.status();
-  std::filesystem::path path(*scores);
+  ARBITER_ASSIGN_OR_RETURN(std::string scores,
+                           ReadScalar<std::string>(node["scores"], file, kShape));
+  ARBITER_ASSIGN_OR_RETURN(std::string evaluator,
+                           ReadScalar<std::string>(node["evaluator"], file, kShape));
+  ARBITER_ASSIGN_OR_RETURN(double below,
+                           ReadScalar<double>(node["below"], file, "below must be a number"));
+  std::filesystem::path path(scores);
   if (path.is_relative()) path = std::filesystem::path(file).parent_path() / path;
   failure->scores = path.lexically_normal().string();
-  failure->evaluator = *evaluator;
-  failure->below = *below;
+  failure->evaluator = evaluator;
+  failure->below = below;
   auto failing = LoadScoreFailures(failure->scores, failure->evaluator, failure->below);
   if (!failing.ok()) {
     return ConfigErrorAt(file, node.Mark(), failing.status().message());
@@ -159,14 +151,13 @@ Status ReadFailure(const YAML::Node& node, const std::string& file, SamplePolicy
   ARBITER_RETURN_IF_ERROR(CheckKeys(node, file, {"any"}));
   for (const YAML::Node& item : node["any"]) {
     if (item.IsMap()) {
-      auto failure = ReadScoreFailure(item, file);
-      if (!failure.ok()) return failure.status();
-      policy.failure_scores.push_back(std::move(*failure));
+      ARBITER_ASSIGN_OR_RETURN(auto failure, ReadScoreFailure(item, file));
+      policy.failure_scores.push_back(std::move(failure));
       continue;
     }
-    Result<std::string> text = ReadScalar<std::string>(item, file, "a condition must be text");
-    if (!text.ok()) return text.status();
-    Result<Condition> condition = Condition::Parse(*text);
+    ARBITER_ASSIGN_OR_RETURN(std::string text,
+                             ReadScalar<std::string>(item, file, "a condition must be text"));
+    Result<Condition> condition = Condition::Parse(text);
     if (!condition.ok()) return ConfigErrorAt(file, item.Mark(), condition.status().message());
     policy.failure_any.push_back(*condition);
   }
@@ -193,27 +184,24 @@ Status ReadFocus(const YAML::Node& node, const std::string& file, SamplePolicy& 
     }
     ARBITER_RETURN_IF_ERROR(CheckKeys(item, file, {"name", "when", "collect"}));
     FocusRule rule;
-    Result<std::string> name = ReadScalar<std::string>(item["name"], file, kShape);
-    if (!name.ok()) return name.status();
-    if (!IsRuleName(*name)) {
+    ARBITER_ASSIGN_OR_RETURN(std::string name, ReadScalar<std::string>(item["name"], file, kShape));
+    if (!IsRuleName(name)) {
       return ConfigErrorAt(file, item["name"].Mark(), "a focus name must match [a-z0-9-]+");
     }
     for (const FocusRule& other : policy.focus) {
-      if (other.name == *name) {
-        return ConfigErrorAt(file, item["name"].Mark(), "focus rule '" + *name + "' twice");
+      if (other.name == name) {
+        return ConfigErrorAt(file, item["name"].Mark(), "focus rule '" + name + "' twice");
       }
     }
-    rule.name = *name;
-    Result<std::string> when = ReadScalar<std::string>(item["when"], file, kShape);
-    if (!when.ok()) return when.status();
-    Result<Condition> condition = Condition::Parse(*when);
+    rule.name = name;
+    ARBITER_ASSIGN_OR_RETURN(std::string when, ReadScalar<std::string>(item["when"], file, kShape));
+    Result<Condition> condition = Condition::Parse(when);
     if (!condition.ok()) {
       return ConfigErrorAt(file, item["when"].Mark(), condition.status().message());
     }
     rule.when = *condition;
-    Result<uint64_t> collect = ReadCount(item["collect"], file, 1, "collect");
-    if (!collect.ok()) return collect.status();
-    rule.collect = *collect;
+    ARBITER_ASSIGN_OR_RETURN(uint64_t collect, ReadCount(item["collect"], file, 1, "collect"));
+    rule.collect = collect;
     policy.focus.push_back(std::move(rule));
   }
   return Status::OK();
@@ -232,26 +220,24 @@ Result<SamplePolicy> SamplePolicyFromYaml(const YAML::Node& root, const std::str
   ARBITER_RETURN_IF_ERROR(ReadFocus(root["focus"], file, policy));
   // One policy file may serve `redact` and `triage` too; a bad redaction pattern is reported
   // here as well rather than only when the sample reaches annotation.
-  Result<RedactOptions> redact = ReadRedactOptions(root["redact"], file);
-  if (!redact.ok()) return redact.status();
+  ARBITER_ASSIGN_OR_RETURN(RedactOptions redact, ReadRedactOptions(root["redact"], file));
   if (root["failure_multiplier"]) {
-    Result<double> multiplier =
-        ReadScalar<double>(root["failure_multiplier"], file, "failure_multiplier must be a number");
-    if (!multiplier.ok()) return multiplier.status();
-    if (!(*multiplier >= 1)) {
+    ARBITER_ASSIGN_OR_RETURN(double multiplier,
+                             ReadScalar<double>(root["failure_multiplier"], file,
+                                                "failure_multiplier must be a number"));
+    if (!(multiplier >= 1)) {
       return ConfigErrorAt(file, root["failure_multiplier"].Mark(),
                            "failure_multiplier must be at least 1");
     }
-    policy.failure_multiplier = *multiplier;
+    policy.failure_multiplier = multiplier;
   }
   if (root["cost_per_trace"]) {
-    Result<double> cost =
-        ReadScalar<double>(root["cost_per_trace"], file, "cost_per_trace must be a number");
-    if (!cost.ok()) return cost.status();
-    if (!(*cost >= 0)) {
+    ARBITER_ASSIGN_OR_RETURN(double cost, ReadScalar<double>(root["cost_per_trace"], file,
+                                                             "cost_per_trace must be a number"));
+    if (!(cost >= 0)) {
       return ConfigErrorAt(file, root["cost_per_trace"].Mark(), "cost_per_trace must be >= 0");
     }
-    policy.cost_per_trace = *cost;
+    policy.cost_per_trace = cost;
   }
   return policy;
 }
@@ -330,10 +316,9 @@ Result<SamplePolicy> ParseSamplePolicy(const std::string& yaml_text, const std::
 }
 
 Result<SamplePolicy> LoadSamplePolicy(const std::filesystem::path& path) {
-  Result<YAML::Node> node = LoadYamlFile(path);
-  if (!node.ok()) return node.status();
+  ARBITER_ASSIGN_OR_RETURN(YAML::Node node, LoadYamlFile(path));
   try {
-    return SamplePolicyFromYaml(*node, path.string());
+    return SamplePolicyFromYaml(node, path.string());
   } catch (const YAML::Exception& e) {
     return ConfigErrorAt(path.string(), e.mark, e.msg);
   }

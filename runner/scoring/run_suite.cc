@@ -61,8 +61,7 @@ Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& optio
         evaluator.evaluator->PrepareRun(settings).WithContext(evaluator.spec.id + ": "));
   }
 
-  auto scores = AtomicFile::Create(options.out / "scores.jsonl");
-  if (!scores.ok()) return scores.status();
+  ARBITER_ASSIGN_OR_RETURN(auto scores, AtomicFile::Create(options.out / "scores.jsonl"));
   ScorecardBuilder scorecard(suite);
   RunSuiteResult result;
   std::string trace_errors;
@@ -89,7 +88,7 @@ Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& optio
       scorecard.AddTrace(trace);
     }
     Notify(events.progress, scorecard.traces() + scorecard.trace_errors());
-    return (*scores)->Append(batch.rows);
+    return scores->Append(batch.rows);
   };
 
   Notify(events.scoring_started);
@@ -106,7 +105,7 @@ Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& optio
         std::pair<const char*, std::string>{"trace_errors.jsonl", std::move(trace_errors)}}) {
     ARBITER_RETURN_IF_ERROR(WriteFileAtomic(options.out / name, contents));
   }
-  ARBITER_RETURN_IF_ERROR((*scores)->Commit());
+  ARBITER_RETURN_IF_ERROR(scores->Commit());
 
   result.traces = scorecard.traces();
   result.trace_errors = scorecard.trace_errors();

@@ -78,12 +78,11 @@ std::string ParseScoreRow(std::string_view line, simdjson::dom::parser& parser, 
 
 Status ReadScoreRows(const std::string& path, const std::function<void(ScoreRow&)>& each,
                      ScoreRowFields fields) {
-  Result<std::unique_ptr<LineReader>> reader = LineReader::Open(path);
-  if (!reader.ok()) return reader.status();
+  ARBITER_ASSIGN_OR_RETURN(std::unique_ptr<LineReader> reader, LineReader::Open(path));
   simdjson::dom::parser parser;
   ScoreRow row;
   Line line;
-  while ((*reader)->Next(line)) {
+  while (reader->Next(line)) {
     if (line.oversized) {
       return Status::Corruption(path + ":" + std::to_string(line.number) + ": line too long");
     }
@@ -95,7 +94,7 @@ Status ReadScoreRows(const std::string& path, const std::function<void(ScoreRow&
     }
     each(row);
   }
-  return (*reader)->status();
+  return reader->status();
 }
 
 }  // namespace arbiter

@@ -31,11 +31,12 @@ Status ScanRecords(const std::vector<std::string>& inputs, const SourceOptions& 
       if (!record.error.empty()) {
         reason = record.error;  // unreadable: the source says why
       } else {
-        Result<std::string> parsed = callbacks.parse(
-            worker, ScannedRecord{batch.input, record.ordinal, record.line, batch.json(record)});
-        if (!parsed.ok()) return parsed.status();
-        if (parsed->empty()) continue;
-        reason = std::move(*parsed);
+        ARBITER_ASSIGN_OR_RETURN(
+            std::string parsed,
+            callbacks.parse(worker, ScannedRecord{batch.input, record.ordinal, record.line,
+                                                  batch.json(record)}));
+        if (parsed.empty()) continue;
+        reason = std::move(parsed);
       }
       std::lock_guard lock(mutex);
       std::fprintf(diagnostics, "%s\n",

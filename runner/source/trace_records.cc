@@ -26,21 +26,19 @@ Status ForEachTraceRecord(const std::vector<std::string>& inputs, std::FILE* dia
                           const SourceOptions& options) {
   for (size_t index = 0; index < inputs.size(); ++index) {
     const std::string& input = inputs[index];
-    auto source = OpenTraceSource(input, options);
-    if (!source.ok()) return source.status();
+    ARBITER_ASSIGN_OR_RETURN(auto source, OpenTraceSource(input, options));
     TraceRecord record;
-    while ((*source)->Next(record)) {
+    while (source->Next(record)) {
       std::string reason = record.error;
       if (reason.empty()) {
-        Result<std::string> handled = handler(index, record);
-        if (!handled.ok()) return handled.status();
-        reason = *handled;
+        ARBITER_ASSIGN_OR_RETURN(std::string handled, handler(index, record));
+        reason = handled;
       }
       if (reason.empty()) continue;
       std::fprintf(diagnostics, "%s\n", SkipMessage(input, record.line, reason).c_str());
       ++skipped;
     }
-    ARBITER_RETURN_IF_ERROR((*source)->status());
+    ARBITER_RETURN_IF_ERROR(source->status());
   }
   return Status::OK();
 }

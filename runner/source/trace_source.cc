@@ -56,25 +56,25 @@ Status CheckTraceFiles(const std::vector<std::string>& paths) {
 
 Result<std::unique_ptr<TraceSource>> OpenTraceSource(const std::string& path,
                                                      const SourceOptions& options) {
-  auto reader = LineReader::Open(path, options.max_line_bytes, options.hash_input);
-  if (!reader.ok()) return reader.status();
+  ARBITER_ASSIGN_OR_RETURN(auto reader,
+                           LineReader::Open(path, options.max_line_bytes, options.hash_input));
   TraceFormat format = options.format;
   if (format == TraceFormat::kAuto) {
     format = TraceFormat::kJsonl;
     Line line;
-    while ((*reader)->Next(line)) {
+    while (reader->Next(line)) {
       if (line.oversized || line.text.find_first_not_of(" \t\r") != std::string_view::npos) {
         if (!line.oversized) format = DetectFormat(line.text);
-        (*reader)->PushBack();
+        reader->PushBack();
         break;
       }
     }
-    if (!(*reader)->status().ok()) return (*reader)->status();
+    if (!reader->status().ok()) return reader->status();
   }
-  const LineReader* line_reader = reader->get();
+  const LineReader* line_reader = reader.get();
   std::unique_ptr<TraceSource> source = format == TraceFormat::kOtlp
-                                            ? MakeOtlpSource(std::move(*reader), options)
-                                            : MakeJsonlSource(std::move(*reader));
+                                            ? MakeOtlpSource(std::move(reader), options)
+                                            : MakeJsonlSource(std::move(reader));
   return std::unique_ptr<TraceSource>(
       std::make_unique<HashedSource>(std::move(source), line_reader));
 }

@@ -21,21 +21,20 @@ constexpr std::string_view kKeys[] = {"context_ratio",
 
 Status ReadNumber(const YAML::Node& node, const std::string& file, const char* key, double& out) {
   if (!node) return Status::OK();
-  Result<double> value = ReadScalar<double>(node, file, std::string(key) + " must be a number");
-  if (!value.ok()) return value.status();
-  if (!std::isfinite(*value))
+  ARBITER_ASSIGN_OR_RETURN(double value,
+                           ReadScalar<double>(node, file, std::string(key) + " must be a number"));
+  if (!std::isfinite(value))
     return ConfigErrorAt(file, node.Mark(), std::string(key) + " must be finite");
-  out = *value;
+  out = value;
   return Status::OK();
 }
 
 Status ReadCount(const YAML::Node& node, const std::string& file, const char* key, size_t& out) {
   if (!node) return Status::OK();
   std::string what = std::string(key) + " must be a non-negative integer";
-  Result<long> value = ReadScalar<long>(node, file, what);
-  if (!value.ok()) return value.status();
-  if (*value < 0) return ConfigErrorAt(file, node.Mark(), what);
-  out = static_cast<size_t>(*value);
+  ARBITER_ASSIGN_OR_RETURN(long value, ReadScalar<long>(node, file, what));
+  if (value < 0) return ConfigErrorAt(file, node.Mark(), what);
+  out = static_cast<size_t>(value);
   return Status::OK();
 }
 
@@ -46,10 +45,9 @@ Status ReadStrings(const YAML::Node& node, const std::string& file, const char* 
   if (!node.IsSequence()) return ConfigErrorAt(file, node.Mark(), what);
   std::vector<std::string> values;
   for (const YAML::Node& item : node) {
-    Result<std::string> text = ReadScalar<std::string>(item, file, what);
-    if (!text.ok()) return text.status();
-    if (text->empty()) return ConfigErrorAt(file, item.Mark(), what);
-    values.push_back(*text);
+    ARBITER_ASSIGN_OR_RETURN(std::string text, ReadScalar<std::string>(item, file, what));
+    if (text.empty()) return ConfigErrorAt(file, item.Mark(), what);
+    values.push_back(text);
   }
   out = std::move(values);
   return Status::OK();
@@ -160,9 +158,8 @@ Status ApplyTriagePolicy(const YAML::Node& root, const std::string& file, Triage
 }
 
 Status LoadTriagePolicy(const std::filesystem::path& path, TriageOptions& options) {
-  Result<YAML::Node> node = LoadYamlFile(path);
-  if (!node.ok()) return node.status();
-  return ApplyTriagePolicy(*node, path.string(), options);
+  ARBITER_ASSIGN_OR_RETURN(YAML::Node node, LoadYamlFile(path));
+  return ApplyTriagePolicy(node, path.string(), options);
 }
 
 }  // namespace arbiter

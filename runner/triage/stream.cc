@@ -129,12 +129,11 @@ Status FetchQueued(const std::string& path, bool spooled,
     options.format = TraceFormat::kJsonl;
     options.max_line_bytes = size_t{1} << 31;
   }
-  auto source = OpenTraceSource(path, options);
-  if (!source.ok()) return source.status();
+  ARBITER_ASSIGN_OR_RETURN(auto source, OpenTraceSource(path, options));
   TraceRecord record;
   uint64_t ordinal = 0;
   size_t next = 0;
-  while (next < wanted.size() && (*source)->Next(record)) {
+  while (next < wanted.size() && source->Next(record)) {
     if (!record.error.empty()) continue;
     if (ordinal++ != wanted[next].first) continue;
     size_t rank = wanted[next].second;
@@ -143,7 +142,7 @@ Status FetchQueued(const std::string& path, bool spooled,
     lines[rank] = std::move(*line);
     ++next;
   }
-  ARBITER_RETURN_IF_ERROR((*source)->status());
+  ARBITER_RETURN_IF_ERROR(source->status());
   if (next < wanted.size()) {
     return Status::IoError(path + ": has fewer records than on the first read: did it change?");
   }
@@ -155,15 +154,13 @@ Status FetchQueued(const std::string& path, bool spooled,
 Result<TriageSummary> TriageTraces(const std::vector<std::string>& inputs,
                                    const TriageOptions& options, const Redactor* redactor,
                                    AtomicFile& out, std::FILE* diagnostics) {
-  Result<std::unique_ptr<LocalSignals>> signals = LocalSignals::Create(options);
-  if (!signals.ok()) return signals.status();
+  ARBITER_ASSIGN_OR_RETURN(std::unique_ptr<LocalSignals> signals, LocalSignals::Create(options));
   TriageSummary summary;
   std::vector<std::unique_ptr<Spool>> spools(inputs.size());
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (inputs[i] != "-") continue;
-    Result<std::unique_ptr<Spool>> spool = Spool::Create();
-    if (!spool.ok()) return spool.status();
-    spools[i] = std::move(*spool);
+    ARBITER_ASSIGN_OR_RETURN(std::unique_ptr<Spool> spool, Spool::Create());
+    spools[i] = std::move(spool);
   }
 
   // First read: one compact record per trace, parsed on `threads` workers.
@@ -182,7 +179,7 @@ Result<TriageSummary> TriageTraces(const std::vector<std::string>& inputs,
             parsers[worker].parse(record.json.data(), record.json.size(), false).get(root)) {
       return std::string("not valid JSON: ") + simdjson::error_message(error);
     }
-    std::string reason = (*signals)->Read(root, facts[worker], nullptr);
+    std::string reason = signals->Read(root, facts[worker], nullptr);
     if (!reason.empty()) return reason;
     if (facts[worker].trace_id.size() > TriageQueue::kMaxTraceIdBytes) {
       return std::string("trace_id longer than 65,535 bytes");
@@ -211,7 +208,7 @@ Result<TriageSummary> TriageTraces(const std::vector<std::string>& inputs,
   for (size_t rank = 0; rank < ranking.queued.size(); ++rank) {
     wanted[ranking.queued[rank].input].emplace_back(ranking.queued[rank].ordinal, rank);
   }
-  Renderer renderer(**signals, redactor, summary.redactions);
+  Renderer renderer(*signals, redactor, summary.redactions);
   std::vector<std::string> lines(ranking.queued.size());
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (wanted[i].empty()) continue;

@@ -111,9 +111,8 @@ Result<nlohmann::json> Convert(const YAML::Node& node, int depth, YAML::Node* ba
     case YAML::NodeType::Sequence: {
       nlohmann::json array = nlohmann::json::array();
       for (const YAML::Node& item : node) {
-        Result<nlohmann::json> value = Convert(item, depth + 1, bad);
-        if (!value.ok()) return value.status();
-        array.push_back(std::move(value).value());
+        ARBITER_ASSIGN_OR_RETURN(nlohmann::json value, Convert(item, depth + 1, bad));
+        array.push_back(std::move(value));
       }
       return array;
     }
@@ -124,9 +123,8 @@ Result<nlohmann::json> Convert(const YAML::Node& node, int depth, YAML::Node* ba
           return fail(member.first, "a JSON object key must be a string, not a YAML collection");
         }
         std::string key = member.first.IsNull() ? "null" : member.first.Scalar();
-        Result<nlohmann::json> value = Convert(member.second, depth + 1, bad);
-        if (!value.ok()) return value.status();
-        object[key] = std::move(value).value();
+        ARBITER_ASSIGN_OR_RETURN(nlohmann::json value, Convert(member.second, depth + 1, bad));
+        object[key] = std::move(value);
       }
       return object;
     }
