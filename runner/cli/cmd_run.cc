@@ -14,7 +14,6 @@
 #include "runner/cli/progress.h"
 #include "runner/cli/suite_loader.h"
 #include "runner/plugin_api/plugin_registry.h"
-#include "runner/plugin_host/plugin_loader.h"
 #include "runner/scoring/run_suite.h"
 #include "runner/source/trace_records.h"
 #include "runner/source/trace_source.h"

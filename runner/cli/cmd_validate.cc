@@ -7,7 +7,6 @@
 #include "runner/cli/cli.h"
 #include "runner/cli/suite_loader.h"
 #include "runner/plugin_api/plugin_registry.h"
-#include "runner/plugin_host/plugin_loader.h"
 #include "runner/suite/suite.h"
 
 namespace arbiter {
