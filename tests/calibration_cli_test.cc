@@ -122,7 +122,7 @@ TEST_F(SeedScenario, TheModelSwapIsBlocked) {
     EXPECT_LT(e["delta_ci95"][1].get<double>(), 0.0);
   }
   EXPECT_THAT(ReadFile(Out("gate-swap") / "gate.md"), HasSubstr("BLOCKED"));
-  EXPECT_THAT(gate.out, HasSubstr("Blocked by `citation-grounded`"));
+  EXPECT_THAT(gate.out, HasSubstr("**Blocked: citation-grounded fell 14.0 points"));
 }
 
 TEST_F(SeedScenario, TheFixPasses) {
@@ -156,7 +156,8 @@ TEST_F(SeedScenario, HistoryCalibrationOfAnotherVersionIsStale) {
                          (dir.path() / "baseline").string() + " --candidate " +
                          (dir.path() / "swap").string() + " --out " +
                          (dir.path() / "out").string() + " --history " + history_);
-  EXPECT_EQ(gate.exit_code, 0) << gate.out << gate.err;
+  // A gate that lost its calibration: the gate cannot vouch for the candidate.
+  EXPECT_EQ(gate.exit_code, 4) << gate.out << gate.err;
   auto json = ReadJson(dir.path() / "out" / "gate.json");
   bool seen = false;
   for (const auto& e : json["evaluators"]) {
@@ -296,6 +297,16 @@ TEST(LabelsCliTest, TamperedLabelsAreNamedAndRefused) {
   EXPECT_THAT(calibrate.err, HasSubstr("sha256 mismatch"));
 }
 
+TEST(LabelsCliTest, OverlongNameIsAUsageError) {
+  // It was an uncaught filesystem_error (abort).
+  TempDir dir;
+  auto path = dir.Write("in.csv", "trace_id,failure_mode,label\nt-1,m,fail\n");
+  auto result = RunArbiter("labels import --name " + std::string(300, 'n') + " --from " +
+                           path.string() + " --reviewer ana --root " + dir.path().string());
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("must match [a-z0-9][a-z0-9_.-]* and have at most 64"));
+}
+
 TEST(LabelsCliTest, BadLabelFileIsAUsageErrorWithFileAndLine) {
   TempDir dir;
   auto path = dir.Write("bad.csv", "trace_id,failure_mode,label\nt-1,m,perhaps\n");
@@ -308,7 +319,7 @@ TEST(LabelsCliTest, BadLabelFileIsAUsageErrorWithFileAndLine) {
 }
 
 // A calibration made for another version of an evaluator does not count: the evaluator is
-// uncalibrated, so it cannot block.
+// uncalibrated, so it cannot block; and since it was the gate, the gate is inconclusive.
 TEST(GateCliTest, StaleCalibrationIsUntrusted) {
   TempDir dir;
   // 200 traces; the baseline passes them all, the candidate fails the first `fails`.
@@ -326,26 +337,33 @@ TEST(GateCliTest, StaleCalibrationIsUntrusted) {
   };
   dir.Write("base/scores.jsonl", rows(0));
   dir.Write("cand/scores.jsonl", rows(100));
+  const std::string card =
+      "{\"evaluators\": [{\"id\": \"grounded\", \"version\": 2, \"fingerprint\": \"fp\"}]}";
+  dir.Write("base/scorecard.json", card);
+  dir.Write("cand/scorecard.json", card);
   auto calibration = [&](int version) {
     return "{\"label_set\": \"x@v1\", \"label_set_sha256\": \"\", \"evaluators\": [{\"id\": "
            "\"grounded\", \"version\": " +
-           std::to_string(version) + ", \"role\": \"gate\"}]}";
+           std::to_string(version) + ", \"fingerprint\": \"fp\", \"role\": \"gate\"}]}";
   };
   dir.Write("stale.json", calibration(1));
   dir.Write("current.json", calibration(2));
   std::string common = "gate --baseline " + (dir.path() / "base").string() + " --candidate " +
                        (dir.path() / "cand").string() + " --out " + (dir.path() / "out").string();
   auto stale = RunArbiter(common + " --calibration " + (dir.path() / "stale.json").string());
-  EXPECT_EQ(stale.exit_code, 0) << stale.err;
+  EXPECT_EQ(stale.exit_code, 4) << stale.err;
   auto json = ReadJson(dir.path() / "out" / "gate.json");
   EXPECT_EQ(json["evaluators"][0]["role"], "uncalibrated");
-  EXPECT_EQ(json["evaluators"][0]["verdict"], "untrusted");
+  EXPECT_EQ(json["evaluators"][0]["verdict"], "inconclusive");
+  EXPECT_THAT(json["reasons"][0].get<std::string>(),
+              HasSubstr("no gate-role evaluator is calibrated (grounded is stale: calibrated at "
+                        "v1, the run used v2)"));
   auto current = RunArbiter(common + " --calibration " + (dir.path() / "current.json").string());
   EXPECT_EQ(current.exit_code, 1) << current.out;
   // A hand-written calibration with a wrong type is a usage error, not a crash.
   dir.Write("odd.json",
-            "{\"evaluators\": [{\"id\": \"grounded\", \"version\": 2, \"role\": "
-            "\"gate\", \"disagreements\": [{\"trace_id\": 7}]}]}");
+            "{\"evaluators\": [{\"id\": \"grounded\", \"version\": 2, \"fingerprint\": "
+            "\"fp\", \"role\": \"gate\", \"disagreements\": [{\"trace_id\": 7}]}]}");
   auto odd = RunArbiter(common + " --calibration " + (dir.path() / "odd.json").string());
   EXPECT_EQ(odd.exit_code, 2) << odd.err;
   EXPECT_THAT(odd.err, HasSubstr("unexpected value"));
@@ -362,16 +380,17 @@ TEST(GateCliTest, AppendsToTheGithubStepSummary) {
       "\"pass\": true, \"reason\": \"\", \"error\": null}\n";
   dir.Write("a/scores.jsonl", rows);
   dir.Write("summary.md", "earlier step\n");
+  dir.Write("none.json", "{\"evaluators\": []}");
   auto result = RunArbiter("gate --baseline " + (dir.path() / "a").string() + " --candidate " +
                            (dir.path() / "a").string() + " --out " + (dir.path() / "o").string() +
-                           " --history " + (dir.path() / "none.db").string());
-  EXPECT_EQ(result.exit_code, 0) << result.err;
+                           " --calibration " + (dir.path() / "none.json").string());
+  EXPECT_EQ(result.exit_code, 4) << result.err;  // nothing calibrated: inconclusive
   setenv("GITHUB_STEP_SUMMARY", (dir.path() / "summary.md").c_str(), 1);
   auto again = RunArbiter("gate --baseline " + (dir.path() / "a").string() + " --candidate " +
                           (dir.path() / "a").string() + " --out " + (dir.path() / "o").string() +
-                          " --history " + (dir.path() / "none.db").string());
+                          " --calibration " + (dir.path() / "none.json").string());
   unsetenv("GITHUB_STEP_SUMMARY");
-  EXPECT_EQ(again.exit_code, 0);
+  EXPECT_EQ(again.exit_code, 4);
   std::string summary = ReadFile(dir.path() / "summary.md");
   EXPECT_THAT(summary, HasSubstr("earlier step\n## arbiter gate: "));
   EXPECT_THAT(summary, HasSubstr("| e v1 | uncalibrated | 1 |"));

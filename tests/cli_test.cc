@@ -36,6 +36,20 @@ TEST(CliTest, HelpAndUnknownCommands) {
   auto missing = RunArbiter("run --suite x.yaml");
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_THAT(missing.err, HasSubstr("--traces is required"));
+  // A mistyped flag is named as unknown, with the closest one, not as a missing --traces.
+  auto flag = RunArbiter("run --suite x.yaml --trace t.jsonl --out o");
+  EXPECT_EQ(flag.exit_code, 2);
+  EXPECT_THAT(flag.err,
+              HasSubstr("arbiter run: unknown option '--trace' (did you mean '--traces'?)"));
+  // `arbiter` alone prints the usage (exit 2); `arbiter help gate` a command's (exit 0).
+  auto bare = RunArbiter("");
+  EXPECT_EQ(bare.exit_code, 2);
+  EXPECT_THAT(bare.err, HasSubstr("Usage: arbiter"));
+  EXPECT_THAT(bare.err, HasSubstr("4 gate inconclusive"));
+  auto help_gate = RunArbiter("help gate");
+  EXPECT_EQ(help_gate.exit_code, 0);
+  EXPECT_THAT(help_gate.out, HasSubstr("Usage: arbiter gate"));
+  EXPECT_THAT(help_gate.out, HasSubstr("--allow-uncalibrated"));
 }
 
 TEST(CliTest, PluginsListsEveryBuiltin) {
@@ -111,6 +125,71 @@ TEST(CliTest, OutputDoesNotDependOnThreadCount) {
   EXPECT_GT(files[0][0].size(), 100000u);
   EXPECT_EQ(files[0][0], files[1][0]);
   EXPECT_EQ(files[0][1], files[1][1]);
+}
+
+TEST(CliTest, ThreadCountIsCapped) {
+  // 100000 threads ended in an uncaught std::system_error (abort) or a long stall.
+  TempDir dir;
+  for (std::string command :
+       {std::string("run --suite ") + kDemoSuite + " --out " + (dir.path() / "o").string(),
+        "triage --top 5 --out " + (dir.path() / "q.jsonl").string(),
+        std::string("calibrate --suite ") + kDemoSuite + " --labels x@v1 --no-history --out " +
+            (dir.path() / "c").string()}) {
+    auto result = RunArbiter(command + " --traces " + kDemoTraces + " --threads 100000");
+    EXPECT_EQ(result.exit_code, 2) << command;
+    EXPECT_THAT(result.err, HasSubstr("--threads: Value 100000 not in range 0 to 1024")) << command;
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "o")) << command;
+  }
+}
+
+TEST(CliTest, OutputThatIsAnInputIsRefused) {
+  // Each once replaced its input: triage left 5 of 100 lines, sample overwrote the policy.
+  TempDir dir;
+  std::string traces = ReadFile(kDemoTraces);
+  auto q = dir.Write("q.jsonl", traces);
+  auto policy = dir.Write("pol.yaml", "targets: {default: 3}\n");
+  auto run_dir = dir.path() / "same";
+  auto scores = dir.Write("same/scores.jsonl", traces);
+  const std::string commands[] = {
+      "triage --top 5 --traces " + q.string() + " --out " + q.string(),
+      "triage --top 5 --traces " + q.string() + " --out " + dir.path().string() + "/./q.jsonl",
+      "redact --traces " + q.string() + " --out " + q.string(),
+      "sample --policy " + policy.string() + " --traces " + q.string() + " --out " +
+          policy.string(),
+      std::string("run --suite ") + kDemoSuite + " --traces " + scores.string() + " --out " +
+          run_dir.string()};
+  for (const std::string& command : commands) {
+    auto result = RunArbiter(command);
+    EXPECT_EQ(result.exit_code, 2) << command;
+    EXPECT_THAT(result.err, HasSubstr("is also an input")) << command;
+  }
+  EXPECT_EQ(ReadFile(q), traces);
+  EXPECT_EQ(ReadFile(scores), traces);
+  EXPECT_EQ(ReadFile(policy), "targets: {default: 3}\n");
+  EXPECT_FALSE(std::filesystem::exists(run_dir / "scorecard.json"));
+}
+
+TEST(CliTest, ConfigurationPathsThatAreNotFilesAreRefused) {
+  // `evaluators: [/dev/zero]` and a schema_file of /dev/zero once read forever.
+  TempDir dir;
+  auto suite = dir.Write("suite.yaml", "name: s\nevaluators: [/dev/zero]\n");
+  auto validate = RunArbiter("validate --suite " + suite.string());
+  EXPECT_EQ(validate.exit_code, 2);
+  EXPECT_THAT(validate.err,
+              HasSubstr("/dev/zero: cannot read file: not a regular file (a device, FIFO or "
+                        "socket)"));
+  dir.Write("e.yaml", "id: e\nversion: 1\nplugin: json_schema\nparams: {schema_file: /dev/zero}\n");
+  auto schema_suite = dir.Write("s2.yaml", "name: s\nevaluators: [e.yaml]\n");
+  auto schema = RunArbiter("validate --suite " + schema_suite.string());
+  EXPECT_EQ(schema.exit_code, 2);
+  EXPECT_THAT(schema.err, HasSubstr("cannot read schema_file '/dev/zero': not a regular file"));
+  auto policy = dir.Write("pol.yaml",
+                          "targets: {default: 3}\nfailure: {any: [{scores: /dev/zero, evaluator: "
+                          "e, below: 0.5}]}\n");
+  auto sample = RunArbiter("sample --policy " + policy.string() + " --traces " + kDemoTraces +
+                           " --out " + (dir.path() / "s.jsonl").string());
+  EXPECT_EQ(sample.exit_code, 2);
+  EXPECT_THAT(sample.err, HasSubstr("/dev/zero: not a regular file"));
 }
 
 TEST(CliTest, BrokenTracesAreReportedCountedAndSkipped) {

@@ -183,6 +183,28 @@ TEST_F(JudgeCliTest, FaultsEndAsErrorRowsWithTheirCause) {
   EXPECT_EQ(card["evaluators"][0]["n"], 3);
 }
 
+// A judge endpoint that is down: every row is an error, and the run says so at the end (stderr
+// and scorecard.json `warnings`); --strict turns that into exit 3.
+TEST_F(JudgeCliTest, AnEndpointThatIsDownIsAWarningNotASilentRun) {
+  dir_.Write("rubric.md", "---\nid: r\nversion: 1\nscale: binary\n---\n{{output}}\n");
+  // Port 1 on loopback: nothing listens there, so every call is refused at once.
+  dir_.Write("judge.yaml",
+             "id: judge\nversion: 1\nplugin: llm_judge\nparams:\n  provider: openai\n"
+             "  base_url: 'http://127.0.0.1:1/v1'\n  model: m\n  api_key_env: OPENAI_API_KEY\n"
+             "  rubric: rubric.md\n  max_attempts: 2\n  backoff_ms: 1\n  timeout_ms: 400\n");
+  auto suite = dir_.Write("suite.yaml", "name: down\nevaluators: [judge.yaml]\n");
+  auto traces = DemoSubset(dir_, 5);
+  auto run = Run(suite.string(), traces, dir_.path() / "out", "--no-cache");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.err, HasSubstr("warning: judge judged no trace: 5 of 5 traces are errors"));
+  nlohmann::json card = nlohmann::json::parse(ReadFile(dir_.path() / "out" / "scorecard.json"));
+  ASSERT_EQ(card["warnings"].size(), 1u);
+  EXPECT_EQ(card["warnings"][0]["evaluator"], "judge");
+  EXPECT_EQ(card["warnings"][0]["kind"], "no_trace_judged");
+  auto strict = Run(suite.string(), traces, dir_.path() / "strict", "--no-cache --strict");
+  EXPECT_EQ(strict.exit_code, 3) << strict.err;
+}
+
 TEST_F(JudgeCliTest, InterruptKeepsTheRowsAlreadyScored) {
   dir_.Write("rubric.md", "---\nid: r\nversion: 1\nscale: binary\n---\n{{output}}\n");
   dir_.Write("judge.yaml",

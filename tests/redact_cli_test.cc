@@ -47,6 +47,60 @@ TEST(RedactCliTest, RedactsEveryTraceReportsBrokenLinesAndCounts) {
   EXPECT_EQ(second["tool_calls"][0]["arguments"]["order"], "1234567812345678");
 }
 
+TEST(RedactCliTest, DeeplyNestedLineIsSkippedLikeRunSkipsIt) {
+  // 100,000 nested arrays once overflowed redact's stack (SIGSEGV); `run`, `sample` and
+  // `triage` skip such a line with simdjson's depth error, and so does redact now.
+  TempDir dir;
+  std::string deep =
+      R"({"trace_id":"t-1","x":)" + std::string(100000, '[') + std::string(100000, ']') + "}\n";
+  auto in = dir.Write("in.jsonl", deep + R"({"trace_id":"t-2","output":"ok"})" + "\n");
+  auto out = dir.path() / "out.jsonl";
+  auto result = RunArbiter("redact --traces " + in.string() + " --out " + out.string());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.err, HasSubstr(in.string() +
+                                    ":1: not valid JSON: The JSON document was too deep (too many "
+                                    "nested objects and arrays); skipped"));
+  EXPECT_EQ(ReadFile(out), R"({"trace_id":"t-2","output":"ok"})"
+                           "\n");
+
+  // 1,000 levels is within the limit and kept as it is.
+  std::string nested = std::string(1000, '[') + std::string(1000, ']');
+  auto within = dir.Write("within.jsonl", R"({"trace_id":"t-3","x":)" + nested + "}\n");
+  auto kept = RunArbiter("redact --traces " + within.string() + " --out " + out.string());
+  ASSERT_EQ(kept.exit_code, 0) << kept.err;
+  EXPECT_EQ(ReadFile(out), R"({"trace_id":"t-3","x":)" + nested + "}\n");
+}
+
+TEST(RedactCliTest, AKnownFieldNamedTwiceIsRefusedLikeRunRefusesIt) {
+  // `run` read the first trace_id, `redact` wrote the last, so redacted files stopped joining
+  // with labels. Both now refuse the line; a repeated unknown field is kept as it is.
+  TempDir dir;
+  auto in = dir.Write("in.jsonl",
+                      "{\"trace_id\":\"t-1\",\"output\":\"a\",\"trace_id\":\"t-9\"}\n"
+                      "{\"trace_id\":\"t-2\",\"output\":\"a\",\"output\":\"b\"}\n"
+                      "{\"trace_id\":\"t-3\",\"x\":1,\"x\":2}\n");
+  auto out = dir.path() / "out.jsonl";
+  auto redact = RunArbiter("redact --traces " + in.string() + " --out " + out.string());
+  ASSERT_EQ(redact.exit_code, 0) << redact.err;
+  EXPECT_THAT(redact.err,
+              HasSubstr(in.string() + ":1: field 'trace_id' appears more than once; skipped"));
+  EXPECT_THAT(redact.err,
+              HasSubstr(in.string() + ":2: field 'output' appears more than once; skipped"));
+  EXPECT_EQ(ReadFile(out), "{\"trace_id\":\"t-3\",\"x\":2}\n");
+
+  dir.Write("e.yaml", "id: short\nversion: 1\nplugin: length\nparams: {max_chars: 100}\n");
+  auto suite = dir.Write("suite.yaml", "name: s\nevaluators: [e.yaml]\n");
+  auto run_out = dir.path() / "run";
+  auto run = RunArbiter("run --suite " + suite.string() + " --traces " + in.string() + " --out " +
+                        run_out.string());
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.err, HasSubstr(in.string() + ":1: field 'trace_id' appears more than once"));
+  EXPECT_THAT(run.err, HasSubstr(in.string() + ":2: field 'output' appears more than once"));
+  std::string scores = ReadFile(run_out / "scores.jsonl");
+  EXPECT_THAT(scores, HasSubstr("\"trace_id\": \"t-3\""));
+  EXPECT_THAT(scores, Not(HasSubstr("\"trace_id\": \"t-1\"")));
+}
+
 TEST(RedactCliTest, ReadsStandardInputAndRejectsMissingFiles) {
   TempDir dir;
   auto in = dir.Write("in.jsonl", R"({"trace_id":"t","output":"key AKIAIOSFODNN7EXAMPLE"})"

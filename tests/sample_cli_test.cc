@@ -168,7 +168,16 @@ TEST(SampleCliTest, FocusRulesCollectAcrossRunsThenFallBack) {
 targets: {default: 5}
 focus: [{name: ja, when: "metadata.language == 'ja'", collect: 60}]
 )");
-  std::string args = "sample --policy " + policy.string() + " --traces " + kDemoTraces + " --out ";
+  std::string args = "sample --update-focus --policy " + policy.string() + " --traces " +
+                     kDemoTraces + " --out ";
+  // Without --update-focus the state is only read: the same command gives the same bytes.
+  std::string plain = "sample --policy " + policy.string() + " --traces " + kDemoTraces + " --out ";
+  auto once = RunArbiter(plain + (dir.path() / "a.jsonl").string());
+  auto twice = RunArbiter(plain + (dir.path() / "b.jsonl").string());
+  ASSERT_EQ(once.exit_code, 0) << once.err;
+  EXPECT_THAT(once.err, HasSubstr("not advanced (pass --update-focus"));
+  EXPECT_EQ(ReadFile(dir.path() / "a.jsonl"), ReadFile(dir.path() / "b.jsonl"));
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "policy.focus-state.json"));
   auto first = RunArbiter(args + (dir.path() / "1.jsonl").string());
   ASSERT_EQ(first.exit_code, 0) << first.err;
   EXPECT_THAT(first.err, HasSubstr("focus ja: 60 taken, 60 of 60 collected (done"));

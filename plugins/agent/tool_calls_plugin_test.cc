@@ -137,6 +137,23 @@ TEST(ToolCallsPluginTest, RepeatsWithReorderedArgumentKeys) {
             "tool_calls[1] repeats tool_calls[0]: ping with the same arguments");
 }
 
+TEST(ToolCallsPluginTest, NoRepeatsFindsTheOneRepeatAmongManyCalls) {
+  // Every pair was once compared (150,000 calls took 294 s); the time at growing sizes is
+  // bench/linear_bench.cc (BM_ToolCallsNoRepeats). Here: the one repeat is found and named.
+  std::string calls = "[";
+  for (int i = 0; i < 5000; ++i) {
+    calls += R"({"name": "search", "arguments": {"q": )" + std::to_string(i) + "}},";
+  }
+  std::string distinct = calls;
+  distinct.back() = ']';
+  Score score = Plugin().Judge(kNoRepeats, Trace("x", distinct));
+  EXPECT_EQ(score.reason, "no repeated calls");
+  calls += R"({"name": "search", "arguments": {"q": 7}}])";
+  Score repeated = Plugin().Judge(kNoRepeats, Trace("x", calls));
+  EXPECT_EQ(repeated.reason,
+            "tool_calls[5000] repeats tool_calls[7]: search with the same arguments");
+}
+
 TEST(ToolCallsPluginTest, StringArgumentsAreParsedAsJson) {
   // OpenAI sends arguments as a JSON string; its key order and spacing do not matter.
   Score score = Plugin().Judge(kNoRepeats, Trace("x", R"([

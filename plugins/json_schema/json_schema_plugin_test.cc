@@ -446,6 +446,68 @@ TEST(JsonSchemaPluginTest, LocalRefsWork) {
             "/total: expected type number, got string");
 }
 
+TEST(JsonSchemaPluginTest, RefLoopsAreRefusedAtLoad) {
+  // Each once killed `validate` and `run` with SIGSEGV (valijson recursed without end).
+  auto self = Plugin().Create(
+      "plugin: json_schema\n"
+      "params:\n"
+      "  schema: {$ref: '#'}\n");
+  ASSERT_FALSE(self.ok());
+  EXPECT_EQ(self.status().message(),
+            "test.yaml:3:11: schema: $ref loop # -> #: each schema applies the next to the same "
+            "value, without end");
+
+  auto pair = Plugin().Create(
+      "plugin: json_schema\n"
+      "params:\n"
+      "  schema:\n"
+      "    definitions:\n"
+      "      a: {$ref: '#/definitions/b'}\n"
+      "      b: {$ref: '#/definitions/a'}\n"
+      "    properties: {x: {$ref: '#/definitions/a'}}\n");
+  ASSERT_FALSE(pair.ok());
+  EXPECT_THAT(pair.status().message(),
+              HasSubstr("$ref loop #/definitions/a -> #/definitions/b -> #/definitions/a"));
+
+  auto all_of = Plugin().Create(
+      "plugin: json_schema\n"
+      "params: {schema: {type: object, anyOf: [{type: string}, {allOf: [{$ref: '#'}]}]}}\n");
+  ASSERT_FALSE(all_of.ok());
+  EXPECT_THAT(all_of.status().message(),
+              HasSubstr("$ref loop # -> #/anyOf/1 -> #/anyOf/1/allOf/0 -> #:"));
+}
+
+TEST(JsonSchemaPluginTest, RecursiveSchemasThatDescendWork) {
+  const std::string yaml =
+      "plugin: json_schema\n"
+      "params:\n"
+      "  schema:\n"
+      "    type: object\n"
+      "    properties: {name: {type: string}, children: {type: array, items: {$ref: '#'}}}\n";
+  EXPECT_EQ(
+      Plugin().Judge(yaml, OutputTrace(R"({"children": [{"children": [{"name": "x"}]}]})")).value,
+      1.0);
+  EXPECT_EQ(
+      Plugin().Judge(yaml, OutputTrace(R"({"children": [{"children": [{"name": 7}]}]})")).reason,
+      "/children/0/children/0/name: expected type string, got number");
+}
+
+TEST(JsonSchemaPluginTest, MultipleOfZeroIsRefusedAtLoad) {
+  // It passed `validate`, then `run` died with SIGFPE on the first number.
+  for (const char* value : {"0", "-2", "0.0"}) {
+    auto evaluator = Plugin().Create(
+        std::string("plugin: json_schema\nparams: {schema: {type: number, multipleOf: ") + value +
+        "}}\n");
+    ASSERT_FALSE(evaluator.ok()) << value;
+    EXPECT_THAT(evaluator.status().message(),
+                HasSubstr("schema: multipleOf must be greater than 0, not "));
+  }
+  const std::string half =
+      "plugin: json_schema\nparams: {schema: {type: number, multipleOf: 0.5}}\n";
+  EXPECT_EQ(Plugin().Judge(half, OutputTrace("3")).value, 1.0);
+  EXPECT_EQ(Plugin().Judge(half, OutputTrace("3.25")).value, 0.0);
+}
+
 TEST(JsonSchemaPluginTest, ParamErrors) {
   auto unknown =
       Plugin().Create("plugin: json_schema\nparams: {schema: {type: object}, shema: x}\n");

@@ -1,15 +1,26 @@
 #include "plugins/json_schema/schema_source.h"
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "runner/base/config_file.h"
+#include "runner/base/utf8.h"
 #include "runner/plugin_api/json_schema/yaml_json.h"
 
 namespace arbiter {
 namespace {
+
+// A JSON Pointer token that is an array index; false for other text and for digits past size_t
+// (std::stoul threw on "99999999999999999999").
+bool ParseIndex(const std::string& token, size_t& index) {
+  const char* end = token.data() + token.size();
+  auto [ptr, ec] = std::from_chars(token.data(), end, index);
+  return !token.empty() && ec == std::errc() && ptr == end;
+}
 
 // The YAML node at a JSON pointer inside `root` ("/properties/a/pattern"), or `root` when the
 // path leaves the YAML (it cannot for a schema converted from it, but the pointer is text).
@@ -27,9 +38,9 @@ YAML::Node NodeAtPointer(const YAML::Node& root, const std::string& pointer) {
       for (const auto& member : node) {
         if (member.first.IsScalar() && member.first.Scalar() == token) next = member.second;
       }
-    } else if (node.IsSequence() && token.find_first_not_of("0123456789") == std::string::npos &&
-               !token.empty() && std::stoul(token) < node.size()) {
-      next = node[std::stoul(token)];
+    } else if (size_t index = 0;
+               node.IsSequence() && ParseIndex(token, index) && index < node.size()) {
+      next = node[index];
     }
     if (!next.IsDefined()) return root;
     node = next;
@@ -68,18 +79,17 @@ Result<CompiledSchema> SchemaFile(const EvaluatorSpec& spec, const YAML::Node& n
   }
   std::filesystem::path path = spec.Resolve(node.Scalar());
   std::string named = what + " '" + path.string() + "'";
-  std::ifstream in(path, std::ios::binary);
-  if (!in || std::filesystem::is_directory(path)) {
-    int error = errno;
-    return spec.ErrorAt(
-        node, "cannot read " + named + ": " + (in ? "is a directory" : std::strerror(error)));
-  }
-  std::stringstream text;
-  text << in.rdbuf();
+  Result<std::string> read = ReadConfigFile(path);
+  if (!read.ok())
+    return spec.ErrorAt(node, "cannot read " + named + ": " + read.status().message());
+  const std::string& text = *read;
   nlohmann::json json;
   if (HasYamlExtension(path)) {
+    if (Status utf8 = CheckUtf8(text, path.string()); !utf8.ok()) {
+      return spec.ErrorAt(node, utf8.message());  // it names the schema file and the place
+    }
     try {
-      YAML::Node yaml = YAML::Load(text.str());
+      YAML::Node yaml = YAML::Load(text);
       Result<nlohmann::json> converted = YamlToJson(yaml);
       if (!converted.ok()) return spec.ErrorAt(node, named + ": " + converted.status().message());
       json = std::move(converted).value();
@@ -88,7 +98,7 @@ Result<CompiledSchema> SchemaFile(const EvaluatorSpec& spec, const YAML::Node& n
     }
   } else {
     try {
-      json = nlohmann::json::parse(text.str());
+      json = nlohmann::json::parse(text);
     } catch (const nlohmann::json::parse_error& e) {
       // Drop nlohmann's "[json.exception.parse_error.101] " tag; keep its line and column.
       std::string why = e.what();

@@ -1,6 +1,8 @@
 #include "plugins/llm_judge/http_loop.h"
 
+#include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <deque>
 #include <map>
@@ -119,6 +121,24 @@ bool RetryableTransport(int code) {
 std::string Attempts(int n) { return std::to_string(n) + (n == 1 ? " attempt" : " attempts"); }
 
 }  // namespace
+
+std::string ScrubSecret(std::string text, std::string_view secret) {
+  if (secret.size() < kMinApiKeyChars) return text;
+  auto in_token = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+  };
+  constexpr std::string_view kMark = "[redacted]";
+  for (size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at)) {
+    size_t end = at + secret.size();
+    if ((at > 0 && in_token(text[at - 1])) || (end < text.size() && in_token(text[end]))) {
+      at = end;
+      continue;
+    }
+    text.replace(at, secret.size(), kMark);
+    at += kMark.size();
+  }
+  return text;
+}
 
 std::shared_ptr<HttpLoop> HttpLoop::Shared() {
   static std::mutex mutex;
@@ -323,7 +343,10 @@ void HttpLoop::Finish(Job* raw, int code) {
     curl_easy_getinfo(job->easy, CURLINFO_RESPONSE_CODE, &job->status);
     if (job->status >= 200 && job->status < 300) return Complete(std::move(job), "");
     cause = "HTTP " + std::to_string(job->status);
-    if (!job->response.empty()) cause += ": " + Excerpt(job->response, 200);
+    // Scrub first, then cut: a cut through the key would leave its first characters.
+    if (!job->response.empty()) {
+      cause += ": " + Excerpt(ScrubSecret(job->response, job->call.secret), 200);
+    }
     if (job->status != 429 && job->status < 500) return Complete(std::move(job), cause);
   } else {
     cause = code == CURLE_OPERATION_TIMEDOUT
@@ -336,6 +359,14 @@ void HttpLoop::Finish(Job* raw, int code) {
   }
   if (job->attempts >= job->call.retry.max_attempts) {
     return Complete(std::move(job), cause + " after " + Attempts(job->attempts));
+  }
+  if (job->retry_after_ms > kMaxRetryAfterMs) {
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.0f", job->retry_after_ms / 1000);
+    return Complete(std::move(job), cause + " (Retry-After of " + seconds +
+                                        " s is past the cap of " +
+                                        std::to_string(static_cast<int>(kMaxRetryAfterMs / 1000)) +
+                                        " s; not retried)");
   }
   if (endpoint.retries >= endpoint.active.retry_budget) {
     return Complete(std::move(job),

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "plugins/llm_judge/rate_limit.h"
@@ -24,9 +25,21 @@ struct EndpointLimits {
   int64_t retry_budget = 100;      // retries for the whole process at this endpoint
 };
 
+// Keys shorter than this are refused at load (llm_judge_plugin.cc): too short to be a real
+// key, and too short to replace in text without mangling words ("x" in "exhausted").
+inline constexpr size_t kMinApiKeyChars = 8;
+
+// `text` with every occurrence of `secret` that stands as a whole token (no letter, digit, `_`
+// or `-` on either side) replaced by "[redacted]". A secret shorter than kMinApiKeyChars is
+// left alone.
+std::string ScrubSecret(std::string text, std::string_view secret);
+
 struct HttpCall {
   std::string url;
   std::vector<std::string> headers;  // may hold an API key: never logged or copied out
+  // The API key in `headers`, scrubbed from a response body before an error quotes (and cuts)
+  // it: a 401 often echoes the key it was sent.
+  std::string secret;
   std::string body;
   int64_t estimated_tokens = 0;  // for tokens_per_minute
   RetryPolicy retry;

@@ -19,11 +19,7 @@ std::string ScoreList(const std::vector<std::optional<Result<JudgeAnswer>>>& sam
 }  // namespace
 
 std::string JudgeCore::Redact(std::string text) const {
-  if (api_key.empty()) return text;
-  for (size_t at = text.find(api_key); at != std::string::npos; at = text.find(api_key, at)) {
-    text.replace(at, api_key.size(), "[redacted]");
-  }
-  return text;
+  return ScrubSecret(std::move(text), api_key);
 }
 
 std::string JudgeCore::CacheKey(const std::string& prompt, int index) const {
@@ -36,11 +32,16 @@ std::string JudgeCore::CacheKey(const std::string& prompt, int index) const {
   };
   std::string temperature;
   AppendJsonNumber(temperature, model.temperature);
-  field("arbiter-llm-judge-cache/1");
+  // Everything that can change an answer: the server (two servers may serve one model name
+  // differently), the rubric's bytes (not only its id and version), and the settings.
+  field("arbiter-llm-judge-cache/2");
+  field(model.base_url);
   field(model.provider == Provider::kOpenAi ? "openai" : "anthropic");
   field(model.model);
   field(rubric.id);
   field(std::to_string(rubric.version));
+  field(rubric.sha256);
+  field(std::to_string(samples));
   field(temperature);
   field(std::to_string(model.max_tokens));
   field(model.structured_output ? "structured" : "free");
@@ -143,6 +144,7 @@ void Judgment::Send(int index, int answer_attempt) {
   call.body = request_body_;
   call.estimated_tokens = estimated_tokens_;
   call.retry = core_->retry;
+  call.secret = core_->api_key;
   std::shared_ptr<Judgment> self = shared_from_this();
   core_->loop->Submit(core_->endpoint, std::move(call),
                       [self, index, answer_attempt](HttpOutcome outcome) {
@@ -154,7 +156,8 @@ void Judgment::OnResponse(int index, int answer_attempt, HttpOutcome outcome) {
   if (!outcome.error.empty()) {
     return Set(index, Status::Internal("judge call failed: " + core_->Redact(outcome.error)));
   }
-  Result<WireResponse> wire = ParseWireResponse(core_->model.provider, outcome.body);
+  // Scrubbed before parsing: a malformed body is quoted, cut to 120 characters, in the error.
+  Result<WireResponse> wire = ParseWireResponse(core_->model.provider, core_->Redact(outcome.body));
   Result<JudgeAnswer> answer = Status::Corruption("no answer");
   if (wire.ok()) {
     ++core_->calls;

@@ -47,7 +47,7 @@ struct JudgeCore {
   mutable std::atomic<int64_t> multi_sample_judged{0};  // traces whose k >= 2 samples all answered
   mutable std::atomic<int64_t> flipped{0};              // ... whose verdicts disagreed
 
-  // `text` with the API key replaced, for any message that quotes a server.
+  // `text` with the API key replaced (ScrubSecret), for any message that quotes a server.
   std::string Redact(std::string text) const;
   // The cache key of sample `index` of `prompt`.
   std::string CacheKey(const std::string& prompt, int index) const;

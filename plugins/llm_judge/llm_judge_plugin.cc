@@ -1,8 +1,12 @@
 #include "plugins/llm_judge/llm_judge_plugin.h"
 
 #include <cstdlib>
+#include <cstring>
 #include <memory>
+#include <regex>
 #include <string>
+
+#include <unistd.h>  // environ
 
 #include "plugins/llm_judge/judgment.h"
 #include "runner/plugin_api/param_reader.h"
@@ -59,6 +63,27 @@ std::string SystemPrompt(const Rubric& rubric) {
          "gives you strictly by its rubric.\n" +
          scale + "\nReply with only a JSON object with the fields " + fields +
          " (reason: one or two sentences).";
+}
+
+// `api_key_env` names a variable. Written as `${OPENAI_API_KEY}` (as every other param may be)
+// it holds the key itself, which an error must never echo: the value is named by where it is
+// and what it looks like, never quoted.
+Status CheckKeyVariable(const EvaluatorSpec& spec, const std::string& name) {
+  static const std::regex kName("[A-Za-z_][A-Za-z0-9_]{0,127}");
+  bool is_name = std::regex_match(name, kName);
+  // A name-shaped value can still be a key: it then equals some variable's value.
+  bool is_a_value = false;
+  if (is_name && !std::getenv(name.c_str())) {
+    for (char** entry = environ; *entry && !is_a_value; ++entry) {
+      const char* eq = std::strchr(*entry, '=');
+      is_a_value = eq && name == eq + 1;
+    }
+  }
+  if (is_name && !is_a_value) return Status::OK();
+  return spec.ErrorAt(spec.params["api_key_env"],
+                      "param 'api_key_env' must be the name of an environment variable (letters, "
+                      "digits and _, such as OPENAI_API_KEY), not a value; write the name "
+                      "without ${...}, which puts the key itself here (the value is not shown)");
 }
 
 class LlmJudgeEvaluator : public Evaluator {
@@ -205,9 +230,17 @@ Result<std::unique_ptr<Evaluator>> CreateLlmJudge(const EvaluatorSpec& spec) {
 
   std::string skip_reason;
   if (key_env) {
+    ARBITER_RETURN_IF_ERROR(CheckKeyVariable(spec, *key_env));
     const char* key = std::getenv(key_env->c_str());
     if (key && *key) {
       core->api_key = key;
+      if (core->api_key.size() < kMinApiKeyChars) {
+        return spec.ErrorAt(
+            spec.params["api_key_env"],
+            "environment variable " + *key_env + " holds " + std::to_string(core->api_key.size()) +
+                " characters, too few for an API key (at least " + std::to_string(kMinApiKeyChars) +
+                "); for a server that needs no key, leave api_key_env out");
+      }
     } else {
       skip_reason = "environment variable " + *key_env + " (the judge's API key) is not set";
     }

@@ -1,6 +1,7 @@
 // The llm_judge plugin against the loopback judge server: both wire formats, every fault, the
 // cache, self-consistency, limits and configuration errors.
 #include "plugins/llm_judge/llm_judge_plugin.h"
+#include "plugins/llm_judge/http_loop.h"
 
 #include <chrono>
 #include <cstdlib>
@@ -129,6 +130,19 @@ TEST_F(LlmJudgeTest, TooManyRequestsIsRetriedAfterRetryAfter) {
   EXPECT_GE(arrivals[1] - arrivals[0], 950) << "Retry-After: 1 is honoured";
 }
 
+TEST_F(LlmJudgeTest, RetryAfterPastTheCapIsAnErrorRowNotAStall) {
+  // Retry-After: 100000 once stalled a run for 28 hours.
+  auto evaluator = Make();
+  auto started = SteadyNowMs();
+  auto score = Judge(*evaluator, "judge:fault=429-long");
+  ASSERT_FALSE(score.ok());
+  EXPECT_EQ(score.status().message(),
+            "judge call failed: HTTP 429: '{\"error\": {\"message\": \"come back tomorrow\"}}' "
+            "(Retry-After of 100000 s is past the cap of 60 s; not retried)");
+  EXPECT_LT(SteadyNowMs() - started, 2000);
+  EXPECT_EQ(server_.ArrivalsMs("judge:fault=429-long").size(), 1u);
+}
+
 TEST_F(LlmJudgeTest, PersistentFaultsBecomeErrorRowsWithTheCause) {
   auto evaluator = Make("  max_attempts: 2\n  timeout_ms: 300\n");
   struct Case {
@@ -238,6 +252,39 @@ TEST_F(LlmJudgeTest, CacheAnswersTheSecondRunWithoutRequests) {
   EXPECT_EQ(file.find(kKey), std::string::npos) << "the key is not";
 }
 
+TEST_F(LlmJudgeTest, CacheKeyCoversTheEndpointTheRubricAndTheSamples) {
+  // A run against another base_url with the same cache once reported `calls: 0` and the first
+  // server's scores.
+  TempDir cache;
+  RunSettings settings;
+  settings.cache_dir = cache.path();
+  JudgeServer other_server;
+  ASSERT_TRUE(other_server.ok());
+  auto judge_once = [&](const std::string& base_url, const std::string& extra) {
+    std::string yaml =
+        "id: judge\nplugin: llm_judge\nparams:\n  provider: openai\n  base_url: " + base_url +
+        "\n  model: loopback-1\n  rubric: rubrics/binary.md\n" + extra;
+    auto evaluator =
+        LlmJudgePlugin().create(SpecFromYaml(yaml, (dir_.path() / "judge.yaml").string()));
+    ASSERT_TRUE(evaluator.ok()) << evaluator.status().ToString();
+    ASSERT_TRUE((*evaluator)->PrepareRun(settings).ok());
+    ASSERT_TRUE(Judge(**evaluator, "same answer").ok());
+  };
+  judge_once(server_.openai_base_url(), "");
+  ASSERT_EQ(server_.requests(), 1);
+  judge_once(other_server.openai_base_url(), "");
+  EXPECT_EQ(other_server.requests(), 1) << "another endpoint is another key";
+  judge_once(server_.openai_base_url(), "");
+  EXPECT_EQ(server_.requests(), 1) << "the same endpoint still hits";
+
+  // The rubric's bytes, not only its id and version (a comment in the front matter here).
+  dir_.Write("rubrics/binary.md", std::string("---\n# reworded\n") + (kBinaryRubric + 4));
+  judge_once(server_.openai_base_url(), "");
+  EXPECT_EQ(server_.requests(), 2);
+  judge_once(server_.openai_base_url(), "  samples: 2\n");
+  EXPECT_EQ(server_.requests(), 4) << "samples: 2 asks for both";
+}
+
 TEST_F(LlmJudgeTest, SamplesAggregateAndReportTheFlipRate) {
   auto evaluator = Make("  samples: 3\n  aggregate: majority\n");
   auto noisy = Judge(*evaluator, "judge:score=cycle");  // answers 1, 0, 1 in some order
@@ -316,6 +363,53 @@ TEST_F(LlmJudgeTest, WithoutTheKeyTheEvaluatorIsSkipped) {
   ASSERT_TRUE(evaluator);
   EXPECT_EQ(evaluator->SkipReason(),
             "environment variable ARBITER_TEST_JUDGE_KEY (the judge's API key) is not set");
+}
+
+TEST_F(LlmJudgeTest, KeyEchoedByTheServerIsScrubbedBeforeTheBodyIsCut) {
+  // The body was cut to 200 characters first, leaving the key's first characters in the row.
+  auto evaluator = Make("  max_attempts: 1\n");
+  auto score = Judge(*evaluator, "judge:fault=401");
+  ASSERT_FALSE(score.ok());
+  EXPECT_THAT(score.status().message(), StartsWith("judge call failed: HTTP 401: "));
+  EXPECT_THAT(score.status().message(), HasSubstr("Incorrect API key provided: [redac"));
+  EXPECT_THAT(score.status().message(), ::testing::Not(HasSubstr("sk-")));
+}
+
+TEST_F(LlmJudgeTest, ApiKeyEnvMustNameAVariableAndIsNeverEchoed) {
+  auto create = [&](const std::string& key_env) {
+    std::string yaml = "id: judge\nplugin: llm_judge\nparams:\n  provider: openai\n  base_url: " +
+                       server_.openai_base_url() +
+                       "\n  model: loopback-1\n  rubric: rubrics/binary.md\n  api_key_env: '" +
+                       key_env + "'\n";
+    return LlmJudgePlugin().create(SpecFromYaml(yaml, (dir_.path() / "judge.yaml").string()));
+  };
+  // `${OPENAI_API_KEY}` substituted: the key itself, once printed as "environment variable
+  // sk-... is not set".
+  setenv("ARBITER_TEST_ALNUM_KEY", "AbCdEf0123456789xYz", 1);
+  for (const std::string& value : {std::string(kKey), std::string("AbCdEf0123456789xYz")}) {
+    auto evaluator = create(value);
+    ASSERT_FALSE(evaluator.ok()) << value;
+    EXPECT_THAT(evaluator.status().message(),
+                HasSubstr("judge.yaml:8:16: param 'api_key_env' must be the name of an "
+                          "environment variable"));
+    EXPECT_THAT(evaluator.status().message(), ::testing::Not(HasSubstr(value)));
+  }
+  EXPECT_TRUE(create("ARBITER_TEST_ALNUM_KEY").ok());
+
+  setenv("ARBITER_TEST_SHORT_KEY", "EMPTY", 1);
+  auto short_key = create("ARBITER_TEST_SHORT_KEY");
+  ASSERT_FALSE(short_key.ok());
+  EXPECT_THAT(short_key.status().message(),
+              HasSubstr("environment variable ARBITER_TEST_SHORT_KEY holds 5 characters, too "
+                        "few for an API key (at least 8)"));
+}
+
+TEST(ScrubSecretTest, ReplacesTheKeyOnlyAsAWholeToken) {
+  EXPECT_EQ(ScrubSecret("Bearer sk-abc12345, \"sk-abc12345\"", "sk-abc12345"),
+            "Bearer [redacted], \"[redacted]\"");
+  EXPECT_EQ(ScrubSecret("xsk-abc12345 sk-abc12345_2", "sk-abc12345"), "xsk-abc12345 sk-abc12345_2");
+  // A short key (OPENAI_API_KEY=x) turned "exhausted" into "e[redacted]hausted".
+  EXPECT_EQ(ScrubSecret("exhausted x", "x"), "exhausted x");
 }
 
 TEST_F(LlmJudgeTest, MissingTracePathIsAnErrorRow) {

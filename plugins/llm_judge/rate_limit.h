@@ -62,6 +62,10 @@ struct RetryPolicy {
 };
 
 // Delay before retry number `retry` (1 for the first retry): full jitter, uniform in
+// The longest Retry-After honoured. A server asking for more (Retry-After: 100000 stalled a run
+// for 28 hours) gets no retry: the call ends as an error row that says so.
+inline constexpr double kMaxRetryAfterMs = 60'000;
+
 // [0, min(cap, base * 2^(retry-1))], and never less than the server's Retry-After
 // (`retry_after_ms` < 0 when it sent none).
 inline double BackoffMs(int retry, const RetryPolicy& policy, double retry_after_ms,

@@ -6,8 +6,11 @@
 #include <re2/re2.h>
 #include <yaml-cpp/yaml.h>
 
+#include "runner/base/config_file.h"
 #include "runner/base/json_util.h"
+#include "runner/base/sha256.h"
 #include "runner/base/suggest.h"
+#include "runner/base/utf8.h"
 
 namespace arbiter {
 namespace {
@@ -155,8 +158,11 @@ const char* ScaleName(JudgeScale scale) {
 }
 
 Result<Rubric> ParseRubric(const std::string& text, const std::filesystem::path& file) {
+  // The rubric's text goes into the judge's JSON request, which holds only UTF-8.
+  ARBITER_RETURN_IF_ERROR(CheckUtf8(text, file.string()));
   Rubric rubric;
   rubric.file = file;
+  rubric.sha256 = Sha256Hex(text);
   if (text.rfind("---\n", 0) != 0) {
     return Status::InvalidArgument(file.string() +
                                    ":1:1: a rubric starts with a YAML front matter ('---')");
@@ -178,11 +184,12 @@ Result<Rubric> ParseRubric(const std::string& text, const std::filesystem::path&
 }
 
 Result<Rubric> LoadRubric(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return Status::InvalidArgument(file.string() + ": cannot read rubric");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return ParseRubric(buffer.str(), file);
+  Result<std::string> text = ReadConfigFile(file);
+  if (!text.ok()) {
+    return Status::InvalidArgument(file.string() +
+                                   ": cannot read rubric: " + text.status().message());
+  }
+  return ParseRubric(*text, file);
 }
 
 Result<std::string> Rubric::Render(const Trace& trace) const {

@@ -37,6 +37,7 @@ struct Rubric {
   int version = 0;
   JudgeScale scale = JudgeScale::kBinary;
   std::vector<std::string> output_fields;  // "score" first
+  std::string sha256;                      // of the file's bytes: part of the cache key
   // The body: literal text and trace paths, alternating as written.
   std::vector<std::variant<std::string, TracePath>> parts;
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "plugins/lua/lua_worker.h"
+#include "runner/base/config_file.h"
 #include "runner/plugin_api/param_reader.h"
 
 namespace arbiter {
@@ -73,19 +74,6 @@ class LuaEvaluator : public Evaluator {
   std::vector<std::unique_ptr<LuaWorker>> workers_;
 };
 
-Result<std::string> ReadFile(const std::filesystem::path& path) {
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) return Status::IoError(std::strerror(errno));
-  std::string text;
-  char buffer[65536];
-  size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof(buffer), file)) > 0) text.append(buffer, n);
-  bool failed = std::ferror(file) != 0;
-  std::fclose(file);
-  if (failed) return Status::IoError("read error");
-  return text;
-}
-
 Result<std::unique_ptr<Evaluator>> CreateLua(const EvaluatorSpec& spec) {
   ParamReader params(spec);
   std::optional<std::string> script = params.String("script");
@@ -121,7 +109,7 @@ Result<std::unique_ptr<Evaluator>> CreateLua(const EvaluatorSpec& spec) {
   std::string text;
   if (script) {
     std::filesystem::path path = spec.Resolve(*script);
-    Result<std::string> read = ReadFile(path);
+    Result<std::string> read = ReadConfigFile(path);
     if (!read.ok()) {
       return spec.ErrorAt(
           at, "cannot read Lua script '" + path.string() + "': " + read.status().message());

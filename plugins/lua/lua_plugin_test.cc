@@ -81,7 +81,7 @@ TEST(LuaPluginTest, OtherReturnValuesAreErrorsNamingThem) {
   const std::string expected = "expected a number, a boolean or {score=..., reason=...}";
   EXPECT_EQ(ErrorOf(Returning("nil")), "evaluate returned nil; " + expected);
   EXPECT_EQ(ErrorOf(Returning("'0.5'")), "evaluate returned a string; " + expected);
-  EXPECT_EQ(ErrorOf(Returning("print")), "evaluate returned nil; " + expected);
+  EXPECT_EQ(ErrorOf(Returning("undefined_global")), "evaluate returned nil; " + expected);
   EXPECT_EQ(ErrorOf(Returning("evaluate")), "evaluate returned a function; " + expected);
   EXPECT_EQ(ErrorOf(Returning("{reason = 'no score'}")),
             "evaluate returned a table without score; " + expected);

@@ -1,6 +1,8 @@
 #include "plugins/lua/lua_sandbox.h"
 
 #include <initializer_list>
+#include <iterator>
+#include <string>
 #include <string_view>
 
 #include <lua.hpp>
@@ -15,6 +17,44 @@ constexpr const char* kBaseNames[] = {
     "assert",   "error",    "ipairs", "next",     "pairs",  "pcall",  "select",
     "tonumber", "tostring", "type",   "rawequal", "rawget", "rawlen", "getmetatable",
 };
+
+// Globals of stock Lua that rules do not get. Reading one names it rather than failing later
+// with "attempt to index a nil value (global 'io')", which reads like a bug in the rule.
+constexpr const char* kRemovedGlobals[] = {
+    "io",   "package",    "debug", "require",   "dofile",         "loadfile",
+    "load", "loadstring", "print", "coroutine", "collectgarbage", "_G",
+};
+
+// __index of the globals and of each library copy: upvalue 1 is the prefix ("" or "os."),
+// upvalue 2 the set of names removed there. A removed name is an error naming it; any other
+// missing name is nil, as in stock Lua.
+int Unavailable(lua_State* L) {
+  if (lua_type(L, 2) == LUA_TSTRING) {
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, lua_upvalueindex(2)) != LUA_TNIL) {
+      return luaL_error(L,
+                        "'%s%s' is not available in rules (the sandbox has no files, processes, "
+                        "network, randomness or code loading)",
+                        lua_tostring(L, lua_upvalueindex(1)), lua_tostring(L, 2));
+    }
+  }
+  lua_pushnil(L);
+  return 1;
+}
+
+// Sets on the table at `table` a metatable whose __index is Unavailable over the set of names at
+// `removed` (popped), with `prefix` before a name in the message.
+void NameTheRemoved(lua_State* L, int table, const char* prefix) {
+  table = lua_absindex(L, table);
+  int removed = lua_gettop(L);
+  lua_createtable(L, 0, 1);
+  lua_pushstring(L, prefix);
+  lua_pushvalue(L, removed);
+  lua_pushcclosure(L, Unavailable, 2);
+  lua_setfield(L, -2, "__index");
+  lua_setmetatable(L, table);
+  lua_settop(L, removed - 1);
+}
 
 // setmetatable without __gc and __mode; otherwise as the base library's.
 int SafeSetmetatable(lua_State* L) {
@@ -151,6 +191,8 @@ void AddLibrary(lua_State* L, int env, int libraries, const char* name, lua_CFun
   int real = lua_gettop(L);
   lua_newtable(L);
   int copy = lua_gettop(L);
+  lua_newtable(L);
+  int removed = lua_gettop(L);
   lua_pushnil(L);
   while (lua_next(L, real)) {
     bool listed = false;
@@ -164,8 +206,13 @@ void AddLibrary(lua_State* L, int env, int libraries, const char* name, lua_CFun
       lua_rawset(L, copy);
     } else {
       lua_pop(L, 1);
+      lua_pushvalue(L, -1);
+      lua_pushboolean(L, 1);
+      lua_rawset(L, removed);
     }
   }
+  lua_pushvalue(L, removed);
+  NameTheRemoved(L, copy, (std::string(name) + ".").c_str());
   lua_pushvalue(L, copy);
   lua_setfield(L, env, name);
   lua_pushvalue(L, copy);
@@ -189,6 +236,12 @@ void PushSandboxEnv(lua_State* L) {
   lua_setfield(L, env, "setmetatable");
   lua_pushcfunction(L, SafeXpcall);
   lua_setfield(L, env, "xpcall");
+  lua_createtable(L, 0, static_cast<int>(std::size(kRemovedGlobals)));
+  for (const char* name : kRemovedGlobals) {
+    lua_pushboolean(L, 1);
+    lua_setfield(L, -2, name);
+  }
+  NameTheRemoved(L, env, "");
 
   lua_newtable(L);
   int libraries = lua_gettop(L);

@@ -22,17 +22,20 @@ std::string Attempt(const std::string& statement) {
 
 TEST(LuaSandboxTest, NoIo) {
   EXPECT_EQ(Attempt("io.open('/etc/passwd')"),
-            "source:2: attempt to index a nil value (global 'io')");
+            "source:2: 'io' is not available in rules (the sandbox has no files, processes, "
+            "network, randomness or code loading)");
 }
 
 TEST(LuaSandboxTest, NoOsExecute) {
   EXPECT_EQ(Attempt("os.execute('touch /tmp/pwned')"),
-            "source:2: attempt to call a nil value (field 'execute')");
+            "source:2: 'os.execute' is not available in rules (the sandbox has no files, "
+            "processes, network, randomness or code loading)");
 }
 
 TEST(LuaSandboxTest, NoOsGetenv) {
   EXPECT_EQ(Attempt("local home = os.getenv('HOME')"),
-            "source:2: attempt to call a nil value (field 'getenv')");
+            "source:2: 'os.getenv' is not available in rules (the sandbox has no files, processes, "
+            "network, randomness or code loading)");
 }
 
 TEST(LuaSandboxTest, OnlyTimeAndClockInOs) {
@@ -51,58 +54,88 @@ TEST(LuaSandboxTest, OnlyTimeAndClockInOs) {
 }
 
 TEST(LuaSandboxTest, NoRequire) {
-  EXPECT_EQ(Attempt("require('os')"), "source:2: attempt to call a nil value (global 'require')");
+  EXPECT_EQ(Attempt("require('os')"),
+            "source:2: 'require' is not available in rules (the sandbox has no files, processes, "
+            "network, randomness or code loading)");
 }
 
 TEST(LuaSandboxTest, NoPackage) {
   EXPECT_EQ(Attempt("package.loadlib('libc.so.6', 'system')"),
-            "source:2: attempt to index a nil value (global 'package')");
+            "source:2: 'package' is not available in rules (the sandbox has no files, processes, "
+            "network, randomness or code loading)");
 }
 
 TEST(LuaSandboxTest, NoLoadOfBytecodeOrText) {
-  EXPECT_EQ(Attempt("load('\\27Lua')"), "source:2: attempt to call a nil value (global 'load')");
+  EXPECT_EQ(Attempt("load('\\27Lua')"),
+            "source:2: 'load' is not available in rules (the sandbox has no files, processes, "
+            "network, randomness or code loading)");
   EXPECT_EQ(Attempt("loadstring('return 1')"),
-            "source:2: attempt to call a nil value (global 'loadstring')");
+            "source:2: 'loadstring' is not available in rules (the sandbox has no files, "
+            "processes, network, randomness or code loading)");
 }
 
 TEST(LuaSandboxTest, NoStringDump) {
   EXPECT_EQ(Attempt("string.dump(evaluate)"),
-            "source:2: attempt to call a nil value (field 'dump')");
+            "source:2: 'string.dump' is not available in rules (the sandbox has no files, "
+            "processes, network, randomness or code loading)");
   EXPECT_EQ(Attempt("('x').dump(evaluate)"),
-            "source:2: attempt to call a nil value (field 'dump')");
+            "source:2: 'string.dump' is not available in rules (the sandbox has no files, "
+            "processes, network, randomness or code loading)");
 }
 
 TEST(LuaSandboxTest, NoDofile) {
   EXPECT_EQ(Attempt("dofile('/etc/passwd')"),
-            "source:2: attempt to call a nil value (global 'dofile')");
+            "source:2: 'dofile' is not available in rules (the sandbox has no files, processes, "
+            "network, randomness or code loading)");
 }
 
 TEST(LuaSandboxTest, NoLoadfile) {
   EXPECT_EQ(Attempt("loadfile('/etc/passwd')"),
-            "source:2: attempt to call a nil value (global 'loadfile')");
+            "source:2: 'loadfile' is not available in rules (the sandbox has no files, processes, "
+            "network, randomness or code loading)");
 }
 
 TEST(LuaSandboxTest, NoDebug) {
   EXPECT_EQ(Attempt("debug.getregistry()"),
-            "source:2: attempt to index a nil value (global 'debug')");
+            "source:2: 'debug' is not available in rules (the sandbox has no files, processes, "
+            "network, randomness or code loading)");
 }
 
 TEST(LuaSandboxTest, NoCollectgarbage) {
   EXPECT_EQ(Attempt("collectgarbage('count')"),
-            "source:2: attempt to call a nil value (global 'collectgarbage')");
+            "source:2: 'collectgarbage' is not available in rules (the sandbox has no files, "
+            "processes, network, randomness or code loading)");
 }
 
 TEST(LuaSandboxTest, NoRandomNumbers) {
-  EXPECT_EQ(Attempt("math.random()"), "source:2: attempt to call a nil value (field 'random')");
+  EXPECT_EQ(Attempt("math.random()"),
+            "source:2: 'math.random' is not available in rules (the sandbox has no files, "
+            "processes, network, randomness or code loading)");
   EXPECT_EQ(Attempt("math.randomseed(1)"),
-            "source:2: attempt to call a nil value (field 'randomseed')");
+            "source:2: 'math.randomseed' is not available in rules (the sandbox has no files, "
+            "processes, network, randomness or code loading)");
 }
 
 TEST(LuaSandboxTest, NoGlobalTableOrCoroutines) {
-  EXPECT_EQ(Attempt("_G.x = 1"), "source:2: attempt to index a nil value (global '_G')");
+  EXPECT_EQ(Attempt("_G.x = 1"),
+            "source:2: '_G' is not available in rules (the sandbox has no files, processes, "
+            "network, randomness or code loading)");
   EXPECT_EQ(Attempt("coroutine.wrap(print)"),
-            "source:2: attempt to index a nil value (global 'coroutine')");
-  EXPECT_EQ(Attempt("print('hi')"), "source:2: attempt to call a nil value (global 'print')");
+            "source:2: 'coroutine' is not available in rules (the sandbox has no files, processes, "
+            "network, randomness or code loading)");
+  EXPECT_EQ(Attempt("print('hi')"),
+            "source:2: 'print' is not available in rules (the sandbox has no files, processes, "
+            "network, randomness or code loading)");
+}
+
+TEST(LuaSandboxTest, OtherMissingNamesAreStillNil) {
+  Result<Score> score = RunLua(
+      "function evaluate(trace)\n"
+      "  return undefined_name == nil and string.nothing == nil and os.nothing == nil\n"
+      "end\n",
+      kTrace);
+  ASSERT_TRUE(score.ok()) << score.status().ToString();
+  EXPECT_EQ(score->value, 1.0);
 }
 
 TEST(LuaSandboxTest, StringMetatableIsLocked) {

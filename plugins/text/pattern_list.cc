@@ -21,6 +21,29 @@ bool HasFixedFirstByte(const RE2& re) {
   return !min.empty() && !max.empty() && min[0] == max[0];
 }
 
+// RE2's own message, with what it means for a pattern written for another engine (PCRE,
+// Python): RE2 guarantees linear time, so it has no lookaround and no backreferences.
+std::string ExplainedError(const RE2& re) {
+  std::string error = re.error();
+  const std::string& pattern = re.pattern();
+  if (error.find("invalid perl operator: (?<") != std::string::npos &&
+      pattern.find("(?<=") == std::string::npos && pattern.find("(?<!") == std::string::npos) {
+    return error + " (RE2 writes a named group as (?P<name>...))";
+  }
+  if (error.find("invalid perl operator: (?<") != std::string::npos ||
+      error.find("invalid perl operator: (?=") != std::string::npos ||
+      error.find("invalid perl operator: (?!") != std::string::npos) {
+    return error +
+           " (RE2 has no lookahead or lookbehind: match the wider text, or split the check "
+           "into two patterns with `match: all` or `match: none`)";
+  }
+  if (error.find("invalid escape sequence: \\1") != std::string::npos ||
+      error.find("invalid escape sequence: \\2") != std::string::npos) {
+    return error + " (RE2 has no backreferences)";
+  }
+  return error;
+}
+
 }  // namespace
 
 PatternList::PatternList(const std::vector<std::string>& patterns, const Options& options) {
@@ -30,7 +53,7 @@ PatternList::PatternList(const std::vector<std::string>& patterns, const Options
     auto re = std::make_unique<RE2>(patterns[i], re2_options);
     if (!re->ok()) {
       bad_index_ = static_cast<int>(i);
-      error_ = re->error();
+      error_ = ExplainedError(*re);
       return;
     }
     if (!HasFixedFirstByte(*re)) ++full_scans;

@@ -16,6 +16,16 @@ TEST(PatternListTest, ReportsTheFirstPatternThatDoesNotCompile) {
   EXPECT_EQ(list.error(), "missing ): (unclosed");
 }
 
+TEST(PatternListTest, ErrorsSayWhatRe2DoesNotHave) {
+  EXPECT_NE(PatternList({"(?<=\\$)[0-9]+"}, {}).error().find("no lookahead or lookbehind"),
+            std::string::npos);
+  EXPECT_NE(PatternList({"foo(?!bar)"}, {}).error().find("no lookahead or lookbehind"),
+            std::string::npos);
+  EXPECT_NE(PatternList({"(a)\\1"}, {}).error().find("no backreferences"), std::string::npos);
+  EXPECT_NE(PatternList({"(?<year>[0-9]{4})"}, {}).error().find("(?P<name>...)"),
+            std::string::npos);
+}
+
 TEST(PatternListTest, SetIsUsedOnlyWhenSeveralPatternsNeedAFullScan) {
   EXPECT_TRUE(PatternList(kScanPatterns, {}).uses_set());
   EXPECT_FALSE(PatternList({"refund", "invoice", "[0-9]+"}, {}).uses_set());  // one full scan

@@ -4,12 +4,32 @@
 #include <cstring>
 #include <memory>
 
+#include <signal.h>
 #include <unistd.h>
 
 namespace arbiter {
 namespace {
 
 std::string ErrnoText() { return std::strerror(errno); }
+
+// Removes `path`.tmp.PID files left by a process that is gone (killed with -9, say): another
+// run into the same folder would otherwise keep them forever. A live process's file (a run in
+// progress) is left alone.
+void RemoveStaleTemps(const std::filesystem::path& path) {
+  const std::string prefix = path.filename().string() + ".tmp.";
+  std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
+    std::string name = entry.path().filename().string();
+    if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
+    std::string digits = name.substr(prefix.size());
+    if (digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+    pid_t pid = static_cast<pid_t>(std::stol(digits));
+    if (pid == ::getpid() || pid <= 0 || ::kill(pid, 0) == 0 || errno != ESRCH) continue;
+    std::error_code ignored;
+    std::filesystem::remove(entry.path(), ignored);
+  }
+}
 
 }  // namespace
 
@@ -22,6 +42,7 @@ Result<std::unique_ptr<AtomicFile>> AtomicFile::Create(const std::filesystem::pa
       return Status::IoError(path.string() + ": cannot create its folder: " + error.message());
     }
   }
+  RemoveStaleTemps(path);
   std::filesystem::path temp = path;
   temp += ".tmp." + std::to_string(::getpid());
   std::FILE* file = std::fopen(temp.c_str(), "wb");

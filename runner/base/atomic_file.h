@@ -15,6 +15,7 @@ namespace arbiter {
 Status WriteFileAtomic(const std::filesystem::path& path, std::string_view contents);
 
 // A file written incrementally and published with Commit(). Missing parent folders are created.
+// The temporary file is `path`.tmp.PID; Create removes those of processes that no longer exist.
 // Destroyed without Commit(), the temporary file is removed and `path` keeps whatever it held
 // before.
 class AtomicFile {

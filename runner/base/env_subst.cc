@@ -2,7 +2,7 @@
 
 #include <cctype>
 #include <cstdlib>
-#include <vector>
+#include <unordered_set>
 
 #include "runner/base/yaml_file.h"
 
@@ -21,31 +21,29 @@ bool IsValidName(std::string_view name) {
 
 std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
 
-// `done` holds the scalars already substituted: an alias shares its anchor's node, and a value
-// that itself contains `$` must not be expanded a second time.
+// `visited` holds the nodes already walked: an alias shares its anchor's node, so each distinct
+// node is visited once (linear however the aliases nest), and a substituted value that itself
+// contains `$` is not expanded a second time.
 Status Walk(YAML::Node node, const std::string& file, const EnvLookup& env,
-            std::vector<YAML::Node>& done) {
+            std::unordered_set<const void*>& visited) {
+  if (!visited.insert(YamlNodeIdentity(node)).second) return Status::OK();
   switch (node.Type()) {
     case YAML::NodeType::Map:
       for (auto it = node.begin(); it != node.end(); ++it) {
-        ARBITER_RETURN_IF_ERROR(Walk(it->second, file, env, done));
+        ARBITER_RETURN_IF_ERROR(Walk(it->second, file, env, visited));
       }
       return Status::OK();
     case YAML::NodeType::Sequence:
-      for (YAML::Node item : node) ARBITER_RETURN_IF_ERROR(Walk(item, file, env, done));
+      for (YAML::Node item : node) ARBITER_RETURN_IF_ERROR(Walk(item, file, env, visited));
       return Status::OK();
     case YAML::NodeType::Scalar: {
       // Scalars without `$` are left untouched, so their text and style stay as written.
       if (node.Scalar().find('$') == std::string::npos) return Status::OK();
-      for (const YAML::Node& seen : done) {
-        if (seen.is(node)) return Status::OK();
-      }
       Result<std::string> value = SubstituteEnv(node.Scalar(), env);
       if (!value.ok()) return ConfigErrorAt(file, node.Mark(), value.status().message());
       // Assigning a string replaces only the scalar text: the mark and the tag stay, so a quoted
       // '${X}' that expands to "true" is still a quoted (string) scalar.
       node = *value;
-      done.push_back(node);
       return Status::OK();
     }
     default:
@@ -118,9 +116,9 @@ Result<std::string> SubstituteEnv(std::string_view text, const EnvLookup& env) {
 }
 
 Status SubstituteEnvInYaml(YAML::Node node, const std::string& file, const EnvLookup& env) {
-  std::vector<YAML::Node> done;
+  std::unordered_set<const void*> visited;
   try {
-    return Walk(node, file, env, done);
+    return Walk(node, file, env, visited);
   } catch (const YAML::Exception& e) {
     return Status::Internal(file + ": substituting environment variables: " + e.what());
   }

@@ -103,6 +103,9 @@ bool LineReader::Next(Line& line) {
     return true;
   }
   bool found = NextLine(line);
+  if (found && line.number == 1 && line.text.starts_with(kUtf8Bom)) {
+    line.text.remove_prefix(kUtf8Bom.size());
+  }
   if (found) last_ = line;
   return found;
 }

@@ -20,6 +20,10 @@ struct Line {
 
 class Sha256;  // sha256.h
 
+// The UTF-8 byte-order mark that Excel and some Windows editors write at the start of a file. It is
+// not text: readers drop it from the start of a file rather than let it break the first line.
+inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
 class LineReader {
  public:
   static constexpr size_t kDefaultMaxLineBytes = 16 << 20;
@@ -33,7 +37,8 @@ class LineReader {
   LineReader(const LineReader&) = delete;
   LineReader& operator=(const LineReader&) = delete;
 
-  // The next line; false at the end of input or on a read error (see status()).
+  // The next line; false at the end of input or on a read error (see status()). A byte-order mark
+  // at the start of the input is not part of line 1 (it still counts in Sha256Hex()).
   bool Next(Line& line);
   // Makes the next Next() return the line it returned last (one line of look-ahead, used to
   // detect the format). REQUIRES: Next() returned true and PushBack() was not called since.

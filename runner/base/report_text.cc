@@ -50,8 +50,22 @@ std::string MarkdownCell(std::string_view text) {
   for (char c : text) {
     if (c == '|') {
       out += "\\|";
-    } else if (c == '\n') {
+    } else if (c == '\n' || c == '\r') {
       out += ' ';
+    } else if (c == '<') {
+      // Trace text is untrusted: a Markdown viewer (a pull-request comment) renders raw HTML.
+      out += "&lt;";
+    } else if (c == '>') {
+      out += "&gt;";
+    } else if (c == '&') {
+      out += "&amp;";
+    } else if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) {
+      // Other control bytes (ESC above all) would reach the terminal of whoever runs
+      // `cat scorecard.md`: shown as a visible escape instead, "\x1b".
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[static_cast<unsigned char>(c) >> 4];
+      out += kHex[static_cast<unsigned char>(c) & 0xf];
     } else {
       out += c;
     }

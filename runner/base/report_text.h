@@ -34,7 +34,9 @@ std::string CountText(double value);
 // "1e+21".
 std::string NumberText(double value);
 
-// `text` safe inside a Markdown table cell: '|' escaped, line breaks as spaces.
+// `text` safe inside a Markdown table cell: '|' escaped, line breaks as spaces, and '<', '>',
+// '&' as HTML entities so that untrusted text never becomes markup where Markdown is rendered;
+// other control bytes but tab (C0 and DEL) as "\x1b" so that it never drives a terminal either.
 std::string MarkdownCell(std::string_view text);
 
 }  // namespace arbiter

@@ -60,6 +60,16 @@ TEST(NumberTextTest, ShortestRoundTrip) {
 
 TEST(MarkdownCellTest, EscapesPipesAndFlattensLines) {
   EXPECT_EQ(MarkdownCell("a|b\nc"), "a\\|b c");
+  EXPECT_EQ(MarkdownCell("<img src=x onerror=alert(1)> & co"),
+            "&lt;img src=x onerror=alert(1)&gt; &amp; co");
+}
+
+TEST(MarkdownCellTest, ControlBytesBecomeVisibleEscapes) {
+  // A stratum value from trace metadata once reached `cat scorecard.md` as a terminal escape.
+  EXPECT_EQ(MarkdownCell("\x1b]0;owned\x07\x1b[2J red"), "\\x1b]0;owned\\x07\\x1b[2J red");
+  EXPECT_EQ(MarkdownCell(std::string("a\0b\x7f\x01", 5)), "a\\x00b\\x7f\\x01");
+  EXPECT_EQ(MarkdownCell("tab\tstays, r\u00e9sum\u00e9 too"), "tab\tstays, r\u00e9sum\u00e9 too");
+  EXPECT_EQ(MarkdownCell("a\r\nb"), "a  b");
 }
 
 TEST(DigitsTest, FourDecimalPlaces) { EXPECT_EQ(kDigits, 4); }

@@ -1,11 +1,80 @@
 #include "runner/base/yaml_file.h"
 
-#include <fstream>
-#include <sstream>
+#include <unordered_map>
 
+#include "runner/base/config_file.h"
 #include "runner/base/env_subst.h"
+#include "runner/base/utf8.h"
 
 namespace arbiter {
+namespace {
+
+// yaml-cpp's parser messages name the grammar rule that failed; say what usually causes it.
+std::string Explained(const std::string& message) {
+  static const std::pair<const char*, const char*> kHints[] = {
+      {"end of map not found",
+       "a key is indented differently from the keys around it, or a value holds ': ' unquoted"},
+      {"end of map flow not found", "a { ... } mapping is not closed with '}'"},
+      {"end of sequence not found", "a list item ('- ') is indented differently from the others"},
+      {"end of sequence flow not found", "a [ ... ] list is not closed with ']'"},
+      {"illegal map value",
+       "a key is indented more than the one above it, a value holds ': ' unquoted (quote it: "
+       "'a: b'), or a tab indents (YAML indents with spaces only)"},
+      {"unknown token", "a tab or a stray character; YAML indents with spaces only"},
+      {"end of string not found", "a quoted string is not closed"},
+  };
+  for (const auto& [raw, hint] : kHints) {
+    if (message == raw) return "YAML syntax: " + message + " (" + hint + ")";
+  }
+  return "YAML syntax: " + message;
+}
+
+// Expanded sizes by node identity, so a node reached through many aliases is counted once.
+class ExpansionCounter {
+ public:
+  ExpansionCounter(const std::string& file, uint64_t cap) : file_(file), cap_(cap) {}
+
+  Result<uint64_t> Count(const YAML::Node& node) {
+    const void* id = YamlNodeIdentity(node);
+    auto [it, inserted] = sizes_.try_emplace(id, kInProgress);
+    if (!inserted) {
+      if (it->second == kInProgress) {
+        return ConfigErrorAt(file_, node.Mark(), "an alias refers to the value that contains it");
+      }
+      return it->second;
+    }
+    uint64_t total = 1;
+    // Every partial sum stays below 2 * cap: each child is at most cap, and we stop past it.
+    auto add = [&](const YAML::Node& child) -> Status {
+      ARBITER_ASSIGN_OR_RETURN(uint64_t size, Count(child));
+      total += size;
+      if (total > cap_) {
+        return ConfigErrorAt(file_, node.Mark(),
+                             "this value expands to more than " + std::to_string(cap_) +
+                                 " nodes through YAML aliases (the cap on alias expansion)");
+      }
+      return Status::OK();
+    };
+    if (node.IsMap()) {
+      for (const auto& member : node) {
+        ARBITER_RETURN_IF_ERROR(add(member.first));
+        ARBITER_RETURN_IF_ERROR(add(member.second));
+      }
+    } else if (node.IsSequence()) {
+      for (const YAML::Node& item : node) ARBITER_RETURN_IF_ERROR(add(item));
+    }
+    sizes_[id] = total;
+    return total;
+  }
+
+ private:
+  static constexpr uint64_t kInProgress = UINT64_MAX;
+  const std::string& file_;
+  uint64_t cap_;
+  std::unordered_map<const void*, uint64_t> sizes_;
+};
+
+}  // namespace
 
 Status ConfigErrorAt(const std::string& file, const YAML::Mark& mark, std::string_view reason) {
   std::string where = file;
@@ -15,20 +84,28 @@ Status ConfigErrorAt(const std::string& file, const YAML::Mark& mark, std::strin
   return Status::InvalidArgument(where + ": " + std::string(reason));
 }
 
+Status CheckYamlExpansion(const YAML::Node& node, const std::string& file, uint64_t cap) {
+  ExpansionCounter counter(file, cap);
+  return counter.Count(node).status();
+}
+
 Result<YAML::Node> LoadYamlFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::InvalidArgument(path.string() + ": cannot read file");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
+  Result<std::string> text = ReadConfigFile(path);
+  if (!text.ok()) {
+    return Status::InvalidArgument(path.string() +
+                                   ": cannot read file: " + text.status().message());
+  }
+  ARBITER_RETURN_IF_ERROR(CheckUtf8(*text, path.string()));
   YAML::Node node;
   try {
-    node = YAML::Load(buffer.str());
+    node = YAML::Load(*text);
   } catch (const YAML::Exception& e) {
-    return ConfigErrorAt(path.string(), e.mark, e.msg);
+    return ConfigErrorAt(path.string(), e.mark, Explained(e.msg));
   }
   if (!node.IsMap()) {
     return ConfigErrorAt(path.string(), node.Mark(), "expected a mapping of keys to values");
   }
+  ARBITER_RETURN_IF_ERROR(CheckYamlExpansion(node, path.string()));
   ARBITER_RETURN_IF_ERROR(SubstituteEnvInYaml(node, path.string(), ProcessEnv()));
   return node;
 }
@@ -58,8 +135,7 @@ Result<T> ReadScalar(const YAML::Node& node, const std::string& file, std::strin
 
 template Result<std::string> ReadScalar<std::string>(const YAML::Node&, const std::string&,
                                                      std::string_view);
-template Result<double> ReadScalar<double>(const YAML::Node&, const std::string&,
-                                           std::string_view);
+template Result<double> ReadScalar<double>(const YAML::Node&, const std::string&, std::string_view);
 template Result<long> ReadScalar<long>(const YAML::Node&, const std::string&, std::string_view);
 
 }  // namespace arbiter

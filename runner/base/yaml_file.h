@@ -2,6 +2,7 @@
 // stop here and become "file:line:column: reason".
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -15,6 +16,22 @@ namespace arbiter {
 
 // "file:line:column: reason" from a yaml-cpp mark (0-based line/column become 1-based).
 Status ConfigErrorAt(const std::string& file, const YAML::Mark& mark, std::string_view reason);
+
+// The most nodes a configuration document may hold once its aliases are expanded. A few kilobytes
+// of nested aliases ("billion laughs") otherwise expand to billions of nodes in every pass that
+// walks the tree (JSON conversion of an inline schema, fingerprints).
+inline constexpr uint64_t kMaxYamlExpandedNodes = 1'000'000;
+
+// Identity of the node behind `node`: an alias and its anchor give the same value. yaml-cpp has
+// no public node id; the address of a node's scalar storage is unique to it and stable while the
+// document lives (assigning a new scalar changes the text in place).
+inline const void* YamlNodeIdentity(const YAML::Node& node) { return &node.Scalar(); }
+
+// Counts the nodes of `node` as if every alias were expanded, visiting each distinct node once.
+// Past `cap`, or an alias inside its own anchor (`&a [*a]`), is an error at the node's
+// file:line:column.
+Status CheckYamlExpansion(const YAML::Node& node, const std::string& file,
+                          uint64_t cap = kMaxYamlExpandedNodes);
 
 // The document in `path`, with `${NAME}` references substituted from `env`. A missing file,
 // a syntax error or an unset variable is an InvalidArgument naming the file (and line:column).

@@ -123,6 +123,7 @@ Result<CalibrationRun> Calibrate(const Suite& suite, const CalibrateOptions& opt
     run.evaluators.push_back(CalibrateEvaluator(
         e.spec, mode->second, evaluator_rows == rows.end() ? kNoRows : evaluator_rows->second,
         calibration));
+    run.evaluators.back().fingerprint = e.fingerprint;
     size_t labeled_traces = mode->second.labels.size();
     size_t compared = run.evaluators.back().labels;
     if (compared < labeled_traces) {

@@ -145,6 +145,7 @@ Json CalibrationEntryJson(const EvaluatorCalibration& c) {
   Json entry;
   entry["id"] = c.id;
   entry["version"] = c.version;
+  if (!c.fingerprint.empty()) entry["fingerprint"] = c.fingerprint;
   entry["failure_mode"] = c.failure_mode;
   entry["labels"] = c.labels;
   if (c.confusion) {

@@ -71,6 +71,7 @@ struct ThresholdFigures {
 struct EvaluatorCalibration {
   std::string id;
   int version = 0;
+  std::string fingerprint;  // the evaluator calibrated (runner/suite/fingerprint.h)
   std::string failure_mode;
   size_t labels = 0;  // labeled traces compared with a score
   std::optional<ConfusionMatrix> confusion;

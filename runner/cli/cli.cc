@@ -1,6 +1,8 @@
 #include "runner/cli/cli.h"
 
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <string_view>
 #include <vector>
 
@@ -10,6 +12,92 @@ namespace arbiter {
 
 void AddPluginPathOption(CLI::App& app, std::vector<std::string>& paths) {
   app.add_option("--plugin-path", paths, "External plugin libraries (.so) or folders of them");
+}
+
+void SetHelp(CLI::App& app, const Help& help) {
+  const bool strict = app.get_option_no_throw("--strict") != nullptr;
+  std::string text = "Examples:\n";
+  for (const std::string& example : help.examples) text += "  " + example + "\n";
+  text += "Exit codes:\n";
+  for (int code : help.exit_codes) {
+    const char* meaning = "";
+    switch (code) {
+      case kExitOk:
+        meaning = "success";
+        break;
+      case kExitGateBlocked:
+        meaning = "gate blocked: a gate evaluator regressed";
+        break;
+      case kExitUsage:
+        meaning = "usage or configuration error";
+        break;
+      case kExitRuntime:
+        meaning = strict ? "runtime failure, or warnings under --strict" : "runtime failure";
+        break;
+      case kExitGateInconclusive:
+        meaning = "gate inconclusive: it cannot vouch for the candidate";
+        break;
+    }
+    text += "  " + std::to_string(code) + "  " + meaning + "\n";
+  }
+  app.footer(text);
+}
+
+CLI::Validator OutputFolder() {
+  return CLI::Validator(
+      [](std::string& input) -> std::string {
+        if (input.empty()) return "--out is empty: name the output folder";
+        std::error_code ec;
+        if (std::filesystem::exists(input, ec) && !std::filesystem::is_directory(input, ec)) {
+          return input + " is a file; --out names a folder";
+        }
+        return std::string();
+      },
+      "FOLDER");
+}
+
+CLI::Validator OutputFile() {
+  return CLI::Validator(
+      [](std::string& input) -> std::string {
+        if (input.empty()) return "--out is empty: name the output file";
+        std::error_code ec;
+        if (std::filesystem::is_directory(input, ec)) {
+          return input + " is a folder; --out names a file";
+        }
+        return std::string();
+      },
+      "FILE");
+}
+
+CLI::Validator FiniteNumber() {
+  return CLI::Validator(
+      [](std::string& input) -> std::string {
+        char* end = nullptr;
+        double value = std::strtod(input.c_str(), &end);
+        if (input.empty() || end != input.c_str() + input.size() || !std::isfinite(value)) {
+          return "Value " + input + " is not a finite number";
+        }
+        return std::string();
+      },
+      "FINITE");
+}
+
+Status CheckOutputsAreNotInputs(const std::vector<std::filesystem::path>& outputs,
+                                const std::vector<std::string>& traces,
+                                const std::vector<std::string>& others) {
+  std::vector<std::string> inputs = traces;
+  inputs.insert(inputs.end(), others.begin(), others.end());
+  for (const std::filesystem::path& output : outputs) {
+    for (const std::string& input : inputs) {
+      std::error_code ec;
+      if (input == "-" || input.empty() || !std::filesystem::equivalent(output, input, ec) || ec) {
+        continue;
+      }
+      return Status::InvalidArgument("--out " + output.string() + " is also an input (" + input +
+                                     "): writing it would replace the input; write elsewhere");
+    }
+  }
+  return Status::OK();
 }
 
 int ExitCodeFor(const Status& status) {
@@ -34,16 +122,40 @@ int Fail(std::string_view command, const Status& status) {
 }
 
 int RunCli(int argc, char** argv) {
-  const std::vector<Command> commands = {
-      ValidateCommand(), RunCommand(),     PluginsCommand(), LabelsCommand(), CalibrateCommand(),
-      GateCommand(),     HistoryCommand(), RedactCommand(),  SampleCommand(), TriageCommand()};
+  const std::vector<Command> commands = {ValidateCommand(), RunCommand(),       PluginsCommand(),
+                                         LabelsCommand(),   CalibrateCommand(), GateCommand(),
+                                         HistoryCommand(),  RedactCommand(),    SampleCommand(),
+                                         TriageCommand(),   CompletionCommand()};
   CLI::App app{"arbiter: turns LLM and agent traces into calibrated evaluations that gate releases",
                "arbiter"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "arbiter 0.1.0");
   app.footer(
       "Exit codes: 0 success, 1 gate blocked, 2 usage or configuration error, "
-      "3 runtime failure.\nRun 'arbiter COMMAND --help' for a command's options.");
+      "3 runtime failure (or warnings under --strict), 4 gate inconclusive.\n"
+      "Run 'arbiter COMMAND --help' (or 'arbiter help COMMAND') for a command's options.");
+
+  std::vector<std::pair<CLI::App*, std::function<int()>>> actions;
+  for (const Command& command : commands) {
+    CLI::App* sub = app.add_subcommand(command.name, command.description);
+    actions.emplace_back(sub, command.define(*sub));
+    SetHelp(*sub, command.help);
+  }
+  // `arbiter` alone, and `arbiter help [COMMAND]`, print the usage rather than an error.
+  if (argc == 1) {
+    std::fputs(app.help().c_str(), stderr);
+    return kExitUsage;
+  }
+  if (std::string_view(argv[1]) == "help") {
+    CLI::App* target = &app;
+    if (argc > 2) {
+      for (auto& [sub, action] : actions) {
+        if (sub->get_name() == argv[2]) target = sub;
+      }
+    }
+    std::fputs(target->help(target == &app ? "" : "arbiter").c_str(), stdout);
+    return target == &app && argc > 2 ? kExitUsage : kExitOk;
+  }
 
   // An unknown command gets "did you mean" rather than CLI11's generic message.
   if (argc > 1 && argv[1][0] != '-') {
@@ -62,14 +174,28 @@ int RunCli(int argc, char** argv) {
     }
   }
 
-  std::vector<std::pair<CLI::App*, std::function<int()>>> actions;
-  for (const Command& command : commands) {
-    CLI::App* sub = app.add_subcommand(command.name, command.description);
-    actions.emplace_back(sub, command.define(*sub));
-  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // An unknown flag first, with the closest one the command has: a typo such as "--trace"
+    // would otherwise read as "--traces is required".
+    for (auto& [sub, action] : actions) {
+      if (!sub->parsed()) continue;
+      std::vector<std::string> flags;
+      for (const CLI::Option* option : sub->get_options()) {
+        for (const std::string& name : option->get_lnames()) flags.push_back("--" + name);
+      }
+      for (const std::string& extra : sub->remaining()) {
+        if (extra.rfind("--", 0) != 0) continue;
+        std::string flag = extra.substr(0, extra.find('='));
+        std::string closest = ClosestName(flag, flags);
+        std::fprintf(stderr, "arbiter %s: unknown option '%s'%s%s%s\nRun 'arbiter %s --help'.\n",
+                     sub->get_name().c_str(), flag.c_str(),
+                     closest.empty() ? "" : " (did you mean '", closest.c_str(),
+                     closest.empty() ? "" : "'?)", sub->get_name().c_str());
+        return kExitUsage;
+      }
+    }
     int code = app.exit(e);
     return code == 0 ? kExitOk : kExitUsage;
   }

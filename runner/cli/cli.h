@@ -2,6 +2,7 @@
 // options on a CLI11 subcommand and returning the action to run once parsing succeeded.
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -14,7 +15,13 @@
 namespace arbiter {
 
 // SPEC "Commands": exit codes.
-enum ExitCode : int { kExitOk = 0, kExitGateBlocked = 1, kExitUsage = 2, kExitRuntime = 3 };
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitGateBlocked = 1,
+  kExitUsage = 2,
+  kExitRuntime = 3,
+  kExitGateInconclusive = 4,  // the gate could not vouch for the candidate
+};
 
 // The exit code for a failed Status: kExitUsage when the user must change an input (an
 // InvalidArgument: a flag, a configuration, even one found only while reading the data; a
@@ -27,9 +34,26 @@ int ExitCodeFor(const Status& status);
 // the same whichever command meets it.
 int Fail(std::string_view command, const Status& status);
 
+// What a command's `--help` ends with: two examples that run from the repository root on the
+// bundled data, and the exit codes the command can return. Made into text by SetHelp only, so
+// every page reads the same.
+struct Help {
+  std::vector<std::string> examples;  // whole command lines, each starting "arbiter "
+  std::vector<int> exit_codes;        // ExitCode values, in the order listed
+};
+
+// The exit codes most commands can return: 0, 2 and 3 (no gate outcome).
+inline const std::vector<int> kCommonExitCodes = {kExitOk, kExitUsage, kExitRuntime};
+
+// Sets `app`'s footer to "Examples:" and "Exit codes:" sections (replacing the inherited
+// top-level footer). Call after the options are defined: code 3 mentions --strict only where
+// the command has it.
+void SetHelp(CLI::App& app, const Help& help);
+
 struct Command {
   const char* name;
   const char* description;
+  Help help;
   // Adds the command's options to `app`; returns the action, run after a successful parse.
   std::function<std::function<int()>(CLI::App& app)> define;
 };
@@ -45,8 +69,43 @@ Command HistoryCommand();
 Command RedactCommand();
 Command SampleCommand();
 Command TriageCommand();
+Command CompletionCommand();
 
 int RunCli(int argc, char** argv);
+
+// A check for every floating-point flag, before its range: CLI11's Range lets `nan` through
+// (every comparison with NaN is false), and a NaN tolerance or rate would silently change what a
+// command decides. Refuses NaN, the infinities and what is not a number.
+CLI::Validator FiniteNumber();
+
+// Checks for `--out` before any work: an empty path, a folder output that names an existing file,
+// or a file output that names an existing folder is a usage error (exit 2), not a failure after
+// the work is done (exit 3) or, for an empty path, outputs written to the working folder.
+CLI::Validator OutputFolder();
+CLI::Validator OutputFile();
+
+// The most worker threads a command starts. More is a typo, not a machine: the system's limit
+// would end the command with an uncaught std::system_error, or it would stall creating them.
+inline constexpr int kMaxThreads = 1024;
+
+// `--threads N`: 0 (the default) means one per core; above kMaxThreads it is a usage error
+// (exit 2). run, calibrate and triage share it.
+template <typename T>
+CLI::Option* AddThreadsOption(CLI::App& app, T& threads, const std::string& description) {
+  return app.add_option("-j,--threads", threads, description)->check(CLI::Range(0, kMaxThreads));
+}
+
+// InvalidArgument when one of `outputs` is the same file as one of `traces` or `others` ("-"
+// and "" are skipped): the output, renamed into place, would replace the input ("--out q.jsonl
+// is also an input"). Compared as files (std::filesystem::equivalent), so another spelling or
+// a link is caught.
+Status CheckOutputsAreNotInputs(const std::vector<std::filesystem::path>& outputs,
+                                const std::vector<std::string>& traces,
+                                const std::vector<std::string>& others = {});
+
+// A completion script for `shell` ("bash" or "zsh") covering `root`'s subcommands and each
+// one's long and short flags (and, for a command with subcommands such as `labels`, theirs).
+std::string CompletionScript(const CLI::App& root, const std::string& shell);
 
 // `--plugin-path PATH...`: external plugin libraries or folders of them (run, validate, plugins).
 void AddPluginPathOption(CLI::App& app, std::vector<std::string>& paths);

@@ -33,5 +33,23 @@ TEST(FailTest, PrintsTheCommandAndTheMessageAndReturnsTheExitCode) {
   EXPECT_EQ(code, kExitRuntime);
 }
 
+// CLI11's Range lets "nan" through; every float flag checks FiniteNumber first.
+TEST(FiniteNumberTest, RefusesNanInfinitiesAndText) {
+  CLI::Validator finite = FiniteNumber();
+  for (std::string ok : {"0", "0.02", "-1", "1e-3", "2"}) {
+    EXPECT_EQ(finite(ok), "") << ok;
+  }
+  for (std::string bad :
+       {"nan", "NaN", "-nan", "inf", "-inf", "infinity", "1e999", "", "0.5x", "two"}) {
+    EXPECT_NE(finite(bad), "") << bad;
+  }
+  CLI::App app;
+  double tolerance = 0;
+  app.add_option("--tolerance", tolerance)->check(FiniteNumber())->check(CLI::Range(0.0, 1.0));
+  EXPECT_THROW(app.parse(std::vector<std::string>{"nan", "--tolerance"}), CLI::ValidationError);
+  app.parse(std::vector<std::string>{"0.5", "--tolerance"});
+  EXPECT_EQ(tolerance, 0.5);
+}
+
 }  // namespace
 }  // namespace arbiter

@@ -61,8 +61,7 @@ int RunCalibrate(const CalibrateFlags& flags) {
   for (const EvaluatorCalibration& c : run->evaluators) {
     std::optional<double> agreement = c.agreement();
     std::printf("%-26s v%-3d labels %-4d mcc %-6s role %s\n", c.id.c_str(), c.version,
-                static_cast<int>(c.labels),
-                FigureText(agreement, 2).c_str(),
+                static_cast<int>(c.labels), FigureText(agreement, 2).c_str(),
                 RoleName(c.role).c_str());
   }
   for (const std::string& id : run->notes.unlabeled) {
@@ -75,23 +74,29 @@ int RunCalibrate(const CalibrateFlags& flags) {
 }  // namespace
 
 Command CalibrateCommand() {
-  return {"calibrate", "Measure evaluators against a label set; decide their roles",
+  return {"calibrate",
+          "Measure evaluators against a label set; decide their roles",
+          {{"arbiter calibrate -s evaluators/suites/demo.yaml -t datasets/demo/traces.jsonl "
+            "--labels support-seed@v1 -o out/calibration --history out/history.db",
+            "arbiter calibrate -s evaluators/suites/demo.yaml --scores out/demo/scores.jsonl "
+            "--labels support-seed@v2 -o out/calibration-v2 --no-history"},
+           kCommonExitCodes},
           [](CLI::App& app) -> std::function<int()> {
             auto flags = std::make_shared<CalibrateFlags>();
-            app.add_option("--suite", flags->suite, "Suite YAML file")->required();
-            app.add_option("--traces", flags->traces, "Trace files holding the labeled traces")
+            app.add_option("-s,--suite", flags->suite, "Suite YAML file")->required();
+            app.add_option("-t,--traces", flags->traces, "Trace files holding the labeled traces")
                 ->expected(1, -1);
             app.add_option("--scores", flags->scores,
                            "A run's scores.jsonl to read instead of scoring --traces");
             app.add_option("--labels", flags->labels, "Label set, NAME@vN")->required();
             app.add_option("--labels-root", flags->labels_root, "Label set folder")
                 ->capture_default_str();
-            app.add_option("--out", flags->out, "Output folder")->required();
+            app.add_option("-o,--out", flags->out, "Output folder")->required()->check(OutputFolder());
             app.add_option("--history", flags->history, "History store (SQLite)")
                 ->capture_default_str();
             app.add_flag("--no-history", flags->no_history, "Do not record in the history store");
-            app.add_option("--threads", flags->threads, "Worker threads (default: core count)")
-                ->check(CLI::NonNegativeNumber);
+            AddThreadsOption(app, flags->threads,
+                             "Worker threads (default: core count; at most 1024)");
             app.add_option("--seed", flags->seed, "Bootstrap seed")->capture_default_str();
             return [flags] { return RunCalibrate(*flags); };
           }};

@@ -63,7 +63,11 @@ int History(const HistoryFlags& flags) {
 }  // namespace
 
 Command HistoryCommand() {
-  return {"history", "Agreement of each evaluator across versions and label sets; drift",
+  return {"history",
+          "Agreement of each evaluator across versions and label sets; drift",
+          {{"arbiter history --history out/history.db",
+            "arbiter history --history out/history.db --evaluator citation-grounded --drift 0.05"},
+           kCommonExitCodes},
           [](CLI::App& app) -> std::function<int()> {
             auto flags = std::make_shared<HistoryFlags>();
             app.add_option("--history", flags->history, "History store (SQLite)")
@@ -72,6 +76,7 @@ Command HistoryCommand() {
             app.add_option("--drift", flags->drift,
                            "Agreement drop, between label set versions, that counts as drift")
                 ->capture_default_str()
+                ->check(FiniteNumber())
                 ->check(CLI::Range(0.0, 2.0));
             return [flags] { return History(*flags); };
           }};

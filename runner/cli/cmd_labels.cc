@@ -175,7 +175,9 @@ int Agreement(const LabelsFlags& flags) {
 }  // namespace
 
 Command LabelsCommand() {
-  return {"labels", "Import, list, verify, diff and compare versioned human label sets",
+  return {"labels",
+          "Import, list, verify, diff and compare versioned human label sets",
+          {{"arbiter labels list", "arbiter labels verify support-seed@v1"}, kCommonExitCodes},
           [](CLI::App& app) -> std::function<int()> {
             auto flags = std::make_shared<LabelsFlags>();
             app.require_subcommand(1);
@@ -209,6 +211,23 @@ Command LabelsCommand() {
                 app.add_subcommand("agreement", "Inter-reviewer agreement per failure mode");
             agreement->add_option("set", flags->refs, "NAME@vN")->expected(1);
             root(agreement);
+            // Each subcommand's own examples; `labels --help` gets the Command's.
+            SetHelp(*import, {{"arbiter labels import --name support-seed --from "
+                               "datasets/seed/labels-ana.csv --reviewer ana --root out/labels",
+                               "arbiter labels import --name support-seed --from "
+                               "datasets/seed/labels-ben.csv --reviewer ben --root out/labels"},
+                              kCommonExitCodes});
+            SetHelp(*list, {{"arbiter labels list", "arbiter labels list --root datasets/labels"},
+                            kCommonExitCodes});
+            SetHelp(*verify, {{"arbiter labels verify", "arbiter labels verify support-seed@v1"},
+                              kCommonExitCodes});
+            SetHelp(*diff, {{"arbiter labels diff support-seed@v1 support-seed@v2",
+                             "arbiter labels diff support-seed@v2 support-seed@v1 --root "
+                             "datasets/labels"},
+                            kCommonExitCodes});
+            SetHelp(*agreement, {{"arbiter labels agreement support-seed@v2",
+                                  "arbiter labels agreement support-seed@v1"},
+                                 kCommonExitCodes});
             return [flags, import, list, verify, diff, agreement] {
               if (import->parsed()) return Import(*flags);
               if (list->parsed()) return List(*flags);

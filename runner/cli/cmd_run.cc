@@ -1,6 +1,6 @@
 // `arbiter run --suite S --traces FILE... --out DIR`: scores traces, writes scores.jsonl,
 // scorecard.json, scorecard.md (SPEC "Commands"), and trace_errors.jsonl listing every broken
-// trace that was skipped.
+// trace that was skipped. Ends with the run's warnings (run_warnings_report.h).
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -12,6 +12,7 @@
 
 #include "runner/cli/cli.h"
 #include "runner/cli/progress.h"
+#include "runner/cli/run_warnings_report.h"
 #include "runner/cli/suite_loader.h"
 #include "runner/plugin_api/plugin_registry.h"
 #include "runner/scoring/run_suite.h"
@@ -32,6 +33,7 @@ struct RunFlags {
   std::string out;
   int threads = 0;
   bool strict = false;
+  double max_error_rate = kDefaultMaxErrorRate;
   std::string format = "auto";
   bool quiet = false;
   std::vector<std::string> plugin_paths;
@@ -82,6 +84,12 @@ int Run(const RunFlags& flags) {
   if (!suite.ok()) return Fail("run", suite.status());
   Status files = CheckTraceFiles(flags.traces);
   if (!files.ok()) return Fail("run", files);
+  const fs::path out_dir(flags.out);
+  Status distinct =
+      CheckOutputsAreNotInputs({out_dir / "scores.jsonl", out_dir / "scorecard.json",
+                                out_dir / "scorecard.md", out_dir / "trace_errors.jsonl"},
+                               flags.traces);
+  if (!distinct.ok()) return Fail("run", distinct);
   RunSuiteOptions options;
   options.traces = flags.traces;
   options.out = flags.out;
@@ -90,6 +98,7 @@ int Run(const RunFlags& flags) {
                    : flags.format == "otlp" ? TraceFormat::kOtlp
                                             : TraceFormat::kAuto;
   options.strict = flags.strict;
+  options.max_error_rate = flags.max_error_rate;
   if (!flags.no_cache) options.cache_dir = flags.cache;
   options.stop = &g_interrupted;
   TraceErrorLog trace_errors;
@@ -143,30 +152,38 @@ int Run(const RunFlags& flags) {
                    ? (", " + std::to_string(run->trace_errors) + " broken traces skipped").c_str()
                    : "");
   std::fprintf(stderr, "scorecard: %s\n", (out / "scorecard.json").c_str());
+  int warned = ReportWarnings("run", run->warnings, flags.strict);
   if (run->interrupted) {
     return Fail("run", Status::Internal("interrupted; the traces scored so far were written"));
   }
-  return kExitOk;
+  return warned;
 }
 
 }  // namespace
 
 Command RunCommand() {
-  return {"run", "Score traces with a suite; write scores.jsonl and the scorecard",
+  return {"run",
+          "Score traces with a suite; write scores.jsonl and the scorecard",
+          {{"arbiter run -s evaluators/suites/demo.yaml -t datasets/demo/traces.jsonl -o out/demo",
+            "arbiter run -s evaluators/suites/demo.yaml -t datasets/seed/candidate-swap.jsonl.gz "
+            "-o out/swap -j 4 -q"},
+           kCommonExitCodes},
           [](CLI::App& app) -> std::function<int()> {
             auto flags = std::make_shared<RunFlags>();
-            app.add_option("--suite", flags->suite, "Suite YAML file")->required();
-            app.add_option("--traces", flags->traces,
+            app.add_option("-s,--suite", flags->suite, "Suite YAML file")->required();
+            app.add_option("-t,--traces", flags->traces,
                            "Trace files: JSONL or OTLP/JSON, .gz read directly, - for stdin")
                 ->required()
                 ->expected(1, -1);
-            app.add_option("--out", flags->out, "Output folder")->required();
-            app.add_option("--threads", flags->threads, "Worker threads (default: core count)")
-                ->check(CLI::NonNegativeNumber);
-            app.add_flag("--strict", flags->strict, "Stop at the first broken trace (exit 3)");
+            app.add_option("-o,--out", flags->out, "Output folder")->required()->check(OutputFolder());
+            AddThreadsOption(app, flags->threads,
+                             "Worker threads (default: core count; at most 1024)");
+            app.add_flag("--strict", flags->strict,
+                         "Stop at the first broken trace; exit 3 on any warning too");
+            AddMaxErrorRateOption(app, flags->max_error_rate);
             app.add_option("--format", flags->format, "Trace format (default: detected)")
                 ->check(CLI::IsMember({"auto", "jsonl", "otlp"}));
-            app.add_flag("--quiet", flags->quiet, "No progress display");
+            app.add_flag("-q,--quiet", flags->quiet, "No progress display");
             AddPluginPathOption(app, flags->plugin_paths);
             app.add_option("--cache", flags->cache,
                            "Folder of the judge response cache (default: .arbiter/cache)");

@@ -25,6 +25,7 @@ struct SampleFlags {
   uint64_t seed = 1;
   bool plan = false;
   std::string focus_state;
+  bool update_focus = false;
 };
 
 int PrintPlan(const SampleFlags& flags, const SamplePolicy& policy, const SampleOptions& options) {
@@ -42,6 +43,9 @@ int Sample(const SampleFlags& flags) {
   Result<SamplePolicy> policy = LoadSamplePolicy(flags.policy);
   if (!policy.ok()) return Fail("sample", policy.status());
   Status files = CheckTraceFiles(flags.traces);
+  if (files.ok() && !flags.out.empty()) {
+    files = CheckOutputsAreNotInputs({flags.out}, flags.traces, {flags.policy, flags.focus_state});
+  }
   if (!files.ok()) return Fail("sample", files);
   std::filesystem::path state_path = flags.focus_state.empty()
                                          ? DefaultFocusStatePath(flags.policy)
@@ -88,12 +92,21 @@ int Sample(const SampleFlags& flags) {
     uint64_t taken = 0;
     if (options.focus_collected[i] < rule.collect) taken = plan.focus[active++].sample;
     state.Add(rule, taken);
+    if (!flags.update_focus) {
+      std::fprintf(stderr,
+                   "arbiter sample: focus %s: %llu taken; %s not advanced (pass --update-focus "
+                   "to record them, so the next sample moves on)\n",
+                   rule.name.c_str(), static_cast<unsigned long long>(taken), state_path.c_str());
+      continue;
+    }
     std::fprintf(stderr, "arbiter sample: focus %s: %llu taken, %llu of %llu collected%s\n",
                  rule.name.c_str(), static_cast<unsigned long long>(taken),
                  static_cast<unsigned long long>(state.Collected(rule)),
                  static_cast<unsigned long long>(rule.collect),
                  state.Collected(rule) >= rule.collect ? " (done: back to the base rate)" : "");
   }
+  // Reproducible by default: the same command twice gives the same sample unless asked to move.
+  if (!flags.update_focus) return kExitOk;
   Status saved = SaveFocusState(state_path, state);
   if (!saved.ok()) return Fail("sample", saved);
   return kExitOk;
@@ -102,14 +115,22 @@ int Sample(const SampleFlags& flags) {
 }  // namespace
 
 Command SampleCommand() {
-  return {"sample", "Draw a stratified, failure-oversampled, reweighted sample of traces",
+  return {"sample",
+          "Draw a stratified, failure-oversampled, reweighted sample of traces",
+          {{"arbiter sample --policy datasets/demo/sample-policy.yaml -t "
+            "datasets/demo/traces.jsonl --plan",
+            "arbiter sample --policy datasets/demo/sample-policy.yaml -t "
+            "datasets/demo/traces.jsonl -o out/sample.jsonl --seed 7"},
+           kCommonExitCodes},
           [](CLI::App& app) -> std::function<int()> {
             auto flags = std::make_shared<SampleFlags>();
             app.add_option("--policy", flags->policy, "Sampling policy YAML")->required();
-            app.add_option("--traces", flags->traces, "Trace files (JSONL or OTLP/JSON, .gz, '-')")
+            app.add_option("-t,--traces", flags->traces,
+                           "Trace files (JSONL or OTLP/JSON, .gz, '-')")
                 ->required();
-            app.add_option("--out", flags->out,
-                           "Sampled traces, one JSON line each (with --plan: the plan as JSON)");
+            app.add_option("-o,--out", flags->out,
+                           "Sampled traces, one JSON line each (with --plan: the plan as JSON)")
+                ->check(OutputFile());
             app.add_option("--seed", flags->seed, "Seed; the same seed gives the same sample")
                 ->capture_default_str();
             app.add_flag("--plan", flags->plan,
@@ -118,6 +139,10 @@ Command SampleCommand() {
             app.add_option("--focus-state", flags->focus_state,
                            "What focus rules collected so far (default: next to the policy, "
                            "POLICY.focus-state.json)");
+            app.add_flag("--update-focus", flags->update_focus,
+                         "Record what focus rules took in the focus state, so the next sample "
+                         "moves on (without it the state is only read: the same command gives "
+                         "the same sample)");
             return [flags] { return Sample(*flags); };
           }};
 }

@@ -48,6 +48,7 @@ int Triage(const TriageFlags& flags) {
   Status valid = options.Validate();
   if (!valid.ok()) return Fail("triage", valid);
   Status files = CheckTraceFiles(flags.traces);
+  if (files.ok()) files = CheckOutputsAreNotInputs({flags.out}, flags.traces, {flags.policy});
   if (!files.ok()) return Fail("triage", files);
   auto out = AtomicFile::Create(flags.out);
   if (!out.ok()) return Fail("triage", out.status());
@@ -82,23 +83,31 @@ int Triage(const TriageFlags& flags) {
 }  // namespace
 
 Command TriageCommand() {
-  return {"triage", "Queue the most anomalous traces for human annotation, with the reasons",
+  return {"triage",
+          "Queue the most anomalous traces for human annotation, with the reasons",
+          {{"arbiter triage -t datasets/demo/traces.jsonl --top 20 -o out/queue.jsonl",
+            "arbiter triage -t datasets/seed/candidate-swap.jsonl.gz --top 50 --per-session 2 -o "
+            "out/swap-queue.jsonl -j 2"},
+           kCommonExitCodes},
           [](CLI::App& app) -> std::function<int()> {
             auto flags = std::make_shared<TriageFlags>();
-            app.add_option("--traces", flags->traces, "Trace files (JSONL or OTLP/JSON, .gz, '-')")
+            app.add_option("-t,--traces", flags->traces,
+                           "Trace files (JSONL or OTLP/JSON, .gz, '-')")
                 ->required();
             app.add_option("--top", flags->top, "Queue length: the K most anomalous traces")
                 ->required()
                 ->check(CLI::PositiveNumber);
-            app.add_option("--out", flags->out, "The queue, one JSON line per trace, best first")
-                ->required();
+            app.add_option("-o,--out", flags->out, "The queue, one JSON line per trace, best first")
+                ->required()
+                ->check(OutputFile());
             app.add_option("--per-session", flags->per_session,
                            "At most N traces per session_id (0: unlimited; default 1)")
                 ->check(CLI::NonNegativeNumber);
             app.add_option("--policy", flags->policy,
                            "YAML file whose 'triage:' mapping sets thresholds and weights");
-            app.add_option("--threads", flags->threads,
-                           "Threads parsing traces (0: one per core); the queue is the same")
+            AddThreadsOption(app, flags->threads,
+                             "Threads parsing traces (0: one per core; at most 1024); the queue is "
+                             "the same")
                 ->capture_default_str();
             app.add_flag("--no-redact", flags->no_redact,
                          "Write traces as read (PII is redacted by default)");

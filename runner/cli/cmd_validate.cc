@@ -1,37 +1,85 @@
-// `arbiter validate --suite S`: loads and compiles a suite without reading any trace.
+// `arbiter validate --suite S [--traces FILE... [--limit N]]`: loads and compiles a suite; with
+// --traces, also runs it on the first N traces, writing nothing, and prints the warnings `run`
+// would end with (a `target` or `when` typo, a Lua script that errs on every trace), so a typo is
+// found before a long run.
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "runner/cli/cli.h"
+#include "runner/cli/run_warnings_report.h"
 #include "runner/cli/suite_loader.h"
 #include "runner/plugin_api/plugin_registry.h"
+#include "runner/scoring/run_suite.h"
+#include "runner/source/trace_source.h"
 #include "runner/suite/suite.h"
 
 namespace arbiter {
+namespace {
+
+struct ValidateFlags {
+  std::string suite;
+  std::vector<std::string> plugin_paths;
+  std::vector<std::string> traces;
+  uint64_t limit = 100;
+  double max_error_rate = kDefaultMaxErrorRate;
+  bool strict = false;
+};
+
+int Validate(const ValidateFlags& flags) {
+  PluginRegistry registry;
+  Result<Suite> suite = LoadSuiteWithPlugins(flags.suite, registry, flags.plugin_paths);
+  if (!suite.ok()) return Fail("validate", suite.status());
+  std::printf("ok: suite '%s' (%s), %zu evaluators\n", suite->name.c_str(), flags.suite.c_str(),
+              suite->evaluators.size());
+  for (const LoadedEvaluator& e : suite->evaluators) {
+    std::printf("  %s v%d  plugin %s%s%s\n", e.spec.id.c_str(), e.spec.version,
+                e.spec.plugin.c_str(), e.when ? "  when " : "",
+                e.when ? e.when->text().c_str() : "");
+  }
+  if (flags.traces.empty()) return kExitOk;
+
+  Status files = CheckTraceFiles(flags.traces);
+  if (!files.ok()) return Fail("validate", files);
+  RunSuiteOptions options;
+  options.traces = flags.traces;
+  options.limit = flags.limit;  // no `out`: RunSuite writes nothing
+  options.max_error_rate = flags.max_error_rate;
+  Result<RunSuiteResult> run = RunSuite(*suite, options);
+  if (!run.ok()) return Fail("validate", run.status());
+  std::printf("tried on %llu traces: %llu scored, %llu broken, %zu warnings\n",
+              static_cast<unsigned long long>(run->traces + run->trace_errors),
+              static_cast<unsigned long long>(run->traces),
+              static_cast<unsigned long long>(run->trace_errors), run->warnings.size());
+  return ReportWarnings("validate", run->warnings, flags.strict);
+}
+
+}  // namespace
 
 Command ValidateCommand() {
-  return {"validate", "Check a suite and its evaluators without running them",
-          [](CLI::App& app) -> std::function<int()> {
-            auto suite_path = std::make_shared<std::string>();
-            auto plugin_paths = std::make_shared<std::vector<std::string>>();
-            app.add_option("--suite", *suite_path, "Suite YAML file")->required();
-            AddPluginPathOption(app, *plugin_paths);
-            return [suite_path, plugin_paths] {
-              PluginRegistry registry;
-              Result<Suite> suite = LoadSuiteWithPlugins(*suite_path, registry, *plugin_paths);
-              if (!suite.ok()) return Fail("validate", suite.status());
-              std::printf("ok: suite '%s' (%s), %zu evaluators\n", suite->name.c_str(),
-                          suite_path->c_str(), suite->evaluators.size());
-              for (const LoadedEvaluator& e : suite->evaluators) {
-                std::printf("  %s v%d  plugin %s%s%s\n", e.spec.id.c_str(), e.spec.version,
-                            e.spec.plugin.c_str(), e.when ? "  when " : "",
-                            e.when ? e.when->text().c_str() : "");
-              }
-              return static_cast<int>(kExitOk);
-            };
-          }};
+  return {
+      "validate",
+      "Check a suite and its evaluators; with --traces, try it on a few traces",
+      {{"arbiter validate -s evaluators/suites/demo.yaml",
+        "arbiter validate -s evaluators/suites/demo.yaml -t datasets/demo/traces.jsonl --limit 50"},
+       kCommonExitCodes},
+      [](CLI::App& app) -> std::function<int()> {
+        auto flags = std::make_shared<ValidateFlags>();
+        app.add_option("-s,--suite", flags->suite, "Suite YAML file")->required();
+        AddPluginPathOption(app, flags->plugin_paths);
+        app.add_option("-t,--traces", flags->traces,
+                       "Also run the suite on these traces, writing nothing, and print the "
+                       "warnings a run would give")
+            ->expected(1, -1);
+        app.add_option("--limit", flags->limit, "Traces read with --traces (from the start)")
+            ->capture_default_str()
+            ->check(CLI::PositiveNumber);
+        AddMaxErrorRateOption(app, flags->max_error_rate);
+        app.add_flag("--strict", flags->strict, "Exit 3 on any warning");
+        return [flags] { return Validate(*flags); };
+      }};
 }
 
 }  // namespace arbiter

@@ -4,117 +4,290 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
-#include <set>
 
 #include "runner/base/report_text.h"
+#include "runner/base/sha256.h"
 #include "runner/calibration/calibration_report.h"
 #include "runner/gate/gate_report.h"
-#include "runner/stats/stats.h"
 
 namespace arbiter {
 namespace {
 
 using Json = nlohmann::ordered_json;
 
+// Narrow screens (under 640 px): the verdict table stacks into one card per evaluator with its
+// verdict beside its name, so no verdict sits in a column scrolled out of sight, and the chart's
+// text grows to stay legible as its viewBox shrinks. Chart text has a white halo to stay
+// readable over the grid lines.
 constexpr char kStyle[] = R"css(
+*{box-sizing:border-box}
 body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1d2433;max-width:1100px}
-h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
-.decision{display:inline-block;padding:4px 12px;border-radius:6px;font-weight:700;color:#fff}
-.blocked{background:#c62828}.passed{background:#2e7d32}
-table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #d5d9e0;padding:3px 8px;text-align:left}
+h1{font-size:22px;margin:0 0 6px}h2{font-size:17px;margin:28px 0 8px}h3{font-size:15px;margin:18px 0 6px}
+.decision{display:inline-block;padding:4px 12px;border-radius:6px;font-weight:700;color:#fff;font-size:18px}
+.d-blocked{background:#c62828}.d-passed{background:#2e7d32}.d-warned{background:#b45309}
+.d-inconclusive{background:#6a1b9a}
+.headline{font-size:17px;font-weight:600;margin:8px 0}
+ul.reasons li,ul.warnings li{margin:2px 0}ul.warnings{color:#8a4b00}
+.scroll{overflow-x:auto;max-width:100%}
+table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #d5d9e0;padding:3px 8px;text-align:left;vertical-align:top}
+td{overflow-wrap:anywhere}
+th{background:#f3f5f8}.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .heat td:first-child{white-space:nowrap}
-th{background:#f3f5f8}.num{text-align:right;font-variant-numeric:tabular-nums}
+td.small-n{background:#eceff1;color:#90a4ae}
+.n{display:block;font-size:11px;color:#607d8b}
 .badge{display:inline-block;padding:1px 7px;border-radius:10px;font-size:12px;font-weight:600}
 .role-gate{background:#1565c0;color:#fff}.role-signal{background:#f9a825}
 .role-revise{background:#8d6e63;color:#fff}.role-uncalibrated{background:#cfd8dc}
-.v-block{color:#c62828;font-weight:700}.v-warn{color:#ef6c00;font-weight:700}
-.v-pass{color:#2e7d32}.v-untrusted{color:#607d8b}
+.verdict{font-weight:700;white-space:nowrap}
+.v-block{color:#c62828}.v-warn{color:#ef6c00}.v-pass{color:#2e7d32}.v-untrusted{color:#607d8b}
+.v-inconclusive{color:#6a1b9a}
 .muted{color:#607d8b}details{margin:6px 0}summary{cursor:pointer;font-weight:600}
-svg text{font:12px system-ui,sans-serif}
+input[type=search]{font:inherit;padding:3px 6px;max-width:100%;width:22em}
+svg.deltas{display:block;width:100%;height:auto;max-width:780px}
+svg.deltas text{font-family:system-ui,sans-serif;font-size:13px;fill:#1d2433;paint-order:stroke;stroke:#fff;stroke-width:4px;stroke-linejoin:round}
+svg.deltas text.axis{font-size:11px;fill:#607d8b}
+@media (max-width:640px){
+body{margin:10px}
+svg.deltas text{font-size:22px}svg.deltas text.axis{font-size:18px}
+table.verdicts thead{display:none}
+table.verdicts,table.verdicts tbody,table.verdicts td{display:block;width:100%}
+table.verdicts tr{display:flex;flex-wrap:wrap;border:1px solid #d5d9e0;border-radius:6px;margin:8px 0;padding:4px 8px}
+table.verdicts td:first-child{order:-2;width:auto;margin-right:10px}table.verdicts td.verdict{order:-1;width:auto}
+table.verdicts td{border:0;padding:1px 0;text-align:left;white-space:normal}
+table.verdicts td[data-label]::before{content:attr(data-label) ": ";color:#607d8b;font-weight:400}
+}
 )css";
 
-// Filters the evaluator sections by name; sets data-ready once it ran, which tests check.
+// Filters the regressed-trace rows by the search box (trace id or either reason, as text: the
+// rows were escaped when written and are only read here), and sets data-ready once it ran,
+// which tests check.
 constexpr char kScript[] = R"js(
 (function () {
-  var input = document.getElementById('filter');
-  input.addEventListener('input', function () {
-    var text = input.value.toLowerCase();
-    document.querySelectorAll('[data-evaluator]').forEach(function (el) {
-      el.style.display = el.getAttribute('data-evaluator').indexOf(text) >= 0 ? '' : 'none';
+  var input = document.getElementById('trace-search');
+  var count = document.getElementById('trace-count');
+  var rows = document.querySelectorAll('tr[data-trace]');
+  function apply() {
+    var text = input.value.toLowerCase(), shown = 0;
+    rows.forEach(function (row) {
+      var hit = row.textContent.toLowerCase().indexOf(text) >= 0;
+      row.style.display = hit ? '' : 'none';
+      if (hit) shown++;
     });
-  });
+    if (text) {
+      document.querySelectorAll('details.regressed').forEach(function (d) { d.open = true; });
+    }
+    count.textContent = shown + ' of ' + rows.length + ' listed traces match';
+  }
+  if (input) input.addEventListener('input', apply);
   document.body.setAttribute('data-ready', String(document.querySelectorAll('section[data-evaluator]').length));
 })();
 )js";
+
+// The script's CSP source ('sha256-BASE64'): the page runs this script and nothing else.
+std::string ScriptHashSource(const std::string& script) {
+  const std::string hex = Sha256Hex(script);
+  std::string bytes;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
+    bytes += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+  }
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  for (size_t i = 0; i < bytes.size(); i += 3) {
+    uint32_t chunk = static_cast<unsigned char>(bytes[i]) << 16;
+    if (i + 1 < bytes.size()) chunk |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+    if (i + 2 < bytes.size()) chunk |= static_cast<unsigned char>(bytes[i + 2]);
+    out += kAlphabet[(chunk >> 18) & 63];
+    out += kAlphabet[(chunk >> 12) & 63];
+    out += i + 1 < bytes.size() ? kAlphabet[(chunk >> 6) & 63] : '=';
+    out += i + 2 < bytes.size() ? kAlphabet[chunk & 63] : '=';
+  }
+  return "'sha256-" + out + "'";
+}
 
 std::string Badge(Role role) {
   const std::string name = XmlEscape(RoleName(role));
   return "<span class=\"badge role-" + name + "\">" + name + "</span>";
 }
 
-// Pass rates with Wilson whiskers, baseline (grey) above candidate (colored by verdict).
-std::string PassRateChart(const GateResult& result) {
-  const int label_width = 230, plot_width = 560, row_height = 34;
-  int height = static_cast<int>(result.evaluators.size()) * row_height + 30;
-  std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" +
-                    std::to_string(label_width + plot_width + 30) + "\" height=\"" +
-                    std::to_string(height) + "\" role=\"img\" aria-label=\"pass rates\">";
-  auto x = [&](double rate) { return FigureText(label_width + rate * plot_width, 1); };
-  for (int tick = 0; tick <= 10; tick += 2) {
-    double rate = tick / 10.0;
-    svg += "<line x1=\"" + x(rate) + "\" x2=\"" + x(rate) + "\" y1=\"0\" y2=\"" +
-           std::to_string(height - 20) + "\" stroke=\"#e3e6eb\"/><text x=\"" + x(rate) + "\" y=\"" +
-           std::to_string(height - 6) + "\" text-anchor=\"middle\">" + std::to_string(tick * 10) +
-           "%</text>";
+// A fraction as signed points: -0.14 -> "-14.0", 0.03 -> "+3.0".
+std::string Points(double fraction) {
+  std::string text = FigureText(100 * fraction, 1);
+  return (fraction > 0 && text != "0.0" ? "+" : "") + text;
+}
+
+// An axis tick in points without needless decimals: 0.25 -> "+25", -0.025 -> "-2.5".
+std::string AxisText(double fraction) {
+  std::string text = NumberText(std::round(fraction * 1000) / 10);
+  return fraction > 0 ? "+" + text : text;
+}
+
+// "-14.0 [-17.0, -11.0]": the change and its paired 95% interval, in points.
+std::string ChangeText(const EvaluatorGate& g) {
+  return Points(g.delta) + " [" + Points(g.delta_low) + ", " + Points(g.delta_high) + "]";
+}
+
+// "2-point", "0.5-point".
+std::string ToleranceText(double tolerance) {
+  return NumberText(std::round(tolerance * 1000) / 10) + "-point";
+}
+
+bool Compared(const EvaluatorGate& g) { return g.shared_traces > 0; }
+
+const char* VerdictColor(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kBlock:
+      return "#c62828";
+    case Verdict::kWarn:
+      return "#ef6c00";
+    case Verdict::kPass:
+      return "#2e7d32";
+    case Verdict::kInconclusive:
+      return "#6a1b9a";
+    case Verdict::kUntrusted:
+      break;
   }
-  int y = 10;
+  return "#90a4ae";
+}
+
+// The decision as the badge says it: a pass with warnings is told apart from a clean one.
+std::pair<std::string, std::string> DecisionBadge(const GateResult& result) {
+  if (result.decision == GateDecision::kPassed && !result.warnings.empty()) {
+    return {"passed with warnings", "d-warned"};
+  }
+  const std::string name = GateDecisionName(result.decision);
+  return {name, "d-" + name};
+}
+
+// The half-width of the chart's points axis: the smallest round value that holds every
+// interval and the tolerance line with room to spare.
+double AxisHalfWidth(const GateResult& result) {
+  double needed = result.options.tolerance * 1.5;
   for (const EvaluatorGate& g : result.evaluators) {
-    svg += "<text x=\"0\" y=\"" + std::to_string(y + 13) + "\">" + XmlEscape(g.id) + "</text>";
-    if (g.shared_traces > 0) {
-      double n = static_cast<double>(g.shared_traces);
-      const char* color = g.verdict == Verdict::kBlock  ? "#c62828"
-                          : g.verdict == Verdict::kWarn ? "#ef6c00"
-                                                        : "#1565c0";
-      struct Bar {
-        double passes;
-        int dy;
-        const char* color;
-        const char* name;
-      } bars[] = {{static_cast<double>(g.baseline_passes), 4, "#90a4ae", "baseline"},
-                  {static_cast<double>(g.candidate_passes), 16, color, "candidate"}};
-      for (const Bar& bar : bars) {
-        auto [low, high] = WilsonInterval(bar.passes, n);
-        std::string cy = std::to_string(y + bar.dy);
-        svg += "<g><title>" + std::string(bar.name) + " " + PercentText(bar.passes / n) + " " +
-               IntervalText(low, high) + "</title>";
-        svg += "<line x1=\"" + x(low) + "\" x2=\"" + x(high) + "\" y1=\"" + cy + "\" y2=\"" + cy +
-               "\" stroke=\"" + bar.color + "\" stroke-width=\"2\"/>";
-        svg += "<circle cx=\"" + x(bar.passes / n) + "\" cy=\"" + cy + "\" r=\"4\" fill=\"" +
-               bar.color + "\"/></g>";
+    if (!Compared(g)) continue;
+    needed = std::max({needed, std::abs(g.delta_low), std::abs(g.delta_high), std::abs(g.delta)});
+  }
+  for (double nice : {0.05, 0.1, 0.2, 0.3, 0.5}) {
+    if (needed <= nice) return nice;
+  }
+  return 1.0;
+}
+
+// The chart that decides: per evaluator, its change in points as a dot with its 95% interval
+// as a bar, against a solid line at zero and a dashed one at minus the tolerance, coloured by
+// verdict. Each row's label sits above its bar so that long ids keep the full width on a phone.
+std::string DeltaChart(const GateResult& result) {
+  const double width = 600, left = 12, right = 588, top = 22, row = 44;
+  const double half = AxisHalfWidth(result);
+  const double bottom = top + row * static_cast<double>(result.evaluators.size());
+  const double height = bottom + 26;
+  auto x = [&](double fraction) {
+    double clamped = std::clamp(fraction, -half, half);
+    return FigureText(left + (clamped + half) / (2 * half) * (right - left), 1);
+  };
+  auto vline = [&](double at, const std::string& style) {
+    return "<line x1=\"" + x(at) + "\" x2=\"" + x(at) + "\" y1=\"" + FigureText(top - 4, 0) +
+           "\" y2=\"" + FigureText(bottom, 0) + "\" " + style + "/>";
+  };
+  std::string svg = "<svg class=\"deltas\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " +
+                    FigureText(width, 0) + " " + FigureText(height, 0) +
+                    "\" width=\"100%\" role=\"img\" aria-label=\"change in pass rate per "
+                    "evaluator, in points, with 95% intervals\">";
+  for (int tick = -2; tick <= 2; ++tick) {
+    if (tick == 0) continue;
+    svg += vline(half * tick / 2, "stroke=\"#e3e6eb\"");
+  }
+  svg += vline(0, "stroke=\"#607d8b\" stroke-width=\"1.5\"");
+  svg += vline(-result.options.tolerance,
+               "stroke=\"#c62828\" stroke-width=\"1.5\" stroke-dasharray=\"5 4\"");
+  svg += "<text class=\"axis\" x=\"" + x(-result.options.tolerance) +
+         "\" y=\"12\" text-anchor=\"end\">tolerance " + AxisText(-result.options.tolerance) +
+         "</text>";
+  double y = top;
+  for (const EvaluatorGate& g : result.evaluators) {
+    const std::string verdict = VerdictName(g.verdict);
+    const std::string color = VerdictColor(g.verdict);
+    svg += "<g data-evaluator=\"" + XmlEscape(g.id) + "\"><title>" + XmlEscape(g.id) + ": " +
+           XmlEscape(g.message) + "</title>";
+    svg += "<text x=\"" + FigureText(left, 0) + "\" y=\"" + FigureText(y + 16, 0) + "\">" +
+           XmlEscape(g.id) + " <tspan font-weight=\"700\" fill=\"" + color + "\">" + verdict +
+           "</tspan> <tspan fill=\"#607d8b\">" +
+           (Compared(g) ? XmlEscape(ChangeText(g)) : std::string("not compared")) +
+           "</tspan></text>";
+    if (Compared(g)) {
+      const std::string cy = FigureText(y + 32, 0), low = FigureText(y + 26, 0),
+                        high = FigureText(y + 38, 0);
+      svg += "<line x1=\"" + x(g.delta_low) + "\" x2=\"" + x(g.delta_high) + "\" y1=\"" + cy +
+             "\" y2=\"" + cy + "\" stroke=\"" + color + "\" stroke-width=\"3\"/>";
+      for (double end : {g.delta_low, g.delta_high}) {
+        svg += "<line x1=\"" + x(end) + "\" x2=\"" + x(end) + "\" y1=\"" + low + "\" y2=\"" + high +
+               "\" stroke=\"" + color + "\" stroke-width=\"2\"/>";
       }
+      svg += "<circle cx=\"" + x(g.delta) + "\" cy=\"" + cy + "\" r=\"6\" fill=\"" + color + "\"/>";
     }
-    y += row_height;
+    svg += "</g>";
+    y += row;
+  }
+  for (int tick = -2; tick <= 2; ++tick) {
+    double at = half * tick / 2;
+    const char* anchor = tick == -2 ? "start" : tick == 2 ? "end" : "middle";
+    svg += "<text class=\"axis\" x=\"" + x(at) + "\" y=\"" + FigureText(bottom + 18, 0) +
+           "\" text-anchor=\"" + anchor + "\">" + AxisText(at) + "</text>";
   }
   return svg + "</svg>";
 }
 
-// stratum path -> value -> evaluator id -> pass rate, from a run's scorecard.
-using StrataRates = std::map<std::string, std::map<std::string, std::map<std::string, double>>>;
+// One verdict-table cell; `label` names it when the table stacks on a narrow screen.
+std::string Cell(const std::string& label, const std::string& html, const std::string& cls = "") {
+  return "<td data-label=\"" + label + "\"" + (cls.empty() ? "" : " class=\"" + cls + "\"") + ">" +
+         html + "</td>";
+}
 
-StrataRates ReadStrata(const Json& scorecard) {
-  StrataRates rates;
-  if (!scorecard.is_object() || !scorecard.contains("evaluators")) return rates;
+std::string VerdictTable(const GateResult& result) {
+  std::string html =
+      "<div class=\"scroll\"><table class=\"verdicts\"><thead><tr><th>evaluator</th><th>role</th>"
+      "<th>shared traces</th><th>baseline</th><th>candidate</th><th>change, points [95% CI]</th>"
+      "<th>regressed / improved</th><th>verdict</th><th>why</th></tr></thead><tbody>";
+  for (const EvaluatorGate& g : result.evaluators) {
+    const bool any = Compared(g);
+    const std::string verdict = VerdictName(g.verdict);
+    html += "<tr data-evaluator=\"" + XmlEscape(g.id) + "\"><td><b>" + XmlEscape(g.id) + "</b> v" +
+            std::to_string(g.version) + "</td>";
+    html += Cell("role", Badge(g.role.role));
+    html += Cell("shared traces", CountText(static_cast<double>(g.shared_traces)), "num");
+    html += Cell("baseline", any ? PercentText(g.baseline_pass_rate) : "-", "num");
+    html += Cell("candidate", any ? PercentText(g.candidate_pass_rate) : "-", "num");
+    html += Cell("change", any ? ChangeText(g) : "-", "num");
+    html +=
+        Cell("regressed / improved",
+             any ? std::to_string(g.regressed_count()) + " / " + std::to_string(g.improved_count())
+                 : "-",
+             "num");
+    html += Cell("verdict", verdict, "verdict v-" + verdict);
+    html += Cell("why", XmlEscape(g.message)) + "</tr>";
+  }
+  return html + "</tbody></table></div>";
+}
+
+// stratum path -> value -> evaluator id -> its cell (pass_rate, n), from a run's scorecard.
+using StrataCells = std::map<std::string, std::map<std::string, std::map<std::string, Json>>>;
+
+StrataCells ReadStrata(const Json& scorecard) {
+  StrataCells cells;
+  if (!scorecard.is_object() || !scorecard.contains("evaluators")) return cells;
   for (const Json& e : scorecard["evaluators"]) {
-    if (!e.contains("strata") || !e["strata"].is_object()) continue;
+    if (!e.is_object() || !e.contains("strata") || !e["strata"].is_object()) continue;
     for (const auto& [path, values] : e["strata"].items()) {
+      if (!values.is_object()) continue;
       for (const auto& [value, figures] : values.items()) {
-        if (figures.contains("pass_rate") && figures["pass_rate"].is_number()) {
-          rates[path][value][e.value("id", "")] = figures["pass_rate"].get<double>();
+        if (figures.is_object() && figures.contains("pass_rate") &&
+            figures["pass_rate"].is_number()) {
+          cells[path][value][e.value("id", "")] = figures;
         }
       }
     }
   }
-  return rates;
+  return cells;
 }
 
 // Red for a drop, green for a gain, white for none; saturated at 20 points.
@@ -130,35 +303,79 @@ std::string HeatColor(double delta) {
   return color;
 }
 
+// Strata with fewer traces than this on either side are muted: their change is mostly noise.
+constexpr uint64_t kSmallStratum = 30;
+
+std::string HeatCell(const Json* before, const Json* after) {
+  if (before == nullptr || after == nullptr) return "<td class=\"muted\">-</td>";
+  const double delta = Number(Field(*after, "pass_rate")).value_or(0) -
+                       Number(Field(*before, "pass_rate")).value_or(0);
+  const uint64_t n = std::min(before->value("n", uint64_t{0}), after->value("n", uint64_t{0}));
+  const std::string figures =
+      Points(delta) + "<span class=\"n\">n=" + CountText(static_cast<double>(n)) + "</span>";
+  if (n < kSmallStratum) {
+    return "<td class=\"num small-n\" title=\"fewer than " + std::to_string(kSmallStratum) +
+           " traces: too few to read a change\">" + figures + "</td>";
+  }
+  return "<td class=\"num\" style=\"background:" + HeatColor(delta) + "\">" + figures + "</td>";
+}
+
 std::string HeatMap(const GateResult& result, const RunOutput& baseline,
                     const RunOutput& candidate) {
-  StrataRates before = ReadStrata(baseline.scorecard), after = ReadStrata(candidate.scorecard);
+  StrataCells before = ReadStrata(baseline.scorecard), after = ReadStrata(candidate.scorecard);
   if (after.empty()) return "<p class=\"muted\">The runs' scorecards have no strata.</p>";
-  std::string html;
+  auto find = [](const StrataCells& cells, const std::string& path, const std::string& value,
+                 const std::string& id) -> const Json* {
+    auto p = cells.find(path);
+    if (p == cells.end()) return nullptr;
+    auto v = p->second.find(value);
+    if (v == p->second.end()) return nullptr;
+    auto e = v->second.find(id);
+    return e == v->second.end() ? nullptr : &e->second;
+  };
+  std::string html =
+      "<p class=\"muted\">Change in pass rate (candidate - baseline, points) and the smaller "
+      "side's trace count n; grey cells have n &lt; " +
+      std::to_string(kSmallStratum) + ".</p>";
   for (const auto& [path, values] : after) {
-    html +=
-        "<h3>Change in pass rate by " + XmlEscape(path) + " (candidate - baseline, points)</h3>";
-    html += "<table class=\"heat\"><tr><th>evaluator</th>";
+    html += "<h3>By " + XmlEscape(path) +
+            "</h3><div class=\"scroll\"><table class=\"heat\"><tr>"
+            "<th>evaluator</th>";
     for (const auto& [value, unused] : values) html += "<th>" + XmlEscape(value) + "</th>";
     html += "</tr>";
     for (const EvaluatorGate& g : result.evaluators) {
       html += "<tr data-evaluator=\"" + XmlEscape(g.id) + "\"><td>" + XmlEscape(g.id) + "</td>";
-      for (const auto& [value, by_evaluator] : values) {
-        auto now = by_evaluator.find(g.id);
-        auto then_path = before.find(path);
-        double delta = 0;
-        bool known = now != by_evaluator.end() && then_path != before.end() &&
-                     then_path->second.count(value) && then_path->second.at(value).count(g.id);
-        if (known) delta = now->second - then_path->second.at(value).at(g.id);
-        html += known ? "<td class=\"num\" style=\"background:" + HeatColor(delta) + "\">" +
-                            FigureText(100 * delta, 1) + "</td>"
-                      : "<td class=\"muted\">-</td>";
+      for (const auto& [value, unused] : values) {
+        html += HeatCell(find(before, path, value, g.id), find(after, path, value, g.id));
       }
       html += "</tr>";
     }
-    html += "</table>";
+    html += "</table></div>";
   }
   return html;
+}
+
+// Every listed regressed trace with both rows' reasons; open for the evaluators that block or
+// warn, whose traces a reader wants first.
+std::string RegressedTable(const EvaluatorGate& g) {
+  if (g.regressed.empty()) return "";
+  std::string summary =
+      CountText(static_cast<double>(g.regressed_total)) + " traces went from pass to fail";
+  if (g.regressed_total > g.regressed.size()) {
+    summary += " (the first " + CountText(static_cast<double>(g.regressed.size())) + " listed)";
+  }
+  const bool open = g.verdict == Verdict::kBlock || g.verdict == Verdict::kWarn;
+  std::string html = "<details class=\"regressed\"" + std::string(open ? " open" : "") +
+                     "><summary>" + summary +
+                     "</summary><div class=\"scroll\"><table class=\"traces\"><thead><tr><th>"
+                     "trace</th><th>baseline reason</th><th>candidate reason</th></tr></thead>"
+                     "<tbody>";
+  for (const RegressedTrace& t : g.regressed) {
+    html += "<tr data-trace><td>" + XmlEscape(t.trace_id) + "</td><td>" +
+            XmlEscape(t.baseline_reason) + "</td><td>" + XmlEscape(t.candidate_reason) +
+            "</td></tr>";
+  }
+  return html + "</tbody></table></div></details>";
 }
 
 std::string Calibration(const EvaluatorGate& g) {
@@ -197,8 +414,8 @@ std::string Calibration(const EvaluatorGate& g) {
   const Json& list = Field(f, "disagreements");
   if (list.is_array() && !list.empty()) {
     html += "<details><summary>" + std::to_string(list.size()) +
-            " traces where it disagrees with the humans</summary><table><tr><th>trace</th>"
-            "<th>label</th><th>score</th><th>reason</th></tr>";
+            " traces where it disagrees with the humans</summary><div class=\"scroll\"><table>"
+            "<tr><th>trace</th><th>label</th><th>score</th><th>reason</th></tr>";
     for (const Json& d : list) {
       std::string label = Field(d, "label").is_string() ? Field(d, "label").get<std::string>()
                                                         : FigureText(Number(Field(d, "label")), 1);
@@ -206,56 +423,81 @@ std::string Calibration(const EvaluatorGate& g) {
               "</td><td class=\"num\">" + FigureText(Number(Field(d, "score")), 2) + "</td><td>" +
               XmlEscape(d.value("reason", "")) + "</td></tr>";
     }
-    html += "</table></details>";
+    html += "</table></div></details>";
   }
   return html;
+}
+
+std::string Header(const GateResult& result, const RunOutput& baseline,
+                   const RunOutput& candidate) {
+  auto [badge, badge_class] = DecisionBadge(result);
+  std::string html = "<h1>arbiter gate</h1><p><span id=\"decision\" class=\"decision " +
+                     badge_class + "\">" + badge +
+                     "</span></p><p id=\"headline\" "
+                     "class=\"headline\">" +
+                     XmlEscape(result.headline) + "</p>";
+  if (result.decision == GateDecision::kInconclusive && !result.reasons.empty()) {
+    html += "<p>The gate could not vouch for the candidate:</p><ul class=\"reasons\">";
+    for (const std::string& reason : result.reasons) html += "<li>" + XmlEscape(reason) + "</li>";
+    html += "</ul>";
+  }
+  if (!result.warnings.empty()) {
+    html += "<ul class=\"warnings\">";
+    for (const std::string& warning : result.warnings) {
+      html += "<li>Warning: " + XmlEscape(warning) + "</li>";
+    }
+    html += "</ul>";
+  }
+  const GateOptions& o = result.options;
+  html += "<p class=\"muted\">Baseline " + XmlEscape(baseline.dir.string()) + ", candidate " +
+          XmlEscape(candidate.dir.string()) + ". " + ToleranceText(o.tolerance) +
+          " tolerance: a gate-role evaluator blocks when its pass rate falls by more and the 95% "
+          "interval excludes zero. Shared traces must cover " +
+          PercentText(o.min_coverage) + " of the baseline's; candidate error rate at most " +
+          PercentText(o.max_error_rate) + ".";
+  if (o.allow_uncalibrated) {
+    html += " <b>--allow-uncalibrated: uncalibrated evaluators act as gates.</b>";
+  }
+  return html + "</p>";
 }
 
 }  // namespace
 
 std::string GateHtml(const GateResult& result, const RunOutput& baseline,
                      const RunOutput& candidate) {
-  const std::string decision = GateDecisionName(result.decision);
+  const std::string title = DecisionBadge(result).first;
   std::string html =
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-      "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">"
-      "<meta name=\"viewport\" content=\"width=device-width\"><title>arbiter gate: " +
-      decision + "</title><style>" + kStyle + "</style></head><body>";
-  html += "<h1>arbiter gate <span class=\"decision " + decision + "\">" + decision + "</span></h1>";
-  html += "<p class=\"muted\">Baseline " + XmlEscape(baseline.dir.string()) + ", candidate " +
-          XmlEscape(candidate.dir.string()) + ". Tolerance " + PercentText(result.tolerance) +
-          ". Only gate-role evaluators block.</p>";
-  html += "<p><label>Filter evaluators <input id=\"filter\" type=\"search\"></label></p>";
-
+      "style-src 'unsafe-inline'; script-src " +
+      ScriptHashSource(kScript) +
+      "; img-src data:\">"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+      "<title>arbiter gate: " +
+      title + "</title><style>" + kStyle + "</style></head><body>";
+  html += Header(result, baseline, candidate);
   html +=
-      "<h2>Verdicts</h2><table><tr><th>evaluator</th><th>role</th><th>traces</th>"
-      "<th>baseline</th><th>candidate</th><th>change [95% CI]</th><th>verdict</th></tr>";
-  for (const EvaluatorGate& g : result.evaluators) {
-    bool any = g.shared_traces > 0;
-    html += "<tr data-evaluator=\"" + XmlEscape(g.id) + "\"><td>" + XmlEscape(g.id) + " v" +
-            std::to_string(g.version) + "</td><td>" + Badge(g.role.role) +
-            "</td><td class=\"num\">" + std::to_string(g.shared_traces) +
-            "</td><td class=\"num\">" + (any ? PercentText(g.baseline_pass_rate) : "-") +
-            "</td><td class=\"num\">" + (any ? PercentText(g.candidate_pass_rate) : "-") +
-            "</td><td class=\"num\">" +
-            (any ? PercentText(g.delta, Sign::kAlways) + " " +
-                       IntervalText(g.delta_low, g.delta_high, Sign::kAlways)
-                 : "-") +
-            "</td><td class=\"v-" + VerdictName(g.verdict) + "\" title=\"" + XmlEscape(g.message) +
-            "\">" + VerdictName(g.verdict) + "</td></tr>";
-  }
-  html += "</table>";
-  html +=
-      "<h2>Pass rates with 95% intervals</h2><p class=\"muted\">Grey: baseline; colored: "
-      "candidate. Shared traces only.</p>" +
-      PassRateChart(result);
+      "<h2>Change in pass rate, points, with 95% intervals</h2><p class=\"muted\">Paired on the "
+      "traces both runs judged. Dashed line: minus the tolerance; a gate-role evaluator whose "
+      "whole bar lies left of zero and whose dot lies left of the dashed line blocks.</p>" +
+      DeltaChart(result);
+  html += "<h2>Verdicts</h2>" + VerdictTable(result);
   html += "<h2>By stratum</h2>" + HeatMap(result, baseline, candidate);
-  html += "<h2>Calibration</h2>";
+  html += "<h2>Evaluators</h2>";
+  bool any_regressed = std::any_of(result.evaluators.begin(), result.evaluators.end(),
+                                   [](const EvaluatorGate& g) { return !g.regressed.empty(); });
+  if (any_regressed) {
+    html +=
+        "<p><label for=\"trace-search\">Search regressed traces </label><input "
+        "id=\"trace-search\" type=\"search\" placeholder=\"trace id or reason\"> "
+        "<output id=\"trace-count\" class=\"muted\"></output></p>";
+  }
   for (const EvaluatorGate& g : result.evaluators) {
-    html += "<section data-evaluator=\"" + XmlEscape(g.id) + "\"><h3>" + XmlEscape(g.id) +
-            " <span class=\"v-" + VerdictName(g.verdict) + "\">" + VerdictName(g.verdict) +
-            "</span></h3><p>" + XmlEscape(g.message) + "</p>" + Calibration(g) + "</section>";
+    const std::string verdict = VerdictName(g.verdict);
+    html += "<section data-evaluator=\"" + XmlEscape(g.id) + "\"><h3>" + XmlEscape(g.id) + " v" +
+            std::to_string(g.version) + " <span class=\"verdict v-" + verdict + "\">" + verdict +
+            "</span></h3><p>" + XmlEscape(g.message) + "</p>" + RegressedTable(g) + Calibration(g) +
+            "</section>";
   }
   html += "<script>" + std::string(kScript) + "</script></body></html>\n";
   return html;

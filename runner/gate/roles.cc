@@ -10,6 +10,30 @@
 #include "runner/suite/role.h"
 
 namespace arbiter {
+namespace {
+
+// Why a calibration entry of the run's id and version does not hold for the evaluator that ran,
+// or "" when it does: a calibration vouches for the evaluator it measured, not for its name.
+std::string FingerprintProblem(const nlohmann::ordered_json& entry, const EvaluatorRun& run) {
+  std::string calibrated =
+      entry.is_object() && entry.contains("fingerprint") && entry["fingerprint"].is_string()
+          ? entry["fingerprint"].get<std::string>()
+          : "";
+  if (calibrated.empty()) {
+    return "its calibration records no fingerprint (recalibrate with this version of arbiter)";
+  }
+  if (run.fingerprint.empty()) {
+    return "the run's scorecard.json records no fingerprint to match its calibration";
+  }
+  if (calibrated != run.fingerprint) {
+    return "changed without a version bump since its calibration (fingerprint " +
+           calibrated.substr(0, 12) + " calibrated, " + run.fingerprint.substr(0, 12) +
+           " in the run)";
+  }
+  return "";
+}
+
+}  // namespace
 
 Result<std::map<std::string, EvaluatorRole>> RolesFromFile(const std::string& path,
                                                            const RunOutput& candidate) {
@@ -31,16 +55,20 @@ Result<std::map<std::string, EvaluatorRole>> RolesFromFile(const std::string& pa
     role.source = path + " (" + calibration.value("label_set", "") + ")";
     role.figures = entry;
     int version = entry.value("version", 0);
+    std::string name = entry.value("role", "uncalibrated");
+    std::optional<Role> parsed = ParseRole(name);
+    if (!parsed) {
+      return Status::InvalidArgument(path + ": " + id + " has an unknown role '" + name +
+                                     "' (gate, signal, revise or uncalibrated)");
+    }
     if (version != run->version) {
       role.note = "stale: calibrated at v" + std::to_string(version) + ", the run used v" +
                   std::to_string(run->version);
+      role.lost_role = *parsed;
+    } else if (std::string problem = FingerprintProblem(entry, *run); !problem.empty()) {
+      role.note = problem;
+      role.lost_role = *parsed;
     } else {
-      std::string name = entry.value("role", "uncalibrated");
-      std::optional<Role> parsed = ParseRole(name);
-      if (!parsed) {
-        return Status::InvalidArgument(path + ": " + id + " has an unknown role '" + name +
-                                       "' (gate, signal, revise or uncalibrated)");
-      }
       role.role = *parsed;
     }
     roles[id] = role;
@@ -60,17 +88,27 @@ Result<std::map<std::string, EvaluatorRole>> RolesFromHistory(const std::string&
   for (const EvaluatorRun& run : candidate.evaluators) {
     EvaluatorRole role;
     role.note = "never calibrated";
+    bool matched = false;
     for (const CalibrationRecord& record : all) {  // ordered by insertion: the last one wins
       if (record.evaluator != run.id) continue;
-      if (record.evaluator_version == run.version) {
-        role.role = record.role;
-        role.source = "history: " + record.label_set + ", " + record.calibrated_at;
-        role.figures = record.figures;
-        role.note.clear();
-      } else if (role.source.empty()) {
-        role.note = "stale: calibrated at v" + std::to_string(record.evaluator_version) +
-                    ", the run used v" + std::to_string(run.version);
+      if (record.evaluator_version != run.version) {
+        if (role.source.empty()) {
+          role.note = "stale: calibrated at v" + std::to_string(record.evaluator_version) +
+                      ", the run used v" + std::to_string(run.version);
+          role.lost_role = record.role;
+        }
+        continue;
       }
+      // SPEC: the latest calibration of this id, version and fingerprint decides; one of the same
+      // version but another fingerprint only explains why there is none.
+      std::string problem = FingerprintProblem(record.figures, run);
+      if (!problem.empty() && matched) continue;
+      matched = problem.empty();
+      role.role = matched ? record.role : Role::kUncalibrated;
+      role.lost_role = matched ? Role::kUncalibrated : record.role;
+      role.source = "history: " + record.label_set + ", " + record.calibrated_at;
+      role.figures = record.figures;
+      role.note = problem;
     }
     roles[run.id] = role;
   }

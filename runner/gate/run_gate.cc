@@ -32,6 +32,7 @@ Result<GateRun> Gate(const RunGateOptions& options) {
 
   GateRun run;
   run.result = ComputeGate(*baseline, *candidate, *roles, options.gate);
+  ARBITER_RETURN_IF_ERROR(FillRegressedReasons(*baseline, *candidate, run.result));
   run.markdown = GateMarkdown(run.result);
   std::string timestamp = options.timestamp;
   if (timestamp.empty()) {

@@ -31,16 +31,23 @@ std::string Rows(int passes, int version = 1) {
   return rows;
 }
 
-std::string Calibration(const std::string& role, int version = 1) {
+std::string Calibration(const std::string& role, int version = 1,
+                        const std::string& fingerprint = "fp-grounded") {
   return "{\"label_set\": \"s@v1\", \"evaluators\": [{\"id\": \"grounded\", \"version\": " +
-         std::to_string(version) + ", \"role\": " + role + "}]}";
+         std::to_string(version) + ", \"fingerprint\": \"" + fingerprint + "\", \"role\": " + role +
+         "}]}";
 }
+
+constexpr char kScorecard[] =
+    "{\"evaluators\": [{\"id\": \"grounded\", \"version\": 1, \"fingerprint\": \"fp-grounded\"}]}";
 
 class RunGateTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_.Write("base/scores.jsonl", Rows(180));
     dir_.Write("cand/scores.jsonl", Rows(120));
+    dir_.Write("base/scorecard.json", kScorecard);
+    dir_.Write("cand/scorecard.json", kScorecard);
     options_.baseline = dir_.path() / "base";
     options_.candidate = dir_.path() / "cand";
     options_.out = dir_.path() / "out";
@@ -72,9 +79,12 @@ TEST_F(RunGateTest, AGateEvaluatorThatDropsBlocksAndEveryReportIsWritten) {
 TEST_F(RunGateTest, WithoutAHistoryEveryEvaluatorIsUncalibrated) {
   Result<GateRun> run = RunGate(options_);
   ASSERT_TRUE(run.ok()) << run.status().message();
-  EXPECT_EQ(run->result.decision, GateDecision::kPassed);
+  // Nothing to vouch with: inconclusive, never passed.
+  EXPECT_EQ(run->result.decision, GateDecision::kInconclusive);
   EXPECT_EQ(run->result.evaluators[0].role.role, Role::kUncalibrated);
   EXPECT_EQ(run->result.evaluators[0].verdict, Verdict::kUntrusted);
+  EXPECT_EQ(nlohmann::json::parse(ReadFile(options_.out / "gate.json"))["decision"],
+            "inconclusive");
 }
 
 TEST_F(RunGateTest, AStaleCalibrationLeavesTheEvaluatorUncalibrated) {
@@ -85,6 +95,26 @@ TEST_F(RunGateTest, AStaleCalibrationLeavesTheEvaluatorUncalibrated) {
   ASSERT_TRUE(roles.ok()) << roles.status().message();
   EXPECT_EQ(roles->at("grounded").role, Role::kUncalibrated);
   EXPECT_EQ(roles->at("grounded").note, "stale: calibrated at v2, the run used v1");
+}
+
+TEST_F(RunGateTest, ACalibrationOfAnotherFingerprintIsNotTrusted) {
+  Result<RunOutput> candidate = LoadRunOutput(options_.candidate);
+  ASSERT_TRUE(candidate.ok());
+  std::string path =
+      dir_.Write("calibration.json", Calibration("\"gate\"", 1, "fp-older")).string();
+  auto roles = RolesFromFile(path, *candidate);
+  ASSERT_TRUE(roles.ok()) << roles.status().message();
+  EXPECT_EQ(roles->at("grounded").role, Role::kUncalibrated);
+  EXPECT_THAT(roles->at("grounded").note,
+              HasSubstr("changed without a version bump since its calibration"));
+  path = dir_.Write("old.json",
+                    "{\"evaluators\": [{\"id\": \"grounded\", \"version\": 1, "
+                    "\"role\": \"gate\"}]}")
+             .string();
+  roles = RolesFromFile(path, *candidate);
+  ASSERT_TRUE(roles.ok());
+  EXPECT_EQ(roles->at("grounded").role, Role::kUncalibrated);
+  EXPECT_THAT(roles->at("grounded").note, HasSubstr("records no fingerprint"));
 }
 
 TEST_F(RunGateTest, BadInputsAreInvalidArgumentNamingTheInput) {
@@ -115,6 +145,8 @@ TEST(VerdictTest, NamesAreThoseOfGateJson) {
   EXPECT_EQ(VerdictName(Verdict::kWarn), "warn");
   EXPECT_EQ(VerdictName(Verdict::kPass), "pass");
   EXPECT_EQ(VerdictName(Verdict::kUntrusted), "untrusted");
+  EXPECT_EQ(VerdictName(Verdict::kInconclusive), "inconclusive");
+  EXPECT_EQ(GateDecisionName(GateDecision::kInconclusive), "inconclusive");
   EXPECT_EQ(GateDecisionName(GateDecision::kPassed), "passed");
   EXPECT_EQ(GateDecisionName(GateDecision::kBlocked), "blocked");
 }

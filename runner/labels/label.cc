@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runner/base/json_util.h"
+#include "runner/base/line_reader.h"
 
 namespace arbiter {
 namespace {
@@ -142,6 +143,7 @@ Result<std::vector<Label>> ReadLabelFile(const std::filesystem::path& path,
   std::stringstream whole;
   whole << in.rdbuf();
   std::string content = whole.str();
+  if (content.starts_with(kUtf8Bom)) content.erase(0, kUtf8Bom.size());  // Excel writes one
   size_t first = content.find_first_not_of(" \t\r\n");
   bool jsonl = extension == ".jsonl" || extension == ".json" ||
                (first != std::string::npos && content[first] == '{');
@@ -173,7 +175,15 @@ Result<std::vector<Label>> ReadLabelFile(const std::filesystem::path& path,
         continue;
       }
       if (columns.empty()) {
-        for (size_t i = 0; i < fields.size(); ++i) columns[Trim(fields[i])] = i;
+        for (size_t i = 0; i < fields.size(); ++i) {
+          // A name given twice left fewer columns than fields, and rows were then read past
+          // their end (a fuzzer finding).
+          std::string name = Trim(fields[i]);
+          if (!columns.emplace(name, i).second) {
+            return Status::InvalidArgument(path.string() + ":" + std::to_string(number) +
+                                           ": the CSV header names '" + name + "' twice");
+          }
+        }
         for (const char* required : {"trace_id", "failure_mode", "label"}) {
           if (!columns.count(required)) {
             return Status::InvalidArgument(path.string() + ":" + std::to_string(number) +

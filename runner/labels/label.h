@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -22,8 +23,9 @@ struct Label {
   uint64_t line = 0;  // where it was read, for messages (not stored)
 
   bool graded() const { return label != "pass" && label != "fail"; }
-  // The graded value. REQUIRES: graded() and the label was validated.
-  double value() const { return std::stod(label); }
+  // The graded value. REQUIRES: graded() and the label was validated. strtod, not std::stod,
+  // which throws on a value that underflows ("1e-400"), one that strtod reads as 0.
+  double value() const { return std::strtod(label.c_str(), nullptr); }
 };
 
 struct LabelFileOptions {

@@ -23,9 +23,39 @@ constexpr char kManifestFile[] = "manifest.json";
 // so 12 hex digits (48 bits) per line are plenty.
 constexpr size_t kLineHashChars = 12;
 
-bool ValidSetName(const std::string& name) {
+// A set's name is a folder name: bounded well under NAME_MAX (255 bytes), whose excess made
+// std::filesystem throw (an abort) rather than return an error.
+constexpr size_t kMaxSetName = 64;
+
+Status CheckSetName(const std::string& name) {
   static const std::regex kName("[a-z0-9][a-z0-9_.-]*");
-  return std::regex_match(name, kName);
+  if (name.size() <= kMaxSetName && std::regex_match(name, kName)) return Status::OK();
+  std::string shown = name.size() <= kMaxSetName ? name : name.substr(0, kMaxSetName) + "...";
+  return Status::InvalidArgument("label set name '" + shown + "' must match [a-z0-9][a-z0-9_.-]* " +
+                                 "and have at most " + std::to_string(kMaxSetName) + " characters");
+}
+
+// The manifest fields Verify reads, with their JSON types: a hand-edited manifest may hold
+// anything, and nlohmann throws (an abort) on a wrong type.
+Status CheckManifestTypes(const fs::path& file, const nlohmann::ordered_json& manifest) {
+  if (!manifest.is_object()) return Status::Corruption(file.string() + ": not a JSON object");
+  struct Field {
+    const char* key;
+    nlohmann::ordered_json::value_t type;
+    const char* what;
+  };
+  using Type = nlohmann::ordered_json::value_t;
+  for (const Field& field :
+       {Field{"sha256", Type::string, "a string"}, Field{"created_at", Type::string, "a string"},
+        Field{"source", Type::string, "a string"}, Field{"line_sha256", Type::array, "an array"},
+        Field{"rubric_versions", Type::object, "an object"}}) {
+    auto it = manifest.find(field.key);
+    if (it != manifest.end() && it->type() != field.type) {
+      return Status::Corruption(file.string() + ": '" + field.key + "' must be " + field.what +
+                                ", not " + it->type_name());
+    }
+  }
+  return Status::OK();
 }
 
 std::string ReadWhole(const fs::path& path, bool& ok) {
@@ -96,6 +126,7 @@ Result<LabelSetRef> ParseLabelSetRef(std::string_view text) {
   if (error != std::errc() || end != version.data() + version.size() || ref.version < 1) {
     return bad();
   }
+  ARBITER_RETURN_IF_ERROR(CheckSetName(ref.name));
   return ref;
 }
 
@@ -177,10 +208,7 @@ nlohmann::ordered_json LabelManifest(const LabelSetRef& ref, const std::vector<L
 
 Status LabelStore::Create(const LabelSetRef& ref, const std::vector<Label>& labels,
                           std::optional<int> parent, const ImportOptions& options) {
-  if (!ValidSetName(ref.name)) {
-    return Status::InvalidArgument("label set name '" + ref.name +
-                                   "' must match [a-z0-9][a-z0-9_.-]*");
-  }
+  ARBITER_RETURN_IF_ERROR(CheckSetName(ref.name));
   const fs::path dir = Dir(ref);
   if (fs::exists(dir)) {
     return Status::InvalidArgument(dir.string() +
@@ -216,6 +244,7 @@ Status LabelStore::Create(const LabelSetRef& ref, const std::vector<Label>& labe
 
 Result<LabelSetRef> LabelStore::Import(const std::string& name, const std::vector<Label>& labels,
                                        const ImportOptions& options) {
+  ARBITER_RETURN_IF_ERROR(CheckSetName(name));
   std::vector<int> versions = Versions(name);
   std::optional<int> parent;
   if (!versions.empty()) parent = versions.back();
@@ -241,6 +270,7 @@ Result<LabelSetRef> LabelStore::Import(const std::string& name, const std::vecto
 }
 
 Status LabelStore::Verify(const LabelSetRef& ref) const {
+  ARBITER_RETURN_IF_ERROR(CheckSetName(ref.name));
   const fs::path dir = Dir(ref);
   if (!fs::is_directory(dir))
     return Status::NotFound(ref.ToString() + ": no folder " + dir.string());
@@ -253,6 +283,7 @@ Status LabelStore::Verify(const LabelSetRef& ref) const {
   } catch (const nlohmann::json::exception& e) {
     return Status::Corruption((dir / kManifestFile).string() + ": not JSON: " + e.what());
   }
+  ARBITER_RETURN_IF_ERROR(CheckManifestTypes(dir / kManifestFile, manifest));
   std::string jsonl = ReadWhole(dir / kLabelsFile, ok);
   if (!ok) return Status::Corruption((dir / kLabelsFile).string() + ": missing");
   if (!manifest.contains("sha256") || !manifest["sha256"].is_string()) {

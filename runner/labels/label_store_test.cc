@@ -54,6 +54,22 @@ TEST(LabelFileTest, ReadsJsonl) {
   EXPECT_EQ((*labels)[1].label, "3.0");
 }
 
+TEST(LabelFileTest, AByteOrderMarkIsNotPartOfTheFirstLine) {
+  // Excel's "CSV UTF-8" starts the file with EF BB BF; the header's first column was unknown.
+  TempDir dir;
+  auto csv = ReadLabelFile(dir.Write("l.csv", "\xEF\xBB\xBF" + std::string(kCsv)), Defaults());
+  ASSERT_TRUE(csv.ok()) << csv.status().message();
+  EXPECT_EQ(csv->size(), 3u);
+  auto jsonl = ReadLabelFile(
+      dir.Write("l.jsonl",
+                "\xEF\xBB\xBF{\"trace_id\": \"t-1\", \"failure_mode\": \"tone\", \"label\": "
+                "\"pass\"}\n"),
+      Defaults());
+  ASSERT_TRUE(jsonl.ok()) << jsonl.status().message();
+  ASSERT_EQ(jsonl->size(), 1u);
+  EXPECT_EQ((*jsonl)[0].trace_id, "t-1");
+}
+
 TEST(LabelFileTest, BadRowsAreAllReportedWithFileAndLine) {
   TempDir dir;
   auto path = dir.Write("bad.csv",
@@ -89,6 +105,27 @@ TEST(LabelFileTest, DuplicatesAndMixedScalesAreErrors) {
   auto bad_json = ReadLabelFile(dir.Write("x.jsonl", "{\"trace_id\": 1}\n"), Defaults());
   ASSERT_FALSE(bad_json.ok());
   EXPECT_THAT(bad_json.status().message(), HasSubstr("x.jsonl:1: trace_id must be a string"));
+}
+
+TEST(LabelFileTest, AHeaderNamingAColumnTwiceIsRefused) {
+  // Its rows were read past their last field (a heap-use-after-free the fuzzer found).
+  TempDir dir;
+  auto labels = ReadLabelFile(dir.Write("twice.csv",
+                                        "note,note,trace_id,failure_mode,label\n"
+                                        "a,b,t-1,tone,pass\n"),
+                              Defaults());
+  ASSERT_FALSE(labels.ok());
+  EXPECT_THAT(labels.status().message(),
+              HasSubstr("twice.csv:1: the CSV header names 'note' twice"));
+}
+
+TEST(LabelFileTest, AGradedValueThatUnderflowsReadsAsZero) {
+  // std::stod threw out_of_range on it, ending the process.
+  TempDir dir;
+  auto labels = ReadLabelFile(dir.Write("g.csv", "trace_id,failure_mode,label\nt-1,tone,1e-400\n"),
+                              Defaults());
+  ASSERT_TRUE(labels.ok()) << labels.status().message();
+  EXPECT_EQ((*labels)[0].value(), 0.0);
 }
 
 // Label set files are written read-only; a tampering test makes them writable first.
@@ -174,6 +211,55 @@ TEST(LabelStoreTest, ManifestEditsAndStrayFilesAreDetected) {
   Status verified = store.Verify(*v1);
   ASSERT_FALSE(verified.ok());
   EXPECT_THAT(verified.message(), HasSubstr("manifest.json: 'reviewers' does not match"));
+}
+
+TEST(LabelStoreTest, LongOrBadNamesAreRefusedNotThrown) {
+  // A 300-character name reached std::filesystem, which threw (an abort in the CLI).
+  TempDir dir;
+  LabelStore store(dir.path());
+  const std::string long_name(300, 'a');
+  auto imported = store.Import(long_name, Labels(kCsv), {});
+  ASSERT_FALSE(imported.ok());
+  EXPECT_EQ(imported.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(imported.status().message(), "label set name '" + std::string(64, 'a') +
+                                             "...' must match [a-z0-9][a-z0-9_.-]* and have at "
+                                             "most 64 characters");
+  EXPECT_FALSE(store.Verify({long_name, 1}).ok());
+  EXPECT_FALSE(ParseLabelSetRef(long_name + "@v1").ok());
+  EXPECT_FALSE(store.Import("../up", Labels(kCsv), {}).ok());
+  EXPECT_TRUE(store.Import(std::string(64, 'a'), Labels(kCsv), {}).ok());
+}
+
+TEST(LabelStoreTest, WrongTypedManifestFieldsAreCorruptionNotThrown) {
+  // Each once threw nlohmann::type_error out of Verify (an abort in `labels verify`).
+  const std::vector<std::pair<std::string, std::string>> edits = {
+      {"\"created_at\": \"", "\"created_at\": 17, \"x\": \""},
+      {"\"source\": \"", "\"source\": [], \"x\": \""},
+      {"\"line_sha256\": [", "\"line_sha256\": 5, \"x\": ["},
+      {"\"rubric_versions\": {", "\"rubric_versions\": 1, \"x\": {"}};
+  for (const auto& [from, to] : edits) {
+    TempDir dir;
+    LabelStore store(dir.path());
+    ASSERT_TRUE(store.Import("cites", Labels(kCsv), {}).ok());
+    auto manifest = dir.path() / "cites" / "v1" / "manifest.json";
+    std::string text = ReadFile(manifest);
+    size_t at = text.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    text.replace(at, from.size(), to);
+    Tamper(manifest, text);
+    Status verified = store.Verify({"cites", 1});
+    ASSERT_FALSE(verified.ok()) << to;
+    EXPECT_EQ(verified.code(), Status::Code::kCorruption);
+    EXPECT_THAT(verified.message(), HasSubstr("manifest.json: '")) << verified.message();
+    EXPECT_THAT(verified.message(), HasSubstr("' must be ")) << verified.message();
+    EXPECT_FALSE(store.Load({"cites", 1}).ok());
+  }
+  TempDir dir;
+  LabelStore store(dir.path());
+  ASSERT_TRUE(store.Import("cites", Labels(kCsv), {}).ok());
+  auto manifest = dir.path() / "cites" / "v1" / "manifest.json";
+  Tamper(manifest, "[1, 2]");
+  EXPECT_THAT(store.Verify({"cites", 1}).message(), HasSubstr("manifest.json: not a JSON object"));
 }
 
 TEST(LabelStoreTest, ParsesReferences) {

@@ -80,10 +80,17 @@ struct EvaluatorSpec {
   std::filesystem::path file;       // the YAML file, for messages
   YAML::Node node;                  // the whole declaration, for marks
 
+  // Every path Resolve returned, in order. Plugins resolve each file they read (script, schema,
+  // rubric) through Resolve, so the host fingerprints those files' bytes without each plugin
+  // having to list them; mutable because the factory receives the spec as const.
+  mutable std::vector<std::filesystem::path> resolved_files;
+
   // A path in the declaration resolved against the folder of its YAML file.
   std::filesystem::path Resolve(std::string_view relative) const {
     std::filesystem::path p(relative);
-    return p.is_absolute() ? p : file.parent_path() / p;
+    std::filesystem::path resolved = p.is_absolute() ? p : file.parent_path() / p;
+    resolved_files.push_back(resolved);
+    return resolved;
   }
   // "file:line:column: reason" pointing at `at` (or at the declaration when `at` has no mark).
   Status ErrorAt(const YAML::Node& at, std::string_view reason) const;

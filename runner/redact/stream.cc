@@ -1,8 +1,10 @@
 #include "runner/redact/stream.h"
 
+#include <simdjson.h>
 #include <nlohmann/json.hpp>
 
 #include "runner/source/trace_records.h"
+#include "runner/trace/trace_validator.h"
 
 namespace arbiter {
 
@@ -12,8 +14,32 @@ Result<RedactSummary> RedactTraces(const std::vector<std::string>& inputs, const
   std::string line;
   Status status = ForEachTraceRecord(
       inputs, diagnostics, summary.skipped, [&](const TraceRecord& record) -> Result<std::string> {
-        nlohmann::ordered_json trace = nlohmann::ordered_json::parse(record.json, nullptr, false);
+        // The nesting limit `run`, `sample` and `triage` parse with (simdjson's): past it, the
+        // values are dropped while parsing (nlohmann's parser is iterative) and the line is
+        // skipped, never redacted or written, whose recursion would overflow the stack.
+        bool too_deep = false;
+        // nlohmann keeps the last of a repeated key where `run` reads the first: refused alike.
+        KnownFieldTracker known;
+        Status repeated;
+        auto limit_depth = [&](int depth, nlohmann::ordered_json::parse_event_t event,
+                               nlohmann::ordered_json& parsed) {
+          using Event = nlohmann::ordered_json::parse_event_t;
+          if (event == Event::key && depth == 1 && repeated.ok()) {
+            repeated = known.Add(parsed.get_ref<const std::string&>());
+          }
+          if ((event == Event::object_start || event == Event::array_start) &&
+              depth >= static_cast<int>(simdjson::DEFAULT_MAX_DEPTH)) {
+            too_deep = true;
+          }
+          return !too_deep;
+        };
+        nlohmann::ordered_json trace =
+            nlohmann::ordered_json::parse(record.json, limit_depth, false);
+        if (too_deep) {
+          return std::string("not valid JSON: ") + simdjson::error_message(simdjson::DEPTH_ERROR);
+        }
         if (trace.is_discarded()) return std::string("not valid JSON");
+        if (!repeated.ok()) return repeated.message();
         if (!trace.is_object()) return std::string("a trace must be a JSON object");
         redactor.RedactJson(trace, summary.counts);
         // Invalid UTF-8 cannot survive the parse, but replace rather than throw if it ever does.

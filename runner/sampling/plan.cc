@@ -125,7 +125,8 @@ SamplePlan MakeSamplePlan(const SamplePolicy& policy, std::vector<StratumCounts>
     wanted_total += stratum.wanted;
     plan.strata.push_back(std::move(stratum));
   }
-  for (const auto& [key, target] : policy.targets) {
+  for (const auto& target : policy.targets) {
+    const auto& key = target.first;  // a named variable: clang 14 cannot capture a binding
     bool found = std::any_of(plan.strata.begin(), plan.strata.end(),
                              [&](const StratumPlan& stratum) { return stratum.key == key; });
     if (!found) plan.unmatched_targets.push_back(key);

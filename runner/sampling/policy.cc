@@ -5,6 +5,7 @@
 
 #include "runner/base/json_util.h"
 #include "runner/base/report_text.h"
+#include "runner/base/utf8.h"
 #include "runner/base/yaml_file.h"
 #include "runner/plugin_api/param_reader.h"
 #include "runner/redact/options.h"
@@ -308,8 +309,11 @@ bool SamplePolicy::IsFailure(simdjson::dom::element root) const {
 }
 
 Result<SamplePolicy> ParseSamplePolicy(const std::string& yaml_text, const std::string& file) {
+  ARBITER_RETURN_IF_ERROR(CheckUtf8(yaml_text, file));
   try {
-    return SamplePolicyFromYaml(YAML::Load(yaml_text), file);
+    YAML::Node root = YAML::Load(yaml_text);
+    ARBITER_RETURN_IF_ERROR(CheckYamlExpansion(root, file));
+    return SamplePolicyFromYaml(root, file);
   } catch (const YAML::Exception& e) {
     return ConfigErrorAt(file, e.mark, e.msg);
   }

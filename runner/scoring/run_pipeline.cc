@@ -23,6 +23,7 @@ Status RunPipeline(const Suite& suite, const std::vector<std::string>& inputs,
   read.batching.max_records = options.batch_size;
   read.batching.source = options.source;
   read.batching.stop = options.stop;
+  read.batching.limit = options.limit;
 
   const TraceScorer scorer(suite);  // const, shared by the workers
   std::vector<simdjson::dom::parser> parsers(read.workers);

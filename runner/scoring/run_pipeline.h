@@ -27,12 +27,14 @@ struct PipelineOptions {
   // When set and true, reading stops at the next batch (Ctrl-C); batches already read are
   // still scored and consumed.
   const std::atomic<bool>* stop = nullptr;
+  // When not 0, only the first `limit` traces of the inputs together are read (BatchingOptions).
+  uint64_t limit = 0;
 };
 
 struct ScoredBatch {
-  size_t input = 0;                  // index into the input paths
-  std::string rows;                  // scores.jsonl rows of these traces, in order
-  std::vector<TraceResult> traces;   // in input order
+  size_t input = 0;                 // index into the input paths
+  std::string rows;                 // scores.jsonl rows of these traces, in order
+  std::vector<TraceResult> traces;  // in input order
 };
 
 // Called once per input when it has been read to its end, with its content hash.

@@ -34,8 +34,9 @@ void Notify(const F& event, Args&&... args) {
 Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& options) {
   namespace fs = std::filesystem;
   const RunSuiteEvents& events = options.events;
+  const bool write = !options.out.empty();
   std::error_code ec;
-  fs::create_directories(options.out, ec);
+  if (write) fs::create_directories(options.out, ec);
   if (ec) {
     return Status::IoError(options.out.string() + ": cannot create output folder: " + ec.message());
   }
@@ -45,6 +46,7 @@ Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& optio
   pipeline.batch_size = options.batch_size;
   pipeline.source.format = options.format;
   pipeline.stop = options.stop;
+  pipeline.limit = options.limit;
   for (const LoadedEvaluator& evaluator : suite.evaluators) {
     ARBITER_RETURN_IF_ERROR(evaluator.evaluator->PrepareWorkers(pipeline.threads)
                                 .WithContext(evaluator.spec.id + ": "));
@@ -61,8 +63,11 @@ Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& optio
         evaluator.evaluator->PrepareRun(settings).WithContext(evaluator.spec.id + ": "));
   }
 
-  ARBITER_ASSIGN_OR_RETURN(auto scores, AtomicFile::Create(options.out / "scores.jsonl"));
-  ScorecardBuilder scorecard(suite);
+  std::unique_ptr<AtomicFile> scores;
+  if (write) {
+    ARBITER_ASSIGN_OR_RETURN(scores, AtomicFile::Create(options.out / "scores.jsonl"));
+  }
+  ScorecardBuilder scorecard(suite, options.max_error_rate);
   RunSuiteResult result;
   std::string trace_errors;
 
@@ -88,7 +93,7 @@ Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& optio
       scorecard.AddTrace(trace);
     }
     Notify(events.progress, scorecard.traces() + scorecard.trace_errors());
-    return scores->Append(batch.rows);
+    return scores ? scores->Append(batch.rows) : Status::OK();
   };
 
   Notify(events.scoring_started);
@@ -97,20 +102,23 @@ Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& optio
   ARBITER_RETURN_IF_ERROR(status);
 
   result.interrupted = options.stop && options.stop->load();
-  nlohmann::ordered_json card = scorecard.Json();
-  if (result.interrupted) card["interrupted"] = true;
-  for (auto [name, contents] :
-       {std::pair<const char*, std::string>{"scorecard.json", card.dump(2) + "\n"},
-        std::pair<const char*, std::string>{"scorecard.md", scorecard.Markdown()},
-        std::pair<const char*, std::string>{"trace_errors.jsonl", std::move(trace_errors)}}) {
-    ARBITER_RETURN_IF_ERROR(WriteFileAtomic(options.out / name, contents));
+  if (write) {
+    nlohmann::ordered_json card = scorecard.Json();
+    if (result.interrupted) card["interrupted"] = true;
+    for (auto [name, contents] :
+         {std::pair<const char*, std::string>{"scorecard.json", card.dump(2) + "\n"},
+          std::pair<const char*, std::string>{"scorecard.md", scorecard.Markdown()},
+          std::pair<const char*, std::string>{"trace_errors.jsonl", std::move(trace_errors)}}) {
+      ARBITER_RETURN_IF_ERROR(WriteFileAtomic(options.out / name, contents));
+    }
+    ARBITER_RETURN_IF_ERROR(scores->Commit());
   }
-  ARBITER_RETURN_IF_ERROR(scores->Commit());
 
   result.traces = scorecard.traces();
   result.trace_errors = scorecard.trace_errors();
   result.sampled = scorecard.sampled();
   result.without_sample = scorecard.without_sample();
+  result.warnings = scorecard.Warnings();
   return result;
 }
 

@@ -1,6 +1,7 @@
 // `arbiter run` as one library call: a suite over trace files, written to an output folder
 // (scores.jsonl, scorecard.json, scorecard.md, trace_errors.jsonl), each file renamed into place
-// only when the run succeeded. The command and the in-process tests call the same function, so
+// only when the run succeeded. Without an output folder it writes nothing and only reports
+// (`arbiter validate --traces`). The command and the in-process tests call the same function, so
 // the tests check what the command writes; the command keeps the flags and the terminal (progress,
 // the first broken traces on stderr, Ctrl-C) and hears about them through the events below.
 #pragma once
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "runner/base/status.h"
+#include "runner/scoring/run_warnings.h"
 #include "runner/source/trace_source.h"
 #include "runner/suite/suite.h"
 
@@ -39,24 +41,27 @@ struct RunSuiteEvents {
 
 struct RunSuiteOptions {
   std::vector<std::string> traces;  // JSONL or OTLP/JSON files, .gz, "-" for stdin
-  std::filesystem::path out;        // the output folder, created when missing
+  std::filesystem::path out;        // the output folder, created when missing; empty: none
+  uint64_t limit = 0;               // when not 0, only the first `limit` traces are read
   int threads = 0;                  // worker threads; 0: the core count
   size_t batch_size = 256;          // traces per batch (see PipelineOptions)
   TraceFormat format = TraceFormat::kAuto;
-  bool strict = false;              // the first broken trace fails the run
-  std::filesystem::path cache_dir;  // the judge response cache; empty: none
+  bool strict = false;                           // the first broken trace fails the run
+  std::filesystem::path cache_dir;               // the judge response cache; empty: none
+  double max_error_rate = kDefaultMaxErrorRate;  // an evaluator's error share that warns
   // Becomes true on Ctrl-C: reading stops, what was scored is written, marked "interrupted".
   const std::atomic<bool>* stop = nullptr;
   RunSuiteEvents events;
 };
 
 struct RunSuiteResult {
-  uint64_t traces = 0;             // scored
-  uint64_t trace_errors = 0;       // broken, skipped
-  uint64_t malformed_samples = 0;  // scored, with a malformed `_sample`
-  bool sampled = false;            // some trace carried `_sample`
-  uint64_t without_sample = 0;     // traces without `_sample` (meaningful when `sampled`)
-  bool interrupted = false;        // `stop` was set: the outputs hold the traces scored so far
+  uint64_t traces = 0;               // scored
+  uint64_t trace_errors = 0;         // broken, skipped
+  uint64_t malformed_samples = 0;    // scored, with a malformed `_sample`
+  bool sampled = false;              // some trace carried `_sample`
+  uint64_t without_sample = 0;       // traces without `_sample` (meaningful when `sampled`)
+  bool interrupted = false;          // `stop` was set: the outputs hold the traces scored so far
+  std::vector<RunWarning> warnings;  // what made the run unreliable (also in the scorecard)
 };
 
 // Runs `suite` over `options.traces` into `options.out`, preparing its evaluators first

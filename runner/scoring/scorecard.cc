@@ -41,8 +41,11 @@ void ScorecardBuilder::Tally::Add(const EvaluatorOutcome& outcome) {
   score_sum += outcome.score;
 }
 
-ScorecardBuilder::ScorecardBuilder(const Suite& suite)
-    : suite_(suite), tallies_(suite.evaluators.size()) {
+ScorecardBuilder::ScorecardBuilder(const Suite& suite, double max_error_rate)
+    : suite_(suite),
+      max_error_rate_(max_error_rate),
+      strata_present_(suite.strata.size()),
+      tallies_(suite.evaluators.size()) {
   for (EvaluatorTally& tally : tallies_) tally.strata.resize(suite.strata.size());
 }
 
@@ -53,14 +56,19 @@ void ScorecardBuilder::AddInput(const std::string& path, const std::string& sha2
 void ScorecardBuilder::AddTrace(const TraceResult& trace) {
   if (!trace.error.empty()) {
     ++trace_errors_;
+    trace_error_reasons_.Add(trace.error);
     return;
   }
   ++traces_;
+  for (size_t s = 0; s < trace.strata.size(); ++s) {
+    strata_present_[s] += trace.strata[s] != kMissingStratum;
+  }
   for (size_t e = 0; e < trace.outcomes.size(); ++e) {
     const EvaluatorOutcome& outcome = trace.outcomes[e];
     if (outcome.kind == EvaluatorOutcome::Kind::kSkipped) continue;
     EvaluatorTally& tally = tallies_[e];
     tally.all.Add(outcome);
+    if (outcome.kind == EvaluatorOutcome::Kind::kError) tally.error_reasons.Add(outcome.error);
     for (size_t s = 0; s < trace.strata.size(); ++s) {
       tally.strata[s][trace.strata[s]].Add(outcome);
     }
@@ -125,6 +133,7 @@ nlohmann::ordered_json ScorecardBuilder::Json() const {
     entry["id"] = evaluator.spec.id;
     entry["version"] = evaluator.spec.version;
     entry["plugin"] = evaluator.spec.plugin;
+    entry["fingerprint"] = evaluator.fingerprint;
     entry["role"] = RoleName(Role::kUncalibrated);  // a run alone earns no role
     entry["n"] = tally.all.n;
     entry["errors"] = tally.all.errors;
@@ -172,6 +181,7 @@ nlohmann::ordered_json ScorecardBuilder::Json() const {
     }
     card["evaluators"].push_back(std::move(entry));
   }
+  card["warnings"] = WarningsJson(Warnings());
   return card;
 }
 
@@ -180,6 +190,7 @@ std::string ScorecardBuilder::Markdown() const {
   md += std::to_string(traces_) + " traces scored";
   if (trace_errors_) md += ", " + std::to_string(trace_errors_) + " broken traces skipped";
   md += ".\n\n";
+  md += WarningsMarkdown(Warnings());
   if (sampled()) {
     md += "Sampled input: the population pass rate weights each trace by its `_sample.weight` (" +
           std::to_string(cell_index_.size()) + " cells)";

@@ -4,10 +4,13 @@
 //
 // A sampled input (any trace with `_sample`, from `arbiter sample`) adds each evaluator's
 // population_pass_rate and population_pass_rate_ci95, weighted back to the population per
-// (stratum, failure, focus) cell (runner/stats/population_estimate.h), and a "sample" summary. Traces
-// without `_sample` among sampled ones stand for themselves: weight 1, in one cell of their own.
-// A trace whose `_sample` is malformed is scored as usual but left out of the population
+// (stratum, failure, focus) cell (runner/stats/population_estimate.h), and a "sample" summary.
+// Traces without `_sample` among sampled ones stand for themselves: weight 1, in one cell of their
+// own. A trace whose `_sample` is malformed is scored as usual but left out of the population
 // figures, and counted in the summary so the figure is never silently off.
+//
+// The same tallies say what made the run unreliable (run_warnings.h): both documents carry its
+// warnings.
 #pragma once
 
 #include <map>
@@ -18,6 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "runner/scoring/run_warnings.h"
 #include "runner/scoring/trace_scorer.h"
 #include "runner/stats/population_estimate.h"
 #include "runner/suite/suite.h"
@@ -26,7 +30,8 @@ namespace arbiter {
 
 class ScorecardBuilder {
  public:
-  explicit ScorecardBuilder(const Suite& suite);
+  // `max_error_rate`: an evaluator's share of error rows above which the run warns.
+  explicit ScorecardBuilder(const Suite& suite, double max_error_rate = kDefaultMaxErrorRate);
 
   void AddTrace(const TraceResult& trace);
   void AddInput(const std::string& path, const std::string& sha256);
@@ -39,7 +44,11 @@ class ScorecardBuilder {
   uint64_t without_sample() const { return traces_ - marked_; }
   uint64_t malformed_sample() const { return malformed_; }
 
-  // scorecard.json: the document SPEC describes, keys in its order.
+  // What made the run unreliable, run-wide first, then by evaluator in suite order
+  // (run_warnings.h; implemented there).
+  std::vector<RunWarning> Warnings() const;
+
+  // scorecard.json: the document SPEC describes, keys in its order, `warnings` last.
   nlohmann::ordered_json Json() const;
   // scorecard.md: the same figures for people (a pull-request comment, a CI summary).
   std::string Markdown() const;
@@ -58,15 +67,19 @@ class ScorecardBuilder {
     std::vector<std::map<std::string, Tally>> strata;
     Tally marked;                       // traces with `_sample`, valid or not
     std::vector<PopulationCell> cells;  // by cell index; valid `_sample` only
+    ReasonTally error_reasons;          // of the error outcomes
   };
 
   void AddSampled(const TraceResult& trace);
   std::optional<PopulationRate> Population(const EvaluatorTally& tally) const;
 
   const Suite& suite_;
+  double max_error_rate_;
   uint64_t traces_ = 0;
   uint64_t trace_errors_ = 0;
-  uint64_t marked_ = 0;  // traces with `_sample`
+  ReasonTally trace_error_reasons_;
+  std::vector<uint64_t> strata_present_;  // per stratum path: traces where it has a value
+  uint64_t marked_ = 0;                   // traces with `_sample`
   uint64_t malformed_ = 0;
   std::unordered_map<std::string, size_t> cell_index_;  // cell key -> index, by first appearance
   std::vector<std::pair<std::string, std::string>> inputs_;

@@ -46,7 +46,8 @@ void RecordOutcome(const LoadedEvaluator& evaluator, std::string_view label,
                    std::string& rows) {
   if (!score.ok()) {
     outcome.kind = EvaluatorOutcome::Kind::kError;
-    AppendErrorRow(rows, trace_id, label, score.status().message());
+    outcome.error = score.status().message();
+    AppendErrorRow(rows, trace_id, label, outcome.error);
     return;
   }
   outcome.kind = EvaluatorOutcome::Kind::kScored;

@@ -22,6 +22,7 @@ struct EvaluatorOutcome {
   Kind kind = Kind::kSkipped;
   bool pass = false;
   double score = 0.0;
+  std::string error;  // kError: why (the row's `error`), for the run's warnings
 };
 
 // A row whose score is still being computed (Score::pending): where it goes in the batch's rows.

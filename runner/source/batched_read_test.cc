@@ -240,6 +240,35 @@ TEST_F(BatchedReadTest, StopEndsTheReadBetweenBatches) {
   EXPECT_FALSE(ended);  // neither input was read to its end
 }
 
+TEST_F(BatchedReadTest, LimitEndsTheReadAfterThatManyRecordsOfAllInputs) {
+  std::string long_line = "{\"trace_id\": \"" + std::string(200, 'x') + "\"}";
+  std::vector<std::string> inputs = {Write("a.jsonl", "a", 3),
+                                     WriteText("b.jsonl", long_line + "\n{\"trace_id\": \"b1\"}\n"),
+                                     Write("c.jsonl", "c", 100)};
+  for (uint64_t limit : {1, 4, 6}) {
+    BatchedReadOptions options;
+    options.workers = 2;
+    options.batching.max_records = 2;
+    options.batching.limit = limit;
+    options.batching.source.max_line_bytes = 100;  // b's first line is unreadable
+    std::vector<std::string> consumed;
+    BatchedReadCallbacks<Texts> callbacks = CollectTexts();
+    callbacks.consume = [&](RecordBatch&, Texts& out) {
+      consumed.insert(consumed.end(), out.texts.begin(), out.texts.end());
+      return Status::OK();
+    };
+    ASSERT_TRUE(ReadBatched(inputs, options, callbacks).ok());
+    ASSERT_EQ(consumed.size(), limit);  // a broken record counts too
+    EXPECT_EQ(consumed[0], "{\"trace_id\": \"a0\"}");
+    if (limit >= 4) {
+      EXPECT_THAT(consumed[3], ::testing::StartsWith("error: "));
+    }
+    if (limit == 6) {
+      EXPECT_EQ(consumed[5], "{\"trace_id\": \"c0\"}");
+    }
+  }
+}
+
 TEST_F(BatchedReadTest, WorkerErrorIsReturnedAndStopsTheRead) {
   std::vector<std::string> inputs = {Write("a.jsonl", "a", 5000)};
   for (bool ordered : {false, true}) {

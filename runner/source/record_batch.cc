@@ -46,6 +46,10 @@ bool RecordBatcher::Next(RecordBatch& batch) {
     done_ = true;
     return false;
   }
+  if (options_.limit > 0 && records_ >= options_.limit) {
+    done_ = true;
+    return false;
+  }
   if (!source_) {
     if (input_ == inputs_.size()) {
       done_ = true;
@@ -76,7 +80,9 @@ bool RecordBatcher::Next(RecordBatch& batch) {
     } else {
       batch.Add(record, ordinal_);
     }
-    if (batch.records.size() >= options_.max_records || batch.text.size() >= options_.max_bytes) {
+    ++records_;
+    if (batch.records.size() >= options_.max_records || batch.text.size() >= options_.max_bytes ||
+        (options_.limit > 0 && records_ >= options_.limit)) {
       last_full_ = true;
       return true;
     }

@@ -52,6 +52,9 @@ struct BatchingOptions {
   // When set and true, reading stops after the next full batch (Ctrl-C); the batches read
   // until then are still delivered.
   const std::atomic<bool>* stop = nullptr;
+  // When not 0, reading ends after this many records of all the inputs together, readable or not
+  // (`validate --traces --limit N` reads the first N). The input cut short gets no input_end.
+  uint64_t limit = 0;
 };
 
 // Called on the reader thread with each readable record, in input order, before it is batched
@@ -79,6 +82,7 @@ class RecordBatcher {
   size_t input_ = 0;                     // the input being read
   std::unique_ptr<TraceSource> source_;  // open while `input_` is being read
   uint64_t ordinal_ = 0;                 // readable records of `input_` so far
+  uint64_t records_ = 0;                 // records of all inputs so far, for the limit
   bool last_full_ = false;               // the last batch closed full: a stop may end the read
   bool done_ = false;
   Status status_;

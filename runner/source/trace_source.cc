@@ -45,9 +45,24 @@ class HashedSource : public TraceSource {
 
 }  // namespace
 
+bool IsStreamInput(const std::string& path) {
+  if (path == "-") return true;
+  std::error_code ec;
+  auto status = std::filesystem::status(path, ec);
+  return !ec && (std::filesystem::is_fifo(status) || std::filesystem::is_character_file(status));
+}
+
 Status CheckTraceFiles(const std::vector<std::string>& paths) {
   for (const std::string& path : paths) {
-    if (path != "-" && !std::filesystem::is_regular_file(path)) {
+    if (path == "-" || IsStreamInput(path)) continue;
+    std::error_code ec;
+    auto status = std::filesystem::status(path, ec);
+    if (std::filesystem::is_directory(status)) {
+      return Status::InvalidArgument(
+          path + ": is a folder, not a trace file (give the files in it, e.g. " + path +
+          "/*.jsonl)");
+    }
+    if (!std::filesystem::is_regular_file(status)) {
       return Status::InvalidArgument(path + ": no such trace file");
     }
   }

@@ -44,10 +44,15 @@ struct SourceOptions {
 };
 
 // The trace files a command was given, checked before any work starts, so that a typo is a
-// usage error (exit 2) rather than a failure halfway through: each must be "-" (standard input)
-// or an existing regular file. InvalidArgument "PATH: no such trace file" names the first that
-// is not.
+// usage error (exit 2) rather than a failure halfway through: each must be "-" (standard input),
+// an existing regular file, or a pipe (a FIFO, or bash's `<(...)`, which is /dev/fd/N).
+// InvalidArgument names the first that is not: "PATH: no such trace file", "PATH: is a folder,
+// not a trace file (give the files in it, e.g. PATH/*.jsonl)".
 Status CheckTraceFiles(const std::vector<std::string>& paths);
+
+// True for an input that can be read only once: standard input, a FIFO, a character device.
+// A command that reads its traces twice keeps a copy of such an input from the first read.
+bool IsStreamInput(const std::string& path);
 
 // Opens `path` ("-" for standard input, ".gz" read directly) as JSONL or OTLP/JSON.
 Result<std::unique_ptr<TraceSource>> OpenTraceSource(const std::string& path,

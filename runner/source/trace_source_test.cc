@@ -2,6 +2,8 @@
 // calls it, so its message and its code (a usage error) are pinned here once.
 #include "runner/source/trace_source.h"
 
+#include <sys/stat.h>
+
 #include <gtest/gtest.h>
 
 #include "tests/test_util.h"
@@ -31,7 +33,19 @@ TEST(CheckTraceFilesTest, AFolderIsNotATraceFile) {
   TempDir dir;
   Status status = CheckTraceFiles({dir.path().string()});
   EXPECT_EQ(status.code(), Status::Code::kInvalidArgument);
-  EXPECT_EQ(status.message(), dir.path().string() + ": no such trace file");
+  EXPECT_EQ(status.message(), dir.path().string() +
+                                  ": is a folder, not a trace file (give the files in it, e.g. " +
+                                  dir.path().string() + "/*.jsonl)");
+}
+
+TEST(CheckTraceFilesTest, APipeIsATraceFileReadOnce) {
+  TempDir dir;
+  std::string fifo = (dir.path() / "fifo").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_TRUE(CheckTraceFiles({fifo, "-"}).ok());
+  EXPECT_TRUE(IsStreamInput(fifo));
+  EXPECT_TRUE(IsStreamInput("-"));
+  EXPECT_FALSE(IsStreamInput(dir.Write("t.jsonl", "{}\n").string()));
 }
 
 }  // namespace

@@ -44,5 +44,35 @@ TEST(RoundToTest, RoundsHalfAwayFromZero) {
   EXPECT_EQ(RoundTo(1.0, 4), 1.0);
 }
 
+
+// Reference: Fagerland, Lydersen and Laake, "Statistical Analysis of Contingency Tables" (2017),
+// chapter 8, the complete-response example (Cavo et al. 2012), as computed by their R package
+// contingencytables (Newcombe_square_and_add_CI_paired_2x2, its tests/testthat/test-ch8.R):
+// estimate -0.0621, 95% CI -0.1186 to -0.0046.
+TEST(NewcombePairedIntervalTest, MatchesContingencyTablesReference) {
+  PairedCounts counts{.both = 59, .first_only = 6, .second_only = 16, .neither = 80};
+  auto [low, high] = NewcombePairedDifferenceInterval(counts);
+  EXPECT_NEAR(low, -0.1186, 5e-5);
+  EXPECT_NEAR(high, -0.0046, 5e-5);
+}
+
+TEST(NewcombePairedIntervalTest, TighterThanUnpairedWhenRunsAgree) {
+  // 500 traces, 455 pass in the first run, 440 in the second: 20 regressed, 5 improved.
+  PairedCounts counts{.both = 435, .first_only = 20, .second_only = 5, .neither = 40};
+  auto paired = NewcombePairedDifferenceInterval(counts);
+  auto unpaired = NewcombeDifferenceInterval(455, 500, 440, 500);
+  EXPECT_LT(paired.second - paired.first, unpaired.second - unpaired.first);
+  EXPECT_GT(paired.first, 0.0);    // the paired interval excludes no change
+  EXPECT_LT(unpaired.first, 0.0);  // the unpaired one does not
+}
+
+TEST(NewcombePairedIntervalTest, NoDisagreementStillHasWidth) {
+  PairedCounts counts{.both = 90, .first_only = 0, .second_only = 0, .neither = 10};
+  auto [low, high] = NewcombePairedDifferenceInterval(counts);
+  EXPECT_LT(low, 0.0);
+  EXPECT_GT(high, 0.0);
+  EXPECT_EQ(NewcombePairedDifferenceInterval(PairedCounts{}), (std::pair<double, double>{-1.0, 1.0}));
+}
+
 }  // namespace
 }  // namespace arbiter

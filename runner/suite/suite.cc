@@ -2,11 +2,13 @@
 
 #include <cmath>
 #include <map>
+#include <string_view>
 
 #include <re2/re2.h>
 
 #include "runner/base/yaml_file.h"
 #include "runner/plugin_api/param_reader.h"
+#include "runner/suite/fingerprint.h"
 
 namespace arbiter {
 namespace {
@@ -64,6 +66,44 @@ Status ReadHeader(const YAML::Node& root, const std::string& file, EvaluatorSpec
   return Status::OK();
 }
 
+// One `gate:` number, checked for range where it is written: a value out of range (NaN and the
+// infinities included) would silently change every decision the gate makes.
+Status ReadGateNumber(const YAML::Node& gate, const std::string& file, const char* key, double low,
+                      double high, double& field) {
+  const YAML::Node& node = gate[key];
+  if (!node) return Status::OK();
+  const std::string range = std::string("gate.") + key + " must be a " +
+                            (low == 0 ? "fraction in [0, 1]" : "number in [-1, 1]");
+  ARBITER_ASSIGN_OR_RETURN(double value, ReadScalar<double>(node, file, range));
+  if (!(value >= low && value <= high)) {
+    std::string reason = range + ", got " + node.Scalar();
+    if (std::string_view(key) == "tolerance" && std::isfinite(value) && value > 1) {
+      reason += " (tolerance is a fraction: 0.02 is 2 points)";
+    }
+    return ErrorAt(file, node, reason);
+  }
+  field = value;
+  return Status::OK();
+}
+
+Result<GatePolicy> ReadGatePolicy(const YAML::Node& gate, const std::string& file) {
+  if (!gate.IsMap()) return ErrorAt(file, gate, "gate must be a mapping");
+  ARBITER_RETURN_IF_ERROR(CheckKeys(
+      gate, file, {"tolerance", "gate_mcc", "signal_mcc", "min_coverage", "max_error_rate"}));
+  GatePolicy policy;
+  ARBITER_RETURN_IF_ERROR(ReadGateNumber(gate, file, "tolerance", 0, 1, policy.tolerance));
+  ARBITER_RETURN_IF_ERROR(ReadGateNumber(gate, file, "gate_mcc", -1, 1, policy.gate_mcc));
+  ARBITER_RETURN_IF_ERROR(ReadGateNumber(gate, file, "signal_mcc", -1, 1, policy.signal_mcc));
+  ARBITER_RETURN_IF_ERROR(ReadGateNumber(gate, file, "min_coverage", 0, 1, policy.min_coverage));
+  ARBITER_RETURN_IF_ERROR(
+      ReadGateNumber(gate, file, "max_error_rate", 0, 1, policy.max_error_rate));
+  if (policy.signal_mcc > policy.gate_mcc) {
+    return ErrorAt(file, gate["signal_mcc"] ? gate["signal_mcc"] : gate,
+                   "gate.signal_mcc must not exceed gate.gate_mcc");
+  }
+  return policy;
+}
+
 }  // namespace
 
 Result<LoadedEvaluator> LoadEvaluator(const std::filesystem::path& path,
@@ -104,6 +144,7 @@ Result<LoadedEvaluator> LoadEvaluator(const std::filesystem::path& path,
   ARBITER_ASSIGN_OR_RETURN(auto evaluator, loaded.plugin->create(spec));
   loaded.evaluator = std::move(evaluator);
   loaded.skipped = loaded.evaluator->SkipReason();
+  ARBITER_ASSIGN_OR_RETURN(loaded.fingerprint, EvaluatorFingerprint(spec, *loaded.plugin));
   return loaded;
 }
 
@@ -135,20 +176,7 @@ Result<Suite> LoadSuite(const std::filesystem::path& path, const YAML::Node& roo
 
   const YAML::Node& gate = root["gate"];
   if (gate && !gate.IsNull()) {
-    if (!gate.IsMap()) return ErrorAt(file, gate, "gate must be a mapping");
-    ARBITER_RETURN_IF_ERROR(CheckKeys(gate, file, {"tolerance", "gate_mcc", "signal_mcc"}));
-    for (auto [key, field] : {std::pair{"tolerance", &suite.gate.tolerance},
-                              std::pair{"gate_mcc", &suite.gate.gate_mcc},
-                              std::pair{"signal_mcc", &suite.gate.signal_mcc}}) {
-      if (!gate[key]) continue;
-      ARBITER_ASSIGN_OR_RETURN(
-          auto value,
-          ReadScalar<double>(gate[key], file, std::string("gate.") + key + " must be a number"));
-      *field = value;
-    }
-    if (suite.gate.signal_mcc > suite.gate.gate_mcc) {
-      return ErrorAt(file, gate, "gate.signal_mcc must not exceed gate.gate_mcc");
-    }
+    ARBITER_ASSIGN_OR_RETURN(suite.gate, ReadGatePolicy(gate, file));
   }
 
   const YAML::Node& list = root["evaluators"];
@@ -164,7 +192,9 @@ Result<Suite> LoadSuite(const std::filesystem::path& path, const YAML::Node& roo
     std::filesystem::path declaration = path.parent_path() / relative;
     if (std::filesystem::path(relative).is_absolute()) declaration = relative;
     if (!std::filesystem::exists(declaration)) {
-      errors += ErrorAt(file, item, "evaluator file '" + declaration.string() + "' not found").message() + "\n";
+      errors +=
+          ErrorAt(file, item, "evaluator file '" + declaration.string() + "' not found").message() +
+          "\n";
       continue;
     }
     auto loaded = LoadEvaluator(declaration, registry);
@@ -174,8 +204,9 @@ Result<Suite> LoadSuite(const std::filesystem::path& path, const YAML::Node& roo
     }
     auto [it, inserted] = seen.emplace(loaded->spec.id, declaration.string());
     if (!inserted) {
-      errors += ErrorAt(file, item, "evaluator id '" + loaded->spec.id + "' is declared twice: in " +
-                                        it->second + " and in " + declaration.string())
+      errors += ErrorAt(file, item,
+                        "evaluator id '" + loaded->spec.id + "' is declared twice: in " +
+                            it->second + " and in " + declaration.string())
                     .message() +
                 "\n";
       continue;

@@ -22,17 +22,21 @@ namespace arbiter {
 // One evaluator declaration, compiled.
 struct LoadedEvaluator {
   EvaluatorSpec spec;
-  const PluginInfo* plugin = nullptr;   // owned by the registry
-  std::optional<Condition> when;        // absent: scores every trace
+  const PluginInfo* plugin = nullptr;  // owned by the registry
+  std::optional<Condition> when;       // absent: scores every trace
   std::unique_ptr<Evaluator> evaluator;
   std::string skipped;  // the evaluator's SkipReason(): when set, no rows, reported as skipped
+  std::string fingerprint;  // runner/suite/fingerprint.h
 };
 
-// SPEC "Suite" `gate:`; defaults as documented there.
+// SPEC "Suite" `gate:`; defaults as documented there. LoadSuite checks every range (finite,
+// fractions in [0, 1], MCC in [-1, 1], signal_mcc <= gate_mcc), so users of the policy need not.
 struct GatePolicy {
-  double tolerance = 0.02;   // a gate evaluator blocks on a drop larger than this
-  double gate_mcc = 0.6;     // MCC at or above: role `gate`
-  double signal_mcc = 0.4;   // MCC at or above (below gate_mcc): role `signal`
+  double tolerance = 0.02;       // a gate evaluator blocks on a drop larger than this (a fraction)
+  double gate_mcc = 0.6;         // MCC at or above: role `gate`
+  double signal_mcc = 0.4;       // MCC at or above (below gate_mcc): role `signal`
+  double min_coverage = 0.9;     // shared traces must cover this share of the baseline's judged
+  double max_error_rate = 0.05;  // a candidate error share above this (and the baseline's)
 };
 
 struct Suite {

@@ -1,5 +1,5 @@
-#include "plugins/register_builtins.h"
 #include "runner/suite/suite.h"
+#include "plugins/register_builtins.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -38,7 +38,8 @@ constexpr char kRegex[] =
 
 TEST_F(SuiteTest, LoadsEvaluatorsInOrderWithStrataAndGate) {
   dir_.Write("evaluators/no-email.yaml", kRegex);
-  dir_.Write("evaluators/short.yaml", "id: short\nversion: 1\nplugin: length\nparams: {max_chars: 10}\n");
+  dir_.Write("evaluators/short.yaml",
+             "id: short\nversion: 1\nplugin: length\nparams: {max_chars: 10}\n");
   Result<Suite> suite = Load(
       "name: demo\n"
       "evaluators: [evaluators/short.yaml, evaluators/no-email.yaml]\n"
@@ -57,6 +58,56 @@ TEST_F(SuiteTest, LoadsEvaluatorsInOrderWithStrataAndGate) {
   EXPECT_EQ(suite->gate.tolerance, 0.05);
   EXPECT_EQ(suite->gate.gate_mcc, 0.7);
   EXPECT_EQ(suite->gate.signal_mcc, 0.4);  // default
+  EXPECT_EQ(suite->gate.min_coverage, 0.9);
+  EXPECT_EQ(suite->gate.max_error_rate, 0.05);
+}
+
+TEST_F(SuiteTest, ReadsEveryGateKey) {
+  dir_.Write("e.yaml", kRegex);
+  Result<Suite> suite = Load(
+      "name: s\nevaluators: [e.yaml]\n"
+      "gate: {tolerance: 0, gate_mcc: -0.2, signal_mcc: -1, min_coverage: 1, "
+      "max_error_rate: 0.1}\n");
+  ASSERT_TRUE(suite.ok()) << suite.status().ToString();
+  EXPECT_EQ(suite->gate.tolerance, 0.0);
+  EXPECT_EQ(suite->gate.gate_mcc, -0.2);
+  EXPECT_EQ(suite->gate.signal_mcc, -1.0);
+  EXPECT_EQ(suite->gate.min_coverage, 1.0);
+  EXPECT_EQ(suite->gate.max_error_rate, 0.1);
+}
+
+// A gate number out of range would silently change every decision: each is refused where it
+// is written, NaN and the infinities included.
+TEST_F(SuiteTest, GateNumbersOutOfRangeAreRefusedWithTheirPosition) {
+  dir_.Write("e.yaml", kRegex);
+  struct Case {
+    std::string gate, expected;
+  } cases[] = {
+      {"{tolerance: 2}",
+       ":3:19: gate.tolerance must be a fraction in [0, 1], got 2 (tolerance is a fraction: "
+       "0.02 is 2 points)"},
+      {"{tolerance: -0.01}", ":3:19: gate.tolerance must be a fraction in [0, 1], got -0.01"},
+      {"{tolerance: .nan}", ":3:19: gate.tolerance must be a fraction in [0, 1], got .nan"},
+      {"{tolerance: .inf}", ":3:19: gate.tolerance must be a fraction in [0, 1], got .inf"},
+      {"{tolerance: lots}", ":3:19: gate.tolerance must be a fraction in [0, 1]"},
+      {"{gate_mcc: .nan}", ":3:18: gate.gate_mcc must be a number in [-1, 1], got .nan"},
+      {"{gate_mcc: -5}", ":3:18: gate.gate_mcc must be a number in [-1, 1], got -5"},
+      {"{signal_mcc: -.inf}", ":3:20: gate.signal_mcc must be a number in [-1, 1], got -.inf"},
+      {"{gate_mcc: 0.3, signal_mcc: 0.5}", ":3:35: gate.signal_mcc must not exceed gate.gate_mcc"},
+      {"{min_coverage: 1.5}", ":3:22: gate.min_coverage must be a fraction in [0, 1], got 1.5"},
+      {"{min_coverage: -0.1}", ":3:22: gate.min_coverage must be a fraction in [0, 1], got -0.1"},
+      {"{max_error_rate: .nan}",
+       ":3:24: gate.max_error_rate must be a fraction in [0, 1], got .nan"},
+      {"{max_error_rate: 5}", ":3:24: gate.max_error_rate must be a fraction in [0, 1], got 5"},
+      {"{max_eror_rate: 0.1}", ":3:8: unknown key 'max_eror_rate'"},
+      {"[0.02]", ":3:7: gate must be a mapping"},
+  };
+  for (const Case& c : cases) {
+    Result<Suite> suite = Load("name: s\nevaluators: [e.yaml]\ngate: " + c.gate + "\n");
+    ASSERT_FALSE(suite.ok()) << c.gate;
+    EXPECT_EQ(suite.status().code(), Status::Code::kInvalidArgument) << c.gate;
+    EXPECT_THAT(suite.status().message(), StartsWith(Path("suite.yaml") + c.expected)) << c.gate;
+  }
 }
 
 TEST_F(SuiteTest, UnknownPluginNamesFileLineColumnAndSuggests) {
@@ -83,14 +134,16 @@ TEST_F(SuiteTest, DeclarationErrorsNameTheKey) {
       {"id: Bad_Id\nversion: 1\nplugin: regex\n", ":1:5: id 'Bad_Id' must match [a-z0-9-]+"},
       {"id: e\nversion: zero\nplugin: regex\n", ":2:10: version must be a positive integer"},
       {"id: e\nversion: 0\nplugin: regex\n", ":2:10: version must be a positive integer"},
-      {"id: e\nversion: 1\nplugin: length\npas_threshold: 0.5\n", ":4:1: unknown key 'pas_threshold'"},
+      {"id: e\nversion: 1\nplugin: length\npas_threshold: 0.5\n",
+       ":4:1: unknown key 'pas_threshold'"},
       {"id: e\nversion: 1\nplugin: length\npass_threshold: 2\n",
        ":4:17: pass_threshold must be a number in [0, 1]"},
       {"id: e\nversion: 1\nplugin: length\ntarget: 'a..b'\nparams: {max_chars: 3}\n",
        ":4:9: bad path 'a..b' at column 3: empty segment"},
       {"id: e\nversion: 1\nplugin: length\nparams: {max_chars: 3, colour: red}\n",
        ":4:24: unknown param 'colour' for plugin 'length'"},
-      {"id: e\nversion: [1\n", ":3:1: end of sequence flow not found"},
+      {"id: e\nversion: [1\n",
+       ":3:1: YAML syntax: end of sequence flow not found (a [ ... ] list is not closed with ']')"},
   };
   for (const Case& c : cases) {
     dir_.Write("e.yaml", c.yaml);
@@ -117,9 +170,8 @@ TEST_F(SuiteTest, DuplicateIdsNameBothFiles) {
   dir_.Write("b.yaml", kRegex);
   Result<Suite> suite = Load("name: s\nevaluators: [a.yaml, b.yaml]\n");
   ASSERT_FALSE(suite.ok());
-  EXPECT_THAT(suite.status().message(),
-              HasSubstr("evaluator id 'no-email' is declared twice: in " + Path("a.yaml") +
-                        " and in " + Path("b.yaml")));
+  EXPECT_THAT(suite.status().message(), HasSubstr("evaluator id 'no-email' is declared twice: in " +
+                                                  Path("a.yaml") + " and in " + Path("b.yaml")));
 }
 
 TEST_F(SuiteTest, SuiteErrors) {
@@ -150,6 +202,14 @@ TEST_F(SuiteTest, LoadsFromADocumentAlreadyRead) {
   ASSERT_TRUE(root.ok());
   EXPECT_THAT(LoadSuite(bad, *root, registry_).status().message(),
               StartsWith(bad.string() + ":3:1: unknown key 'strat'"));
+}
+
+TEST_F(SuiteTest, MisindentedYamlSaysWhatUsuallyCausesIt) {
+  Result<Suite> suite = Load("name: demo\nevaluators: [e.yaml]\n  strata: []\n");
+  ASSERT_FALSE(suite.ok());
+  EXPECT_THAT(suite.status().message(),
+              HasSubstr("suite.yaml:3:3: YAML syntax: end of map not found (a key is indented "
+                        "differently from the keys around it"));
 }
 
 }  // namespace

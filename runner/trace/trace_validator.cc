@@ -1,5 +1,6 @@
 #include "runner/trace/trace_validator.h"
 
+#include <iterator>
 #include <string>
 
 #include "runner/base/json_util.h"
@@ -147,6 +148,24 @@ Status CheckField(std::string_view key, element value) {
 
 }  // namespace
 
+Status KnownFieldTracker::Add(std::string_view key) {
+  static_assert(std::size(kTopLevel) < 32, "one bit per known field, trace_id as bit 31");
+  uint32_t bit = 0;
+  if (key == "trace_id") {
+    bit = 1u << 31;
+  } else {
+    for (size_t i = 0; i < std::size(kTopLevel) && bit == 0; ++i) {
+      if (key == kTopLevel[i].name) bit = 1u << i;
+    }
+  }
+  if (bit == 0) return Status::OK();  // unknown fields are kept as they are, repeats included
+  if (seen_ & bit) {
+    return Status::Corruption("field '" + std::string(key) + "' appears more than once");
+  }
+  seen_ |= bit;
+  return Status::OK();
+}
+
 Status ValidateTrace(element root, std::string_view& trace_id, std::optional<element>* sample) {
   if (!root.is_object()) {
     return Status::Corruption(std::string("a trace must be a JSON object, got ") +
@@ -160,7 +179,9 @@ Status ValidateTrace(element root, std::string_view& trace_id, std::optional<ele
   // One pass over the trace's fields rather than a lookup per documented field.
   simdjson::dom::object fields;
   if (root.get_object().get(fields)) return Status::Corruption("a trace must be a JSON object");
+  KnownFieldTracker known;
   for (auto [key, value] : fields) {
+    ARBITER_RETURN_IF_ERROR(known.Add(key));
     if (sample && key == "_sample") *sample = value;
     ARBITER_RETURN_IF_ERROR(CheckField(key, value));
   }

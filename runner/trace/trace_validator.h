@@ -4,6 +4,7 @@
 // and not checked.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -13,7 +14,21 @@
 
 namespace arbiter {
 
-// OK, or Corruption with the reason ("field 'messages' must be an array, got a string").
+// The known top-level fields (SPEC "Trace format": trace_id, input, output, messages, ...) one
+// trace has named so far. JSON parsers differ on a repeated key (simdjson's lookup finds the
+// first, nlohmann keeps the last), so every command refuses a trace that names a known field
+// twice rather than read it one way when scoring and another when redacting or triaging.
+class KnownFieldTracker {
+ public:
+  // Corruption "field 'trace_id' appears more than once" for a known field already seen.
+  Status Add(std::string_view key);
+
+ private:
+  uint32_t seen_ = 0;  // bit i: kKnownFields[i] seen
+};
+
+// OK, or Corruption with the reason ("field 'messages' must be an array, got a string"; a known
+// field named twice).
 // On success `trace_id` views the id inside the document, and `sample`, when given, holds the
 // value of the `_sample` field if there is one (found in the same pass over the fields, so
 // sampled inputs cost no extra lookup). `_sample` itself is not checked here: a bad one does

@@ -10,6 +10,7 @@
 #include "runner/base/report_text.h"
 #include "runner/plugin_api/text_target.h"
 #include "runner/source/otlp/time.h"
+#include "runner/trace/trace_validator.h"
 
 namespace arbiter {
 
@@ -160,9 +161,11 @@ std::string LocalSignals::Read(simdjson::dom::element root, TraceFacts& facts,
   simdjson::dom::array tool_calls;
   bool has_usage = false, has_feedback = false, has_metadata = false, has_otel = false,
        has_tools = false;
+  KnownFieldTracker known;
   for (simdjson::dom::key_value_pair field : object) {
     std::string_view key = field.key;
     simdjson::dom::element value = field.value;
+    if (Status repeated = known.Add(key); !repeated.ok()) return repeated.message();
     if (key == "trace_id") {
       facts.trace_id = ElementString(value).value_or("");
     } else if (key == "session_id") {

@@ -14,6 +14,7 @@
 
 #include "runner/scoring/run_pipeline.h"
 #include "runner/source/record_scan.h"
+#include "runner/source/trace_source.h"
 #include "runner/stats/stats.h"
 #include "runner/trace/trace_field.h"
 #include "runner/triage/queue.h"
@@ -158,7 +159,7 @@ Result<TriageSummary> TriageTraces(const std::vector<std::string>& inputs,
   TriageSummary summary;
   std::vector<std::unique_ptr<Spool>> spools(inputs.size());
   for (size_t i = 0; i < inputs.size(); ++i) {
-    if (inputs[i] != "-") continue;
+    if (!IsStreamInput(inputs[i])) continue;  // a pipe can be read only once: keep a copy
     ARBITER_ASSIGN_OR_RETURN(std::unique_ptr<Spool> spool, Spool::Create());
     spools[i] = std::move(spool);
   }

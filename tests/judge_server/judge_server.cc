@@ -77,6 +77,14 @@ JudgeServer::JudgeServer(JudgeServerOptions options)
       }
       ++requests_;
       Reply reply = Judge(request.body, anthropic);
+      // fault=401 echoes the key it was sent, as some providers do: the client must scrub it.
+      const std::string kEcho = "{{key}}";
+      for (size_t at = reply.body.find(kEcho); at != std::string::npos;
+           at = reply.body.find(kEcho)) {
+        std::string key = request.get_header_value(anthropic ? "x-api-key" : "Authorization");
+        if (key.rfind("Bearer ", 0) == 0) key.erase(0, 7);
+        reply.body.replace(at, kEcho.size(), key);
+      }
       if (!reply.retry_after.empty()) response.set_header("Retry-After", reply.retry_after);
       response.status = reply.status;
       response.set_content(reply.body, "application/json");
@@ -189,6 +197,18 @@ JudgeServer::Reply JudgeServer::Judge(const std::string& body, bool anthropic) {
     reply.status = 429;
     reply.retry_after = "1";
     reply.body = R"({"error": {"message": "rate limited by the loopback judge"}})";
+    return reply;
+  }
+  if (fault == "429-long") {
+    reply.status = 429;
+    reply.retry_after = "100000";
+    reply.body = R"({"error": {"message": "come back tomorrow"}})";
+    return reply;
+  }
+  if (fault == "401") {
+    reply.status = 401;
+    reply.body = R"({"error": {"message": ")" + std::string(140, '.') +
+                 R"( Incorrect API key provided: {{key}}."}})";
     return reply;
   }
   if (fault == "500") {

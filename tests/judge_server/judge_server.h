@@ -9,7 +9,8 @@
 //   judge:latency=MS      answer after MS milliseconds
 //   judge:fault=KIND      every attempt fails; judge:fault=KIND-once: only the first attempt
 //                         of this prompt fails (for retries), counted per prompt
-// KIND: 429 (with Retry-After: 1), 500, hang (no answer for 30 s), malformed (a 200 whose body
+// KIND: 429 (with Retry-After: 1), 429-long (Retry-After: 100000), 401 (echoes the key it was sent,
+// across the body's 200th character), 500, hang (no answer for 30 s), malformed (a 200 whose body
 // is not JSON), truncated (the answer's JSON is cut short), out_of_scale (score 7),
 // fence (the answer in a ```json code fence with prose around: not a fault for a tolerant judge).
 // GET /stats returns {"requests": N, "connections": M}.

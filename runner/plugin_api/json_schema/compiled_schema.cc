@@ -19,6 +19,7 @@
 
 #include "runner/plugin_api/json_schema/json_text.h"
 #include "runner/plugin_api/json_schema/pattern_match.h"
+#include "runner/plugin_api/json_schema/ref_cycles.h"
 #include "runner/plugin_api/json_schema/simdjson_adapter.h"
 #include "runner/plugin_api/json_schema/violation.h"
 
@@ -55,20 +56,6 @@ bool IsDataKeyword(const std::string& key) {
   return key == "enum" || key == "const" || key == "default" || key == "examples";
 }
 
-std::string EscapePointerToken(std::string_view token) {
-  std::string out;
-  for (char c : token) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 // Checks what valijson would accept but could never honour: remote references and patterns
 // that do not compile (valijson would only find those on the first trace). Returns the message
 // and sets `where`.
@@ -97,6 +84,11 @@ std::optional<std::string> PrecheckSchema(const nlohmann::json& node, const std:
                "schema ('#/definitions/name')";
       }
     }
+    // valijson divides by it: 0 kills the process (SIGFPE) on the first integer checked.
+    if (key == "multipleOf" && value.is_number() && !(value.get<double>() > 0)) {
+      *where = child;
+      return "multipleOf must be greater than 0, not " + value.dump();
+    }
     if (key == "pattern" && value.is_string()) {
       if (auto error = PatternError(value.get<std::string>())) {
         *where = child;
@@ -118,6 +110,29 @@ std::optional<std::string> PrecheckSchema(const nlohmann::json& node, const std:
     if (auto error = PrecheckSchema(value, child, depth + 1, where)) return error;
   }
   return std::nullopt;
+}
+
+// Draft 7 applies `format` to strings only; valijson reads any value as a string (7 failed
+// "date-time", an object threw). Each `format` moves into `allOf: [..., {if: {type: string},
+// then: {format: F}}]`, appended so the pointers of existing `allOf` items stay. A `$ref`
+// object is left as it is: valijson ignores its siblings anyway. Depth is bounded by
+// PrecheckSchema.
+void FormatOnStrings(nlohmann::json& node) {
+  if (node.is_array()) {
+    for (nlohmann::json& item : node) FormatOnStrings(item);
+    return;
+  }
+  if (!node.is_object()) return;
+  for (auto& [key, value] : node.items()) {
+    if (!IsDataKeyword(key)) FormatOnStrings(value);
+  }
+  auto format = node.find("format");
+  if (format == node.end() || !format->is_string() || node.contains("$ref")) return;
+  nlohmann::json conditional = {{"if", {{"type", "string"}}}, {"then", {{"format", *format}}}};
+  node.erase(format);
+  nlohmann::json& all_of = node["allOf"];
+  if (all_of.is_null()) all_of = nlohmann::json::array();
+  if (all_of.is_array()) all_of.push_back(std::move(conditional));
 }
 
 // valijson names the place for some of its errors: "Expected node at /properties/x to ...".
@@ -164,11 +179,14 @@ Result<CompiledSchema> CompiledSchema::Compile(nlohmann::json schema, std::strin
                                    schema.type_name());
   }
   if (auto error = PrecheckSchema(schema, "", 0, where)) return Status::InvalidArgument(*error);
+  if (auto error = FindRefCycle(schema, where)) return Status::InvalidArgument(*error);
+  nlohmann::json for_valijson = schema;
+  FormatOnStrings(for_valijson);
   auto json = std::make_shared<const nlohmann::json>(std::move(schema));
   auto compiled = std::make_shared<valijson::Schema>();
   try {
     valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
-    valijson::adapters::NlohmannJsonAdapter adapter(*json);
+    valijson::adapters::NlohmannJsonAdapter adapter(for_valijson);
     parser.populateSchema(adapter, *compiled);
   } catch (const std::exception& e) {
     *where = PointerInMessage(e.what());
@@ -186,6 +204,8 @@ Result<Verdict> CompiledSchema::ValidateText(std::string_view text, size_t offse
   // element it returns is valid until this thread's next parse, which is after the check.
   thread_local simdjson::dom::parser parser;
   simdjson::dom::element root;
+  // An absent field reads as an empty view whose data() is null, which simdjson would copy from.
+  if (text.data() == nullptr) text = std::string_view("", 0);
   if (!parser.parse(text.data(), text.size()).get(root)) return Validate(root);
   // simdjson refused it: nlohmann explains why, or reads what simdjson does not (integers past
   // 64 bits, which it keeps as doubles; written back out, simdjson reads them too).

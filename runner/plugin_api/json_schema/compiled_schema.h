@@ -37,14 +37,17 @@ class CompiledSchema {
   //   - a schema that is not an object;
   //   - a `$ref` to another document: nothing is fetched (no network, and a score must not
   //     depend on a server); local references ("#/definitions/x") are fine;
+  //   - a `multipleOf` of 0 or less;
+  //   - a `$ref` loop that never descends into the value (see ref_cycles.h);
   //   - a `pattern` or `patternProperties` key that std::regex (ECMAScript, what valijson
   //     matches with) rejects, which valijson would otherwise only find on the first trace;
   //   - whatever valijson's parser rejects (its message).
   static Result<CompiledSchema> Compile(nlohmann::json schema, std::string* where = nullptr);
 
   // Checks a value already parsed (a trace's tool-call arguments, an object `output`).
-  // Thread-safe. An error Status only when valijson itself fails mid-check (it throws on
-  // `format` applied to a non-string, say): the host records an error row.
+  // Thread-safe. An error Status only when valijson itself fails mid-check: the host records an
+  // error row. (`format`, which valijson would read from any value, applies to strings only,
+  // as draft 7 says.)
   Result<Verdict> Validate(simdjson::dom::element value) const;
 
   // Parses `text` as JSON, then checks it; not JSON is Kind::kNotJson, with the offset of the

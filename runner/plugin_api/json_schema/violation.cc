@@ -169,20 +169,23 @@ std::string DescribeViolation(const std::vector<std::string>& context,
   return pointer.empty() ? text : pointer + ": " + text;
 }
 
-std::string ContextToPointer(const std::vector<std::string>& context) {
-  std::string pointer;
-  for (const std::string& token : Tokens(context)) {
-    pointer += '/';
-    for (char c : token) {
-      if (c == '~') {
-        pointer += "~0";
-      } else if (c == '/') {
-        pointer += "~1";
-      } else {
-        pointer += c;
-      }
+std::string EscapePointerToken(std::string_view token) {
+  std::string out;
+  for (char c : token) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
     }
   }
+  return out;
+}
+
+std::string ContextToPointer(const std::vector<std::string>& context) {
+  std::string pointer;
+  for (const std::string& token : Tokens(context)) pointer += "/" + EscapePointerToken(token);
   return pointer;
 }
 

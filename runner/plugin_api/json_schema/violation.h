@@ -12,6 +12,9 @@
 
 namespace arbiter {
 
+// A member name as one RFC 6901 pointer token: "~" as "~0", "/" as "~1".
+std::string EscapePointerToken(std::string_view token);
+
 // valijson's error context (["<root>", "[items]", "[0]"]) as an RFC 6901 JSON pointer
 // ("/items/0"; "" for the root). valijson brackets member names and indexes alike, and both read
 // the same in a pointer.

@@ -4,6 +4,7 @@
 
 #include "runner/source/otlp/any_value.h"
 #include "runner/source/otlp/json_text.h"
+#include "runner/source/otlp/mapping.h"
 #include "runner/source/otlp/messages.h"
 #include "runner/source/otlp/time.h"
 #include "runner/source/otlp/writer.h"
@@ -165,6 +166,35 @@ TEST(OtlpMessagesTest, FlatAttributesInIndexOrder) {
   EXPECT_EQ(messages[0].dump(), R"({"role":"user","content":"hello\nworld"})");
   EXPECT_EQ(messages[1].dump(),
             R"({"role":"assistant","tool_calls":[{"name":"search","arguments":{"q":"x"}}]})");
+}
+
+TEST(OtlpMappingTest, ToolResultsAreMatchedInOnePass) {
+  // Each requested call was once matched against every message (quadratic); its time at growing
+  // sizes is bench/linear_bench.cc (BM_OtlpToolResults). Here: every result finds its call.
+  constexpr int kCalls = 3000;
+  OrderedJson messages = OrderedJson::array();
+  OrderedJson parts = OrderedJson::array();
+  for (int i = 0; i < kCalls; ++i) {
+    parts.push_back({{"type", "tool_call"}, {"id", "c" + std::to_string(i)}, {"name", "f"}});
+  }
+  messages.push_back({{"role", "assistant"}, {"parts", parts}});
+  for (int i = kCalls - 1; i >= 0; --i) {
+    messages.push_back({{"role", "tool"},
+                        {"parts", OrderedJson::array({{{"type", "tool_call_response"},
+                                                       {"id", "c" + std::to_string(i)},
+                                                       {"response", "r" + std::to_string(i)}}})}});
+  }
+  OtlpSpan span;
+  span.trace_id = std::string(32, 'a');
+  span.span_id = std::string(16, 'b');
+  span.name = "chat";
+  span.attributes = {{"gen_ai.operation.name", "chat"}, {"gen_ai.input.messages", messages.dump()}};
+  std::vector<OtlpSpan> spans = {span};
+  OrderedJson trace = MapOtlpTrace(spans);
+  ASSERT_EQ(trace["tool_calls"].size(), static_cast<size_t>(kCalls));
+  EXPECT_EQ(trace["tool_calls"][0]["result"], "r0");
+  EXPECT_EQ(trace["tool_calls"][kCalls - 1]["id"], "c2999");
+  EXPECT_EQ(trace["tool_calls"][kCalls - 1]["result"], "r2999");
 }
 
 TEST(OtlpWriterTest, AnyValueRoundTrips) {

@@ -1,0 +1,63 @@
+// What made a run unreliable (SPEC "scorecard.json" `warnings`): a run whose evaluators judged
+// nothing useful still exits 0, so the scorecard, scorecard.md and the terminal say so, each in
+// one sentence naming the evaluator and the cause (with the most common error), and `--strict`
+// turns them into exit 3. The cases, by `kind`:
+//   no_input             the inputs hold no trace at all
+//   all_input_broken     every input line was broken (none scored)
+//   strata_path_missing  a `strata` path that no trace has (every value "(missing)")
+//   judge_skipped        an evaluator that could not run here (a judge without its API key)
+//   when_never_held      an evaluator whose `when` held on no trace
+//   no_trace_judged      an evaluator that judged no trace (every one an error)
+//   error_rate           an evaluator whose share of error rows exceeds --max-error-rate
+// Computed from the scorecard's tallies (ScorecardBuilder::Warnings), which follow input order,
+// so the warnings are the same whatever the thread count.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace arbiter {
+
+// `run --max-error-rate`'s default: an evaluator failing to judge most traces is broken, not
+// strict.
+inline constexpr double kDefaultMaxErrorRate = 0.5;
+
+struct RunWarning {
+  std::string evaluator;  // the evaluator's id; empty for the whole run (null in JSON)
+  std::string kind;       // one of the names above: stable, for machines
+  std::string message;    // one sentence for people
+};
+
+// The most common of a stream of reasons (error messages), ties going to the first seen, so the
+// answer depends only on the order of Add. Keeps at most kMaxDistinct reasons: messages that
+// embed per-trace details do not grow it without bound.
+class ReasonTally {
+ public:
+  static constexpr size_t kMaxDistinct = 64;
+
+  void Add(const std::string& reason);
+  uint64_t total() const { return total_; }
+  // The most common reason and how often it came; ("", 0) when none was added.
+  std::pair<std::string, uint64_t> MostCommon() const;
+  // " (REASON)" when every reason was that one, " (most common: REASON, N of TOTAL)" otherwise,
+  // "" when none was added: the end of a warning's sentence.
+  std::string Suffix() const;
+
+ private:
+  std::unordered_map<std::string, size_t> index_;         // reason -> index in counts_
+  std::vector<std::pair<std::string, uint64_t>> counts_;  // in first-seen order
+  uint64_t total_ = 0;
+};
+
+// scorecard.json's `warnings`: [{"evaluator": ID or null, "kind": ..., "message": ...}].
+nlohmann::ordered_json WarningsJson(const std::vector<RunWarning>& warnings);
+
+// scorecard.md's "Warnings" section, "" when there is none.
+std::string WarningsMarkdown(const std::vector<RunWarning>& warnings);
+
+}  // namespace arbiter

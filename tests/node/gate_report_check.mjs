@@ -1,0 +1,168 @@
+// Checks the gate's report.html in Debian's Chromium (issue 12, item 7): at 400 and 1280 px
+// wide it screenshots the page and checks through the DOM that nothing makes the page scroll
+// sideways and that the decision, the headline and every evaluator's verdict lie within the
+// viewport; that the page's one script ran under its Content-Security-Policy with no error;
+// that no markup from the data became an element; and that the search box filters the
+// regressed-trace rows.
+//
+// Usage: node gate_report_check.mjs REPORT.html SCREENSHOT_PREFIX [SEARCH_TEXT]
+// Writes SCREENSHOT_PREFIX-400.png and -1280.png (the first screen), -400-full.png and
+// -1280-full.png (the whole page) and -400-search.png (after a search). SEARCH_TEXT (default: the
+// first regressed row's trace id) is typed into the search box; it must also appear in the
+// page as text. Exits 1 naming every failed check, 2 on bad usage.
+import { chromium } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const [report, prefix, searchArg] = process.argv.slice(2);
+if (!report || !prefix) {
+  console.error('usage: node gate_report_check.mjs REPORT.html SCREENSHOT_PREFIX [SEARCH_TEXT]');
+  process.exit(2);
+}
+if (!existsSync(report)) {
+  console.error(`${report}: no such file`);
+  process.exit(2);
+}
+
+const failures = [];
+const fail = (message) => failures.push(message);
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu'],
+});
+try {
+  for (const width of [400, 1280]) {
+    const page = await browser.newPage({ viewport: { width, height: 800 } });
+    const problems = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('dialog', (d) => {
+      problems.push(`a dialog opened: ${d.message()}`);
+      d.dismiss().catch(() => {});
+    });
+    page.on('request', (r) => {
+      if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) {
+        problems.push(`fetched ${r.url()}`);
+      }
+    });
+    await page.goto(pathToFileURL(resolve(report)).href);
+    const ready = await page
+      .waitForSelector('body[data-ready]', { timeout: 10000 })
+      .then(() => true, () => false);
+    if (!ready) fail(`${width} px: the page's script did not run (no data-ready on body)`);
+    // What a reader sees first, then the whole page.
+    await page.screenshot({ path: `${prefix}-${width}.png` });
+    await page.screenshot({ path: `${prefix}-${width}-full.png`, fullPage: true });
+
+    const layout = await page.evaluate(() => {
+      const viewport = document.documentElement.clientWidth;
+      // An element may be wider than the screen only inside a box that scrolls it (a wide
+      // table in an overflow-x wrapper): the page itself must not scroll sideways.
+      const scrolled = (el) => {
+        for (let p = el.parentElement; p; p = p.parentElement) {
+          const overflow = getComputedStyle(p).overflowX;
+          if (overflow === 'auto' || overflow === 'scroll' || overflow === 'hidden') return true;
+        }
+        return false;
+      };
+      const describe = (el) =>
+        el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+        (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : '');
+      const wide = [];
+      for (const el of document.body.querySelectorAll('*')) {
+        const box = el.getBoundingClientRect();
+        if (box.width === 0 || box.height === 0 || scrolled(el)) continue;
+        if (box.left < -1 || box.right > viewport + 1) {
+          wide.push(`${describe(el)} spans ${Math.round(box.left)}..${Math.round(box.right)}`);
+        }
+      }
+      const inView = (el) => {
+        if (!el) return 'missing';
+        const box = el.getBoundingClientRect();
+        if (box.width === 0 || box.height === 0) return 'not shown';
+        if (box.left < -1 || box.right > viewport + 1) {
+          return `at ${Math.round(box.left)}..${Math.round(box.right)}`;
+        }
+        return '';
+      };
+      const verdicts = [...document.querySelectorAll('table.verdicts tr[data-evaluator]')].map(
+        (row) => ({
+          id: row.getAttribute('data-evaluator'),
+          where: inView(row.querySelector('.verdict')),
+        }),
+      );
+      return {
+        viewport,
+        scrollWidth: document.documentElement.scrollWidth,
+        wide,
+        decision: inView(document.getElementById('decision')),
+        headline: inView(document.getElementById('headline')),
+        verdicts,
+        sections: document.querySelectorAll('section[data-evaluator]').length,
+        images: document.querySelectorAll('img').length,
+        scripts: document.querySelectorAll('script').length,
+        text: document.body.textContent,
+      };
+    });
+    if (layout.scrollWidth > layout.viewport) {
+      fail(`${width} px: the page scrolls sideways (scrollWidth ${layout.scrollWidth})`);
+    }
+    for (const w of layout.wide.slice(0, 10)) fail(`${width} px: wider than the viewport: ${w}`);
+    if (layout.decision) fail(`${width} px: the decision badge is ${layout.decision}`);
+    if (layout.headline) fail(`${width} px: the headline is ${layout.headline}`);
+    if (layout.verdicts.length === 0 || layout.verdicts.length !== layout.sections) {
+      fail(`${width} px: ${layout.verdicts.length} verdict rows for ${layout.sections} evaluators`);
+    }
+    for (const v of layout.verdicts) {
+      if (v.where) fail(`${width} px: ${v.id}'s verdict is ${v.where}`);
+    }
+    // Markup in the data (trace ids, reasons) must stay text.
+    if (layout.images !== 0) fail(`${width} px: ${layout.images} <img> elements from the data`);
+    if (layout.scripts !== 1) fail(`${width} px: ${layout.scripts} <script> elements, not 1`);
+    if (searchArg && !layout.text.includes(searchArg)) {
+      fail(`${width} px: "${searchArg}" is not shown as text`);
+    }
+
+    // A report with no regressed trace has nothing to search, unless the caller expects one.
+    const listed = await page.$$eval('tr[data-trace]', (rows) => rows.length);
+    if (width === 400 && (listed > 0 || searchArg)) {
+      const search = await page.$('#trace-search');
+      if (!search) {
+        fail('no search box (#trace-search) for the regressed traces');
+      } else {
+        const visibleRows = () =>
+          page.$$eval('tr[data-trace]', (rows) =>
+            rows.filter((r) => getComputedStyle(r).display !== 'none').map((r) => r.textContent),
+          );
+        const all = await page.$$eval('tr[data-trace]', (rows) => rows.length);
+        const needle =
+          searchArg || (await page.$eval('tr[data-trace] td', (td) => td.textContent));
+        await search.fill(needle);
+        const shown = await visibleRows();
+        if (shown.length === 0) fail(`searching "${needle}" shows no row`);
+        if (shown.some((t) => !t.toLowerCase().includes(needle.toLowerCase()))) {
+          fail(`searching "${needle}" shows rows without it`);
+        }
+        if (all > 1 && shown.length >= all) fail(`searching "${needle}" hid none of ${all} rows`);
+        await page.screenshot({ path: `${prefix}-400-search.png` });
+        await search.fill('');
+        const back = (await visibleRows()).length;
+        if (back !== all) fail(`clearing the search shows ${back} of ${all} rows`);
+      }
+    }
+    for (const p of problems) fail(`${width} px: ${p}`);
+    await page.close();
+  }
+} finally {
+  await browser.close();
+}
+
+if (failures.length) {
+  for (const f of failures) console.error(`FAIL ${f}`);
+  process.exit(1);
+}
+console.log(`ok: ${report}`);
