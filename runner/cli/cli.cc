@@ -125,7 +125,8 @@ int RunCli(int argc, char** argv) {
   const std::vector<Command> commands = {ValidateCommand(), RunCommand(),       PluginsCommand(),
                                          LabelsCommand(),   CalibrateCommand(), GateCommand(),
                                          HistoryCommand(),  RedactCommand(),    SampleCommand(),
-                                         TriageCommand(),   CompletionCommand()};
+                                         TriageCommand(),   CompletionCommand(),
+                                         GenerateCommand()};
   CLI::App app{"arbiter: turns LLM and agent traces into calibrated evaluations that gate releases",
                "arbiter"};
   app.require_subcommand(1);

@@ -64,6 +64,7 @@ Command RunCommand();
 Command PluginsCommand();
 Command LabelsCommand();
 Command CalibrateCommand();
+Command GenerateCommand();
 Command GateCommand();
 Command HistoryCommand();
 Command RedactCommand();
