@@ -729,7 +729,10 @@ Result<ModeResult> SearchMode(const std::string& mode, const ConsensusSet& label
                    });
   if (suite) {
     for (const LoadedEvaluator& e : suite->evaluators) {
-      if (e.spec.failure_mode != mode || !e.skipped.empty()) continue;
+      // A judge is not called here: generate spends no tokens.
+      if (e.spec.failure_mode != mode || !e.skipped.empty() || e.spec.plugin == "llm_judge") {
+        continue;
+      }
       ARBITER_RETURN_IF_ERROR(e.evaluator->PrepareWorkers(1));
       ARBITER_ASSIGN_OR_RETURN(Judged judged,
                                JudgeWith(*e.evaluator, e.spec.pass_threshold, e.when, data));
