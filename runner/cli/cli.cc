@@ -126,7 +126,7 @@ int RunCli(int argc, char** argv) {
                                          LabelsCommand(),   CalibrateCommand(), GateCommand(),
                                          HistoryCommand(),  RedactCommand(),    SampleCommand(),
                                          TriageCommand(),   CompletionCommand(),
-                                         GenerateCommand()};
+                                         GenerateCommand(), AnnotateCommand()};
   CLI::App app{"arbiter: turns LLM and agent traces into calibrated evaluations that gate releases",
                "arbiter"};
   app.require_subcommand(1);

@@ -71,6 +71,7 @@ Command RedactCommand();
 Command SampleCommand();
 Command TriageCommand();
 Command CompletionCommand();
+Command AnnotateCommand();
 
 int RunCli(int argc, char** argv);
 

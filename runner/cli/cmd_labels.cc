@@ -5,8 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "runner/annotate/draft.h"
+#include "runner/annotate/label_quality.h"
+#include "runner/annotate/trace_queue.h"
 #include "runner/base/report_text.h"
 #include "runner/cli/cli.h"
+#include "runner/cli/suite_failure_modes.h"
 #include "runner/labels/label_compare.h"
 #include "runner/labels/label_store.h"
 
@@ -19,9 +23,43 @@ struct LabelsFlags {
   std::string name, from, reviewer, created_at;
   bool fresh = false;
   std::vector<std::string> rubric_versions;  // MODE=VERSION
+  std::string suite;                         // failure modes a label may name
+  std::vector<std::string> traces;           // trace ids a label may name
+  bool allow_new_failure_mode = false;
   // verify, diff, agreement
   std::vector<std::string> refs;
 };
+
+// The checks of issue 17, item 6: with --suite, each row's failure mode is one the suite
+// declares or the label set already holds (and its value fits that mode's scale); with
+// --traces, each row's trace is among them.
+Status CheckImportQuality(const LabelsFlags& flags, const LabelStore& store,
+                          const std::vector<Label>& labels) {
+  LabelQualityRules rules;
+  rules.allow_new_failure_mode = flags.allow_new_failure_mode;
+  if (!flags.suite.empty()) {
+    ARBITER_ASSIGN_OR_RETURN(std::vector<FailureModeInfo> modes, SuiteFailureModes(flags.suite));
+    rules.check_modes = true;
+    for (const FailureModeInfo& mode : modes) rules.modes[mode.name] = mode.scale;
+    std::vector<int> versions = store.Versions(flags.name);
+    if (!versions.empty()) {
+      ARBITER_ASSIGN_OR_RETURN(LabelSet latest, store.Load({flags.name, versions.back()}));
+      for (const Label& label : latest.labels) {
+        if (!rules.modes.count(label.failure_mode)) {
+          rules.modes[label.failure_mode] = ScaleOfLabels(latest.labels, label.failure_mode);
+        }
+      }
+    }
+  }
+  if (!flags.traces.empty()) {
+    rules.trace_ids.emplace();
+    for (const std::string& file : flags.traces) {
+      ARBITER_ASSIGN_OR_RETURN(std::unique_ptr<TraceQueue> traces, TraceQueue::Open(file));
+      for (size_t i = 0; i < traces->size(); ++i) rules.trace_ids->insert(traces->TraceId(i));
+    }
+  }
+  return CheckLabelQuality(labels, rules, flags.from);
+}
 
 int Import(const LabelsFlags& flags) {
   LabelFileOptions file_options;
@@ -43,8 +81,16 @@ int Import(const LabelsFlags& flags) {
     options.rubric_versions[pair.substr(0, eq)] = pair.substr(eq + 1);
   }
   LabelStore store(flags.root);
-  Result<LabelSetRef> ref = store.Import(flags.name, *labels, options);
+  Status quality = CheckImportQuality(flags, store, *labels);
+  if (!quality.ok()) return Fail("labels", quality);
+  bool unchanged = false;
+  Result<LabelSetRef> ref = store.Import(flags.name, *labels, options, &unchanged);
   if (!ref.ok()) return Fail("labels", ref.status());
+  if (unchanged) {
+    std::printf("no new version: the %zu rows of %s are the labels %s already holds\n",
+                labels->size(), flags.from.c_str(), ref->ToString().c_str());
+    return kExitOk;
+  }
   Result<LabelSet> set = store.Load(*ref);
   if (!set.ok()) return Fail("labels", set.status());
   std::printf("%s: %zu labels (%zu imported) in %s\n", ref->ToString().c_str(), set->labels.size(),
@@ -148,6 +194,37 @@ int Diff(const LabelsFlags& flags) {
   return kExitOk;
 }
 
+// `labels commit NAME`: the draft that `arbiter annotate` journals becomes the next version.
+int Commit(const LabelsFlags& flags) {
+  const std::filesystem::path journal =
+      std::filesystem::path(flags.root) / flags.name / "draft" / "journal.jsonl";
+  Result<LabelSetRef> name = ParseLabelSetRef(flags.name + "@v1");
+  if (!name.ok()) return Fail("labels", name.status());
+  if (!std::filesystem::exists(journal)) {
+    std::printf("nothing to commit: %s has no draft (%s)\n", flags.name.c_str(), journal.c_str());
+    return kExitOk;
+  }
+  Result<std::unique_ptr<Draft>> draft = Draft::Open(flags.root, flags.name);
+  if (!draft.ok()) return Fail("labels", draft.status());
+  LabelStore store(flags.root);
+  Result<CommitOutcome> outcome = CommitDraft(store, flags.name, **draft);
+  if (!outcome.ok()) return Fail("labels", outcome.status());
+  if (!outcome->created) {
+    std::printf("nothing to commit: the draft of %s holds no change%s\n", flags.name.c_str(),
+                outcome->parent
+                    ? (" to " + LabelSetRef{flags.name, *outcome->parent}.ToString()).c_str()
+                    : "");
+    return kExitOk;
+  }
+  std::printf("%s: %zu labels (parent %s) in %s\n", outcome->created->ToString().c_str(),
+              outcome->labels,
+              outcome->parent ? ("v" + std::to_string(*outcome->parent)).c_str() : "none",
+              (std::filesystem::path(flags.root) / flags.name /
+               ("v" + std::to_string(outcome->created->version)))
+                  .c_str());
+  return kExitOk;
+}
+
 int Agreement(const LabelsFlags& flags) {
   if (flags.refs.size() != 1) {
     return Fail("labels", Status::InvalidArgument("agreement takes one label set: NAME@vN"));
@@ -179,64 +256,93 @@ Command LabelsCommand() {
           "Import, list, verify, diff and compare versioned human label sets",
           {{"arbiter labels list", "arbiter labels verify support-seed@v1"}, kCommonExitCodes},
           [](CLI::App& app) -> std::function<int()> {
-            auto flags = std::make_shared<LabelsFlags>();
-            app.require_subcommand(1);
-            auto root = [&](CLI::App* sub) {
-              sub->add_option("--root", flags->root, "Label set folder")->capture_default_str();
-            };
-            CLI::App* import =
-                app.add_subcommand("import", "Import a CSV or JSONL file as the next version");
-            import->add_option("--name", flags->name, "Label set name")->required();
-            import->add_option("--from", flags->from, "CSV or JSONL file")->required();
-            import->add_option("--reviewer", flags->reviewer, "Reviewer of rows that name none")
-                ->required();
-            import->add_flag("--fresh", flags->fresh,
-                             "Do not carry over the previous version's labels");
-            import->add_option("--rubric-version", flags->rubric_versions,
-                               "FAILURE_MODE=VERSION of the rubric the reviewers followed");
-            import->add_option("--created-at", flags->created_at,
-                               "Creation time to record (default: now)");
-            root(import);
-            CLI::App* list = app.add_subcommand("list", "List label sets and versions");
-            root(list);
-            CLI::App* verify =
-                app.add_subcommand("verify", "Check that versions are unchanged (exit 3 if not)");
-            verify->add_option("sets", flags->refs, "NAME@vN or NAME (default: all)");
-            root(verify);
-            CLI::App* diff =
-                app.add_subcommand("diff", "Labels added, removed and flipped between versions");
-            diff->add_option("sets", flags->refs, "NAME@vA NAME@vB")->expected(2);
-            root(diff);
-            CLI::App* agreement =
-                app.add_subcommand("agreement", "Inter-reviewer agreement per failure mode");
-            agreement->add_option("set", flags->refs, "NAME@vN")->expected(1);
-            root(agreement);
-            // Each subcommand's own examples; `labels --help` gets the Command's.
-            SetHelp(*import, {{"arbiter labels import --name support-seed --from "
-                               "datasets/seed/labels-ana.csv --reviewer ana --root out/labels",
-                               "arbiter labels import --name support-seed --from "
-                               "datasets/seed/labels-ben.csv --reviewer ben --root out/labels"},
-                              kCommonExitCodes});
-            SetHelp(*list, {{"arbiter labels list", "arbiter labels list --root datasets/labels"},
-                            kCommonExitCodes});
-            SetHelp(*verify, {{"arbiter labels verify", "arbiter labels verify support-seed@v1"},
-                              kCommonExitCodes});
-            SetHelp(*diff, {{"arbiter labels diff support-seed@v1 support-seed@v2",
-                             "arbiter labels diff support-seed@v2 support-seed@v1 --root "
-                             "datasets/labels"},
-                            kCommonExitCodes});
-            SetHelp(*agreement, {{"arbiter labels agreement support-seed@v2",
-                                  "arbiter labels agreement support-seed@v1"},
-                                 kCommonExitCodes});
-            return [flags, import, list, verify, diff, agreement] {
-              if (import->parsed()) return Import(*flags);
-              if (list->parsed()) return List(*flags);
-              if (verify->parsed()) return Verify(*flags);
-              if (diff->parsed()) return Diff(*flags);
-              if (agreement->parsed()) return Agreement(*flags);
-              return static_cast<int>(kExitUsage);
-            };
-          }};
+    auto flags = std::make_shared<LabelsFlags>();
+    app.require_subcommand(1);
+    auto root = [&](CLI::App* sub) {
+      sub->add_option("--root", flags->root, "Label set folder")->capture_default_str();
+    };
+    CLI::App* import =
+        app.add_subcommand("import", "Import a CSV or JSONL file as the next version");
+    import->add_option("--name", flags->name, "Label set name")->required();
+    import->add_option("--from", flags->from, "CSV or JSONL file")->required();
+    import->add_option("--reviewer", flags->reviewer, "Reviewer of rows that name none")
+        ->required();
+    import->add_flag("--fresh", flags->fresh, "Do not carry over the previous version's labels");
+    import->add_option("--rubric-version", flags->rubric_versions,
+                       "FAILURE_MODE=VERSION of the rubric the reviewers followed");
+    import->add_option("--created-at", flags->created_at, "Creation time to record (default: now)");
+    import->add_option("-s,--suite", flags->suite,
+                       "Refuse failure modes that no evaluator of this suite declares and "
+                       "that the label set does not hold yet");
+    import->add_option("-t,--traces", flags->traces,
+                       "Refuse rows whose trace id is not in these JSONL traces");
+    import->add_flag("--allow-new-failure-mode", flags->allow_new_failure_mode,
+                     "Accept a failure mode that --suite does not declare");
+            import->footer([] {
+              return std::string(
+                  "Columns (CSV header, any order; a UTF-8 byte-order mark is fine):\n"
+                  "  trace_id      the trace's id (required)\n"
+                  "  failure_mode  the failure mode judged, as evaluators declare it (required)\n"
+                  "  label         pass, fail, or a number on the rubric's scale (required)\n"
+                  "  reviewer      who judged (default: --reviewer)\n"
+                  "  labeled_at    ISO 8601 UTC (default: now)\n"
+                  "  note          free text\n"
+                  "Example CSV:\n"
+                  "  trace_id,failure_mode,label,reviewer,note\n"
+                  "  t-000001,invented-citation,fail,ana,\"cites [KB-9003], not retrieved\"\n"
+                  "  t-000002,invented-citation,pass,ana,\n"
+                  "JSONL: one SPEC label row per line. Rows identical to the latest version's\n"
+                  "make no new version.\n");
+            });
+  root(import);
+  CLI::App* commit =
+      app.add_subcommand("commit", "Turn the draft of `arbiter annotate` into the next version");
+  commit->add_option("name", flags->name, "Label set name")->required();
+  root(commit);
+  CLI::App* list = app.add_subcommand("list", "List label sets and versions");
+  root(list);
+  CLI::App* verify =
+      app.add_subcommand("verify", "Check that versions are unchanged (exit 3 if not)");
+  verify->add_option("sets", flags->refs, "NAME@vN or NAME (default: all)");
+  root(verify);
+  CLI::App* diff = app.add_subcommand("diff", "Labels added, removed and flipped between versions");
+  diff->add_option("sets", flags->refs, "NAME@vA NAME@vB")->expected(2);
+  root(diff);
+  CLI::App* agreement =
+      app.add_subcommand("agreement", "Inter-reviewer agreement per failure mode");
+  agreement->add_option("set", flags->refs, "NAME@vN")->expected(1);
+  root(agreement);
+  // Each subcommand's own examples; `labels --help` gets the Command's.
+  SetHelp(*import, {{"arbiter labels import --name support-seed --from "
+                     "datasets/seed/labels-ana.csv --reviewer ana --root out/labels",
+                     "arbiter labels import --name support-seed --from "
+                     "datasets/seed/labels-ben.csv --reviewer ben --root out/labels"},
+                    kCommonExitCodes});
+  SetHelp(*list, {{"arbiter labels list", "arbiter labels list --root datasets/labels"},
+                  kCommonExitCodes});
+  SetHelp(*verify,
+          {{"arbiter labels verify", "arbiter labels verify support-seed@v1"}, kCommonExitCodes});
+  SetHelp(*diff, {{"arbiter labels diff support-seed@v1 support-seed@v2",
+                   "arbiter labels diff support-seed@v2 support-seed@v1 --root "
+                   "datasets/labels"},
+                  kCommonExitCodes});
+  SetHelp(*agreement,
+          {{"arbiter labels agreement support-seed@v2", "arbiter labels agreement support-seed@v1"},
+           kCommonExitCodes});
+  SetHelp(*commit, {{"arbiter labels commit demo-review --root out/labels",
+                     "arbiter labels commit support-seed"},
+                    kCommonExitCodes});
+  return [flags, import, commit, list, verify, diff, agreement] {
+    if (import->parsed()) return Import(*flags);
+    if (commit->parsed()) return Commit(*flags);
+    if (list->parsed()) return List(*flags);
+    if (verify->parsed()) return Verify(*flags);
+    if (diff->parsed()) return Diff(*flags);
+    if (agreement->parsed()) return Agreement(*flags);
+    return static_cast<int>(kExitUsage);
+  };
+}
+};
 }
 
 }  // namespace arbiter

@@ -109,6 +109,19 @@ Result<std::vector<Label>> ParseStoredLabels(const fs::path& file) {
   return ReadLabelFile(file, options);
 }
 
+// The same judgments: trace, failure mode, reviewer, label and note alike, whenever they were
+// given (a CSV imported again gets a new labeled_at, and is still the same labels).
+bool SameJudgments(const std::vector<Label>& a, const std::vector<Label>& b) {
+  using Row = std::tuple<std::string, std::string, std::string, std::string, std::string>;
+  auto rows = [](const std::vector<Label>& labels) {
+    std::set<Row> out;
+    for (const Label& l : labels)
+      out.emplace(l.trace_id, l.failure_mode, l.reviewer, l.label, l.note);
+    return out;
+  };
+  return a.size() == b.size() && rows(a) == rows(b);
+}
+
 }  // namespace
 
 Result<LabelSetRef> ParseLabelSetRef(std::string_view text) {
@@ -243,12 +256,18 @@ Status LabelStore::Create(const LabelSetRef& ref, const std::vector<Label>& labe
 }
 
 Result<LabelSetRef> LabelStore::Import(const std::string& name, const std::vector<Label>& labels,
-                                       const ImportOptions& options) {
+                                       const ImportOptions& options, bool* unchanged) {
+  if (unchanged) *unchanged = false;
   ARBITER_RETURN_IF_ERROR(CheckSetName(name));
   std::vector<int> versions = Versions(name);
   std::optional<int> parent;
   if (!versions.empty()) parent = versions.back();
   std::vector<Label> merged;
+  std::vector<Label> parent_labels;
+  if (parent && unchanged) {
+    ARBITER_ASSIGN_OR_RETURN(LabelSet previous, Load({name, *parent}));
+    parent_labels = std::move(previous.labels);
+  }
   if (parent && !options.fresh) {
     ARBITER_ASSIGN_OR_RETURN(LabelSet previous, Load({name, *parent}));
     std::set<std::tuple<std::string, std::string, std::string>> replaced;
@@ -263,6 +282,10 @@ Result<LabelSetRef> LabelStore::Import(const std::string& name, const std::vecto
   merged.insert(merged.end(), labels.begin(), labels.end());
   Status consistent = CheckLabels(merged, options.source.empty() ? name : options.source);
   if (!consistent.ok()) return consistent;
+  if (unchanged && parent && SameJudgments(merged, parent_labels)) {
+    *unchanged = true;
+    return LabelSetRef{name, *parent};
+  }
   LabelSetRef ref{name, parent ? *parent + 1 : 1};
   Status created = Create(ref, merged, parent, options);
   if (!created.ok()) return created;

@@ -52,9 +52,11 @@ class LabelStore {
   std::vector<std::string> Names() const;
   std::vector<int> Versions(const std::string& name) const;  // ascending
 
-  // Writes NAME/v(latest + 1) and returns its reference.
+  // Writes NAME/v(latest + 1) and returns its reference. With `unchanged` given, an import
+  // whose labels are those of the latest version already writes nothing, sets *unchanged and
+  // returns the latest version's reference.
   Result<LabelSetRef> Import(const std::string& name, const std::vector<Label>& labels,
-                             const ImportOptions& options);
+                             const ImportOptions& options, bool* unchanged = nullptr);
 
   // Writes exactly version `ref`; fails when it exists (versions are never rewritten).
   Status Create(const LabelSetRef& ref, const std::vector<Label>& labels, std::optional<int> parent,

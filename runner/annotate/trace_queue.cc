@@ -1,0 +1,153 @@
+#include "runner/annotate/trace_queue.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <simdjson.h>
+
+namespace arbiter {
+namespace {
+
+// The messages kept about skipped lines; the count of the rest is reported.
+constexpr size_t kMaxSkippedMessages = 20;
+
+}  // namespace
+
+TraceQueue::~TraceQueue() {
+  if (data_ != nullptr && mapped_ > 0) munmap(const_cast<char*>(data_), mapped_);
+}
+
+Result<std::unique_ptr<TraceQueue>> TraceQueue::Open(const std::filesystem::path& path) {
+  std::unique_ptr<TraceQueue> queue(new TraceQueue());
+  queue->path_ = path.string();
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::NotFound(path.string() + ": " + std::strerror(errno));
+  struct stat info {};
+  if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    close(fd);
+    return Status::InvalidArgument(path.string() +
+                                   ": --queue must be a regular JSONL file (a triage queue, a "
+                                   "sample or raw traces), not a folder or a pipe");
+  }
+  size_t size = static_cast<size_t>(info.st_size);
+  if (size > 0) {
+    void* map = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (map == MAP_FAILED) {
+      close(fd);
+      return Status::IoError(path.string() + ": cannot map: " + std::strerror(errno));
+    }
+    madvise(map, size, MADV_SEQUENTIAL);
+    queue->data_ = static_cast<const char*>(map);
+    queue->mapped_ = size;
+  }
+  close(fd);
+  const char* data = queue->data_;
+  if (size >= 2 && static_cast<unsigned char>(data[0]) == 0x1f &&
+      static_cast<unsigned char>(data[1]) == 0x8b) {
+    return Status::InvalidArgument(path.string() +
+                                   ": gzip; --queue reads plain JSONL (gunzip it first)");
+  }
+
+  simdjson::ondemand::parser parser;
+  std::string padded;
+  size_t skipped = 0;
+  auto skip = [&](uint64_t line, const std::string& reason) {
+    if (++skipped <= kMaxSkippedMessages) {
+      queue->skipped_.push_back(path.string() + ":" + std::to_string(line) + ": " + reason +
+                                "; skipped");
+    }
+  };
+  uint64_t line_number = 0;
+  size_t start = 0;
+  // A UTF-8 byte-order mark before the first line is not part of the trace.
+  if (size >= 3 && std::memcmp(data, "\xEF\xBB\xBF", 3) == 0) start = 3;
+  while (start < size) {
+    const char* end = static_cast<const char*>(std::memchr(data + start, '\n', size - start));
+    size_t stop = end ? static_cast<size_t>(end - data) : size;
+    ++line_number;
+    size_t length = stop - start;
+    if (length > 0 && data[start + length - 1] == '\r') --length;
+    size_t first = start;
+    while (first < start + length && (data[first] == ' ' || data[first] == '\t')) ++first;
+    if (first < start + length) {
+      if (padded.size() < length + simdjson::SIMDJSON_PADDING) {
+        padded.resize(length + simdjson::SIMDJSON_PADDING);
+      }
+      std::memcpy(padded.data(), data + start, length);
+      std::string_view id;
+      auto doc = parser.iterate(padded.data(), length, padded.size());
+      simdjson::ondemand::object object;
+      bool ok = !doc.error() && !doc.get_object().get(object);
+      if (ok) {
+        auto field = object["trace_id"];
+        ok = !field.error() && !field.get_string().get(id);
+      }
+      if (!ok) {
+        skip(line_number, "no top-level string trace_id (annotate reads JSONL traces, not OTLP)");
+      } else if (id.empty()) {
+        skip(line_number, "empty trace_id");
+      } else if (length > UINT32_MAX) {
+        skip(line_number, "line longer than 4 GiB");
+      } else {
+        Entry entry;
+        entry.offset = start;
+        entry.length = static_cast<uint32_t>(length);
+        entry.line = line_number;
+        entry.trace_id = std::string(id);
+        queue->entries_.push_back(std::move(entry));
+      }
+    }
+    start = stop + 1;
+  }
+  // string_view keys point into entries_, which no longer changes after this (or is rebuilt
+  // below, keys and all).
+  queue->by_id_.reserve(queue->entries_.size());
+  for (size_t i = 0; i < queue->entries_.size(); ++i) {
+    auto [it, inserted] = queue->by_id_.emplace(queue->entries_[i].trace_id, i);
+    (void)it;
+    if (!inserted) {
+      skip(queue->entries_[i].line,
+           "trace_id '" + queue->entries_[i].trace_id + "' came before, at line " +
+               std::to_string(queue->entries_[queue->by_id_[queue->entries_[i].trace_id]].line));
+      queue->entries_[i].trace_id.clear();  // marks the duplicate for removal below
+    }
+  }
+  if (skipped > kMaxSkippedMessages) {
+    queue->skipped_.push_back(path.string() + ": " + std::to_string(skipped - kMaxSkippedMessages) +
+                              " more lines skipped");
+  }
+  bool any_duplicate = false;
+  for (const Entry& entry : queue->entries_) any_duplicate |= entry.trace_id.empty();
+  if (any_duplicate) {
+    std::vector<Entry> unique;
+    for (Entry& entry : queue->entries_) {
+      if (!entry.trace_id.empty()) unique.push_back(std::move(entry));
+    }
+    queue->entries_ = std::move(unique);
+    queue->by_id_.clear();
+    for (size_t i = 0; i < queue->entries_.size(); ++i) {
+      queue->by_id_.emplace(queue->entries_[i].trace_id, i);
+    }
+  }
+  if (queue->entries_.empty()) {
+    return Status::InvalidArgument(path.string() + ": no trace with a trace_id in the queue");
+  }
+  return queue;
+}
+
+std::string_view TraceQueue::Line(size_t i) const {
+  return {data_ + entries_[i].offset, entries_[i].length};
+}
+
+std::optional<size_t> TraceQueue::Find(std::string_view trace_id) const {
+  auto it = by_id_.find(trace_id);
+  if (it == by_id_.end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace arbiter
