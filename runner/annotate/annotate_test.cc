@@ -106,6 +106,7 @@ TEST(DraftTest, CommitMakesTheNextVersionAndThenNothing) {
   ASSERT_TRUE(empty.ok());
   EXPECT_FALSE(empty->created.has_value());
   ASSERT_TRUE((*draft)->Append(MakeLabel("t1", "m", "fail"), false).ok());
+  ASSERT_TRUE((*draft)->Append(MakeLabel("t2", "m", "pass"), false).ok());
   auto made = CommitDraft(store, "set", **draft);
   ASSERT_TRUE(made.ok()) << made.status().message();
   ASSERT_TRUE(made->created.has_value());
@@ -117,12 +118,19 @@ TEST(DraftTest, CommitMakesTheNextVersionAndThenNothing) {
   auto removed = CommitDraft(store, "set", **draft);
   ASSERT_TRUE(removed.ok()) << removed.status().message();
   ASSERT_TRUE(removed->created.has_value());
-  EXPECT_EQ(removed->labels, 0u);
+  EXPECT_EQ(removed->labels, 1u);
   EXPECT_EQ(removed->manifest["parent"], 1);
   ASSERT_TRUE((*draft)->Append(MakeLabel("t1", "m", "fail"), true).ok());
   auto same = CommitDraft(store, "set", **draft);
   ASSERT_TRUE(same.ok());
   EXPECT_FALSE(same->created.has_value());
+  // Withdrawing the last label would make a version that cannot be read: refused, draft kept.
+  ASSERT_TRUE((*draft)->Append(MakeLabel("t2", "m", "pass"), true).ok());
+  auto none = CommitDraft(store, "set", **draft);
+  ASSERT_FALSE(none.ok());
+  EXPECT_THAT(none.status().message(), HasSubstr("withdraws every label of set@v2"));
+  EXPECT_EQ((*draft)->lines(), 1u);
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "set" / "v3"));
 }
 
 TEST(LabelQualityTest, UnknownModesTracesAndScalesAreRefusedWithTheLine) {

@@ -226,6 +226,12 @@ Result<CommitOutcome> CommitDraft(LabelStore& store, const std::string& name, Dr
     ARBITER_RETURN_IF_ERROR(draft.Clear());
     return outcome;
   }
+  if (labels.empty()) {
+    // A version with no label cannot be read back (label files must hold one); keep the draft.
+    return Status::InvalidArgument("the draft of '" + name + "' withdraws every label of " +
+                                   LabelSetRef{name, *outcome.parent}.ToString() +
+                                   "; a version holds at least one label");
+  }
   ImportOptions options;
   options.fresh = true;  // `labels` already holds the parent's, less the withdrawn ones
   options.source = draft.journal().string();

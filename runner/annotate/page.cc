@@ -14,6 +14,7 @@ const char* const kPage[] = {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>arbiter annotate</title>
+<link rel="icon" href="data:,">
 <style nonce="NONCE">
 :root { --fg: #1b1f24; --muted: #59636e; --line: #d1d9e0; --bg: #f6f8fa; --pass: #1a7f37;
   --fail: #cf222e; --focus: #0969da; }
