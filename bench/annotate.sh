@@ -26,29 +26,29 @@ n=$(wc -l < "$queue")
 echo "queue: $(wc -c < "$queue") bytes, $n traces; $(nproc) cores; $(uptime)" >&2
 cat "$queue" > /dev/null  # in the page cache, as a queue just written by triage is
 
-# start_server: starts the server in the background; sets pid, url and open_ms.
+# start_server: starts the server in the background; sets pid, url and open_ms (from the start
+# to the URL on its stdout, read as it is printed: no polling).
 start_server() {
   rm -rf "$work/annotate-labels"
-  local out=$work/annotate-url.txt
-  : > "$out"
   local t0
   t0=$(date +%s%N)
-  "$arbiter" annotate --queue "$queue" --labels bench --reviewer bench --root "$work/annotate-labels" \
-    --port 0 > "$out" 2> "$work/annotate-stderr.txt" &
+  exec {server_out}< <(exec "$arbiter" annotate --queue "$queue" --labels bench --reviewer bench \
+    --root "$work/annotate-labels" --port 0 2> "$work/annotate-stderr.txt")
   pid=$!
-  until grep -q '^http://' "$out"; do
-    kill -0 "$pid" 2>/dev/null || { cat "$work/annotate-stderr.txt" >&2; exit 3; }
-    sleep 0.002
-  done
+  read -r url <&"$server_out" || { cat "$work/annotate-stderr.txt" >&2; exit 3; }
   open_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-  url=$(head -1 "$out")
+}
+stop_server() {
+  kill "$pid" 2>/dev/null || true
+  exec {server_out}<&-
+  sleep 0.2
 }
 
 opens=()
 for ((i = 0; i < repeat; i++)); do
   start_server
   opens+=("$open_ms")
-  kill "$pid"; wait "$pid" || true
+  stop_server
 done
 
 start_server
@@ -60,7 +60,7 @@ for ((i = 0; i < 200; i++)); do
   s=$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $token" "$base/api/traces/$index")
   serves+=("$(awk -v s="$s" 'BEGIN {printf "%.2f", s * 1000}')")
 done
-kill "$pid"; wait "$pid" || true
+stop_server
 
 o=$(printf '%s\n' "${opens[@]}" | median)
 s=$(printf '%s\n' "${serves[@]}" | median)

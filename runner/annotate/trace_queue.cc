@@ -36,7 +36,7 @@ Result<std::unique_ptr<TraceQueue>> TraceQueue::Open(const std::filesystem::path
   }
   size_t size = static_cast<size_t>(info.st_size);
   if (size > 0) {
-    void* map = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    void* map = mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
     if (map == MAP_FAILED) {
       close(fd);
       return Status::IoError(path.string() + ": cannot map: " + std::strerror(errno));
@@ -75,12 +75,20 @@ Result<std::unique_ptr<TraceQueue>> TraceQueue::Open(const std::filesystem::path
     size_t first = start;
     while (first < start + length && (data[first] == ' ' || data[first] == '\t')) ++first;
     if (first < start + length) {
-      if (padded.size() < length + simdjson::SIMDJSON_PADDING) {
-        padded.resize(length + simdjson::SIMDJSON_PADDING);
+      // simdjson reads up to SIMDJSON_PADDING bytes past the end (any values): inside the
+      // mapping the next lines are those bytes; only the file's last line needs a copy.
+      const char* text = data + start;
+      size_t capacity = size - start;
+      if (capacity < length + simdjson::SIMDJSON_PADDING) {
+        if (padded.size() < length + simdjson::SIMDJSON_PADDING) {
+          padded.resize(length + simdjson::SIMDJSON_PADDING);
+        }
+        std::memcpy(padded.data(), text, length);
+        text = padded.data();
+        capacity = padded.size();
       }
-      std::memcpy(padded.data(), data + start, length);
       std::string_view id;
-      auto doc = parser.iterate(padded.data(), length, padded.size());
+      auto doc = parser.iterate(text, length, capacity);
       simdjson::ondemand::object object;
       bool ok = !doc.error() && !doc.get_object().get(object);
       if (ok) {
