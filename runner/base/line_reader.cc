@@ -2,6 +2,7 @@
 
 #include "runner/base/sha256.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -54,6 +55,54 @@ Result<std::unique_ptr<LineReader>> LineReader::Open(const std::string& path, si
   return std::unique_ptr<LineReader>(new LineReader(path, gz, max_line_bytes, hash));
 }
 
+Result<std::unique_ptr<LineReader>> LineReader::OpenRange(const std::string& path, uint64_t begin,
+                                                          uint64_t end, size_t max_line_bytes) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    std::string message = path + ": cannot open: " + strerror(errno);
+    return errno == ENOENT ? Status::NotFound(message) : Status::IoError(message);
+  }
+  // The line that holds byte begin - 1 started in an earlier range; count the newlines before it
+  // so that line numbers stay the file's.
+  uint64_t newlines = 0;
+  if (begin > 0) {
+    std::string chunk(kChunk, '\0');
+    uint64_t offset = 0;
+    while (offset < begin - 1) {
+      size_t want = static_cast<size_t>(std::min<uint64_t>(kChunk, begin - 1 - offset));
+      ssize_t n = ::pread(fd, chunk.data(), want, static_cast<off_t>(offset));
+      if (n <= 0) break;  // a file shorter than its planned range: nothing of it is ours
+      for (const char *p = chunk.data(), *stop = p + n;
+           (p = static_cast<const char*>(std::memchr(p, '\n', stop - p))); ++p) {
+        ++newlines;
+      }
+      offset += static_cast<uint64_t>(n);
+    }
+    if (::lseek(fd, static_cast<off_t>(begin - 1), SEEK_SET) < 0) {
+      std::string message = path + ": cannot seek: " + strerror(errno);
+      ::close(fd);
+      return Status::IoError(message);
+    }
+  }
+  std::unique_ptr<LineReader> reader(
+      new LineReader(path, fd, begin > 0 ? begin - 1 : 0, end, max_line_bytes));
+  if (begin > 0) {
+    Line partial;
+    reader->NextLine(partial);  // the end of the line that an earlier range reads
+    if (!reader->status().ok()) return reader->status();
+    reader->line_number_ = newlines + 1;
+  }
+  return reader;
+}
+
+LineReader::LineReader(std::string path, int fd, uint64_t base, uint64_t end, size_t max_line_bytes)
+    : path_(std::move(path)),
+      gz_(nullptr),
+      fd_(fd),
+      base_(base),
+      range_end_(end),
+      max_line_bytes_(max_line_bytes) {}
+
 LineReader::LineReader(std::string path, void* gz, size_t max_line_bytes, bool hash)
     : path_(std::move(path)),
       gz_(gz),
@@ -62,7 +111,10 @@ LineReader::LineReader(std::string path, void* gz, size_t max_line_bytes, bool h
 
 std::string LineReader::Sha256Hex() const { return sha256_ ? sha256_->Hex() : std::string(); }
 
-LineReader::~LineReader() { gzclose(static_cast<gzFile>(gz_)); }
+LineReader::~LineReader() {
+  if (gz_) gzclose(static_cast<gzFile>(gz_));
+  if (fd_ >= 0) ::close(fd_);
+}
 
 bool LineReader::Fill() {
   if (eof_) return false;
@@ -70,9 +122,23 @@ bool LineReader::Fill() {
   if (begin_ > 0) {
     std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
     end_ -= begin_;
+    base_ += begin_;
     begin_ = 0;
   }
   if (buffer_.size() < end_ + kChunk) buffer_.resize(end_ + kChunk);
+  if (!gz_) {
+    ssize_t got = 0;
+    do {
+      got = ::read(fd_, buffer_.data() + end_, kChunk);
+    } while (got < 0 && errno == EINTR);
+    if (got < 0) status_ = Status::IoError(path_ + ": read error: " + strerror(errno));
+    if (got <= 0) {
+      eof_ = true;
+      return false;
+    }
+    end_ += static_cast<size_t>(got);
+    return true;
+  }
   int n = gzread(static_cast<gzFile>(gz_), buffer_.data() + end_, kChunk);
   if (n < 0) {
     int errnum = 0;
@@ -112,8 +178,9 @@ bool LineReader::Next(Line& line) {
 
 bool LineReader::NextLine(Line& line) {
   if (!status_.ok()) return false;
-  size_t scanned = begin_;  // bytes before this offset hold no '\n'
-  bool skipping = false;    // inside an oversized line: drop bytes until its end
+  if (base_ + begin_ >= range_end_) return false;  // the next line starts in a later range
+  size_t scanned = begin_;                         // bytes before this offset hold no '\n'
+  bool skipping = false;  // inside an oversized line: drop bytes until its end
   size_t skipped = 0;
   for (;;) {
     const char* start = buffer_.data() + scanned;

@@ -33,6 +33,14 @@ class LineReader {
   static Result<std::unique_ptr<LineReader>> Open(const std::string& path,
                                                   size_t max_line_bytes = kDefaultMaxLineBytes,
                                                   bool hash = true);
+  // Reads only the lines of a plain (uncompressed) file that start in the byte range
+  // [begin, end): the part of a file that one shard of a run scores (`run --shard`). A line
+  // belongs to the range where its first byte is, so the ranges of a partition of the file read
+  // every line exactly once. Line numbers are the file's own: the bytes before `begin` are
+  // counted for their newlines. No hash (a shard's range is not the input).
+  static Result<std::unique_ptr<LineReader>> OpenRange(
+      const std::string& path, uint64_t begin, uint64_t end,
+      size_t max_line_bytes = kDefaultMaxLineBytes);
   ~LineReader();
   LineReader(const LineReader&) = delete;
   LineReader& operator=(const LineReader&) = delete;
@@ -54,11 +62,15 @@ class LineReader {
 
  private:
   LineReader(std::string path, void* gz, size_t max_line_bytes, bool hash);
+  LineReader(std::string path, int fd, uint64_t begin, uint64_t end, size_t max_line_bytes);
   bool NextLine(Line& line);
   bool Fill();  // reads more input into buffer_; false at EOF or error
 
   std::string path_;
-  void* gz_;  // gzFile; transparent for uncompressed input
+  void* gz_;           // gzFile; transparent for uncompressed input; null for a range (OpenRange)
+  int fd_ = -1;        // OpenRange: the plain file, read with read(2)
+  uint64_t base_ = 0;  // OpenRange: the file offset of buffer_[0]
+  uint64_t range_end_ = UINT64_MAX;  // OpenRange: lines starting at or after it are not read
   size_t max_line_bytes_;
   std::string buffer_;
   size_t begin_ = 0;  // start of unread data in buffer_

@@ -49,5 +49,32 @@ TEST(LineReaderTest, AByteOrderMarkSurvivesPushBack) {
   EXPECT_EQ(line.text, "{}");
 }
 
+// The ranges of a partition of a file read every line once, with the file's own numbers,
+// wherever the cuts fall: mid-line, on a newline, past the end, with an unterminated last line.
+TEST(LineReaderTest, RangesPartitionTheLines) {
+  TempDir dir;
+  std::string text = "first\n\nthird line\r\nfourth\n" + std::string(300, 'x') + "\nlast";
+  auto path = dir.Write("traces.jsonl", text).string();
+  std::vector<std::pair<uint64_t, std::string>> whole;
+  {
+    auto reader = LineReader::Open(path);
+    Line line;
+    while ((*reader)->Next(line)) whole.emplace_back(line.number, std::string(line.text));
+  }
+  for (uint64_t parts : {1, 2, 3, 5, 7, 64, 400}) {
+    std::vector<std::pair<uint64_t, std::string>> joined;
+    for (uint64_t part = 0; part < parts; ++part) {
+      uint64_t begin = text.size() * part / parts, end = text.size() * (part + 1) / parts;
+      auto reader = LineReader::OpenRange(path, begin, end);
+      ASSERT_TRUE(reader.ok()) << reader.status().message();
+      Line line;
+      while ((*reader)->Next(line)) joined.emplace_back(line.number, std::string(line.text));
+      EXPECT_TRUE((*reader)->status().ok());
+    }
+    EXPECT_EQ(joined, whole) << parts << " parts";
+  }
+  EXPECT_FALSE(LineReader::OpenRange((dir.path() / "missing").string(), 0, 1).ok());
+}
+
 }  // namespace
 }  // namespace arbiter

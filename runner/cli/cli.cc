@@ -122,11 +122,10 @@ int Fail(std::string_view command, const Status& status) {
 }
 
 int RunCli(int argc, char** argv) {
-  const std::vector<Command> commands = {ValidateCommand(), RunCommand(),       PluginsCommand(),
-                                         LabelsCommand(),   CalibrateCommand(), GateCommand(),
-                                         HistoryCommand(),  RedactCommand(),    SampleCommand(),
-                                         TriageCommand(),   CompletionCommand(),
-                                         GenerateCommand(), AnnotateCommand()};
+  const std::vector<Command> commands = {
+      ValidateCommand(),  RunCommand(),      MergeCommand(),    PluginsCommand(),   LabelsCommand(),
+      CalibrateCommand(), GenerateCommand(), GateCommand(),     HistoryCommand(),   RedactCommand(),
+      SampleCommand(),    TriageCommand(),   AnnotateCommand(), CompletionCommand()};
   CLI::App app{"arbiter: turns LLM and agent traces into calibrated evaluations that gate releases",
                "arbiter"};
   app.require_subcommand(1);

@@ -61,6 +61,7 @@ struct Command {
 // The commands, in the order `--help` lists them. Each lives in its own cmd_*.cc.
 Command ValidateCommand();
 Command RunCommand();
+Command MergeCommand();
 Command PluginsCommand();
 Command LabelsCommand();
 Command CalibrateCommand();

@@ -5,8 +5,10 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,7 +17,9 @@
 #include "runner/cli/run_warnings_report.h"
 #include "runner/cli/suite_loader.h"
 #include "runner/plugin_api/plugin_registry.h"
+#include "runner/scoring/partial_run.h"
 #include "runner/scoring/run_suite.h"
+#include "runner/source/shard_spec.h"
 #include "runner/source/trace_records.h"
 #include "runner/source/trace_source.h"
 #include "runner/suite/suite.h"
@@ -39,7 +43,30 @@ struct RunFlags {
   std::vector<std::string> plugin_paths;
   std::string cache = ".arbiter/cache";
   bool no_cache = false;
+  std::string shard;  // "I/N", "auto" or empty
+  uint32_t shard_count = 0;
 };
+
+// --shard I/N, or --shard auto from the engine's environment (source/shard_spec.h).
+Result<std::optional<ShardSpec>> ResolveShard(const RunFlags& flags) {
+  if (flags.shard.empty()) {
+    if (flags.shard_count) return Status::InvalidArgument("--shard-count goes with --shard auto");
+    return std::optional<ShardSpec>();
+  }
+  if (flags.shard == "auto") {
+    std::optional<uint32_t> count;
+    if (flags.shard_count) count = flags.shard_count;
+    ARBITER_ASSIGN_OR_RETURN(
+        ShardSpec spec,
+        ShardFromEnvironment([](const char* name) { return std::getenv(name); }, count));
+    return std::optional<ShardSpec>(spec);
+  }
+  if (flags.shard_count) {
+    return Status::InvalidArgument("--shard-count goes with --shard auto; --shard I/N names N");
+  }
+  ARBITER_ASSIGN_OR_RETURN(ShardSpec spec, ParseShardSpec(flags.shard));
+  return std::optional<ShardSpec>(spec);
+}
 
 // Prints the first few broken traces (all of them are in trace_errors.jsonl).
 class TraceErrorLog {
@@ -84,11 +111,13 @@ int Run(const RunFlags& flags) {
   if (!suite.ok()) return Fail("run", suite.status());
   Status files = CheckTraceFiles(flags.traces);
   if (!files.ok()) return Fail("run", files);
+  Result<std::optional<ShardSpec>> shard = ResolveShard(flags);
+  if (!shard.ok()) return Fail("run", shard.status());
   const fs::path out_dir(flags.out);
-  Status distinct =
-      CheckOutputsAreNotInputs({out_dir / "scores.jsonl", out_dir / "scorecard.json",
-                                out_dir / "scorecard.md", out_dir / "trace_errors.jsonl"},
-                               flags.traces);
+  Status distinct = CheckOutputsAreNotInputs(
+      {out_dir / "scores.jsonl", out_dir / "scorecard.json", out_dir / "scorecard.md",
+       out_dir / "trace_errors.jsonl", out_dir / kShardFile},
+      flags.traces);
   if (!distinct.ok()) return Fail("run", distinct);
   RunSuiteOptions options;
   options.traces = flags.traces;
@@ -101,6 +130,7 @@ int Run(const RunFlags& flags) {
   options.max_error_rate = flags.max_error_rate;
   if (!flags.no_cache) options.cache_dir = flags.cache;
   options.stop = &g_interrupted;
+  options.shard = *shard;
   TraceErrorLog trace_errors;
   SampleMarkLog sample_marks;
   Progress progress(!flags.quiet);
@@ -151,7 +181,12 @@ int Run(const RunFlags& flags) {
                run->trace_errors
                    ? (", " + std::to_string(run->trace_errors) + " broken traces skipped").c_str()
                    : "");
-  std::fprintf(stderr, "scorecard: %s\n", (out / "scorecard.json").c_str());
+  if (options.shard) {
+    std::fprintf(stderr, "partial run: %s (shard %s; arbiter merge adds the shards up)\n",
+                 (out / kShardFile).c_str(), options.shard->Text().c_str());
+  } else {
+    std::fprintf(stderr, "scorecard: %s\n", (out / "scorecard.json").c_str());
+  }
   int warned = ReportWarnings("run", run->warnings, flags.strict);
   if (run->interrupted) {
     return Fail("run", Status::Internal("interrupted; the traces scored so far were written"));
@@ -162,35 +197,43 @@ int Run(const RunFlags& flags) {
 }  // namespace
 
 Command RunCommand() {
-  return {"run",
-          "Score traces with a suite; write scores.jsonl and the scorecard",
-          {{"arbiter run -s evaluators/suites/demo.yaml -t datasets/demo/traces.jsonl -o out/demo",
-            "arbiter run -s evaluators/suites/demo.yaml -t datasets/seed/candidate-swap.jsonl.gz "
-            "-o out/swap -j 4 -q"},
-           kCommonExitCodes},
-          [](CLI::App& app) -> std::function<int()> {
-            auto flags = std::make_shared<RunFlags>();
-            app.add_option("-s,--suite", flags->suite, "Suite YAML file")->required();
-            app.add_option("-t,--traces", flags->traces,
-                           "Trace files: JSONL or OTLP/JSON, .gz read directly, - for stdin")
-                ->required()
-                ->expected(1, -1);
-            app.add_option("-o,--out", flags->out, "Output folder")->required()->check(OutputFolder());
-            AddThreadsOption(app, flags->threads,
-                             "Worker threads (default: core count; at most 1024)");
-            app.add_flag("--strict", flags->strict,
-                         "Stop at the first broken trace; exit 3 on any warning too");
-            AddMaxErrorRateOption(app, flags->max_error_rate);
-            app.add_option("--format", flags->format, "Trace format (default: detected)")
-                ->check(CLI::IsMember({"auto", "jsonl", "otlp"}));
-            app.add_flag("-q,--quiet", flags->quiet, "No progress display");
-            AddPluginPathOption(app, flags->plugin_paths);
-            app.add_option("--cache", flags->cache,
-                           "Folder of the judge response cache (default: .arbiter/cache)");
-            app.add_flag("--no-cache", flags->no_cache,
-                         "Neither read nor write the judge response cache");
-            return [flags] { return Run(*flags); };
-          }};
+  return {
+      "run",
+      "Score traces with a suite; write scores.jsonl and the scorecard",
+      {{"arbiter run -s evaluators/suites/demo.yaml -t datasets/demo/traces.jsonl -o out/demo",
+        "arbiter run -s evaluators/suites/demo.yaml -t datasets/seed/candidate-swap.jsonl.gz "
+        "-o out/swap -j 4 -q"},
+       kCommonExitCodes},
+      [](CLI::App& app) -> std::function<int()> {
+        auto flags = std::make_shared<RunFlags>();
+        app.add_option("-s,--suite", flags->suite, "Suite YAML file")->required();
+        app.add_option("-t,--traces", flags->traces,
+                       "Trace files: JSONL or OTLP/JSON, .gz read directly, - for stdin")
+            ->required()
+            ->expected(1, -1);
+        app.add_option("-o,--out", flags->out, "Output folder")->required()->check(OutputFolder());
+        AddThreadsOption(app, flags->threads, "Worker threads (default: core count; at most 1024)");
+        app.add_flag("--strict", flags->strict,
+                     "Stop at the first broken trace; exit 3 on any warning too");
+        AddMaxErrorRateOption(app, flags->max_error_rate);
+        app.add_option("--format", flags->format, "Trace format (default: detected)")
+            ->check(CLI::IsMember({"auto", "jsonl", "otlp"}));
+        app.add_flag("-q,--quiet", flags->quiet, "No progress display");
+        AddPluginPathOption(app, flags->plugin_paths);
+        app.add_option("--cache", flags->cache,
+                       "Folder of the judge response cache (default: .arbiter/cache)");
+        app.add_flag("--no-cache", flags->no_cache,
+                     "Neither read nor write the judge response cache");
+        app.add_option("--shard", flags->shard,
+                       "Score only part I of N of the inputs (0-based I/N, or auto from "
+                       "JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID) and write a partial run "
+                       "for arbiter merge");
+        app.add_option("--shard-count", flags->shard_count,
+                       "With --shard auto: the shard count (a Kubernetes Indexed Job's "
+                       "completions; default: ARBITER_SHARD_COUNT or SLURM_ARRAY_TASK_COUNT)")
+            ->check(CLI::Range(1u, kMaxShards));
+        return [flags] { return Run(*flags); };
+      }};
 }
 
 }  // namespace arbiter

@@ -171,6 +171,46 @@ TEST_F(PopulationScorecardTest, MarkdownGetsAPopulationColumnOnlyWhenSampled) {
   EXPECT_THAT(markdown(Trace(1, true, true, "")), ::testing::Not(HasSubstr("population")));
 }
 
+// A scorecard's state written out after each part of the traces and added back in order
+// (what `arbiter merge` does with shards) prints what one builder over all of them prints, for
+// any cut: sampled and unsampled traces, malformed marks, broken lines.
+TEST_F(PopulationScorecardTest, StatesOfPartsMergeIntoTheWholeScorecard) {
+  std::vector<std::string> lines;
+  {
+    std::string traces = SampledTraces() + Trace(20, true, true, "") + "not json\n" +
+                         Trace(21, false, true, R"({"stratum": "a"})") + Trace(22, true, false, "");
+    for (size_t at = 0, end; (end = traces.find('\n', at)) != std::string::npos; at = end + 1) {
+      lines.push_back(traces.substr(at, end - at + 1));
+    }
+  }
+  auto build = [&](size_t begin, size_t end, ScorecardBuilder& builder) {
+    std::string part;
+    for (size_t i = begin; i < end; ++i) part += lines[i];
+    PipelineCallbacks callbacks;
+    callbacks.batch = [&](ScoredBatch& batch) {
+      for (const TraceResult& trace : batch.traces) builder.AddTrace(trace);
+      return Status::OK();
+    };
+    EXPECT_TRUE(
+        RunPipeline(suite_, {dir_.Write("part.jsonl", part).string()}, PipelineOptions{}, callbacks)
+            .ok());
+  };
+  ScorecardBuilder whole(suite_);
+  build(0, lines.size(), whole);
+  for (size_t cut : {size_t{0}, size_t{3}, size_t{7}, lines.size() - 2}) {
+    ScorecardBuilder first(suite_), second(suite_);
+    build(0, cut, first);
+    build(cut, lines.size(), second);
+    ScorecardBuilder merged(ScorecardSuite::Of(suite_), kDefaultMaxErrorRate);
+    ASSERT_TRUE(merged.MergeState(nlohmann::json::parse(first.State().dump())).ok());
+    ASSERT_TRUE(merged.MergeState(nlohmann::json::parse(second.State().dump())).ok());
+    EXPECT_EQ(merged.Json().dump(), whole.Json().dump()) << "cut at " << cut;
+    EXPECT_EQ(merged.Markdown(), whole.Markdown()) << "cut at " << cut;
+  }
+  ScorecardBuilder other(ScorecardSuite::Of(suite_), kDefaultMaxErrorRate);
+  EXPECT_FALSE(other.MergeState(nlohmann::json::parse(R"({"evaluators": []})")).ok());
+}
+
 SampleMark ReadMark(const std::string& json) {
   simdjson::dom::parser parser;
   return ReadSampleMark(parser.parse(json));

@@ -24,6 +24,7 @@ Status RunPipeline(const Suite& suite, const std::vector<std::string>& inputs,
   read.batching.source = options.source;
   read.batching.stop = options.stop;
   read.batching.limit = options.limit;
+  read.batching.ranges = options.ranges;
 
   const TraceScorer scorer(suite);  // const, shared by the workers
   std::vector<simdjson::dom::parser> parsers(read.workers);

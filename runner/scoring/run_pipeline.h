@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,8 @@ struct PipelineOptions {
   const std::atomic<bool>* stop = nullptr;
   // When not 0, only the first `limit` traces of the inputs together are read (BatchingOptions).
   uint64_t limit = 0;
+  // When not empty, one entry per input: read only that byte range of it (a shard's part).
+  std::vector<std::optional<ByteRange>> ranges;
 };
 
 struct ScoredBatch {

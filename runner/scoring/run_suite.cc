@@ -1,5 +1,6 @@
 #include "runner/scoring/run_suite.h"
 
+#include <future>
 #include <memory>
 #include <system_error>
 #include <utility>
@@ -8,6 +9,7 @@
 
 #include "runner/base/atomic_file.h"
 #include "runner/base/json_util.h"
+#include "runner/scoring/partial_run.h"
 #include "runner/scoring/run_pipeline.h"
 #include "runner/scoring/scorecard.h"
 
@@ -29,6 +31,66 @@ void Notify(const F& event, Args&&... args) {
   if (event) event(std::forward<Args>(args)...);
 }
 
+// A shard's bookkeeping (`options.shard`): its parts of the inputs, each with a scorecard of
+// its own and where its rows begin and end in the two output files, and the hashes of the split
+// inputs it reports, computed beside the scoring.
+struct ShardRun {
+  PartialRun partial;
+  std::vector<ScorecardBuilder> part_cards;
+  std::vector<std::future<Result<std::string>>> hashes;  // by input; invalid when not ours
+
+  // Sets up shard `spec` of `options.traces`; fills `inputs` (the parts' paths, in order) and
+  // `ranges` for the pipeline.
+  Status Plan(const Suite& suite, const RunSuiteOptions& options, std::vector<std::string>& inputs,
+              std::vector<std::optional<ByteRange>>& ranges) {
+    ShardSpec spec = *options.shard;
+    partial.shard = spec;
+    partial.max_error_rate = options.max_error_rate;
+    ARBITER_ASSIGN_OR_RETURN(partial.inputs, DescribeShardInputs(options.traces, options.format));
+    partial.input_sha256.resize(partial.inputs.size());
+    hashes.resize(partial.inputs.size());
+    for (const ShardPart& part : PlanShard(partial.inputs, spec)) {
+      PartialPart& mine = partial.parts.emplace_back();
+      mine.input = part.input;
+      mine.range = part.range;
+      part_cards.emplace_back(suite, options.max_error_rate);
+      inputs.push_back(partial.inputs[part.input].path);
+      ranges.push_back(part.range);
+      if (part.range && HashingShard(partial.inputs, part.input, spec.count) == spec.index) {
+        hashes[part.input] = std::async(std::launch::async, FileSha256, inputs.back());
+      }
+    }
+    return Status::OK();
+  }
+
+  // After the pipeline: the hashes, and the parts' spans (a part with no batch is empty, where
+  // the previous one ended).
+  Status Finish(const Suite& suite, uint64_t rows_bytes, uint64_t errors_bytes,
+                std::vector<std::optional<uint64_t>>& rows_end,
+                std::vector<std::optional<uint64_t>>& errors_end, bool interrupted) {
+    for (size_t i = 0; i < hashes.size(); ++i) {
+      if (!hashes[i].valid()) continue;
+      ARBITER_ASSIGN_OR_RETURN(std::string sha, hashes[i].get());
+      partial.input_sha256[i] = std::move(sha);
+    }
+    uint64_t rows = 0, errors = 0;
+    for (size_t p = 0; p < partial.parts.size(); ++p) {
+      PartialPart& part = partial.parts[p];
+      part.rows_begin = rows;
+      part.errors_begin = errors;
+      rows = part.rows_end = rows_end[p].value_or(rows);
+      errors = part.errors_end = errors_end[p].value_or(errors);
+      part.state = part_cards[p].State();
+    }
+    if (rows != rows_bytes || errors != errors_bytes) {
+      return Status::Internal("shard bookkeeping lost track of its rows");
+    }
+    partial.suite = ScorecardSuite::Of(suite, /*usage=*/true);  // as of the end
+    partial.interrupted = interrupted;
+    return Status::OK();
+  }
+};
+
 }  // namespace
 
 Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& options) {
@@ -42,6 +104,13 @@ Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& optio
   }
 
   PipelineOptions pipeline;
+  std::vector<std::string> inputs = options.traces;
+  std::unique_ptr<ShardRun> shard;
+  if (options.shard) {
+    shard = std::make_unique<ShardRun>();
+    inputs.clear();
+    ARBITER_RETURN_IF_ERROR(shard->Plan(suite, options, inputs, pipeline.ranges));
+  }
   pipeline.threads = ResolveThreads(options.threads);
   pipeline.batch_size = options.batch_size;
   pipeline.source.format = options.format;
@@ -70,11 +139,21 @@ Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& optio
   ScorecardBuilder scorecard(suite, options.max_error_rate);
   RunSuiteResult result;
   std::string trace_errors;
+  uint64_t rows_bytes = 0;
+  // A shard's parts: where each one's rows end in scores.jsonl and trace_errors.jsonl.
+  std::vector<std::optional<uint64_t>> rows_end(shard ? shard->partial.parts.size() : 0);
+  std::vector<std::optional<uint64_t>> errors_end(rows_end.size());
 
   PipelineCallbacks callbacks;
-  callbacks.input_done = [&](const InputDone& done) { scorecard.AddInput(done.path, done.sha256); };
+  callbacks.input_done = [&](const InputDone& done) {
+    scorecard.AddInput(done.path, done.sha256);
+    if (shard && !shard->partial.parts[done.input].range) {
+      shard->partial.input_sha256[shard->partial.parts[done.input].input] = done.sha256;
+    }
+  };
   callbacks.batch = [&](ScoredBatch& batch) -> Status {
-    const std::string& path = options.traces[batch.input];
+    const std::string& path = inputs[batch.input];
+    ScorecardBuilder* part_card = shard ? &shard->part_cards[batch.input] : nullptr;
     for (const TraceResult& trace : batch.traces) {
       if (!trace.error.empty()) {
         Notify(events.trace_skipped, path, trace.line, trace.error);
@@ -91,18 +170,33 @@ Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& optio
         Notify(events.sample_malformed, path, trace.line, trace.sample.error);
       }
       scorecard.AddTrace(trace);
+      if (part_card) part_card->AddTrace(trace);
     }
     Notify(events.progress, scorecard.traces() + scorecard.trace_errors());
+    rows_bytes += batch.rows.size();
+    if (shard) {
+      rows_end[batch.input] = rows_bytes;
+      errors_end[batch.input] = trace_errors.size();
+    }
     return scores ? scores->Append(batch.rows) : Status::OK();
   };
 
   Notify(events.scoring_started);
-  Status status = RunPipeline(suite, options.traces, pipeline, callbacks);
+  Status status = RunPipeline(suite, inputs, pipeline, callbacks);
   Notify(events.scoring_finished);
   ARBITER_RETURN_IF_ERROR(status);
 
   result.interrupted = options.stop && options.stop->load();
-  if (write) {
+  if (shard) {
+    ARBITER_RETURN_IF_ERROR(shard->Finish(suite, rows_bytes, trace_errors.size(), rows_end,
+                                          errors_end, result.interrupted));
+  }
+  if (write && shard) {
+    ARBITER_RETURN_IF_ERROR(
+        WriteFileAtomic(options.out / kShardFile, shard->partial.Json().dump(1) + "\n"));
+    ARBITER_RETURN_IF_ERROR(WriteFileAtomic(options.out / "trace_errors.jsonl", trace_errors));
+    ARBITER_RETURN_IF_ERROR(scores->Commit());
+  } else if (write) {
     nlohmann::ordered_json card = scorecard.Json();
     if (result.interrupted) card["interrupted"] = true;
     for (auto [name, contents] :

@@ -10,11 +10,13 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "runner/base/status.h"
 #include "runner/scoring/run_warnings.h"
+#include "runner/source/shard_spec.h"
 #include "runner/source/trace_source.h"
 #include "runner/suite/suite.h"
 
@@ -51,6 +53,10 @@ struct RunSuiteOptions {
   double max_error_rate = kDefaultMaxErrorRate;  // an evaluator's error share that warns
   // Becomes true on Ctrl-C: reading stops, what was scored is written, marked "interrupted".
   const std::atomic<bool>* stop = nullptr;
+  // When set, only this shard's part of the inputs is scored (source/shard_plan.h) and `out`
+  // receives a partial run: scores.jsonl, trace_errors.jsonl and shard.json (partial_run.h), no
+  // scorecard; `arbiter merge` adds the shards up. The traces must be files (no stdin).
+  std::optional<ShardSpec> shard;
   RunSuiteEvents events;
 };
 

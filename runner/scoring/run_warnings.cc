@@ -1,27 +1,90 @@
 #include "runner/scoring/run_warnings.h"
 
+#include <algorithm>
+#include <tuple>
+
+#include "runner/base/hash.h"
 #include "runner/base/report_text.h"
 #include "runner/scoring/scorecard.h"
 
 namespace arbiter {
 
 void ReasonTally::Add(const std::string& reason) {
-  ++total_;
-  auto found = index_.find(reason);
-  if (found != index_.end()) {
-    ++counts_[found->second].second;
-  } else if (counts_.size() < kMaxDistinct) {
-    index_.emplace(reason, counts_.size());
-    counts_.emplace_back(reason, 1);
+  const uint64_t position = total_++;
+  auto found = kept_.find(reason);
+  if (found != kept_.end()) {
+    ++found->second.count;
+    return;
   }
+  Keep(reason, Kept{1, position, Hash64(reason)});
+}
+
+// Adds `reason` to the kept set, then drops the largest hash while the set is over its bound.
+void ReasonTally::Keep(const std::string& reason, Kept kept) {
+  kept_.emplace(reason, kept);
+  if (kept_.size() > kMaxDistinct) EvictLargest();
+}
+
+void ReasonTally::EvictLargest() {
+  auto largest = kept_.begin();
+  for (auto it = kept_.begin(); it != kept_.end(); ++it) {
+    // Ties on the hash (never seen in practice) go by the text, so the choice stays a function
+    // of the set.
+    if (std::tie(it->second.hash, it->first) > std::tie(largest->second.hash, largest->first)) {
+      largest = it;
+    }
+  }
+  kept_.erase(largest);
+}
+
+void ReasonTally::Merge(const ReasonTally& later) {
+  for (const auto& [reason, kept] : later.kept_) {
+    auto found = kept_.find(reason);
+    if (found != kept_.end()) {
+      found->second.count += kept.count;
+    } else {
+      Keep(reason, Kept{kept.count, total_ + kept.first, kept.hash});
+    }
+  }
+  total_ += later.total_;
 }
 
 std::pair<std::string, uint64_t> ReasonTally::MostCommon() const {
   std::pair<std::string, uint64_t> best;
-  for (const auto& counted : counts_) {
-    if (counted.second > best.second) best = counted;  // strictly: ties keep the first seen
+  uint64_t best_first = 0;
+  for (const auto& [reason, kept] : kept_) {
+    if (kept.count > best.second || (kept.count == best.second && kept.first < best_first)) {
+      best = {reason, kept.count};
+      best_first = kept.first;
+    }
   }
   return best;
+}
+
+nlohmann::ordered_json ReasonTally::Json() const {
+  std::vector<std::pair<uint64_t, const std::string*>> order;
+  for (const auto& [reason, kept] : kept_) order.emplace_back(kept.first, &reason);
+  std::sort(order.begin(), order.end());
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const auto& [first, reason] : order) {
+    list.push_back({*reason, kept_.at(*reason).count, first});
+  }
+  return {{"total", total_}, {"kept", std::move(list)}};
+}
+
+Result<ReasonTally> ReasonTally::FromJson(const nlohmann::json& json) {
+  ReasonTally tally;
+  try {
+    tally.total_ = json.at("total").get<uint64_t>();
+    for (const nlohmann::json& entry : json.at("kept")) {
+      std::string reason = entry.at(0).get<std::string>();
+      Kept kept{entry.at(1).get<uint64_t>(), entry.at(2).get<uint64_t>(), Hash64(reason)};
+      tally.Keep(reason, kept);
+    }
+  } catch (const nlohmann::json::exception& e) {
+    return Status::Corruption(std::string("malformed reason tally: ") + e.what());
+  }
+  return tally;
 }
 
 std::string ReasonTally::Suffix() const {
@@ -68,12 +131,12 @@ std::vector<RunWarning> ScorecardBuilder::Warnings() const {
   for (size_t s = 0; traces_ > 0 && s < suite_.strata.size(); ++s) {
     if (strata_present_[s] > 0) continue;
     add("", "strata_path_missing",
-        "strata path '" + suite_.strata[s].text() + "' is missing on every trace (" + all + " of " +
-            all + ")");
+        "strata path '" + suite_.strata[s] + "' is missing on every trace (" + all + " of " + all +
+            ")");
   }
   for (size_t e = 0; e < suite_.evaluators.size(); ++e) {
-    const LoadedEvaluator& evaluator = suite_.evaluators[e];
-    const std::string& id = evaluator.spec.id;
+    const ScorecardEvaluator& evaluator = suite_.evaluators[e];
+    const std::string& id = evaluator.id;
     const EvaluatorTally& tally = tallies_[e];
     if (!evaluator.skipped.empty()) {
       add(id, "judge_skipped", id + " was skipped: " + evaluator.skipped);
@@ -83,10 +146,10 @@ std::vector<RunWarning> ScorecardBuilder::Warnings() const {
     const uint64_t applied = tally.all.n + tally.all.errors;  // traces its `when` let through
     const std::string errors =
         std::to_string(tally.all.errors) + " of " + std::to_string(applied) + " traces are errors";
-    if (applied == 0 && evaluator.when) {
+    if (applied == 0 && !evaluator.when.empty()) {
       add(id, "when_never_held",
-          id + " judged no trace: its when `" + evaluator.when->text() + "` held on none of the " +
-              all + " traces");
+          id + " judged no trace: its when `" + evaluator.when + "` held on none of the " + all +
+              " traces");
     } else if (tally.all.n == 0) {
       add(id, "no_trace_judged",
           id + " judged no trace" + (applied ? ": " + errors + tally.error_reasons.Suffix() : ""));

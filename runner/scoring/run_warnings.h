@@ -21,6 +21,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "runner/base/status.h"
+
 namespace arbiter {
 
 // `run --max-error-rate`'s default: an evaluator failing to judge most traces is broken, not
@@ -33,14 +35,19 @@ struct RunWarning {
   std::string message;    // one sentence for people
 };
 
-// The most common of a stream of reasons (error messages), ties going to the first seen, so the
-// answer depends only on the order of Add. Keeps at most kMaxDistinct reasons: messages that
-// embed per-trace details do not grow it without bound.
+// The most common of a stream of reasons (error messages), ties going to the first seen. Keeps
+// at most kMaxDistinct reasons, so messages that embed per-trace details do not grow it without
+// bound: those with the smallest Hash64 (a bottom-k set), whose choice does not depend on the
+// order of Add. That makes tallies of parts of a stream add up exactly (Merge: a reason among the
+// k smallest of the whole is among the k smallest of every part that has it, from its first
+// occurrence, so its count is whole), which `arbiter merge` needs to print one run's warnings.
 class ReasonTally {
  public:
   static constexpr size_t kMaxDistinct = 64;
 
   void Add(const std::string& reason);
+  // Adds the tally of the reasons that came after this one's (a later part of the stream).
+  void Merge(const ReasonTally& later);
   uint64_t total() const { return total_; }
   // The most common reason and how often it came; ("", 0) when none was added.
   std::pair<std::string, uint64_t> MostCommon() const;
@@ -48,9 +55,21 @@ class ReasonTally {
   // "" when none was added: the end of a warning's sentence.
   std::string Suffix() const;
 
+  // {"total": N, "kept": [[REASON, COUNT, FIRST], ...]} (FIRST: the 0-based position of its
+  // first Add), for a shard's state (docs/FORMATS.md).
+  nlohmann::ordered_json Json() const;
+  static Result<ReasonTally> FromJson(const nlohmann::json& json);
+
  private:
-  std::unordered_map<std::string, size_t> index_;         // reason -> index in counts_
-  std::vector<std::pair<std::string, uint64_t>> counts_;  // in first-seen order
+  struct Kept {
+    uint64_t count = 0;
+    uint64_t first = 0;  // position of the first Add of this reason
+    uint64_t hash = 0;   // Hash64(reason)
+  };
+  void Keep(const std::string& reason, Kept kept);
+  void EvictLargest();
+
+  std::unordered_map<std::string, Kept> kept_;
   uint64_t total_ = 0;
 };
 

@@ -41,9 +41,32 @@ TEST(ReasonTallyTest, MostCommonTiesGoToTheFirstSeen) {
 TEST(ReasonTallyTest, KeepsABoundedNumberOfReasons) {
   ReasonTally tally;
   for (size_t i = 0; i < 3 * ReasonTally::kMaxDistinct; ++i) tally.Add(std::to_string(i));
-  tally.Add("0");
+  EXPECT_EQ(tally.Json()["kept"].size(), ReasonTally::kMaxDistinct);
+  const std::string kept = tally.MostCommon().first;  // all once: the first seen of those kept
+  tally.Add(kept);
   EXPECT_EQ(tally.total(), 3 * ReasonTally::kMaxDistinct + 1);
-  EXPECT_EQ(tally.MostCommon(), (std::pair<std::string, uint64_t>{"0", 2}));
+  EXPECT_EQ(tally.MostCommon(), (std::pair<std::string, uint64_t>{kept, 2}));
+}
+
+// A stream cut anywhere into parts whose tallies are merged in order gives the tally of the
+// whole, even past the bound on distinct reasons: `arbiter merge` relies on it.
+TEST(ReasonTallyTest, TalliesOfPartsMergeIntoTheWhole) {
+  std::vector<std::string> stream;
+  for (size_t i = 0; i < 5 * ReasonTally::kMaxDistinct; ++i) {
+    stream.push_back("reason " + std::to_string(i % 97));
+    stream.push_back("unique " + std::to_string(i));
+  }
+  ReasonTally whole;
+  for (const std::string& reason : stream) whole.Add(reason);
+  for (size_t cut : {size_t{1}, size_t{77}, stream.size() / 2, stream.size() - 1}) {
+    ReasonTally first, second;
+    for (size_t i = 0; i < stream.size(); ++i) (i < cut ? first : second).Add(stream[i]);
+    Result<ReasonTally> read = ReasonTally::FromJson(nlohmann::json::parse(second.Json().dump()));
+    ASSERT_TRUE(read.ok());
+    first.Merge(*read);
+    EXPECT_EQ(first.Json(), whole.Json()) << "cut at " << cut;
+    EXPECT_EQ(first.Suffix(), whole.Suffix());
+  }
 }
 
 class RunWarningsTest : public ::testing::Test {

@@ -38,15 +38,25 @@ void ScorecardBuilder::Tally::Add(const EvaluatorOutcome& outcome) {
   }
   ++n;
   passes += outcome.pass;
-  score_sum += outcome.score;
+  score_sum.Add(outcome.score);
 }
 
 ScorecardBuilder::ScorecardBuilder(const Suite& suite, double max_error_rate)
-    : suite_(suite),
+    : ScorecardBuilder(ScorecardSuite::Of(suite), max_error_rate) {
+  live_ = &suite;
+}
+
+ScorecardBuilder::ScorecardBuilder(ScorecardSuite suite, double max_error_rate)
+    : suite_(std::move(suite)),
       max_error_rate_(max_error_rate),
-      strata_present_(suite.strata.size()),
-      tallies_(suite.evaluators.size()) {
-  for (EvaluatorTally& tally : tallies_) tally.strata.resize(suite.strata.size());
+      strata_present_(suite_.strata.size()),
+      tallies_(suite_.evaluators.size()) {
+  for (EvaluatorTally& tally : tallies_) tally.strata.resize(suite_.strata.size());
+}
+
+std::vector<UsageFigure> ScorecardBuilder::Usage(size_t evaluator) const {
+  return live_ ? live_->evaluators[evaluator].evaluator->Usage()
+               : suite_.evaluators[evaluator].usage;
 }
 
 void ScorecardBuilder::AddInput(const std::string& path, const std::string& sha256) {
@@ -127,19 +137,20 @@ nlohmann::ordered_json ScorecardBuilder::Json() const {
   }
   card["evaluators"] = nlohmann::ordered_json::array();
   for (size_t e = 0; e < suite_.evaluators.size(); ++e) {
-    const LoadedEvaluator& evaluator = suite_.evaluators[e];
+    const ScorecardEvaluator& evaluator = suite_.evaluators[e];
     const EvaluatorTally& tally = tallies_[e];
     nlohmann::ordered_json entry;
-    entry["id"] = evaluator.spec.id;
-    entry["version"] = evaluator.spec.version;
-    entry["plugin"] = evaluator.spec.plugin;
+    entry["id"] = evaluator.id;
+    entry["version"] = evaluator.version;
+    entry["plugin"] = evaluator.plugin;
     entry["fingerprint"] = evaluator.fingerprint;
     entry["role"] = RoleName(Role::kUncalibrated);  // a run alone earns no role
     entry["n"] = tally.all.n;
     entry["errors"] = tally.all.errors;
     entry["mean_score"] =
-        tally.all.n ? nlohmann::ordered_json(RoundTo(tally.all.score_sum / tally.all.n, kDigits))
-                    : nlohmann::ordered_json(nullptr);
+        tally.all.n
+            ? nlohmann::ordered_json(RoundTo(tally.all.score_sum.Value() / tally.all.n, kDigits))
+            : nlohmann::ordered_json(nullptr);
     entry["pass_rate"] = Rate(tally.all.passes, tally.all.n);
     entry["pass_rate_ci95"] = Interval(tally.all.passes, tally.all.n);
     if (sampled()) {
@@ -163,11 +174,11 @@ nlohmann::ordered_json ScorecardBuilder::Json() const {
         cell["pass_rate_ci95"] = Interval(t.passes, t.n);
         values[value] = std::move(cell);
       }
-      strata[suite_.strata[s].text()] = std::move(values);
+      strata[suite_.strata[s]] = std::move(values);
     }
     entry["strata"] = std::move(strata);
     if (!evaluator.skipped.empty()) entry["skipped"] = evaluator.skipped;
-    std::vector<UsageFigure> usage = evaluator.evaluator->Usage();
+    std::vector<UsageFigure> usage = Usage(e);
     if (!usage.empty()) {
       nlohmann::ordered_json figures = nlohmann::ordered_json::object();
       for (const UsageFigure& figure : usage) {
@@ -207,10 +218,10 @@ std::string ScorecardBuilder::Markdown() const {
   md +=
       sampled() ? "|---|---:|---|---:|---:|---:|---|---|\n" : "|---|---:|---|---:|---:|---:|---|\n";
   for (size_t e = 0; e < suite_.evaluators.size(); ++e) {
-    const LoadedEvaluator& evaluator = suite_.evaluators[e];
+    const ScorecardEvaluator& evaluator = suite_.evaluators[e];
     const Tally& t = tallies_[e].all;
-    md += "| " + MarkdownCell(evaluator.spec.id) + " | " + std::to_string(evaluator.spec.version) +
-          " | " + MarkdownCell(evaluator.spec.plugin) + " | " + std::to_string(t.n) + " | " +
+    md += "| " + MarkdownCell(evaluator.id) + " | " + std::to_string(evaluator.version) + " | " +
+          MarkdownCell(evaluator.plugin) + " | " + std::to_string(t.n) + " | " +
           std::to_string(t.errors) + " | " + Percent(t.passes, t.n) + " | " +
           WilsonText(t.passes, t.n) + " |";
     if (sampled()) {
@@ -221,14 +232,15 @@ std::string ScorecardBuilder::Markdown() const {
     }
     md += "\n";
   }
-  for (const LoadedEvaluator& evaluator : suite_.evaluators) {
+  for (size_t e = 0; e < suite_.evaluators.size(); ++e) {
+    const ScorecardEvaluator& evaluator = suite_.evaluators[e];
     if (!evaluator.skipped.empty()) {
-      md += "\nSkipped " + MarkdownCell(evaluator.spec.id) + ": " +
-            MarkdownCell(evaluator.skipped) + "\n";
+      md +=
+          "\nSkipped " + MarkdownCell(evaluator.id) + ": " + MarkdownCell(evaluator.skipped) + "\n";
     }
-    std::vector<UsageFigure> usage = evaluator.evaluator->Usage();
+    std::vector<UsageFigure> usage = Usage(e);
     if (usage.empty()) continue;
-    md += "\n" + MarkdownCell(evaluator.spec.id) + " usage:";
+    md += "\n" + MarkdownCell(evaluator.id) + " usage:";
     for (const UsageFigure& figure : usage) {
       char value[48];
       std::snprintf(value, sizeof(value), figure.integer ? "%.0f" : "%.6g", figure.value);
@@ -237,7 +249,7 @@ std::string ScorecardBuilder::Markdown() const {
     md.back() = '\n';
   }
   for (size_t s = 0; s < suite_.strata.size(); ++s) {
-    md += "\n## Pass rate by " + MarkdownCell(suite_.strata[s].text()) + "\n\n";
+    md += "\n## Pass rate by " + MarkdownCell(suite_.strata[s]) + "\n\n";
     // Columns: stratum values seen by any evaluator, sorted.
     std::map<std::string, bool> values;
     for (const EvaluatorTally& tally : tallies_) {
@@ -251,7 +263,7 @@ std::string ScorecardBuilder::Markdown() const {
     }
     md += "\n" + rule + "\n";
     for (size_t e = 0; e < suite_.evaluators.size(); ++e) {
-      md += "| " + MarkdownCell(suite_.evaluators[e].spec.id) + " |";
+      md += "| " + MarkdownCell(suite_.evaluators[e].id) + " |";
       for (const auto& [value, unused] : values) {
         auto it = tallies_[e].strata[s].find(value);
         if (it == tallies_[e].strata[s].end() || it->second.n == 0) {

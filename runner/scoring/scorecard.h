@@ -11,6 +11,11 @@
 //
 // The same tallies say what made the run unreliable (run_warnings.h): both documents carry its
 // warnings.
+//
+// Every tally adds: counts, exact sums (ExactSum) for scores and weights, per-stratum and
+// per-cell tallies, bottom-k reason tallies. So the builder's state can be written out (State)
+// by a shard of a run and the states of all parts added in input order (MergeState) to give the
+// scorecard that one run over all the inputs prints, byte for byte (`arbiter merge`).
 #pragma once
 
 #include <map>
@@ -21,6 +26,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "runner/base/exact_sum.h"
+#include "runner/base/status.h"
+#include "runner/plugin_api/evaluator.h"
 #include "runner/scoring/run_warnings.h"
 #include "runner/scoring/trace_scorer.h"
 #include "runner/stats/population_estimate.h"
@@ -28,10 +36,37 @@
 
 namespace arbiter {
 
+// What a scorecard says about a suite, apart from the tallies: enough to print it without the
+// suite loaded (a merge of shards). Usage figures are the plugin's at the end of the run.
+struct ScorecardEvaluator {
+  std::string id;
+  int version = 0;
+  std::string plugin;
+  std::string fingerprint;
+  std::string skipped;  // LoadedEvaluator::skipped
+  std::string when;     // the `when` condition's text; empty when it has none
+  std::vector<UsageFigure> usage;
+};
+
+struct ScorecardSuite {
+  std::string name;
+  std::vector<std::string> strata;  // the paths' text
+  std::vector<ScorecardEvaluator> evaluators;
+
+  // `usage`: take each evaluator's usage figures now (at the end of a run; a judge has none
+  // before PrepareRun).
+  static ScorecardSuite Of(const Suite& suite, bool usage = false);
+  nlohmann::ordered_json Json() const;
+  static Result<ScorecardSuite> FromJson(const nlohmann::json& json);
+};
+
 class ScorecardBuilder {
  public:
-  // `max_error_rate`: an evaluator's share of error rows above which the run warns.
+  // `max_error_rate`: an evaluator's share of error rows above which the run warns. Usage
+  // figures are read from the suite's evaluators when a document is made.
   explicit ScorecardBuilder(const Suite& suite, double max_error_rate = kDefaultMaxErrorRate);
+  // A scorecard from tallies added with MergeState (usage as given in `suite`).
+  ScorecardBuilder(ScorecardSuite suite, double max_error_rate);
 
   void AddTrace(const TraceResult& trace);
   void AddInput(const std::string& path, const std::string& sha256);
@@ -48,6 +83,12 @@ class ScorecardBuilder {
   // (run_warnings.h; implemented there).
   std::vector<RunWarning> Warnings() const;
 
+  // Every tally, for a later MergeState: see docs/FORMATS.md "A shard's state".
+  nlohmann::ordered_json State() const;
+  // Adds the tallies of `state` (of a builder over the same suite) as if its traces came after
+  // the ones added so far. Corruption when `state` is malformed or its shape is not this suite's.
+  Status MergeState(const nlohmann::json& state);
+
   // scorecard.json: the document SPEC describes, keys in its order, `warnings` last.
   nlohmann::ordered_json Json() const;
   // scorecard.md: the same figures for people (a pull-request comment, a CI summary).
@@ -58,8 +99,11 @@ class ScorecardBuilder {
     uint64_t n = 0;  // judged (scored) traces
     uint64_t errors = 0;
     uint64_t passes = 0;
-    double score_sum = 0.0;
+    ExactSum score_sum;
     void Add(const EvaluatorOutcome& outcome);  // a judged or error outcome
+    void Merge(const Tally& other);
+    nlohmann::ordered_json Json() const;
+    static Result<Tally> FromJson(const nlohmann::json& json);
   };
   struct EvaluatorTally {
     Tally all;
@@ -72,8 +116,10 @@ class ScorecardBuilder {
 
   void AddSampled(const TraceResult& trace);
   std::optional<PopulationRate> Population(const EvaluatorTally& tally) const;
+  std::vector<UsageFigure> Usage(size_t evaluator) const;
 
-  const Suite& suite_;
+  ScorecardSuite suite_;
+  const Suite* live_ = nullptr;  // the loaded suite, for its usage figures; null after a merge
   double max_error_rate_;
   uint64_t traces_ = 0;
   uint64_t trace_errors_ = 0;

@@ -55,7 +55,10 @@ bool RecordBatcher::Next(RecordBatch& batch) {
       done_ = true;
       return false;
     }
-    Result<std::unique_ptr<TraceSource>> source = OpenTraceSource(inputs_[input_], options_.source);
+    const bool ranged = input_ < options_.ranges.size() && options_.ranges[input_];
+    Result<std::unique_ptr<TraceSource>> source =
+        ranged ? OpenTraceSourceRange(inputs_[input_], *options_.ranges[input_], options_.source)
+               : OpenTraceSource(inputs_[input_], options_.source);
     if (!source.ok()) {
       status_ = source.status();
       done_ = true;

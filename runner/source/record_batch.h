@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,6 +56,9 @@ struct BatchingOptions {
   // When not 0, reading ends after this many records of all the inputs together, readable or not
   // (`validate --traces --limit N` reads the first N). The input cut short gets no input_end.
   uint64_t limit = 0;
+  // When not empty, one entry per input: an input with a range is read only in that range of
+  // its bytes, as plain JSONL (a shard's part, shard_plan.h); the others whole.
+  std::vector<std::optional<ByteRange>> ranges;
 };
 
 // Called on the reader thread with each readable record, in input order, before it is batched

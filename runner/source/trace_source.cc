@@ -95,3 +95,28 @@ Result<std::unique_ptr<TraceSource>> OpenTraceSource(const std::string& path,
 }
 
 }  // namespace arbiter
+
+namespace arbiter {
+
+Result<std::unique_ptr<TraceSource>> OpenTraceSourceRange(const std::string& path, ByteRange range,
+                                                          const SourceOptions& options) {
+  ARBITER_ASSIGN_OR_RETURN(
+      auto reader, LineReader::OpenRange(path, range.begin, range.end, options.max_line_bytes));
+  return MakeJsonlSource(std::move(reader));
+}
+
+Result<TraceFormat> DetectTraceFormat(const std::string& path) {
+  ARBITER_ASSIGN_OR_RETURN(auto reader, LineReader::Open(path, LineReader::kDefaultMaxLineBytes,
+                                                         /*hash=*/false));
+  Line line;
+  while (reader->Next(line)) {
+    if (line.oversized) return TraceFormat::kJsonl;
+    if (line.text.find_first_not_of(" \t\r") != std::string_view::npos) {
+      return DetectFormat(line.text);
+    }
+  }
+  ARBITER_RETURN_IF_ERROR(reader->status());
+  return TraceFormat::kJsonl;
+}
+
+}  // namespace arbiter

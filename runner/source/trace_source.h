@@ -58,4 +58,16 @@ bool IsStreamInput(const std::string& path);
 Result<std::unique_ptr<TraceSource>> OpenTraceSource(const std::string& path,
                                                      const SourceOptions& options);
 
+// The traces of a plain JSONL file whose lines start in [begin, end): one shard's part of it
+// (LineReader::OpenRange, shard_plan.h). No input hash.
+struct ByteRange {
+  uint64_t begin = 0;
+  uint64_t end = 0;
+};
+Result<std::unique_ptr<TraceSource>> OpenTraceSourceRange(const std::string& path, ByteRange range,
+                                                          const SourceOptions& options);
+
+// The format `path` holds, as OpenTraceSource would detect it (the first non-blank line).
+Result<TraceFormat> DetectTraceFormat(const std::string& path);
+
 }  // namespace arbiter

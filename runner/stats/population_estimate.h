@@ -43,24 +43,28 @@
 #include <optional>
 #include <span>
 
+#include "runner/base/exact_sum.h"
 #include "runner/stats/stats.h"
 
 namespace arbiter {
 
-// One evaluator's sums over the sampled traces of one cell. Constant size, filled in input
-// order (sums in a fixed order keep the figures identical whatever the thread count).
+// One evaluator's sums over the sampled traces of one cell. Constant size. The weighted sums are
+// exact (ExactSum), so cells filled in any order, or filled by shards and added (Merge), give the
+// same figures to the last bit.
 struct PopulationCell {
-  uint64_t n = 0;         // sampled traces in the cell, judged or not (n_h)
-  uint64_t judged = 0;    // of them, judged by the evaluator (sum d)
-  double weight_sum = 0;  // sum w: the cell's population
-  double dw = 0;          // sum d w
-  double dwy = 0;         // sum d w y
-  double dw2 = 0;         // sum d w^2
-  double dw2y = 0;        // sum d w^2 y
+  uint64_t n = 0;       // sampled traces in the cell, judged or not (n_h)
+  uint64_t judged = 0;  // of them, judged by the evaluator (sum d)
+  ExactSum weight_sum;  // sum w: the cell's population
+  ExactSum dw;          // sum d w
+  ExactSum dwy;         // sum d w y
+  ExactSum dw2;         // sum d w^2
+  ExactSum dw2y;        // sum d w^2 y
 
   // A sampled trace of this cell with inclusion weight `weight` (>= 1); `judged` and `pass` are
   // the evaluator's outcome (pass is ignored when not judged).
   void Add(double weight, bool judged, bool pass);
+  // The sums of another part of the same cell (a shard's).
+  void Merge(const PopulationCell& other);
 
   // A cell of `n` traces that stands for itself (weight 1: taken whole), of which `judged` were
   // judged and `passes` passed. The host's cell for traces without `_sample`.
