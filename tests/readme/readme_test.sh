@@ -11,9 +11,11 @@
 set -euo pipefail
 src=$(cd "$1" && pwd) build=$(cd "$2" && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/readme-test.XXXXXX")
+blocks_pid=
 cleanup() {
-  # A block may leave a server running in the background (the loopback judge).
-  pkill -P $$ 2>/dev/null || true
+  # The blocks run in their own process group: a server one of them started in the background
+  # (the loopback judge) goes with them.
+  if [[ -n $blocks_pid ]]; then kill -- "-$blocks_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -36,7 +38,9 @@ blocks=$(grep -c '^echo "== README.md:' "$script" || true)
 [[ $blocks -ge 5 ]] || { echo "only $blocks runnable blocks found in README.md" >&2; exit 1; }
 
 cd "$work"
-if ! bash -eo pipefail "$script" > "$work/readme.log" 2>&1; then
+setsid bash -eo pipefail "$script" > "$work/readme.log" 2>&1 &
+blocks_pid=$!
+if ! wait "$blocks_pid"; then
   echo "a README block failed; its output (the last block named is the one):" >&2
   tail -n 60 "$work/readme.log" >&2
   exit 1
