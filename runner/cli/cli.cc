@@ -122,10 +122,11 @@ int Fail(std::string_view command, const Status& status) {
 }
 
 int RunCli(int argc, char** argv) {
-  const std::vector<Command> commands = {
-      ValidateCommand(),  RunCommand(),      MergeCommand(),    PluginsCommand(),   LabelsCommand(),
-      CalibrateCommand(), GenerateCommand(), GateCommand(),     HistoryCommand(),   RedactCommand(),
-      SampleCommand(),    TriageCommand(),   AnnotateCommand(), CompletionCommand()};
+  const std::vector<Command> commands = {ValidateCommand(), RunCommand(),    MergeCommand(),
+                                         PluginsCommand(),  LabelsCommand(), CalibrateCommand(),
+                                         GenerateCommand(), GateCommand(),   HistoryCommand(),
+                                         RedactCommand(),   SampleCommand(), TriageCommand(),
+                                         AnnotateCommand(), InitCommand(),   CompletionCommand()};
   CLI::App app{"arbiter: turns LLM and agent traces into calibrated evaluations that gate releases",
                "arbiter"};
   app.require_subcommand(1);

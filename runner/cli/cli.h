@@ -73,6 +73,7 @@ Command SampleCommand();
 Command TriageCommand();
 Command CompletionCommand();
 Command AnnotateCommand();
+Command InitCommand();
 
 int RunCli(int argc, char** argv);
 

@@ -52,7 +52,8 @@ fail=0
 expect() {  # FILE REGEX WHAT
   if ! grep -Eq "$2" "$1" 2>/dev/null; then echo "README promise broken: $3 ($1)" >&2; fail=1; fi
 }
-expect out/demo/scorecard.md 'citation-grounded' 'the quick start writes a scorecard'
+expect out/demo/scorecard.md 'citation-grounded' 'the first example writes a scorecard'
+expect out/my-evals/out/run/scorecard.json 'answer-not-truncated' 'init writes a project that runs'
 expect out/seed/gate-swap/gate.json '"decision": *"blocked"' 'the seed swap is blocked'
 expect out/seed/gate-fixed/gate.json '"decision": *"passed"' 'the seed fix passes'
 expect out/ci/gate/gate.json '"decision": *"blocked"' 'the CI walk-through blocks the swap'
