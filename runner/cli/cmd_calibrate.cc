@@ -14,6 +14,7 @@
 #include "runner/calibration/calibration_report.h"
 #include "runner/calibration/history_store.h"
 #include "runner/cli/cli.h"
+#include "runner/cli/json_output.h"
 #include "runner/cli/suite_loader.h"
 #include "runner/labels/label_store.h"
 #include "runner/plugin_api/plugin_registry.h"
@@ -33,6 +34,7 @@ struct CalibrateFlags {
   bool no_history = false;
   int threads = 0;
   uint64_t seed = BootstrapOptions().seed;
+  bool json = false;  // calibration.json on stdout instead of the table
 };
 
 int RunCalibrate(const CalibrateFlags& flags) {
@@ -57,6 +59,10 @@ int RunCalibrate(const CalibrateFlags& flags) {
   options.seed = flags.seed;
   Result<CalibrationRun> run = Calibrate(*suite, options);
   if (!run.ok()) return Fail("calibrate", run.status());
+  if (flags.json) {
+    PrintJsonDocument(CalibrationJson(*run));
+    return kExitOk;
+  }
 
   for (const EvaluatorCalibration& c : run->evaluators) {
     std::optional<double> agreement = c.agreement();
@@ -74,32 +80,34 @@ int RunCalibrate(const CalibrateFlags& flags) {
 }  // namespace
 
 Command CalibrateCommand() {
-  return {"calibrate",
-          "Measure evaluators against a label set; decide their roles",
-          {{"arbiter calibrate -s evaluators/suites/demo.yaml -t datasets/demo/traces.jsonl "
-            "--labels support-seed@v1 -o out/calibration --history out/history.db",
-            "arbiter calibrate -s evaluators/suites/demo.yaml --scores out/demo/scores.jsonl "
-            "--labels support-seed@v2 -o out/calibration-v2 --no-history"},
-           kCommonExitCodes},
-          [](CLI::App& app) -> std::function<int()> {
-            auto flags = std::make_shared<CalibrateFlags>();
-            app.add_option("-s,--suite", flags->suite, "Suite YAML file")->required();
-            app.add_option("-t,--traces", flags->traces, "Trace files holding the labeled traces")
-                ->expected(1, -1);
-            app.add_option("--scores", flags->scores,
-                           "A run's scores.jsonl to read instead of scoring --traces");
-            app.add_option("--labels", flags->labels, "Label set, NAME@vN")->required();
-            app.add_option("--labels-root", flags->labels_root, "Label set folder")
-                ->capture_default_str();
-            app.add_option("-o,--out", flags->out, "Output folder")->required()->check(OutputFolder());
-            app.add_option("--history", flags->history, "History store (SQLite)")
-                ->capture_default_str();
-            app.add_flag("--no-history", flags->no_history, "Do not record in the history store");
-            AddThreadsOption(app, flags->threads,
-                             "Worker threads (default: core count; at most 1024)");
-            app.add_option("--seed", flags->seed, "Bootstrap seed")->capture_default_str();
-            return [flags] { return RunCalibrate(*flags); };
-          }};
+  return {
+      "calibrate",
+      "Measure evaluators against a label set; decide their roles",
+      {{"arbiter calibrate -s evaluators/suites/demo.yaml -t datasets/demo/traces.jsonl "
+        "--labels support-seed@v1 -o out/calibration --history out/history.db",
+        "arbiter calibrate -s evaluators/suites/demo.yaml --scores out/demo/scores.jsonl "
+        "--labels support-seed@v2 -o out/calibration-v2 --no-history --json"},
+       kCommonExitCodes},
+      [](CLI::App& app) -> std::function<int()> {
+        auto flags = std::make_shared<CalibrateFlags>();
+        app.add_option("-s,--suite", flags->suite, "Suite YAML file")->required();
+        app.add_option("-t,--traces", flags->traces, "Trace files holding the labeled traces")
+            ->expected(1, -1);
+        app.add_option("--scores", flags->scores,
+                       "A run's scores.jsonl to read instead of scoring --traces");
+        app.add_option("--labels", flags->labels, "Label set, NAME@vN")->required();
+        app.add_option("--labels-root", flags->labels_root, "Label set folder")
+            ->capture_default_str();
+        app.add_option("-o,--out", flags->out, "Output folder")->required()->check(OutputFolder());
+        app.add_option("--history", flags->history, "History store (SQLite)")
+            ->capture_default_str();
+        app.add_flag("--no-history", flags->no_history, "Do not record in the history store");
+        AddThreadsOption(app, flags->threads, "Worker threads (default: core count; at most 1024)");
+        app.add_option("--seed", flags->seed, "Bootstrap seed")->capture_default_str();
+        app.add_flag("--json", flags->json,
+                     "Print calibration.json on stdout instead of the table");
+        return [flags] { return RunCalibrate(*flags); };
+      }};
 }
 
 }  // namespace arbiter

@@ -36,8 +36,8 @@ int Gate(const GateFlags& flags) {
   namespace fs = std::filesystem;
   // A path the user typed that names nothing would otherwise read as "nothing calibrated".
   if (!flags.calibration.empty() && !fs::is_regular_file(flags.calibration)) {
-    return Fail("gate", Status::InvalidArgument("--calibration " + flags.calibration +
-                                                ": no such file"));
+    return Fail("gate",
+                Status::InvalidArgument("--calibration " + flags.calibration + ": no such file"));
   }
   if (flags.history_given && !fs::is_regular_file(flags.history)) {
     return Fail("gate", Status::InvalidArgument(

@@ -5,12 +5,14 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "runner/base/report_text.h"
 #include "runner/calibration/history_store.h"
 #include "runner/cli/cli.h"
+#include "runner/cli/json_output.h"
 
 namespace arbiter {
 namespace {
@@ -19,7 +21,42 @@ struct HistoryFlags {
   std::string history = kDefaultHistoryPath;
   std::string evaluator;
   double drift = 0.1;
+  bool json = false;  // one JSON document on stdout
 };
+
+using Json = nlohmann::ordered_json;
+
+// `history --json`: per evaluator, its calibrations in the order recorded and the drift finding.
+int PrintHistoryJson(
+    const HistoryFlags& flags,
+    const std::map<std::string, std::vector<const CalibrationRecord*>>& by_evaluator) {
+  Json evaluators = Json::array();
+  for (const auto& [id, list] : by_evaluator) {
+    Json calibrations = Json::array();
+    for (const CalibrationRecord* r : list) {
+      calibrations.push_back({{"calibrated_at", r->calibrated_at},
+                              {"version", r->evaluator_version},
+                              {"failure_mode", r->failure_mode},
+                              {"label_set", r->label_set},
+                              {"label_set_sha256", r->label_set_sha256},
+                              {"labels", r->labels},
+                              {"mcc", NumberOrNull(r->mcc)},
+                              {"spearman", NumberOrNull(r->spearman)},
+                              {"role", RoleName(r->role)}});
+    }
+    Json drift = nullptr;
+    if (const CalibrationRecord* earlier = FindDrift(list, flags.drift)) {
+      drift = {{"from_label_set", earlier->label_set},
+               {"from_agreement", NumberOrNull(Agreement(*earlier))},
+               {"to_label_set", list.back()->label_set},
+               {"to_agreement", NumberOrNull(Agreement(*list.back()))}};
+    }
+    evaluators.push_back({{"id", id}, {"calibrations", calibrations}, {"drift", drift}});
+  }
+  PrintJsonDocument(
+      {{"history", flags.history}, {"drift_threshold", flags.drift}, {"evaluators", evaluators}});
+  return kExitOk;
+}
 
 int History(const HistoryFlags& flags) {
   auto store = HistoryStore::Open(flags.history, /*create=*/false);
@@ -38,6 +75,7 @@ int History(const HistoryFlags& flags) {
     if (flags.evaluator.empty() || r.evaluator == flags.evaluator)
       by_evaluator[r.evaluator].push_back(&r);
   }
+  if (flags.json) return PrintHistoryJson(flags, by_evaluator);
   int drifting = 0;
   for (const auto& [id, list] : by_evaluator) {
     std::printf("%s\n", id.c_str());
@@ -66,7 +104,7 @@ Command HistoryCommand() {
   return {"history",
           "Agreement of each evaluator across versions and label sets; drift",
           {{"arbiter history --history out/history.db",
-            "arbiter history --history out/history.db --evaluator citation-grounded --drift 0.05"},
+            "arbiter history --history out/history.db --evaluator citation-grounded --json"},
            kCommonExitCodes},
           [](CLI::App& app) -> std::function<int()> {
             auto flags = std::make_shared<HistoryFlags>();
@@ -78,6 +116,7 @@ Command HistoryCommand() {
                 ->capture_default_str()
                 ->check(FiniteNumber())
                 ->check(CLI::Range(0.0, 2.0));
+            app.add_flag("--json", flags->json, "Print one JSON document on stdout");
             return [flags] { return History(*flags); };
           }};
 }

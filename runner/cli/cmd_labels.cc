@@ -10,6 +10,7 @@
 #include "runner/annotate/trace_queue.h"
 #include "runner/base/report_text.h"
 #include "runner/cli/cli.h"
+#include "runner/cli/json_output.h"
 #include "runner/cli/suite_failure_modes.h"
 #include "runner/labels/label_compare.h"
 #include "runner/labels/label_store.h"
@@ -28,7 +29,21 @@ struct LabelsFlags {
   bool allow_new_failure_mode = false;
   // verify, diff, agreement
   std::vector<std::string> refs;
+  bool json = false;  // list, verify, diff, agreement: one JSON document on stdout
 };
+
+using Json = nlohmann::ordered_json;
+
+// A label row as labels.jsonl holds it.
+Json LabelJson(const Label& l) {
+  Json row = {{"trace_id", l.trace_id},
+              {"failure_mode", l.failure_mode},
+              {"label", l.label},
+              {"reviewer", l.reviewer},
+              {"labeled_at", l.labeled_at}};
+  if (!l.note.empty()) row["note"] = l.note;
+  return row;
+}
 
 // The checks of issue 17, item 6: with --suite, each row's failure mode is one the suite
 // declares or the label set already holds (and its value fits that mode's scale); with
@@ -106,11 +121,26 @@ int Import(const LabelsFlags& flags) {
 int List(const LabelsFlags& flags) {
   LabelStore store(flags.root);
   std::vector<std::string> names = store.Names();
-  if (names.empty()) std::printf("no label sets under %s\n", flags.root.c_str());
+  Json sets = Json::array();
+  if (names.empty() && !flags.json) std::printf("no label sets under %s\n", flags.root.c_str());
   for (const std::string& name : names) {
     for (int version : store.Versions(name)) {
       LabelSetRef ref{name, version};
       Result<LabelSet> set = store.Load(ref);
+      if (flags.json) {
+        Json entry = {{"label_set", ref.ToString()}, {"name", name}, {"version", version}};
+        if (set.ok()) {
+          entry["labels"] = set->labels.size();
+          entry["failure_modes"] = set->manifest["failure_modes"];
+          entry["created_at"] = set->manifest.value("created_at", "");
+          entry["reviewers"] = set->manifest["reviewers"];
+          entry["sha256"] = set->sha256;
+        } else {
+          entry["error"] = set.status().message();
+        }
+        sets.push_back(std::move(entry));
+        continue;
+      }
       if (!set.ok()) {
         std::printf("%-24s CORRUPT: %s\n", ref.ToString().c_str(), set.status().message().c_str());
         continue;
@@ -124,6 +154,7 @@ int List(const LabelsFlags& flags) {
                   set->sha256.c_str());
     }
   }
+  if (flags.json) PrintJsonDocument({{"root", flags.root}, {"label_sets", sets}});
   return kExitOk;
 }
 
@@ -151,15 +182,23 @@ int Verify(const LabelsFlags& flags) {
   Result<std::vector<LabelSetRef>> refs = Expand(store, flags.refs);
   if (!refs.ok()) return Fail("labels", refs.status());
   int bad = 0;
+  Json results = Json::array();
   for (const LabelSetRef& ref : *refs) {
     Status verified = store.Verify(ref);
+    if (!verified.ok()) ++bad;
+    if (flags.json) {
+      Json entry = {{"label_set", ref.ToString()}, {"ok", verified.ok()}};
+      if (!verified.ok()) entry["problem"] = verified.message();
+      results.push_back(std::move(entry));
+      continue;
+    }
     if (verified.ok()) {
       std::printf("ok       %s\n", ref.ToString().c_str());
     } else {
-      ++bad;
       std::printf("CHANGED  %s: %s\n", ref.ToString().c_str(), verified.message().c_str());
     }
   }
+  if (flags.json) PrintJsonDocument({{"ok", bad == 0}, {"label_sets", results}});
   return bad ? kExitRuntime : kExitOk;
 }
 
@@ -182,6 +221,24 @@ int Diff(const LabelsFlags& flags) {
     sets.push_back(std::move(*set));
   }
   LabelDiff diff = DiffLabels(sets[0].labels, sets[1].labels);
+  if (flags.json) {
+    Json added = Json::array(), removed = Json::array(), flipped = Json::array();
+    for (const Label& l : diff.added) added.push_back(LabelJson(l));
+    for (const Label& l : diff.removed) removed.push_back(LabelJson(l));
+    for (const auto& [before, after] : diff.flipped) {
+      Json row = LabelJson(after);
+      row.erase("label");
+      row["before"] = before.label;
+      row["after"] = after.label;
+      flipped.push_back(std::move(row));
+    }
+    PrintJsonDocument({{"from", sets[0].ref.ToString()},
+                       {"to", sets[1].ref.ToString()},
+                       {"added", added},
+                       {"removed", removed},
+                       {"flipped", flipped}});
+    return kExitOk;
+  }
   std::printf("%s -> %s: %zu added, %zu removed, %zu flipped\n", sets[0].ref.ToString().c_str(),
               sets[1].ref.ToString().c_str(), diff.added.size(), diff.removed.size(),
               diff.flipped.size());
@@ -234,6 +291,19 @@ int Agreement(const LabelsFlags& flags) {
   if (!ref.ok()) return Fail("labels", ref.status());
   Result<LabelSet> set = store.Load(*ref);
   if (!set.ok()) return Fail("labels", set.status());
+  if (flags.json) {
+    Json modes = Json::array();
+    for (const ModeAgreement& a : ReviewerAgreement(set->labels)) {
+      modes.push_back({{"failure_mode", a.failure_mode},
+                       {"reviewers", a.reviewers},
+                       {"traces", a.traces},
+                       {"shared_traces", a.shared_traces},
+                       {"kappa", NumberOrNull(a.kappa)},
+                       {"alpha", NumberOrNull(a.alpha)}});
+    }
+    PrintJsonDocument({{"label_set", ref->ToString()}, {"failure_modes", modes}});
+    return kExitOk;
+  }
   std::printf("%-28s %-9s %-7s %-7s %-7s %s\n", "failure mode", "reviewers", "traces", "shared",
               "kappa", "alpha");
   for (const ModeAgreement& a : ReviewerAgreement(set->labels)) {
@@ -299,36 +369,42 @@ Command LabelsCommand() {
       app.add_subcommand("commit", "Turn the draft of `arbiter annotate` into the next version");
   commit->add_option("name", flags->name, "Label set name")->required();
   root(commit);
+  auto json = [&](CLI::App* sub) {
+    sub->add_flag("--json", flags->json, "Print one JSON document on stdout (docs/FORMATS.md)");
+  };
   CLI::App* list = app.add_subcommand("list", "List label sets and versions");
   root(list);
+  json(list);
   CLI::App* verify =
       app.add_subcommand("verify", "Check that versions are unchanged (exit 3 if not)");
   verify->add_option("sets", flags->refs, "NAME@vN or NAME (default: all)");
   root(verify);
+  json(verify);
   CLI::App* diff = app.add_subcommand("diff", "Labels added, removed and flipped between versions");
   diff->add_option("sets", flags->refs, "NAME@vA NAME@vB")->expected(2);
   root(diff);
+  json(diff);
   CLI::App* agreement =
       app.add_subcommand("agreement", "Inter-reviewer agreement per failure mode");
   agreement->add_option("set", flags->refs, "NAME@vN")->expected(1);
   root(agreement);
+  json(agreement);
   // Each subcommand's own examples; `labels --help` gets the Command's.
   SetHelp(*import, {{"arbiter labels import --name support-seed --from "
                      "datasets/seed/labels-ana.csv --reviewer ana --root out/labels",
                      "arbiter labels import --name support-seed --from "
                      "datasets/seed/labels-ben.csv --reviewer ben --root out/labels"},
                     kCommonExitCodes});
-  SetHelp(*list, {{"arbiter labels list", "arbiter labels list --root datasets/labels"},
+  SetHelp(*list, {{"arbiter labels list", "arbiter labels list --json --root datasets/labels"},
                   kCommonExitCodes});
-  SetHelp(*verify,
-          {{"arbiter labels verify", "arbiter labels verify support-seed@v1"}, kCommonExitCodes});
+  SetHelp(*verify, {{"arbiter labels verify", "arbiter labels verify support-seed@v1 --json"},
+                    kCommonExitCodes});
   SetHelp(*diff, {{"arbiter labels diff support-seed@v1 support-seed@v2",
-                   "arbiter labels diff support-seed@v2 support-seed@v1 --root "
-                   "datasets/labels"},
+                   "arbiter labels diff support-seed@v1 support-seed@v2 --json"},
                   kCommonExitCodes});
-  SetHelp(*agreement,
-          {{"arbiter labels agreement support-seed@v2", "arbiter labels agreement support-seed@v1"},
-           kCommonExitCodes});
+  SetHelp(*agreement, {{"arbiter labels agreement support-seed@v2",
+                        "arbiter labels agreement support-seed@v2 --json"},
+                       kCommonExitCodes});
   SetHelp(*commit, {{"arbiter labels commit demo-review --root out/labels",
                      "arbiter labels commit support-seed"},
                     kCommonExitCodes});

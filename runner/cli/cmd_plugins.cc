@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runner/cli/cli.h"
+#include "runner/cli/json_output.h"
 #include "runner/cli/suite_loader.h"
 #include "runner/plugin_api/plugin_registry.h"
 #include "runner/plugin_host/plugin_loader.h"
@@ -52,7 +53,7 @@ Command PluginsCommand() {
               Status registered = SetUpPlugins(registry, *plugin_paths, *suite);
               if (!registered.ok()) return Fail("plugins", registered);
               if (*as_json) {
-                std::printf("%s\n", PluginsJson(registry).dump(2).c_str());
+                PrintJsonDocument(PluginsJson(registry));
                 return static_cast<int>(kExitOk);
               }
               for (const PluginInfo* info : registry.List()) {

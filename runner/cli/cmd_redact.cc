@@ -45,34 +45,34 @@ int Redact(const RedactFlags& flags) {
 }  // namespace
 
 Command RedactCommand() {
-  return {
-      "redact",
-      "Replace PII and secrets in traces with typed placeholders",
-      {{"arbiter redact -t datasets/demo/traces.jsonl -o out/redacted.jsonl",
-        "arbiter redact -t datasets/seed/candidate-swap.jsonl.gz -o out/swap-redacted.jsonl "
-        "--policy datasets/demo/sample-policy.yaml"},
-       kCommonExitCodes},
-      [](CLI::App& app) -> std::function<int()> {
-        auto flags = std::make_shared<RedactFlags>();
-        app.add_option("-t,--traces", flags->traces, "Trace files (JSONL or OTLP/JSON, .gz, '-')")
-            ->required();
-        app.add_option("-o,--out", flags->out, "Redacted traces, one JSON line each")
-            ->required()
-            ->check(OutputFile());
-        app.add_option("--policy", flags->policy,
-                       "Policy YAML whose redact.patterns ({NAME: 'regex'}) add types "
-                       "<NAME>; its other keys are ignored");
-        // A footer callback goes before the footer string (the examples and exit codes).
-        app.footer([] {
-          return std::string(
-              "Types: EMAIL; PHONE; CARD (Luhn); IBAN (mod-97); NATIONAL_ID (US SSN, UK NINO,\n"
-              "Spanish DNI/NIE, Dutch BSN after its name, Italian codice fiscale); IP (v4,\n"
-              "v6); SECRET (API key prefixes, JWTs, private keys, bearer tokens, long\n"
-              "high-entropy tokens); and the policy's own. Every string of a trace is\n"
-              "redacted; stderr gets a count per type.\n");
-        });
-        return [flags] { return Redact(*flags); };
-      }};
+  return {"redact",
+          "Replace PII and secrets in traces with typed placeholders",
+          {{"arbiter redact -t datasets/demo/traces.jsonl -o out/redacted.jsonl",
+            "arbiter redact -t datasets/seed/candidate-swap.jsonl.gz -o out/swap-redacted.jsonl "
+            "--policy datasets/demo/sample-policy.yaml"},
+           kCommonExitCodes},
+          [](CLI::App& app) -> std::function<int()> {
+            auto flags = std::make_shared<RedactFlags>();
+            app.add_option("-t,--traces", flags->traces,
+                           "Trace files (JSONL or OTLP/JSON, .gz, '-')")
+                ->required();
+            app.add_option("-o,--out", flags->out, "Redacted traces, one JSON line each")
+                ->required()
+                ->check(OutputFile());
+            app.add_option("--policy", flags->policy,
+                           "Policy YAML whose redact.patterns ({NAME: 'regex'}) add types "
+                           "<NAME>; its other keys are ignored");
+            // A footer callback goes before the footer string (the examples and exit codes).
+            app.footer([] {
+              return std::string(
+                  "Types: EMAIL; PHONE; CARD (Luhn); IBAN (mod-97); NATIONAL_ID (US SSN, UK NINO,\n"
+                  "Spanish DNI/NIE, Dutch BSN after its name, Italian codice fiscale); IP (v4,\n"
+                  "v6); SECRET (API key prefixes, JWTs, private keys, bearer tokens, long\n"
+                  "high-entropy tokens); and the policy's own. Every string of a trace is\n"
+                  "redacted; stderr gets a count per type.\n");
+            });
+            return [flags] { return Redact(*flags); };
+          }};
 }
 
 }  // namespace arbiter
