@@ -136,7 +136,8 @@ TEST(CitationsPluginTest, PatternErrorsAreConfigErrorsAtTheirPosition) {
 
 TEST(CitationsPluginTest, OtherConfigErrors) {
   EXPECT_EQ(Plugin().LoadError("plugin: citations\nparams: {verbatim_quote: true}\n"),
-            "test.yaml:2:10: unknown param 'verbatim_quote' for plugin 'citations'");
+            "test.yaml:2:10: unknown param 'verbatim_quote' for plugin 'citations' "
+            "(did you mean 'verbatim_quotes'?)");
   EXPECT_EQ(Plugin().LoadError("plugin: citations\nparams: {min_quote_words: 3}\n"),
             "test.yaml:2:27: min_quote_words needs verbatim_quotes: true");
   EXPECT_EQ(Plugin().LoadError(

@@ -243,7 +243,8 @@ TEST(ToolCallsPluginTest, ConfigErrors) {
             "test.yaml:1:1: tool_calls needs at least one check: expected, no_repeats: true or "
             "max_calls");
   EXPECT_EQ(Plugin().LoadError("plugin: tool_calls\nparams: {no_repeat: true}\n"),
-            "test.yaml:2:10: unknown param 'no_repeat' for plugin 'tool_calls'");
+            "test.yaml:2:10: unknown param 'no_repeat' for plugin 'tool_calls' "
+            "(did you mean 'no_repeats'?)");
   EXPECT_EQ(Plugin().LoadError("plugin: tool_calls\nparams: {max_calls: 1, exclusive: true}\n"),
             "test.yaml:2:35: exclusive needs expected");
   EXPECT_EQ(Plugin().LoadError("plugin: tool_calls\nparams: {max_calls: 1, intent_path: x}\n"),

@@ -513,7 +513,8 @@ TEST(JsonSchemaPluginTest, ParamErrors) {
       Plugin().Create("plugin: json_schema\nparams: {schema: {type: object}, shema: x}\n");
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.status().message(),
-            "test.yaml:2:34: unknown param 'shema' for plugin 'json_schema'");
+            "test.yaml:2:34: unknown param 'shema' for plugin 'json_schema' "
+            "(did you mean 'schema'?)");
 
   auto none = Plugin().Create("plugin: json_schema\nparams: {allow_code_fence: true}\n");
   ASSERT_FALSE(none.ok());

@@ -239,7 +239,8 @@ TEST(LuaPluginTest, ParamErrors) {
   auto unknown = spec("plugin: lua\nparams: {source: 'x = 1', max_instruction: 5}\n");
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.status().message(),
-            "test.yaml:2:27: unknown param 'max_instruction' for plugin 'lua'");
+            "test.yaml:2:27: unknown param 'max_instruction' for plugin 'lua' "
+            "(did you mean 'max_instructions'?)");
 }
 
 }  // namespace

@@ -144,7 +144,8 @@ TEST(RegexPluginTest, ConfigErrors) {
   auto unknown = Plugin().Create("plugin: regex\nparams: {patterns: [a], case_insensitve: true}\n");
   ASSERT_FALSE(unknown.ok());
   EXPECT_THAT(unknown.status().message(),
-              HasSubstr("test.yaml:2:25: unknown param 'case_insensitve' for plugin 'regex'"));
+              HasSubstr("test.yaml:2:25: unknown param 'case_insensitve' for plugin 'regex' "
+                        "(did you mean 'case_insensitive'?)"));
 
   auto missing = Plugin().Create("plugin: regex\nparams: {match: all}\n");
   ASSERT_FALSE(missing.ok());

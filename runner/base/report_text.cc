@@ -27,6 +27,10 @@ std::string FigureText(std::optional<double> value, int decimals) {
   return value ? FigureText(*value, decimals) : "-";
 }
 
+std::string Plural(uint64_t n, std::string_view noun) {
+  return std::to_string(n) + " " + std::string(noun) + (n == 1 ? "" : "s");
+}
+
 std::string CountText(double value) {
   long long rounded = std::llround(value);
   std::string digits = std::to_string(rounded < 0 ? -rounded : rounded);

@@ -4,6 +4,7 @@
 // one edit here.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +30,10 @@ std::string FigureText(std::optional<double> value, int decimals);
 
 // A count with thousands separators: 7950 -> "7,950"; non-integral values are rounded.
 std::string CountText(double value);
+
+// A count and its noun, singular for one: (1, "trace") -> "1 trace", (3, "trace") -> "3 traces".
+// For nouns whose plural adds an "s".
+std::string Plural(uint64_t n, std::string_view noun);
 
 // A number a person wrote (a rate, a cost) in its shortest round-trip form: "1000", "0.05",
 // "1e+21".

@@ -51,6 +51,12 @@ TEST(CountTextTest, RoundsNonIntegralValues) {
   EXPECT_EQ(CountText(12.4), "12");
 }
 
+TEST(PluralTest, OneIsSingularEveryOtherCountPlural) {
+  EXPECT_EQ(Plural(1, "evaluator"), "1 evaluator");
+  EXPECT_EQ(Plural(0, "trace"), "0 traces");
+  EXPECT_EQ(Plural(2, "broken trace"), "2 broken traces");
+}
+
 TEST(NumberTextTest, ShortestRoundTrip) {
   EXPECT_EQ(NumberText(1000), "1000");
   EXPECT_EQ(NumberText(0.05), "0.05");

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "runner/base/report_text.h"
 #include "runner/cli/cli.h"
 #include "runner/cli/progress.h"
 #include "runner/cli/run_warnings_report.h"
@@ -175,12 +176,12 @@ int Run(const RunFlags& flags) {
                  "population_pass_rate counts each once (weight 1, a cell of their own)\n",
                  static_cast<unsigned long long>(run->without_sample));
   }
-  std::fprintf(stderr, "scored %llu traces with %zu evaluators in %.2f s (%.0f traces/s)%s\n",
-               static_cast<unsigned long long>(run->traces), suite->evaluators.size(), seconds,
-               seconds > 0 ? run->traces / seconds : 0.0,
-               run->trace_errors
-                   ? (", " + std::to_string(run->trace_errors) + " broken traces skipped").c_str()
-                   : "");
+  std::fprintf(
+      stderr, "scored %s with %s in %.2f s (%.0f traces/s)%s\n",
+      Plural(run->traces, "trace").c_str(), Plural(suite->evaluators.size(), "evaluator").c_str(),
+      seconds, seconds > 0 ? run->traces / seconds : 0.0,
+      run->trace_errors ? (", " + Plural(run->trace_errors, "broken trace") + " skipped").c_str()
+                        : "");
   if (options.shard) {
     std::fprintf(stderr, "partial run: %s (shard %s; arbiter merge adds the shards up)\n",
                  (out / kShardFile).c_str(), options.shard->Text().c_str());

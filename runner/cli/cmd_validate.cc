@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "runner/base/report_text.h"
 #include "runner/cli/cli.h"
 #include "runner/cli/run_warnings_report.h"
 #include "runner/cli/suite_loader.h"
@@ -32,8 +33,8 @@ int Validate(const ValidateFlags& flags) {
   PluginRegistry registry;
   Result<Suite> suite = LoadSuiteWithPlugins(flags.suite, registry, flags.plugin_paths);
   if (!suite.ok()) return Fail("validate", suite.status());
-  std::printf("ok: suite '%s' (%s), %zu evaluators\n", suite->name.c_str(), flags.suite.c_str(),
-              suite->evaluators.size());
+  std::printf("ok: suite '%s' (%s), %s\n", suite->name.c_str(), flags.suite.c_str(),
+              Plural(suite->evaluators.size(), "evaluator").c_str());
   for (const LoadedEvaluator& e : suite->evaluators) {
     std::printf("  %s v%d  plugin %s%s%s\n", e.spec.id.c_str(), e.spec.version,
                 e.spec.plugin.c_str(), e.when ? "  when " : "",
@@ -49,10 +50,11 @@ int Validate(const ValidateFlags& flags) {
   options.max_error_rate = flags.max_error_rate;
   Result<RunSuiteResult> run = RunSuite(*suite, options);
   if (!run.ok()) return Fail("validate", run.status());
-  std::printf("tried on %llu traces: %llu scored, %llu broken, %zu warnings\n",
-              static_cast<unsigned long long>(run->traces + run->trace_errors),
+  std::printf("tried on %s: %llu scored, %llu broken, %s\n",
+              Plural(run->traces + run->trace_errors, "trace").c_str(),
               static_cast<unsigned long long>(run->traces),
-              static_cast<unsigned long long>(run->trace_errors), run->warnings.size());
+              static_cast<unsigned long long>(run->trace_errors),
+              Plural(run->warnings.size(), "warning").c_str());
   return ReportWarnings("validate", run->warnings, flags.strict);
 }
 

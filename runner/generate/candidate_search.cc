@@ -10,6 +10,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "runner/base/hash.h"
+#include "runner/base/report_text.h"
 #include "runner/generate/phrase_mining.h"
 #include "runner/stats/bootstrap.h"
 #include "runner/stats/threshold_search.h"
@@ -619,10 +620,6 @@ std::vector<TraceBits> Shuffles(const std::vector<bool>& labels, int count, uint
     shuffles.push_back(std::move(bits));
   }
   return shuffles;
-}
-
-std::string Plural(size_t n, const char* one) {
-  return std::to_string(n) + " " + one + (n == 1 ? "" : "s");
 }
 
 Result<ModeResult> SearchMode(const std::string& mode, const ConsensusSet& labels,

@@ -1,5 +1,10 @@
 #include "runner/plugin_api/param_reader.h"
 
+#include <string>
+#include <vector>
+
+#include "runner/base/suggest.h"
+
 namespace arbiter {
 
 Status EvaluatorSpec::ErrorAt(const YAML::Node& at, std::string_view reason) const {
@@ -109,7 +114,9 @@ std::string ParamReader::Choice(const std::string& key, const std::vector<std::s
   return default_value;
 }
 
-YAML::Node ParamReader::Node(const std::string& key, bool required) { return Lookup(key, required); }
+YAML::Node ParamReader::Node(const std::string& key, bool required) {
+  return Lookup(key, required);
+}
 
 Status ParamReader::Finish() {
   if (!error_.ok()) return error_;
@@ -117,8 +124,12 @@ Status ParamReader::Finish() {
     for (const auto& item : params_) {
       std::string key = item.first.Scalar();
       if (!used_.count(key)) {
-        return spec_.ErrorAt(item.first, "unknown param '" + key + "' for plugin '" +
-                                             spec_.plugin + "'");
+        // The params the plugin read are the ones it knows: the closest is the likely intent.
+        std::string closest =
+            ClosestName(key, std::vector<std::string>(used_.begin(), used_.end()));
+        return spec_.ErrorAt(item.first,
+                             "unknown param '" + key + "' for plugin '" + spec_.plugin + "'" +
+                                 (closest.empty() ? "" : " (did you mean '" + closest + "'?)"));
       }
     }
   }

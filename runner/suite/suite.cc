@@ -2,10 +2,14 @@
 
 #include <cmath>
 #include <map>
+#include <string>
 #include <string_view>
+#include <system_error>
+#include <vector>
 
 #include <re2/re2.h>
 
+#include "runner/base/suggest.h"
 #include "runner/base/yaml_file.h"
 #include "runner/plugin_api/param_reader.h"
 #include "runner/suite/fingerprint.h"
@@ -104,6 +108,19 @@ Result<GatePolicy> ReadGatePolicy(const YAML::Node& gate, const std::string& fil
   return policy;
 }
 
+// " (did you mean 'e.yaml'?)" when a file in the same folder is a near miss of `missing`'s
+// name (e.yml, no-pi.yaml), else "".
+std::string NearbyFileHint(const std::filesystem::path& missing) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  std::filesystem::path folder = missing.parent_path().empty() ? "." : missing.parent_path();
+  for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
+    if (entry.is_regular_file(ec)) names.push_back(entry.path().filename().string());
+  }
+  std::string closest = ClosestName(missing.filename().string(), names);
+  return closest.empty() ? "" : " (did you mean '" + closest + "'?)";
+}
+
 }  // namespace
 
 Result<LoadedEvaluator> LoadEvaluator(const std::filesystem::path& path,
@@ -192,9 +209,11 @@ Result<Suite> LoadSuite(const std::filesystem::path& path, const YAML::Node& roo
     std::filesystem::path declaration = path.parent_path() / relative;
     if (std::filesystem::path(relative).is_absolute()) declaration = relative;
     if (!std::filesystem::exists(declaration)) {
-      errors +=
-          ErrorAt(file, item, "evaluator file '" + declaration.string() + "' not found").message() +
-          "\n";
+      errors += ErrorAt(file, item,
+                        "evaluator file '" + declaration.lexically_normal().string() +
+                            "' not found" + NearbyFileHint(declaration))
+                    .message() +
+                "\n";
       continue;
     }
     auto loaded = LoadEvaluator(declaration, registry);

@@ -11,6 +11,7 @@ namespace arbiter {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 using testing::TempDir;
 
@@ -163,6 +164,18 @@ TEST_F(SuiteTest, EveryBrokenDeclarationIsReportedAtOnce) {
   EXPECT_THAT(message, HasSubstr(Path("b.yaml") + ":4:21: bad pattern '('"));
   EXPECT_THAT(message, HasSubstr(Path("suite.yaml") + ":2:30: evaluator file '" +
                                  Path("missing.yaml") + "' not found"));
+}
+
+TEST_F(SuiteTest, AMissingFileIsNamedNormalizedWithANearMiss) {
+  dir_.Write("no-pii.yaml", kRegex);
+  Result<Suite> suite =
+      Load("name: s\nevaluators: [../" + dir_.path().filename().string() + "/no-pii.yml]\n");
+  ASSERT_FALSE(suite.ok());
+  EXPECT_THAT(suite.status().message(), HasSubstr("evaluator file '" + Path("no-pii.yml") +
+                                                  "' not found (did you mean 'no-pii.yaml'?)"));
+  suite = Load("name: s\nevaluators: [nothing-like-it.yaml]\n");
+  ASSERT_FALSE(suite.ok());
+  EXPECT_THAT(suite.status().message(), Not(HasSubstr("did you mean")));
 }
 
 TEST_F(SuiteTest, DuplicateIdsNameBothFiles) {
