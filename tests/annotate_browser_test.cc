@@ -30,12 +30,20 @@ bool HaveTool(const std::string& name) {
 
 constexpr int kHostileIndex = 2;
 
-// The first 20 demo traces; the third made hostile in its input, output, a message and a
-// retrieved document.
+// The first 20 demo traces; the third made hostile in its input, output, a message, a retrieved
+// document and a triage reason; traces 3, 7 and 12 carry the triage signal `refusal` that the
+// script filters by (annotate_check.mjs: SIGNAL_INDEXES).
 std::string Queue() {
   std::istringstream demo(ReadFile("datasets/demo/traces.jsonl"));
   std::string line, queue;
   for (int i = 0; i < 20 && std::getline(demo, line); ++i) {
+    if (i == 3 || i == 7 || i == 12) {
+      nlohmann::ordered_json trace = nlohmann::ordered_json::parse(line);
+      trace["_triage"] = {{"rank", i},
+                          {"score", 1.0},
+                          {"reasons", {{{"signal", "refusal"}, {"detail", "output refuses"}}}}};
+      line = trace.dump();
+    }
     if (i == kHostileIndex) {
       nlohmann::ordered_json trace = nlohmann::ordered_json::parse(line);
       trace["output"] =
@@ -43,6 +51,11 @@ std::string Queue() {
       trace["input"] = "</script><script>window.__pwned=true;alert(2)</script>";
       trace["messages"] = {{{"role", "user"}, {"content", "<b onmouseover=alert(3)>hi</b>"}}};
       trace["retrieved_documents"] = {{{"id", "<svg onload=alert(4)>"}, {"content", "<iframe>"}}};
+      trace["_triage"] = {{"rank", 1},
+                          {"score", 1.0},
+                          {"reasons",
+                           {{{"signal", "<img src=x onerror=alert(5)>"},
+                             {"detail", "<script>window.__pwned=true</script>"}}}}};
       line = trace.dump();
     }
     queue += line + "\n";

@@ -8,7 +8,10 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <map>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "tests/annotate_server_util.h"
 #include "tests/cli_util.h"
@@ -139,6 +142,44 @@ TEST(AnnotateCliTest, EveryRequestNeedsTheTokenAndWritesNeedCsrfAndOrigin) {
   Json hostile = api.Get("/api/traces/0");
   EXPECT_EQ(hostile["trace"]["output"], "<img src=x onerror=alert(1)></script>");
   EXPECT_EQ(server.Kill(SIGTERM), 0);
+}
+
+TEST(AnnotateCliTest, SignalsListTheQueueIndexesOfEachTriageSignal) {
+  // A real triage queue: the filter the page offers is each signal with the traces carrying it.
+  TempDir dir;
+  const std::string d = dir.path().string();
+  auto triage =
+      RunArbiter("triage --traces datasets/demo/traces.jsonl --top 40 --out " + d + "/q.jsonl");
+  ASSERT_EQ(triage.exit_code, 0) << triage.err;
+  std::map<std::string, std::vector<size_t>> expected;
+  std::istringstream lines(ReadFile(dir.path() / "q.jsonl"));
+  std::string line;
+  for (size_t i = 0; std::getline(lines, line); ++i) {
+    const Json trace = Json::parse(line);  // named: a range-for over a temporary's member dangles
+    for (const Json& reason : trace["_triage"]["reasons"]) {
+      std::vector<size_t>& indexes = expected[reason["signal"].get<std::string>()];
+      if (indexes.empty() || indexes.back() != i) indexes.push_back(i);
+    }
+  }
+  ASSERT_GE(expected.size(), 3u);
+  AnnotateServer server(dir.path(), {"--queue", d + "/q.jsonl", "--labels", "review", "--reviewer",
+                                     "ana", "--root", d + "/labels"});
+  ASSERT_TRUE(server.ok()) << server.err();
+  Api api(server);
+  EXPECT_EQ(api.client.Get("/api/signals")->status, 401);
+  Json signals = api.Get("/api/signals")["signals"];
+  ASSERT_EQ(signals.size(), expected.size()) << signals.dump();
+  for (const Json& signal : signals) {
+    EXPECT_EQ(signal["indexes"].get<std::vector<size_t>>(), expected[signal["signal"]])
+        << signal["signal"];
+  }
+
+  // A queue without triage reasons has no signal to filter by.
+  dir.Write("raw.jsonl", Queue(3));
+  AnnotateServer raw(dir.path(), {"--queue", d + "/raw.jsonl", "--labels", "raw", "--reviewer",
+                                  "ana", "--root", d + "/labels"});
+  ASSERT_TRUE(raw.ok()) << raw.err();
+  EXPECT_TRUE(Api(raw).Get("/api/signals")["signals"].empty());
 }
 
 TEST(AnnotateCliTest, KillNineLosesNoAcknowledgedLabelAndASecondServerIsRefused) {

@@ -74,6 +74,9 @@ nav { display: flex; gap: 6px; flex-wrap: wrap; }
   <span id="progress-text" aria-live="polite"></span>
   <div id="progress-bar" role="progressbar" aria-label="labeled traces"><div id="progress-fill"></div></div>
   <nav>
+    <select id="filter" title="only traces with this triage signal" aria-label="triage signal filter" hidden>
+      <option value="">all traces</option>
+    </select>
     <button id="prev" title="previous trace (k or ←)">← prev</button>
     <button id="next" title="next trace (j or →)">next →</button>
     <button id="undo" title="undo the last label (u)">undo</button>
@@ -121,6 +124,8 @@ let index = 0;
 let current = null;      // the served trace
 let focusMode = 0;
 const undoStack = [];
+const signals = new Map();  // triage signal -> the queue indexes that carry it (GET /api/signals)
+let filter = null;       // the indexes of the chosen signal, or null for every trace
 
 function el(tag, text, cls) {
   const e = document.createElement(tag);
@@ -427,6 +432,20 @@ async function show(i) {
   }
 }
 
+// The next (dir 1) or previous (dir -1) trace, among the filter's when a signal is chosen.
+function step(dir) {
+  if (!filter) return show(index + dir);
+  const next = dir > 0 ? filter.find((i) => i > index) : [...filter].reverse().find((i) => i < index);
+  if (next === undefined) setStatus('no ' + (dir > 0 ? 'later' : 'earlier') + ' trace with this signal');
+  else show(next);
+}
+
+function chooseSignal(name) {
+  filter = name && signals.has(name) ? signals.get(name) : null;
+  document.body.dataset.filter = name || '';
+  if (filter && !filter.includes(index)) show(filter[0]);
+}
+
 async function commit() {
   try {
     const made = await api('/api/commit', {});
@@ -444,10 +463,10 @@ function focusedInput(cls) {
 
 document.addEventListener('keydown', (e) => {
   const tag = e.target && e.target.tagName;
-  if (tag === 'INPUT' || tag === 'TEXTAREA' || e.ctrlKey || e.metaKey || e.altKey) return;
+  if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || e.ctrlKey || e.metaKey || e.altKey) return;
   const m = modes[focusMode];
-  if (e.key === 'j' || e.key === 'ArrowRight') show(index + 1);
-  else if (e.key === 'k' || e.key === 'ArrowLeft') show(index - 1);
+  if (e.key === 'j' || e.key === 'ArrowRight') step(1);
+  else if (e.key === 'k' || e.key === 'ArrowLeft') step(-1);
   else if (/^[1-9]$/.test(e.key) && Number(e.key) <= modes.length) { focusMode = Number(e.key) - 1; renderModes(); }
   else if (e.key === 'ArrowDown') { focusMode = Math.min(modes.length - 1, focusMode + 1); renderModes(); }
   else if (e.key === 'ArrowUp') { focusMode = Math.max(0, focusMode - 1); renderModes(); }
@@ -462,8 +481,12 @@ document.addEventListener('keydown', (e) => {
   else return;
   e.preventDefault();
 });
-document.getElementById('prev').addEventListener('click', () => show(index - 1));
-document.getElementById('next').addEventListener('click', () => show(index + 1));
+document.getElementById('prev').addEventListener('click', () => step(-1));
+document.getElementById('next').addEventListener('click', () => step(1));
+document.getElementById('filter').addEventListener('change', (e) => {
+  chooseSignal(e.target.value);
+  e.target.blur();  // back to the keyboard: j and k now step through the signal's traces
+});
 document.getElementById('undo').addEventListener('click', () => undo());
 document.getElementById('commit').addEventListener('click', () => commit());
 document.getElementById('help-button').addEventListener('click', () =>
@@ -477,6 +500,14 @@ document.getElementById('help-button').addEventListener('click', () =>
     document.getElementById('set').textContent = session.label_set +
       (session.label_set_version ? ' (from v' + session.label_set_version + ')' : '');
     document.getElementById('reviewer').textContent = session.reviewer;
+    const select = document.getElementById('filter');
+    for (const s of (await api('/api/signals')).signals) {
+      signals.set(s.signal, s.indexes);
+      const option = el('option', s.signal + ' (' + s.indexes.length + ')');
+      option.value = s.signal;
+      select.appendChild(option);
+    }
+    select.hidden = signals.size === 0;
     const progress = await api('/api/progress');
     const fromHash = /^#\d+$/.test(location.hash) ? Number(location.hash.slice(1)) : null;
     await show(fromHash !== null ? fromHash : (progress.next !== null ? progress.next : 0));

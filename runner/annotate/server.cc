@@ -170,6 +170,9 @@ Status ServeAnnotation(AnnotateSession& session, ServerOptions options,
                                                 const std::string& reviewer) {
                SendJson(res, 200, session.Progress(reviewer));
              }));
+  server.Get("/api/signals", [&](const httplib::Request&, httplib::Response& res) {
+    SendJson(res, 200, session.Signals());
+  });
   server.Get("/api/agreement", with_reviewer([&](const httplib::Request&, httplib::Response& res,
                                                  const std::string& reviewer) {
                Json progress = session.Progress(reviewer);

@@ -1,7 +1,11 @@
 #include "runner/annotate/session.h"
 
+#include <map>
 #include <set>
+#include <string_view>
 #include <unordered_set>
+
+#include <simdjson.h>
 
 #include "runner/labels/label_compare.h"
 
@@ -362,6 +366,35 @@ Result<Json> AnnotateSession::Commit() {
                                      : options_.label_set + " (no version yet)");
   }
   return out;
+}
+
+const Json& AnnotateSession::Signals() const {
+  std::call_once(signals_once_, [this] {
+    std::map<std::string, std::vector<size_t>, std::less<>> by_signal;
+    simdjson::dom::parser parser;
+    for (size_t i = 0; i < queue_->size(); ++i) {
+      std::string_view line = queue_->Line(i);
+      simdjson::dom::element root;
+      // The line is not padded for simdjson: let it copy (realloc_if_needed).
+      if (parser.parse(line.data(), line.size(), true).get(root)) continue;
+      simdjson::dom::array reasons;
+      if (root["_triage"]["reasons"].get_array().get(reasons)) continue;
+      for (simdjson::dom::element reason : reasons) {
+        std::string_view signal;
+        if (reason["signal"].get_string().get(signal)) continue;
+        auto it = by_signal.find(signal);
+        if (it == by_signal.end())
+          it = by_signal.emplace(std::string(signal), std::vector<size_t>{}).first;
+        if (it->second.empty() || it->second.back() != i) it->second.push_back(i);
+      }
+    }
+    Json signals = Json::array();
+    for (const auto& [signal, indexes] : by_signal) {
+      signals.push_back({{"signal", signal}, {"indexes", indexes}});
+    }
+    signals_ = Json{{"signals", std::move(signals)}};
+  });
+  return signals_;
 }
 
 }  // namespace arbiter

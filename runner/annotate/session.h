@@ -71,6 +71,11 @@ class AnnotateSession {
   nlohmann::ordered_json Progress(const std::string& reviewer) const;
   // POST /api/commit.
   Result<nlohmann::ordered_json> Commit();
+  // GET /api/signals, the page's filter by triage signal: {"signals": [{"signal", "indexes"}]},
+  // each signal that a trace's `_triage.reasons` name, sorted by name, with the queue indexes of
+  // the traces that carry it, in queue order. Read from every line on the first call and kept
+  // (the queue does not change while it is served); empty for a queue without triage reasons.
+  const nlohmann::ordered_json& Signals() const;
 
  private:
   AnnotateSession() = default;
@@ -89,6 +94,9 @@ class AnnotateSession {
   std::map<std::string, FailureModeInfo> modes_;  // known failure modes, by name
   std::vector<std::string> mode_order_;           // suite order, then the label set's
   std::map<LabelKey, Label> current_;             // base_ with the draft laid over it
+
+  mutable std::once_flag signals_once_;
+  mutable nlohmann::ordered_json signals_;  // set once, by Signals()
 };
 
 }  // namespace arbiter

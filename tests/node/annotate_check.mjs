@@ -20,6 +20,8 @@ const hostileIndex = Number(hostileArg);
 const failures = [];
 const fail = (message) => failures.push(message);
 const MODE = 'invented-citation';
+// The queue's traces with the triage signal `refusal` (annotate_browser_test.cc: Queue()).
+const SIGNAL_INDEXES = [3, 7, 12];
 
 // Starts the server; resolves with { child, url } once it printed its URL.
 function startServer() {
@@ -196,6 +198,27 @@ try {
   await page.waitForFunction(() => document.body.dataset.committed, null, { timeout: 10000 });
   const committed = await page.evaluate(() => document.body.dataset.committed);
   if (committed !== 'browser@v1') fail(`the commit made ${committed}, not browser@v1`);
+  // The filter by triage signal: j and k step through the signal's traces only.
+  await page.selectOption('#filter', 'refusal');
+  await at(page, SIGNAL_INDEXES[0]);
+  for (const i of SIGNAL_INDEXES.slice(1)) {
+    await page.keyboard.press('j');
+    await at(page, i);
+  }
+  await page.keyboard.press('j');  // past the last: stays, and says so
+  const last = await page
+    .waitForFunction(() => document.getElementById('status').textContent.includes('no later trace'),
+      null, { timeout: 10000 })
+    .then(() => true, () => false);
+  if (!last) fail('past the last filtered trace, the page did not say so');
+  await at(page, SIGNAL_INDEXES[2]);
+  await page.keyboard.press('k');
+  await at(page, SIGNAL_INDEXES[1]);
+  const options = await page.$$eval('#filter option', (os) => os.map((o) => o.textContent));
+  if (!options.includes('refusal (3)')) fail(`the filter offers ${JSON.stringify(options)}`);
+  await page.selectOption('#filter', '');
+  await page.keyboard.press('j');
+  await at(page, SIGNAL_INDEXES[1] + 1);
   await checkHostile(page);
   await checkLayout(page, 1400);
   page.problems.forEach((p) => fail(`1400 px: ${p}`));
