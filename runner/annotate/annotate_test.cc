@@ -7,6 +7,8 @@
 
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 #include "runner/annotate/draft.h"
 #include "runner/annotate/label_quality.h"
 #include "runner/annotate/session.h"
@@ -57,11 +59,23 @@ TEST(TraceQueueTest, IndexesLinesKeepsOrderAndSkipsWhatIsNoTrace) {
   EXPECT_THAT((*queue)->skipped()[2], HasSubstr(":6: trace_id 'b' came before, at line 1"));
 }
 
-TEST(TraceQueueTest, RefusesGzipAndEmptyQueues) {
+TEST(TraceQueueTest, ReadsGzipAndOtlpThroughTheTraceReader) {
+  // The bundled files, from the source root: 1000 traces each, gzip JSONL and OTLP/JSON spans.
+  for (const char* file :
+       {"datasets/seed/candidate-swap.jsonl.gz", "datasets/demo/traces.otlp.jsonl"}) {
+    auto queue = TraceQueue::Open(file);
+    ASSERT_TRUE(queue.ok()) << file << ": " << queue.status().message();
+    EXPECT_EQ((*queue)->size(), 1000u) << file;
+    EXPECT_EQ((*queue)->TraceId(0), "t-000001") << file;
+    EXPECT_EQ((*queue)->path(), file);
+    auto trace = nlohmann::json::parse((*queue)->Line(999));
+    EXPECT_EQ(trace["trace_id"], "t-001000") << file;
+    EXPECT_TRUE(trace.contains("output")) << file;
+  }
   TempDir dir;
-  auto gz = TraceQueue::Open(dir.Write("q.jsonl.gz", std::string("\x1f\x8b\x08\x00", 4)));
-  ASSERT_FALSE(gz.ok());
-  EXPECT_THAT(gz.status().message(), HasSubstr("gzip"));
+  auto broken = TraceQueue::Open(dir.Write("q.jsonl.gz", std::string("\x1f\x8b\x08\x00", 4)));
+  ASSERT_FALSE(broken.ok());
+  EXPECT_THAT(broken.status().message(), HasSubstr("q.jsonl.gz"));
   auto empty = TraceQueue::Open(dir.Write("e.jsonl", "\n\n"));
   ASSERT_FALSE(empty.ok());
   EXPECT_THAT(empty.status().message(), HasSubstr("no trace"));

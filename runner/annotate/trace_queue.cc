@@ -6,15 +6,76 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include <simdjson.h>
+
+#include "runner/source/trace_source.h"
 
 namespace arbiter {
 namespace {
 
 // The messages kept about skipped lines; the count of the rest is reported.
 constexpr size_t kMaxSkippedMessages = 20;
+
+// True for a gzip file or OTLP/JSON: the index below needs one plain JSONL trace per line.
+Result<bool> NeedsSpooling(const std::filesystem::path& path, int fd) {
+  unsigned char magic[2] = {0, 0};
+  if (pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) return true;
+  Result<TraceFormat> format = DetectTraceFormat(path.string());
+  if (!format.ok()) return format.status();
+  return *format == TraceFormat::kOtlp;
+}
+
+// Reads `path` through the trace reader (gzip, OTLP spans assembled into traces) into an unlinked
+// temporary file, one trace per line; returns its descriptor. `original_lines[k]` is the line of
+// `path` where spooled line k+1 started, for messages; unreadable records go to `problems`.
+Result<int> SpoolToJsonl(const std::filesystem::path& path, std::vector<uint64_t>& original_lines,
+                         std::vector<std::string>& problems) {
+  SourceOptions options;
+  options.hash_input = false;
+  Result<std::unique_ptr<TraceSource>> source = OpenTraceSource(path.string(), options);
+  if (!source.ok()) return source.status();
+  std::string name = (std::filesystem::temp_directory_path() / "arbiter-queue-XXXXXX").string();
+  int fd = mkstemp(name.data());
+  if (fd < 0) return Status::IoError(name + ": cannot create: " + std::strerror(errno));
+  unlink(name.c_str());  // the descriptor and then the mapping keep it while needed
+  std::string buffer;
+  auto flush = [&]() -> bool {
+    for (size_t done = 0; done < buffer.size();) {
+      ssize_t n = write(fd, buffer.data() + done, buffer.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return false;
+      done += static_cast<size_t>(n);
+    }
+    buffer.clear();
+    return true;
+  };
+  TraceRecord record;
+  while ((*source)->Next(record)) {
+    if (!record.error.empty()) {
+      problems.push_back(path.string() + ":" + std::to_string(record.line) + ": " + record.error);
+      continue;
+    }
+    buffer.append(record.json);
+    buffer.push_back('\n');
+    original_lines.push_back(record.line);
+    if (buffer.size() >= (1 << 20) && !flush()) break;
+  }
+  Status read = (*source)->status();
+  if (read.ok() && !flush()) {
+    read = Status::IoError(path.string() +
+                           ": cannot spool to a temporary file: " + std::strerror(errno));
+  }
+  if (!read.ok()) {
+    close(fd);
+    return read;
+  }
+  return fd;
+}
 
 }  // namespace
 
@@ -31,9 +92,31 @@ Result<std::unique_ptr<TraceQueue>> TraceQueue::Open(const std::filesystem::path
   if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
     close(fd);
     return Status::InvalidArgument(path.string() +
-                                   ": --queue must be a regular JSONL file (a triage queue, a "
+                                   ": --queue must be a regular trace file (a triage queue, a "
                                    "sample or raw traces), not a folder or a pipe");
   }
+  // Gzip and OTLP are read once into plain lines; a plain JSONL file is mapped as it is.
+  std::vector<uint64_t> original_lines;
+  std::vector<std::string> spool_problems;
+  Result<bool> spool = NeedsSpooling(path, fd);
+  if (!spool.ok()) {
+    close(fd);
+    return spool.status();
+  }
+  if (*spool) {
+    close(fd);
+    Result<int> spooled = SpoolToJsonl(path, original_lines, spool_problems);
+    if (!spooled.ok()) return spooled.status();
+    fd = *spooled;
+    if (fstat(fd, &info) != 0) {
+      close(fd);
+      return Status::IoError(path.string() + ": cannot read the spooled copy");
+    }
+  }
+  // The line of the given file where spooled line `line` started.
+  auto original = [&](uint64_t line) {
+    return *spool && line >= 1 && line <= original_lines.size() ? original_lines[line - 1] : line;
+  };
   size_t size = static_cast<size_t>(info.st_size);
   if (size > 0) {
     void* map = mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
@@ -47,11 +130,6 @@ Result<std::unique_ptr<TraceQueue>> TraceQueue::Open(const std::filesystem::path
   }
   close(fd);
   const char* data = queue->data_;
-  if (size >= 2 && static_cast<unsigned char>(data[0]) == 0x1f &&
-      static_cast<unsigned char>(data[1]) == 0x8b) {
-    return Status::InvalidArgument(path.string() +
-                                   ": gzip; --queue reads plain JSONL (gunzip it first)");
-  }
 
   simdjson::ondemand::parser parser;
   std::string padded;
@@ -62,6 +140,9 @@ Result<std::unique_ptr<TraceQueue>> TraceQueue::Open(const std::filesystem::path
                                 "; skipped");
     }
   };
+  for (const std::string& problem : spool_problems) {
+    if (++skipped <= kMaxSkippedMessages) queue->skipped_.push_back(problem + "; skipped");
+  }
   uint64_t line_number = 0;
   size_t start = 0;
   // A UTF-8 byte-order mark before the first line is not part of the trace.
@@ -96,16 +177,16 @@ Result<std::unique_ptr<TraceQueue>> TraceQueue::Open(const std::filesystem::path
         ok = !field.error() && !field.get_string().get(id);
       }
       if (!ok) {
-        skip(line_number, "no top-level string trace_id (annotate reads JSONL traces, not OTLP)");
+        skip(original(line_number), "no top-level string trace_id");
       } else if (id.empty()) {
-        skip(line_number, "empty trace_id");
+        skip(original(line_number), "empty trace_id");
       } else if (length > UINT32_MAX) {
-        skip(line_number, "line longer than 4 GiB");
+        skip(original(line_number), "line longer than 4 GiB");
       } else {
         Entry entry;
         entry.offset = start;
         entry.length = static_cast<uint32_t>(length);
-        entry.line = line_number;
+        entry.line = original(line_number);
         entry.trace_id = std::string(id);
         queue->entries_.push_back(std::move(entry));
       }

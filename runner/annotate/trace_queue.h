@@ -22,7 +22,9 @@ class TraceQueue {
   // `trace_id` is read (simdjson on demand skips the rest); a blank line is passed over, and a
   // line without a trace id, or whose id came before, is skipped with a "file:line: reason;
   // skipped" message in skipped(). A file that cannot be read, or that holds no trace, is an
-  // error. Gzip and OTLP files are refused: the offsets index needs plain JSONL lines.
+  // error. A gzip or OTLP/JSON file is first read through the trace reader (OTLP spans
+  // assembled into traces) into an unlinked temporary file of plain lines; messages still name the
+  // given file and its lines.
   static Result<std::unique_ptr<TraceQueue>> Open(const std::filesystem::path& path);
   ~TraceQueue();
   TraceQueue(const TraceQueue&) = delete;
