@@ -68,15 +68,15 @@ class ValueEvaluator : public Evaluator {
   }
 
  private:
-  Result<Score> Judge(Result<Verdict> verdict, bool fenced, std::string_view text) const {
+  Result<Score> Judge(Result<SchemaVerdict> verdict, bool fenced, std::string_view text) const {
     if (!verdict.ok()) return verdict.status();
     const std::string& name = target_.path().text();
     switch (verdict->kind) {
-      case Verdict::Kind::kValid:
+      case SchemaVerdict::Kind::kValid:
         return Score{1.0, name + " matches the schema" + (fenced ? " (in a code fence)" : "")};
-      case Verdict::Kind::kInvalid:
+      case SchemaVerdict::Kind::kInvalid:
         return Score{0.0, verdict->detail};
-      case Verdict::Kind::kNotJson: {
+      case SchemaVerdict::Kind::kNotJson: {
         std::string reason = name + " is not valid JSON: " + verdict->detail;
         if (!allow_fence_ && FencedBody(text)) {
           reason += " (it has a code fence; allow_code_fence is false)";
@@ -131,11 +131,11 @@ class ToolCallsEvaluator : public Evaluator {
       simdjson::dom::element arguments;
       bool present = !object["arguments"].get(arguments) ||
                      (has_function && !function["arguments"].get(arguments));
-      Result<Verdict> verdict = Check(schema->second, present ? &arguments : nullptr);
+      Result<SchemaVerdict> verdict = Check(schema->second, present ? &arguments : nullptr);
       if (verdict.ok() && verdict->valid()) continue;
       std::string call_name = where(i) + " (" + std::string(name) + ")";
       if (!verdict.ok()) return verdict.status().WithContext(call_name + ": ");
-      std::string problem = verdict->kind == Verdict::Kind::kNotJson
+      std::string problem = verdict->kind == SchemaVerdict::Kind::kNotJson
                                 ? "arguments are not valid JSON: " + verdict->detail
                                 : verdict->detail;
       return Score{0.0, ShortText(call_name + ": " + problem, kMaxReason)};
@@ -148,8 +148,8 @@ class ToolCallsEvaluator : public Evaluator {
 
  private:
   // Absent, null or blank arguments are no arguments: `{}`.
-  static Result<Verdict> Check(const CompiledSchema& schema,
-                               const simdjson::dom::element* arguments) {
+  static Result<SchemaVerdict> Check(const CompiledSchema& schema,
+                                     const simdjson::dom::element* arguments) {
     constexpr std::string_view kNoArguments = "{}";
     if (!arguments || arguments->is_null()) return schema.ValidateText(kNoArguments);
     std::string_view text;

@@ -21,7 +21,7 @@ namespace {
 // One labeled trace of the mode being searched.
 struct Item {
   const LabeledTrace* trace;
-  const TraceFacts* facts;
+  const SearchFacts* facts;
   bool fail;
   bool held_out;
 };
@@ -485,7 +485,7 @@ std::map<std::string, std::string> LearnExpected(const ModeData& data, const Tra
   size_t all_passing = 0;
   for (size_t c = 0; c < data.calibration.size(); ++c) {
     if (GetBit(fails, c)) continue;
-    const TraceFacts& facts = *data.items[data.calibration[c]].facts;
+    const SearchFacts& facts = *data.items[data.calibration[c]].facts;
     if (!facts.has_intent) continue;
     ++passing[facts.intent];
     ++all_passing;
@@ -518,7 +518,7 @@ std::map<std::string, std::string> LearnExpected(const ModeData& data, const Tra
 TraceBits ExpectedBits(const ModeData& data, const std::map<std::string, std::string>& expected) {
   TraceBits bits(BitWords(data.calibration.size()), 0);
   for (size_t c = 0; c < data.calibration.size(); ++c) {
-    const TraceFacts& facts = *data.items[data.calibration[c]].facts;
+    const SearchFacts& facts = *data.items[data.calibration[c]].facts;
     if (!facts.has_intent) continue;
     auto it = expected.find(facts.intent);
     if (it == expected.end()) continue;
@@ -625,7 +625,7 @@ std::vector<TraceBits> Shuffles(const std::vector<bool>& labels, int count, uint
 Result<ModeResult> SearchMode(const std::string& mode, const ConsensusSet& labels,
                               const std::map<std::string, size_t>& index,
                               const std::vector<LabeledTrace>& traces,
-                              const std::vector<TraceFacts>& facts, const PluginRegistry& registry,
+                              const std::vector<SearchFacts>& facts, const PluginRegistry& registry,
                               const Suite* suite, const SearchOptions& options) {
   ModeResult result;
   result.failure_mode = mode;
@@ -763,11 +763,11 @@ Result<std::vector<ModeResult>> SearchDrafts(const std::map<std::string, Consens
                                              const PluginRegistry& registry, const Suite* suite,
                                              const SearchOptions& options) {
   std::map<std::string, size_t> index;
-  std::vector<TraceFacts> facts;
+  std::vector<SearchFacts> facts;
   facts.reserve(traces.size());
   for (size_t i = 0; i < traces.size(); ++i) {
     index.emplace(traces[i].id, i);
-    facts.push_back(ReadTraceFacts(traces[i].json));
+    facts.push_back(ReadSearchFacts(traces[i].json));
   }
   std::vector<ModeResult> modes;
   for (const auto& [mode, labels] : consensus) {

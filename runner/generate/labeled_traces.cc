@@ -36,8 +36,8 @@ Result<std::vector<LabeledTrace>> ReadLabeledTraces(const std::vector<std::strin
   return traces;
 }
 
-TraceFacts ReadTraceFacts(const std::string& json) {
-  TraceFacts facts;
+SearchFacts ReadSearchFacts(const std::string& json) {
+  SearchFacts facts;
   simdjson::dom::parser parser;
   simdjson::dom::object root;
   if (parser.parse(json).get_object().get(root)) return facts;

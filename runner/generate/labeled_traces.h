@@ -26,7 +26,7 @@ Result<std::vector<LabeledTrace>> ReadLabeledTraces(const std::vector<std::strin
                                                     std::FILE* diagnostics, uint64_t& skipped);
 
 // What the search reads from one trace.
-struct TraceFacts {
+struct SearchFacts {
   // Text targets: `output`, `input` and each string under `metadata` (`metadata.KEY`).
   std::map<std::string, std::string> texts;
   bool has_intent = false;
@@ -37,6 +37,6 @@ struct TraceFacts {
 };
 
 // The facts of one trace; a trace that is not a JSON object has none.
-TraceFacts ReadTraceFacts(const std::string& json);
+SearchFacts ReadSearchFacts(const std::string& json);
 
 }  // namespace arbiter

@@ -147,16 +147,16 @@ std::string PointerInMessage(const std::string& message) {
 
 // The fast pass stops at the first failed constraint and records nothing; only a failing value
 // pays for the second pass that collects the violation.
-Result<Verdict> Check(const valijson::Schema& schema, const nlohmann::json& schema_json,
-                      simdjson::dom::element value) {
+Result<SchemaVerdict> Check(const valijson::Schema& schema, const nlohmann::json& schema_json,
+                            simdjson::dom::element value) {
   valijson::Validator& validator = ThreadValidator();
   SimdjsonAdapter adapter(value);
   try {
-    if (validator.validate(schema, adapter, nullptr)) return Verdict{};
+    if (validator.validate(schema, adapter, nullptr)) return SchemaVerdict{};
     valijson::ValidationResults results;
     validator.validate(schema, adapter, &results);
     valijson::ValidationResults::Error first;
-    Verdict verdict{Verdict::Kind::kInvalid, "does not match the schema"};
+    SchemaVerdict verdict{SchemaVerdict::Kind::kInvalid, "does not match the schema"};
     // Errors are queued depth-first, innermost first: the first names the offending value
     // itself, not "failed to validate against schema associated with property ...".
     if (results.popError(first)) {
@@ -195,11 +195,12 @@ Result<CompiledSchema> CompiledSchema::Compile(nlohmann::json schema, std::strin
   return CompiledSchema(std::move(json), std::move(compiled));
 }
 
-Result<Verdict> CompiledSchema::Validate(simdjson::dom::element value) const {
+Result<SchemaVerdict> CompiledSchema::Validate(simdjson::dom::element value) const {
   return Check(*schema_, *json_, value);
 }
 
-Result<Verdict> CompiledSchema::ValidateText(std::string_view text, size_t offset_base) const {
+Result<SchemaVerdict> CompiledSchema::ValidateText(std::string_view text,
+                                                   size_t offset_base) const {
   // One parser per thread, reused: its buffers grow to the largest document and stay. The
   // element it returns is valid until this thread's next parse, which is after the check.
   thread_local simdjson::dom::parser parser;
@@ -210,7 +211,7 @@ Result<Verdict> CompiledSchema::ValidateText(std::string_view text, size_t offse
   // simdjson refused it: nlohmann explains why, or reads what simdjson does not (integers past
   // 64 bits, which it keeps as doubles; written back out, simdjson reads them too).
   Result<nlohmann::json> parsed = ParseJsonText(text, offset_base);
-  if (!parsed.ok()) return Verdict{Verdict::Kind::kNotJson, parsed.status().message()};
+  if (!parsed.ok()) return SchemaVerdict{SchemaVerdict::Kind::kNotJson, parsed.status().message()};
   std::string normalized = parsed->dump();
   simdjson::error_code error = parser.parse(normalized).get(root);
   if (error) {

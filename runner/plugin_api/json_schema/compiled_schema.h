@@ -19,7 +19,7 @@ class Schema;
 namespace arbiter {
 
 // What a check found.
-struct Verdict {
+struct SchemaVerdict {
   enum class Kind { kValid, kInvalid, kNotJson };
   Kind kind = Kind::kValid;
   // kInvalid: the first violation, "/items/0/price: expected type number, got string" (the JSON
@@ -48,12 +48,12 @@ class CompiledSchema {
   // Thread-safe. An error Status only when valijson itself fails mid-check: the host records an
   // error row. (`format`, which valijson would read from any value, applies to strings only,
   // as draft 7 says.)
-  Result<Verdict> Validate(simdjson::dom::element value) const;
+  Result<SchemaVerdict> Validate(simdjson::dom::element value) const;
 
   // Parses `text` as JSON, then checks it; not JSON is Kind::kNotJson, with the offset of the
   // fault counted from `offset_base`. Thread-safe (a simdjson parser per thread). An error
   // Status also when nlohmann reads the text and simdjson cannot (nested deeper than 1024).
-  Result<Verdict> ValidateText(std::string_view text, size_t offset_base = 0) const;
+  Result<SchemaVerdict> ValidateText(std::string_view text, size_t offset_base = 0) const;
 
  private:
   CompiledSchema(std::shared_ptr<const nlohmann::json> json,

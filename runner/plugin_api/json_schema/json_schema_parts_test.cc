@@ -117,14 +117,14 @@ TEST(ViolationTest, ShortTextCutsOnCodePoints) {
 }
 
 // Validates `instance` against `schema`, from a parsed element and from text; both must agree.
-Verdict Check(const std::string& schema, const std::string& instance) {
+SchemaVerdict Check(const std::string& schema, const std::string& instance) {
   Result<CompiledSchema> compiled = CompiledSchema::Compile(json::parse(schema));
   EXPECT_TRUE(compiled.ok()) << compiled.status().ToString();
   if (!compiled.ok()) return {};
   simdjson::dom::parser parser;
   simdjson::dom::element element = parser.parse(instance);
-  Result<Verdict> from_element = compiled->Validate(element);
-  Result<Verdict> from_text = compiled->ValidateText(instance);
+  Result<SchemaVerdict> from_element = compiled->Validate(element);
+  Result<SchemaVerdict> from_text = compiled->ValidateText(instance);
   EXPECT_TRUE(from_element.ok() && from_text.ok());
   if (!from_element.ok() || !from_text.ok()) return {};
   EXPECT_EQ(from_element->detail, from_text->detail) << instance;
@@ -220,7 +220,7 @@ TEST(CompiledSchemaTest, DeeperThanSimdjsonReadsIsAnError) {
   Result<CompiledSchema> compiled = CompiledSchema::Compile(json::object());
   ASSERT_TRUE(compiled.ok());
   std::string deep = std::string(2000, '[') + std::string(2000, ']');
-  Result<Verdict> verdict = compiled->ValidateText(deep);
+  Result<SchemaVerdict> verdict = compiled->ValidateText(deep);
   ASSERT_FALSE(verdict.ok());
   EXPECT_THAT(verdict.status().message(), HasSubstr("cannot read the JSON: "));
 }
@@ -230,9 +230,9 @@ TEST(CompiledSchemaTest, AnAbsentTextIsNotJsonNotACrash) {
   // fuzzer finding).
   Result<CompiledSchema> compiled = CompiledSchema::Compile(json::object());
   ASSERT_TRUE(compiled.ok());
-  Result<Verdict> verdict = compiled->ValidateText(std::string_view());
+  Result<SchemaVerdict> verdict = compiled->ValidateText(std::string_view());
   ASSERT_TRUE(verdict.ok());
-  EXPECT_EQ(verdict->kind, Verdict::Kind::kNotJson);
+  EXPECT_EQ(verdict->kind, SchemaVerdict::Kind::kNotJson);
 }
 
 TEST(CompiledSchemaTest, FormatAppliesToStringsOnly) {
@@ -249,10 +249,10 @@ TEST(CompiledSchemaTest, FormatAppliesToStringsOnly) {
   ASSERT_TRUE(nested.ok());
   EXPECT_TRUE(nested->ValidateText(R"({"at": 7})")->valid());
   EXPECT_TRUE(nested->ValidateText(R"({"at": "2026-12-05T08:00:00Z"})")->valid());
-  Result<Verdict> bad = nested->ValidateText(R"({"at": "noon"})");
+  Result<SchemaVerdict> bad = nested->ValidateText(R"({"at": "noon"})");
   ASSERT_TRUE(bad.ok());
   EXPECT_EQ(bad->detail, "/at: string should be a valid date-time");
-  EXPECT_EQ(nested->ValidateText(R"({"at": 1.5})")->kind, Verdict::Kind::kInvalid);
+  EXPECT_EQ(nested->ValidateText(R"({"at": 1.5})")->kind, SchemaVerdict::Kind::kInvalid);
 }
 
 }  // namespace
