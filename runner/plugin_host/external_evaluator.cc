@@ -81,7 +81,7 @@ Result<std::unique_ptr<Evaluator>> Create(const std::shared_ptr<const ExternalTy
   }
   const YAML::Node& where = spec.params.IsDefined() ? spec.params : spec.node;
   if (type->schema) {
-    Result<Verdict> verdict = type->schema->ValidateText(params);
+    Result<SchemaVerdict> verdict = type->schema->ValidateText(params);
     if (!verdict.ok()) return spec.ErrorAt(where, verdict.status().message());
     if (!verdict->valid()) {
       return spec.ErrorAt(
