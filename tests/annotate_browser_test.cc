@@ -13,6 +13,7 @@
 #include <sstream>
 #include <string>
 
+#include "tests/browser_util.h"
 #include "tests/cli_util.h"
 
 namespace arbiter {
@@ -23,10 +24,6 @@ using ::testing::HasSubstr;
 using testing::ReadFile;
 using testing::RunArbiter;
 using testing::TempDir;
-
-bool HaveTool(const std::string& name) {
-  return std::system(("command -v " + name + " >/dev/null 2>&1").c_str()) == 0;
-}
 
 constexpr int kHostileIndex = 2;
 
@@ -64,14 +61,9 @@ std::string Queue() {
 }
 
 TEST(AnnotateBrowserTest, LabelAcrossAKillNineCommitAndVerify) {
-  const char* chromium_env = std::getenv("CHROMIUM");
-  std::string chromium = chromium_env ? chromium_env : "/usr/bin/chromium";
-  if (!HaveTool("node")) GTEST_SKIP() << "node not installed (ARBITER_WITH_BROWSER=1 ./setup.sh)";
-  if (!std::filesystem::exists(chromium))
-    GTEST_SKIP() << chromium << " not installed (ARBITER_WITH_BROWSER=1 ./setup.sh)";
-  if (!std::filesystem::exists("tests/node/node_modules/playwright-core"))
-    GTEST_SKIP() << "tests/node/node_modules has no playwright-core "
-                    "(ARBITER_WITH_BROWSER=1 ./setup.sh)";
+  const testing::BrowserTools tools = testing::FindBrowserTools();
+  if (!tools.missing.empty()) GTEST_SKIP() << tools.missing;
+  const std::string& chromium = tools.chromium;
   TempDir dir;
   const std::string d = dir.path().string();
   dir.Write("queue.jsonl", Queue());

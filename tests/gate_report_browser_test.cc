@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <string>
 
+#include "tests/browser_util.h"
 #include "tests/cli_util.h"
 
 namespace arbiter {
@@ -53,19 +54,10 @@ void WriteRun(const TempDir& dir, const std::string& name, const std::string& ro
   dir.Write(name + "/scorecard.json", card + "]}");
 }
 
-bool HaveTool(const std::string& name) {
-  return std::system(("command -v " + name + " >/dev/null 2>&1").c_str()) == 0;
-}
-
 TEST(GateReportBrowserTest, PhoneAndDesktopShowTheDecisionAndEveryVerdict) {
-  const char* chromium_env = std::getenv("CHROMIUM");
-  std::string chromium = chromium_env ? chromium_env : "/usr/bin/chromium";
-  if (!HaveTool("node")) GTEST_SKIP() << "node not installed (ARBITER_WITH_BROWSER=1 ./setup.sh)";
-  if (!std::filesystem::exists(chromium))
-    GTEST_SKIP() << chromium << " not installed (ARBITER_WITH_BROWSER=1 ./setup.sh)";
-  if (!std::filesystem::exists("tests/node/node_modules/playwright-core"))
-    GTEST_SKIP() << "tests/node/node_modules has no playwright-core "
-                    "(ARBITER_WITH_BROWSER=1 ./setup.sh)";
+  const testing::BrowserTools tools = testing::FindBrowserTools();
+  if (!tools.missing.empty()) GTEST_SKIP() << tools.missing;
+  const std::string& chromium = tools.chromium;
 
   TempDir dir;
   const std::string long_reason =

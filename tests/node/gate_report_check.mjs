@@ -13,6 +13,7 @@
 import { chromium } from 'playwright-core';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { sidewaysOverflow } from './layout.mjs';
 import { pathToFileURL } from 'node:url';
 
 const [report, prefix, searchArg] = process.argv.slice(2);
@@ -58,28 +59,9 @@ try {
     await page.screenshot({ path: `${prefix}-${width}.png` });
     await page.screenshot({ path: `${prefix}-${width}-full.png`, fullPage: true });
 
+    (await sidewaysOverflow(page, width)).forEach(fail);
     const layout = await page.evaluate(() => {
       const viewport = document.documentElement.clientWidth;
-      // An element may be wider than the screen only inside a box that scrolls it (a wide
-      // table in an overflow-x wrapper): the page itself must not scroll sideways.
-      const scrolled = (el) => {
-        for (let p = el.parentElement; p; p = p.parentElement) {
-          const overflow = getComputedStyle(p).overflowX;
-          if (overflow === 'auto' || overflow === 'scroll' || overflow === 'hidden') return true;
-        }
-        return false;
-      };
-      const describe = (el) =>
-        el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
-        (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : '');
-      const wide = [];
-      for (const el of document.body.querySelectorAll('*')) {
-        const box = el.getBoundingClientRect();
-        if (box.width === 0 || box.height === 0 || scrolled(el)) continue;
-        if (box.left < -1 || box.right > viewport + 1) {
-          wide.push(`${describe(el)} spans ${Math.round(box.left)}..${Math.round(box.right)}`);
-        }
-      }
       const inView = (el) => {
         if (!el) return 'missing';
         const box = el.getBoundingClientRect();
@@ -96,9 +78,6 @@ try {
         }),
       );
       return {
-        viewport,
-        scrollWidth: document.documentElement.scrollWidth,
-        wide,
         decision: inView(document.getElementById('decision')),
         headline: inView(document.getElementById('headline')),
         verdicts,
@@ -108,10 +87,6 @@ try {
         text: document.body.textContent,
       };
     });
-    if (layout.scrollWidth > layout.viewport) {
-      fail(`${width} px: the page scrolls sideways (scrollWidth ${layout.scrollWidth})`);
-    }
-    for (const w of layout.wide.slice(0, 10)) fail(`${width} px: wider than the viewport: ${w}`);
     if (layout.decision) fail(`${width} px: the decision badge is ${layout.decision}`);
     if (layout.headline) fail(`${width} px: the headline is ${layout.headline}`);
     if (layout.verdicts.length === 0 || layout.verdicts.length !== layout.sections) {
