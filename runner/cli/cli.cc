@@ -14,6 +14,34 @@ void AddPluginPathOption(CLI::App& app, std::vector<std::string>& paths) {
   app.add_option("--plugin-path", paths, "External plugin libraries (.so) or folders of them");
 }
 
+void AddShardOptions(CLI::App& app, ShardFlags& flags, const std::string& shard_help) {
+  app.add_option("--shard", flags.shard, shard_help);
+  app.add_option("--shard-count", flags.count,
+                 "With --shard auto: the shard count (a Kubernetes Indexed Job's "
+                 "completions; default: ARBITER_SHARD_COUNT or SLURM_ARRAY_TASK_COUNT)")
+      ->check(CLI::Range(1u, kMaxShards));
+}
+
+Result<std::optional<ShardSpec>> ResolveShard(const ShardFlags& flags) {
+  if (flags.shard.empty()) {
+    if (flags.count) return Status::InvalidArgument("--shard-count goes with --shard auto");
+    return std::optional<ShardSpec>();
+  }
+  if (flags.shard == "auto") {
+    std::optional<uint32_t> count;
+    if (flags.count) count = flags.count;
+    ARBITER_ASSIGN_OR_RETURN(
+        ShardSpec spec,
+        ShardFromEnvironment([](const char* name) { return std::getenv(name); }, count));
+    return std::optional<ShardSpec>(spec);
+  }
+  if (flags.count) {
+    return Status::InvalidArgument("--shard-count goes with --shard auto; --shard I/N names N");
+  }
+  ARBITER_ASSIGN_OR_RETURN(ShardSpec spec, ParseShardSpec(flags.shard));
+  return std::optional<ShardSpec>(spec);
+}
+
 void SetHelp(CLI::App& app, const Help& help) {
   const bool strict = app.get_option_no_throw("--strict") != nullptr;
   std::string text = "Examples:\n";
@@ -126,7 +154,7 @@ int RunCli(int argc, char** argv) {
                                          PluginsCommand(),  LabelsCommand(), CalibrateCommand(),
                                          GenerateCommand(), GateCommand(),   HistoryCommand(),
                                          RedactCommand(),   SampleCommand(), TriageCommand(),
-                                         AnnotateCommand(), InitCommand(),   CompletionCommand()};
+                                         AnnotateCommand(), ServeCommand(), InitCommand(), CompletionCommand()};
   CLI::App app{"arbiter: turns LLM and agent traces into calibrated evaluations that gate releases",
                "arbiter"};
   app.require_subcommand(1);

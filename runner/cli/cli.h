@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +12,7 @@
 #include <CLI/CLI.hpp>
 
 #include "runner/base/status.h"
+#include "runner/source/shard_spec.h"
 
 namespace arbiter {
 
@@ -74,6 +76,7 @@ Command TriageCommand();
 Command CompletionCommand();
 Command AnnotateCommand();
 Command InitCommand();
+Command ServeCommand();
 
 int RunCli(int argc, char** argv);
 
@@ -113,5 +116,16 @@ std::string CompletionScript(const CLI::App& root, const std::string& shell);
 
 // `--plugin-path PATH...`: external plugin libraries or folders of them (run, validate, plugins).
 void AddPluginPathOption(CLI::App& app, std::vector<std::string>& paths);
+
+// `--shard I/N|auto` and `--shard-count N` (run, sample): do one part of the inputs and write a
+// partial output that a merge adds up (source/shard_spec.h). `shard_help` describes --shard.
+struct ShardFlags {
+  std::string shard;  // "I/N", "auto" or empty
+  uint32_t count = 0;
+};
+void AddShardOptions(CLI::App& app, ShardFlags& flags, const std::string& shard_help);
+// The shard the flags name (none without --shard): I/N, or with auto from the engine's
+// environment. InvalidArgument for a malformed one or a --shard-count without --shard auto.
+Result<std::optional<ShardSpec>> ResolveShard(const ShardFlags& flags);
 
 }  // namespace arbiter

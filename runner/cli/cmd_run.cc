@@ -44,30 +44,8 @@ struct RunFlags {
   std::vector<std::string> plugin_paths;
   std::string cache = ".arbiter/cache";
   bool no_cache = false;
-  std::string shard;  // "I/N", "auto" or empty
-  uint32_t shard_count = 0;
+  ShardFlags shard;
 };
-
-// --shard I/N, or --shard auto from the engine's environment (source/shard_spec.h).
-Result<std::optional<ShardSpec>> ResolveShard(const RunFlags& flags) {
-  if (flags.shard.empty()) {
-    if (flags.shard_count) return Status::InvalidArgument("--shard-count goes with --shard auto");
-    return std::optional<ShardSpec>();
-  }
-  if (flags.shard == "auto") {
-    std::optional<uint32_t> count;
-    if (flags.shard_count) count = flags.shard_count;
-    ARBITER_ASSIGN_OR_RETURN(
-        ShardSpec spec,
-        ShardFromEnvironment([](const char* name) { return std::getenv(name); }, count));
-    return std::optional<ShardSpec>(spec);
-  }
-  if (flags.shard_count) {
-    return Status::InvalidArgument("--shard-count goes with --shard auto; --shard I/N names N");
-  }
-  ARBITER_ASSIGN_OR_RETURN(ShardSpec spec, ParseShardSpec(flags.shard));
-  return std::optional<ShardSpec>(spec);
-}
 
 // Prints the first few broken traces (all of them are in trace_errors.jsonl).
 class TraceErrorLog {
@@ -112,7 +90,7 @@ int Run(const RunFlags& flags) {
   if (!suite.ok()) return Fail("run", suite.status());
   Status files = CheckTraceFiles(flags.traces);
   if (!files.ok()) return Fail("run", files);
-  Result<std::optional<ShardSpec>> shard = ResolveShard(flags);
+  Result<std::optional<ShardSpec>> shard = ResolveShard(flags.shard);
   if (!shard.ok()) return Fail("run", shard.status());
   const fs::path out_dir(flags.out);
   Status distinct = CheckOutputsAreNotInputs(
@@ -225,14 +203,10 @@ Command RunCommand() {
                        "Folder of the judge response cache (default: .arbiter/cache)");
         app.add_flag("--no-cache", flags->no_cache,
                      "Neither read nor write the judge response cache");
-        app.add_option("--shard", flags->shard,
-                       "Score only part I of N of the inputs (0-based I/N, or auto from "
-                       "JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID) and write a partial run "
-                       "for arbiter merge");
-        app.add_option("--shard-count", flags->shard_count,
-                       "With --shard auto: the shard count (a Kubernetes Indexed Job's "
-                       "completions; default: ARBITER_SHARD_COUNT or SLURM_ARRAY_TASK_COUNT)")
-            ->check(CLI::Range(1u, kMaxShards));
+        AddShardOptions(app, flags->shard,
+                        "Score only part I of N of the inputs (0-based I/N, or auto from "
+                        "JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID) and write a partial run "
+                        "for arbiter merge");
         return [flags] { return Run(*flags); };
       }};
 }

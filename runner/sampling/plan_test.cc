@@ -67,6 +67,13 @@ TEST(SamplePolicyTest, HalfWidthTargetsDeriveTheDefault) {
   EXPECT_EQ(Policy("targets: {half_width: 0.05}\n").DefaultTarget(), 381u);
 }
 
+TEST(SamplePolicyTest, OtlpAttributeMapIsReadForTheOtlpInputs) {
+  SamplePolicy policy =
+      Policy("targets: {default: 3}\notlp: {attribute_map: {app.intent: metadata.intent}}\n");
+  EXPECT_EQ(policy.otlp.attribute_map.at("app.intent"), "metadata.intent");
+  EXPECT_TRUE(Policy("targets: {default: 3}\n").otlp.attribute_map.empty());
+}
+
 TEST(SamplePlanTest, WithoutABindingBudgetEveryStratumGetsItsTargetCappedByPopulation) {
   SamplePolicy policy = Policy("targets: {default: 100, budget: 1000}\n");
   SamplePlan plan = MakeSamplePlan(policy, {{"a", 10, 500}, {"b", 0, 40}}, {});

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "runner/base/json_util.h"
+#include "runner/base/duration.h"
 #include "runner/base/report_text.h"
 #include "runner/base/utf8.h"
 #include "runner/base/yaml_file.h"
@@ -11,6 +12,7 @@
 #include "runner/redact/options.h"
 #include "runner/sampling/plan.h"
 #include "runner/scoring/score_failures.h"
+#include "runner/source/otlp_mapping_yaml.h"
 
 namespace arbiter {
 namespace {
@@ -212,13 +214,14 @@ Result<SamplePolicy> SamplePolicyFromYaml(const YAML::Node& root, const std::str
   if (!root.IsMap()) return Status::InvalidArgument(file + ": a policy must be a mapping");
   ARBITER_RETURN_IF_ERROR(CheckKeys(root, file,
                                     {"strata", "targets", "failure", "failure_multiplier", "focus",
-                                     "cost_per_trace", "redact", "triage"}));
+                                     "cost_per_trace", "redact", "triage", "window", "otlp"}));
   SamplePolicy policy;
   policy.file = file;
   ARBITER_RETURN_IF_ERROR(ReadStrata(root["strata"], file, policy));
   ARBITER_RETURN_IF_ERROR(ReadTargets(root["targets"], file, policy));
   ARBITER_RETURN_IF_ERROR(ReadFailure(root["failure"], file, policy));
   ARBITER_RETURN_IF_ERROR(ReadFocus(root["focus"], file, policy));
+  ARBITER_ASSIGN_OR_RETURN(policy.otlp, ReadOtlpMappingOptions(root["otlp"], file));
   // One policy file may serve `redact` and `triage` too; a bad redaction pattern is reported
   // here as well rather than only when the sample reaches annotation.
   ARBITER_ASSIGN_OR_RETURN(RedactOptions redact, ReadRedactOptions(root["redact"], file));
@@ -239,6 +242,15 @@ Result<SamplePolicy> SamplePolicyFromYaml(const YAML::Node& root, const std::str
       return ConfigErrorAt(file, root["cost_per_trace"].Mark(), "cost_per_trace must be >= 0");
     }
     policy.cost_per_trace = cost;
+  }
+  if (root["window"]) {
+    ARBITER_ASSIGN_OR_RETURN(std::string text,
+                             ReadScalar<std::string>(root["window"], file,
+                                                     "window must be a duration such as 1h"));
+    Result<uint64_t> ms = ParseDurationMs(text);
+    if (!ms.ok()) return ConfigErrorAt(file, root["window"].Mark(), ms.status().message());
+    if (*ms < 1000) return ConfigErrorAt(file, root["window"].Mark(), "window must be at least 1s");
+    policy.window_ms = *ms;
   }
   return policy;
 }

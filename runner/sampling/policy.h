@@ -26,6 +26,7 @@
 
 #include "runner/base/status.h"
 #include "runner/scoring/score_failures.h"
+#include "runner/source/otlp/mapping_options.h"
 #include "runner/trace/condition.h"
 #include "runner/trace/trace_path.h"
 
@@ -81,6 +82,10 @@ struct SamplePolicy {
 
   std::vector<FocusRule> focus;
   std::optional<double> cost_per_trace;
+  // `window: 1h`: the length of the windows `arbiter serve` samples one by one (unused by
+  // `arbiter sample`, which samples what it is given).
+  std::optional<uint64_t> window_ms;
+  OtlpMappingOptions otlp = {};  // `otlp:`, how OTLP inputs map onto trace fields
 
   uint64_t DefaultTarget() const;
   uint64_t TargetFor(const std::string& stratum) const;

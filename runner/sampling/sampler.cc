@@ -6,9 +6,7 @@
 
 namespace arbiter {
 
-uint64_t SamplePriority(std::string_view json, uint64_t seed) {
-  return Hash64(json, seed);
-}
+uint64_t SamplePriority(std::string_view json, uint64_t seed) { return Hash64(json, seed); }
 
 StratifiedSampler::StratifiedSampler(const SamplePolicy& policy, uint64_t seed,
                                      std::vector<uint64_t> focus_collected, bool keep_traces)
@@ -28,8 +26,8 @@ uint64_t StratifiedSampler::Capacity(uint64_t wanted) const {
 }
 
 void StratifiedSampler::Keep(Reservoir& reservoir, std::string_view json,
-                             const std::string* stratum, bool failure) {
-  ++reservoir.population;
+                             const std::string* stratum, bool failure, bool count) {
+  if (count) ++reservoir.population;
   if (!keep_traces_ || reservoir.capacity == 0) return;
   uint64_t priority = SamplePriority(json, seed_);
   std::vector<Entry>& heap = reservoir.heap;
@@ -49,30 +47,87 @@ void StratifiedSampler::Keep(Reservoir& reservoir, std::string_view json,
   }
 }
 
-Status StratifiedSampler::Offer(simdjson::dom::element root, std::string_view json) {
+Result<StratifiedSampler::Stratum*> StratifiedSampler::Open(const std::string& key) {
+  auto it = strata_.find(std::string_view(key));
+  if (it != strata_.end()) return &it->second;
+  if (strata_.size() == kMaxStrata) {
+    return Status::InvalidArgument(
+        "more than " + std::to_string(kMaxStrata) + " strata (the last: '" + key +
+        "'): a stratum path takes a value per trace; use coarser paths or bucket edges");
+  }
+  it = strata_.try_emplace(key).first;
+  uint64_t capacity = Capacity(policy_.TargetFor(key));
+  // Either cell may end up with the whole target (when the other is short), so each keeps
+  // that many candidates.
+  for (Reservoir& cell : it->second.cells) cell.capacity = capacity;
+  return &it->second;
+}
+
+Status StratifiedSampler::Route(simdjson::dom::element root, std::string_view json,
+                                bool candidate) {
   policy_.StratumOf(root, key_);
   bool failure = policy_.IsFailure(root);
   for (Focus& focus : focus_) {
     if (focus.rule->when.Matches(root)) {
-      Keep(focus.reservoir, json, &key_, failure);
+      Keep(focus.reservoir, json, &key_, failure, !candidate);
       return Status::OK();
     }
   }
-  auto it = strata_.find(std::string_view(key_));
-  if (it == strata_.end()) {
-    if (strata_.size() == kMaxStrata) {
-      return Status::InvalidArgument(
-          "more than " + std::to_string(kMaxStrata) + " strata (the last: '" + key_ +
-          "'): a stratum path takes a value per trace; use coarser paths or bucket edges");
-    }
-    it = strata_.try_emplace(key_).first;
-    uint64_t capacity = Capacity(policy_.TargetFor(key_));
-    // Either cell may end up with the whole target (when the other is short), so each keeps
-    // that many candidates.
-    for (Reservoir& cell : it->second.cells) cell.capacity = capacity;
+  if (candidate && strata_.find(std::string_view(key_)) == strata_.end()) {
+    return Status::Corruption("a trace of stratum '" + key_ + "' that no population counts");
   }
-  Keep(it->second.cells[failure ? 1 : 0], json, nullptr, failure);
+  ARBITER_ASSIGN_OR_RETURN(Stratum * stratum, Open(key_));
+  Keep(stratum->cells[failure ? 1 : 0], json, nullptr, failure, !candidate);
   return Status::OK();
+}
+
+Status StratifiedSampler::Offer(simdjson::dom::element root, std::string_view json) {
+  return Route(root, json, false);
+}
+
+Status StratifiedSampler::OfferCandidate(simdjson::dom::element root, std::string_view json) {
+  return Route(root, json, true);
+}
+
+Status StratifiedSampler::AddCounts(const std::vector<StratumCounts>& strata,
+                                    const std::vector<uint64_t>& focus_populations) {
+  if (focus_populations.size() != focus_.size()) {
+    return Status::Corruption(std::to_string(focus_populations.size()) + " focus populations for " +
+                              std::to_string(focus_.size()) + " active focus rules");
+  }
+  for (size_t i = 0; i < focus_.size(); ++i) focus_[i].reservoir.population += focus_populations[i];
+  for (const StratumCounts& counts : strata) {
+    ARBITER_ASSIGN_OR_RETURN(Stratum * stratum, Open(counts.key));
+    stratum->cells[0].population += counts.others;
+    stratum->cells[1].population += counts.failures;
+  }
+  return Status::OK();
+}
+
+StratifiedSampler::Partial StratifiedSampler::TakePartial() {
+  Partial partial;
+  auto take = [&](Reservoir& reservoir) {
+    for (Entry& entry : reservoir.TakeLowest(reservoir.heap.size())) {
+      partial.candidates.push_back(std::move(entry.json));
+    }
+  };
+  for (Focus& focus : focus_) {
+    partial.focus_populations.push_back(focus.reservoir.population);
+    take(focus.reservoir);
+  }
+  for (const auto& [key, stratum] : strata_) {
+    partial.strata.push_back({key, stratum.cells[1].population, stratum.cells[0].population});
+  }
+  std::sort(partial.strata.begin(), partial.strata.end(),
+            [](const StratumCounts& a, const StratumCounts& b) { return a.key < b.key; });
+  for (const StratumCounts& counts : partial.strata) {
+    Stratum& stratum = strata_.at(counts.key);
+    take(stratum.cells[1]);
+    take(stratum.cells[0]);
+  }
+  strata_.clear();
+  focus_.clear();
+  return partial;
 }
 
 SamplePlan StratifiedSampler::Plan() const {

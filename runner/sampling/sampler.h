@@ -39,6 +39,8 @@ class StratifiedSampler {
   StratifiedSampler(const SamplePolicy& policy, uint64_t seed,
                     std::vector<uint64_t> focus_collected = {}, bool keep_traces = true);
 
+  const SamplePolicy& policy() const { return policy_; }
+
   // At most this many strata: memory grows with the strata, so a stratum path with a value per
   // trace (an id, a timestamp) must stop the run rather than hold the whole input.
   static constexpr size_t kMaxStrata = 100000;
@@ -49,6 +51,25 @@ class StratifiedSampler {
 
   // The plan for what has been offered so far.
   SamplePlan Plan() const;
+
+  // What a partial sample carries (partial_sample.h): every cell's population and every trace
+  // its reservoir holds, not cut to a plan. That is all a merge needs: a priority depends only
+  // on the trace and the seed, so the lowest k of the shards' bottom-k reservoirs are the lowest
+  // k of the whole input, and populations add. Empties the sampler.
+  struct Partial {
+    std::vector<StratumCounts> strata;        // sorted by key
+    std::vector<uint64_t> focus_populations;  // by active focus rule, in policy order
+    std::vector<std::string> candidates;      // focus cells, then strata by key, failures first
+  };
+  Partial TakePartial();
+
+  // The merge side: AddCounts adds one partial's populations (opening strata as Offer does, with
+  // its limit), then OfferCandidate each of its candidates, which goes to the cell Offer would
+  // pick but adds nothing to the population. Corruption for a candidate whose stratum has no
+  // population, or populations for another number of focus rules.
+  Status AddCounts(const std::vector<StratumCounts>& strata,
+                   const std::vector<uint64_t>& focus_populations);
+  Status OfferCandidate(simdjson::dom::element root, std::string_view json);
 
   // The sample that plan gives: focus rules in policy order, then strata by key, failures
   // first, each cell by priority. `plan` receives the plan it followed.
@@ -79,7 +100,11 @@ class StratifiedSampler {
     Reservoir reservoir;
   };
 
-  void Keep(Reservoir& reservoir, std::string_view json, const std::string* stratum, bool failure);
+  // Offer and OfferCandidate: a candidate is kept or not but not counted.
+  Status Route(simdjson::dom::element root, std::string_view json, bool candidate);
+  Result<Stratum*> Open(const std::string& key);
+  void Keep(Reservoir& reservoir, std::string_view json, const std::string* stratum, bool failure,
+            bool count);
   uint64_t Capacity(uint64_t wanted) const;
 
   const SamplePolicy& policy_;

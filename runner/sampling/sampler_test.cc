@@ -326,5 +326,46 @@ TEST(SamplerTest, AStratumPathWithAValuePerTraceStopsTheRunInsteadOfHoldingTheIn
               ::testing::HasSubstr("more than 100000 strata (the last: 't-100000')"));
 }
 
+// Parts of a population merged through their partial samples draw what one sampler over all of
+// it draws, whatever the cut and the budget: bottom-k reservoirs merge.
+TEST(SamplerTest, PartsMergeIntoTheSampleOfTheWhole) {
+  SamplePolicy policy = Policy(R"(
+strata: [metadata.intent]
+targets: {default: 50, "b": 100, budget: 120}
+failure: {any: ["status == 'error'"]}
+focus: [{name: b-errors, when: "metadata.intent == 'b' and status == 'error'", collect: 7}]
+)");
+  std::vector<std::string> traces =
+      Population({{"a", {1000, 100}}, {"b", {300, 150}}, {"c", {20, 0}}});
+  std::vector<SampledTrace> whole = Sample(policy, 3, traces);
+  for (size_t parts : {1, 2, 5}) {
+    StratifiedSampler merged(policy, 3);
+    simdjson::dom::parser parser;
+    for (size_t p = 0; p < parts; ++p) {
+      StratifiedSampler part(policy, 3);
+      for (size_t i = p; i < traces.size(); i += parts) {
+        ASSERT_TRUE(part.Offer(parser.parse(traces[i]), traces[i]).ok());
+      }
+      StratifiedSampler::Partial partial = part.TakePartial();
+      ASSERT_TRUE(merged.AddCounts(partial.strata, partial.focus_populations).ok());
+      for (const std::string& json : partial.candidates) {
+        ASSERT_TRUE(merged.OfferCandidate(parser.parse(json), json).ok());
+      }
+    }
+    std::vector<SampledTrace> sample = merged.Finish();
+    ASSERT_EQ(sample.size(), whole.size()) << parts;
+    for (size_t i = 0; i < sample.size(); ++i) {
+      EXPECT_EQ(sample[i].json, whole[i].json) << parts << " parts, trace " << i;
+      EXPECT_EQ(sample[i].weight, whole[i].weight);
+      EXPECT_EQ(sample[i].focus, whole[i].focus);
+    }
+  }
+  // A candidate of a stratum no population counts is a corrupt part, not a new stratum.
+  StratifiedSampler empty(policy, 3);
+  simdjson::dom::parser parser;
+  Status stray = empty.OfferCandidate(parser.parse(traces[0]), traces[0]);
+  EXPECT_EQ(stray.code(), Status::Code::kCorruption);
+}
+
 }  // namespace
 }  // namespace arbiter

@@ -3,7 +3,6 @@
 #include <simdjson.h>
 
 #include "runner/base/json_util.h"
-#include "runner/sampling/sampler.h"
 #include "runner/source/record_scan.h"
 #include "runner/trace/trace_field.h"
 
@@ -26,14 +25,12 @@ std::string SampleValue(const SampledTrace& trace) {
 
 }  // namespace
 
-Result<SampleSummary> SampleTraces(const std::vector<std::string>& inputs,
-                                   const SamplePolicy& policy, const SampleOptions& options,
-                                   AtomicFile* out, std::FILE* diagnostics) {
-  SampleSummary summary;
-  StratifiedSampler sampler(policy, options.seed, options.focus_collected, out != nullptr);
+Status OfferTraces(const std::vector<std::string>& inputs, const SampleOptions& options,
+                   StratifiedSampler& sampler, std::FILE* diagnostics, SampleSummary& summary) {
   simdjson::dom::parser parser;
   SourceOptions source;
   source.hash_input = false;  // no report names the input's hash
+  source.otlp = sampler.policy().otlp;
   ScanCallbacks callbacks;
   // One worker: the sampler takes traces one at a time, and the reading overlaps the parsing.
   callbacks.parse = [&](size_t, const ScannedRecord& record) -> Result<std::string> {
@@ -46,21 +43,32 @@ Result<SampleSummary> SampleTraces(const std::vector<std::string>& inputs,
     ++summary.traces;
     return std::string();
   };
-  Status read = ScanRecords(inputs, source, 1, diagnostics, summary.skipped, callbacks);
-  if (!read.ok()) return read;
-  if (!out) {
-    summary.plan = sampler.Plan();
-    return summary;
-  }
+  return ScanRecords(inputs, source, 1, diagnostics, summary.skipped, callbacks, options.ranges);
+}
 
+Status WriteSample(StratifiedSampler& sampler, AtomicFile& out, SampleSummary& summary) {
   for (const SampledTrace& trace : sampler.Finish(&summary.plan)) {
     // The trace keeps its bytes; `_sample` goes last (an earlier sample's is replaced).
     Result<std::string> line = SetTopLevelField(trace.json, "_sample", SampleValue(trace));
     if (!line.ok()) return Status::Internal("a sampled trace no longer parses");
     *line += '\n';
-    ARBITER_RETURN_IF_ERROR(out->Append(*line));
+    ARBITER_RETURN_IF_ERROR(out.Append(*line));
     ++summary.sampled;
   }
+  return Status::OK();
+}
+
+Result<SampleSummary> SampleTraces(const std::vector<std::string>& inputs,
+                                   const SamplePolicy& policy, const SampleOptions& options,
+                                   AtomicFile* out, std::FILE* diagnostics) {
+  SampleSummary summary;
+  StratifiedSampler sampler(policy, options.seed, options.focus_collected, out != nullptr);
+  ARBITER_RETURN_IF_ERROR(OfferTraces(inputs, options, sampler, diagnostics, summary));
+  if (!out) {
+    summary.plan = sampler.Plan();
+    return summary;
+  }
+  ARBITER_RETURN_IF_ERROR(WriteSample(sampler, *out, summary));
   return summary;
 }
 

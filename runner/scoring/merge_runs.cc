@@ -71,26 +71,6 @@ std::string SuiteDifference(const ScorecardSuite& a, const ScorecardSuite& b) {
   return "";
 }
 
-std::string InputDifference(const std::vector<ShardInput>& a, const std::vector<ShardInput>& b) {
-  if (a.size() != b.size()) {
-    return std::to_string(a.size()) + " inputs against " + std::to_string(b.size());
-  }
-  for (size_t i = 0; i < a.size(); ++i) {
-    const ShardInput& x = a[i];
-    const ShardInput& y = b[i];
-    std::string at = "input " + std::to_string(i + 1) + " ";
-    if (x.path != y.path) return at + x.path + " against " + y.path;
-    if (x.bytes != y.bytes) {
-      return at + x.path + " of " + std::to_string(x.bytes) + " bytes against " +
-             std::to_string(y.bytes);
-    }
-    if (x.split != y.split)
-      return at + x.path + " split in one, read whole in the other (--format)";
-    if (x.probe != y.probe) return at + x.path + " with other content (same size)";
-  }
-  return "";
-}
-
 // Checks that `runs` are the N shards of one run, each once; returns them by index.
 Result<std::vector<const PartialRun*>> CheckSet(const std::vector<PartialRun>& runs) {
   const PartialRun& first = runs.front();
@@ -111,7 +91,7 @@ Result<std::vector<const PartialRun*>> CheckSet(const std::vector<PartialRun>& r
     if (first.SuiteFingerprint() != run.SuiteFingerprint()) {
       return refuse("different suite fingerprints");
     }
-    if (std::string why = InputDifference(first.inputs, run.inputs); !why.empty()) {
+    if (std::string why = InputSetDifference(first.inputs, run.inputs); !why.empty()) {
       return refuse("different input sets: " + why);
     }
     if (first.max_error_rate != run.max_error_rate) {

@@ -114,6 +114,7 @@ Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& optio
   pipeline.threads = ResolveThreads(options.threads);
   pipeline.batch_size = options.batch_size;
   pipeline.source.format = options.format;
+  pipeline.source.otlp = suite.otlp;
   pipeline.stop = options.stop;
   pipeline.limit = options.limit;
   for (const LoadedEvaluator& evaluator : suite.evaluators) {

@@ -57,7 +57,10 @@ class OtlpSource : public OtlpTraceSource {
  public:
   OtlpSource(std::unique_ptr<LineReader> reader, const SourceOptions& options,
              const OtlpAssemblyOptions& assembly)
-      : reader_(std::move(reader)), max_bytes_(options.max_line_bytes), assembler_(assembly) {}
+      : reader_(std::move(reader)),
+        max_bytes_(options.max_line_bytes),
+        mapping_(options.otlp),
+        assembler_(assembly) {}
 
   bool Next(TraceRecord& record) override {
     while (pending_.empty()) {
@@ -190,7 +193,7 @@ class OtlpSource : public OtlpTraceSource {
       OwnedRecord record;
       record.line = trace.line;
       try {
-        record.json = MapOtlpTraceJson(trace.spans);
+        record.json = MapOtlpTraceJson(trace.spans, mapping_);
       } catch (const std::exception& e) {  // nlohmann throws; nothing may escape a source
         record.json.clear();
         record.error = "cannot map trace " + trace.spans.front().trace_id + ": " + e.what();
@@ -210,6 +213,7 @@ class OtlpSource : public OtlpTraceSource {
 
   std::unique_ptr<LineReader> reader_;
   size_t max_bytes_;
+  OtlpMappingOptions mapping_;
   OtlpAssembler assembler_;
   simdjson::dom::parser parser_;
   // Assembled traces not yet handed out; a TraceRecord views `current_` until the next Next().

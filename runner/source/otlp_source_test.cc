@@ -129,10 +129,12 @@ TEST(OtlpSourceTest, OpenInferenceFixture) {
     "usage": {"input_tokens": 1200, "output_tokens": 300, "total_tokens": 1500,
               "context_window": 8192},
     "latency_ms": 1234, "status": "ok",
+    "span_errors": {"count": 1, "messages": ["SMTP timeout after 30s"]},
     "metadata": {"service": "support-agent", "provider": "openai", "intent": "billing",
                  "language": "de"},
     "feedback": {"thumbs": "down", "comment": "slow answer"}})"));
-  // The root said OK: a failed tool call the agent recovered from does not make the trace fail.
+  // The root said OK: a failed tool call the agent recovered from does not make the trace fail;
+  // it is counted in span_errors.
   // Attributes no rule reads are kept per span, the root first.
   const json& otel = trace["otel"];
   EXPECT_EQ(otel["span_count"], 5);

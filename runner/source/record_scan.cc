@@ -10,13 +10,15 @@ namespace arbiter {
 
 Status ScanRecords(const std::vector<std::string>& inputs, const SourceOptions& options,
                    size_t workers, std::FILE* diagnostics, uint64_t& skipped,
-                   const ScanCallbacks& callbacks) {
+                   const ScanCallbacks& callbacks,
+                   const std::vector<std::optional<ByteRange>>& ranges) {
   BatchedReadOptions read;
   read.workers = workers;
   // Two batches waiting for each worker besides the one it works on.
   read.max_in_flight = 3 * workers;
   read.batching.max_records = 512;
   read.batching.source = options;
+  read.batching.ranges = ranges;
 
   std::mutex mutex;  // guards `skipped` and the diagnostics
   BatchedReadCallbacks<std::monostate> batched;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,9 +40,12 @@ struct ScanCallbacks {
 // Skipped records (unreadable ones and those `parse` rejects) are reported to `diagnostics` as
 // "file:line: reason; skipped", by the worker that met them, and counted in `skipped`. Returns
 // the first error of `parse`, else an input that cannot be opened or read, or `read`'s error.
+// `ranges`, when not empty, has one entry per input: an input with a range is read only in that
+// range of its bytes (a shard's part, shard_plan.h).
 // REQUIRES: workers > 0.
 Status ScanRecords(const std::vector<std::string>& inputs, const SourceOptions& options,
                    size_t workers, std::FILE* diagnostics, uint64_t& skipped,
-                   const ScanCallbacks& callbacks);
+                   const ScanCallbacks& callbacks,
+                   const std::vector<std::optional<ByteRange>>& ranges = {});
 
 }  // namespace arbiter

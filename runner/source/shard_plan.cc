@@ -96,6 +96,26 @@ std::string InputSetIdentity(const std::vector<ShardInput>& inputs) {
   return sha.Hex();
 }
 
+std::string InputSetDifference(const std::vector<ShardInput>& a, const std::vector<ShardInput>& b) {
+  if (a.size() != b.size()) {
+    return std::to_string(a.size()) + " inputs against " + std::to_string(b.size());
+  }
+  for (size_t i = 0; i < a.size(); ++i) {
+    const ShardInput& x = a[i];
+    const ShardInput& y = b[i];
+    std::string at = "input " + std::to_string(i + 1) + " ";
+    if (x.path != y.path) return at + x.path + " against " + y.path;
+    if (x.bytes != y.bytes) {
+      return at + x.path + " of " + std::to_string(x.bytes) + " bytes against " +
+             std::to_string(y.bytes);
+    }
+    if (x.split != y.split)
+      return at + x.path + " split in one, read whole in the other (--format)";
+    if (x.probe != y.probe) return at + x.path + " with other content (same size)";
+  }
+  return "";
+}
+
 std::vector<ShardPart> PlanAllShards(const std::vector<ShardInput>& inputs, uint32_t count) {
   std::vector<ShardPart> parts;
   for (size_t i = 0; i < inputs.size(); ++i) {

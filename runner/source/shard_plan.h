@@ -34,6 +34,10 @@ Result<std::vector<ShardInput>> DescribeShardInputs(const std::vector<std::strin
 // identity that every shard records.
 std::string InputSetIdentity(const std::vector<ShardInput>& inputs);
 
+// The first difference between two descriptions, in words ("input 2 a.jsonl of 10 bytes against
+// 12"); "" when they describe the same inputs.
+std::string InputSetDifference(const std::vector<ShardInput>& a, const std::vector<ShardInput>& b);
+
 // One part of one input, read by one shard.
 struct ShardPart {
   size_t input = 0;                // index into the inputs

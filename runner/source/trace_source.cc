@@ -4,6 +4,7 @@
 
 #include "runner/base/line_reader.h"
 #include "runner/source/jsonl_source.h"
+#include "runner/source/otlp_proto_source.h"
 #include "runner/source/otlp_source.h"
 
 namespace arbiter {
@@ -69,8 +70,20 @@ Status CheckTraceFiles(const std::vector<std::string>& paths) {
   return Status::OK();
 }
 
+// A protobuf file: named `.pb` (or `.pb.gz`), or detected from its first byte, which no JSON
+// text starts with. Only OTLP comes as protobuf, so --format jsonl never reads one.
+bool IsProtoFile(const std::string& path, TraceFormat format) {
+  if (format == TraceFormat::kJsonl || IsStreamInput(path)) return false;
+  std::string_view name = path;
+  if (name.ends_with(".gz")) name.remove_suffix(3);
+  return name.ends_with(".pb") || LooksLikeOtlpProto(path);
+}
+
 Result<std::unique_ptr<TraceSource>> OpenTraceSource(const std::string& path,
                                                      const SourceOptions& options) {
+  if (IsProtoFile(path, options.format)) {
+    return OpenOtlpProtoSource(path, options, OtlpAssemblyOptions());
+  }
   ARBITER_ASSIGN_OR_RETURN(auto reader,
                            LineReader::Open(path, options.max_line_bytes, options.hash_input));
   TraceFormat format = options.format;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "runner/base/status.h"
+#include "runner/source/otlp/mapping_options.h"
 
 namespace arbiter {
 
@@ -40,7 +41,8 @@ enum class TraceFormat { kAuto, kJsonl, kOtlp };
 struct SourceOptions {
   TraceFormat format = TraceFormat::kAuto;  // kAuto detects from the first non-empty line
   size_t max_line_bytes = 16 << 20;         // longer lines are reported and skipped
-  bool hash_input = true;  // keep InputSha256(); off where no report names the input's hash
+  bool hash_input = true;   // keep InputSha256(); off where no report names the input's hash
+  OtlpMappingOptions otlp = {};  // a suite's or policy's `otlp:` (FORMATS.md)
 };
 
 // The trace files a command was given, checked before any work starts, so that a typo is a

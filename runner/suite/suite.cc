@@ -12,6 +12,7 @@
 #include "runner/base/suggest.h"
 #include "runner/base/yaml_file.h"
 #include "runner/plugin_api/param_reader.h"
+#include "runner/source/otlp_mapping_yaml.h"
 #include "runner/suite/fingerprint.h"
 
 namespace arbiter {
@@ -174,7 +175,7 @@ Result<Suite> LoadSuite(const std::filesystem::path& path, const YAML::Node& roo
                         const PluginRegistry& registry) {
   const std::string file = path.string();
   ARBITER_RETURN_IF_ERROR(
-      CheckKeys(root, file, {"name", "evaluators", "strata", "gate", "plugins"}));
+      CheckKeys(root, file, {"name", "evaluators", "strata", "gate", "plugins", "otlp"}));
   Suite suite;
   suite.file = path;
   if (!root["name"]) return ErrorAt(file, root, "missing key 'name'");
@@ -190,6 +191,8 @@ Result<Suite> LoadSuite(const std::filesystem::path& path, const YAML::Node& roo
       suite.strata.push_back(stratum);
     }
   }
+
+  ARBITER_ASSIGN_OR_RETURN(suite.otlp, ReadOtlpMappingOptions(root["otlp"], file));
 
   const YAML::Node& gate = root["gate"];
   if (gate && !gate.IsNull()) {

@@ -14,6 +14,7 @@
 #include "runner/base/status.h"
 #include "runner/plugin_api/evaluator.h"
 #include "runner/plugin_api/plugin_registry.h"
+#include "runner/source/otlp/mapping_options.h"
 #include "runner/trace/condition.h"
 #include "runner/trace/trace_path.h"
 
@@ -25,7 +26,7 @@ struct LoadedEvaluator {
   const PluginInfo* plugin = nullptr;  // owned by the registry
   std::optional<Condition> when;       // absent: scores every trace
   std::unique_ptr<Evaluator> evaluator;
-  std::string skipped;  // the evaluator's SkipReason(): when set, no rows, reported as skipped
+  std::string skipped;      // the evaluator's SkipReason(): when set, no rows, reported as skipped
   std::string fingerprint;  // runner/suite/fingerprint.h
 };
 
@@ -45,6 +46,7 @@ struct Suite {
   std::vector<LoadedEvaluator> evaluators;  // in declaration order: the order of rows and reports
   std::vector<TracePath> strata;
   GatePolicy gate;
+  OtlpMappingOptions otlp = {};  // `otlp:`, how OTLP inputs map onto trace fields
 };
 
 // Loads one evaluator declaration file (SPEC "Evaluator declaration").

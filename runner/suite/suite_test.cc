@@ -217,6 +217,33 @@ TEST_F(SuiteTest, LoadsFromADocumentAlreadyRead) {
               StartsWith(bad.string() + ":3:1: unknown key 'strat'"));
 }
 
+TEST_F(SuiteTest, OtlpAttributeMapIsReadAndChecked) {
+  dir_.Write("evaluators/no-email.yaml", kRegex);
+  Result<Suite> suite = Load(
+      "name: demo\nevaluators: [evaluators/no-email.yaml]\n"
+      "otlp: {attribute_map: {app.intent: metadata.intent, app.rating: feedback.score}}\n");
+  ASSERT_TRUE(suite.ok()) << suite.status().ToString();
+  EXPECT_EQ(suite->otlp.attribute_map.size(), 2u);
+  EXPECT_EQ(suite->otlp.attribute_map.at("app.intent"), "metadata.intent");
+  // Without `otlp:`, nothing is mapped.
+  EXPECT_TRUE(
+      Load("name: demo\nevaluators: [evaluators/no-email.yaml]\n")->otlp.attribute_map.empty());
+
+  Result<Suite> bad_path = Load(
+      "name: demo\nevaluators: [evaluators/no-email.yaml]\n"
+      "otlp:\n  attribute_map: {app.intent: 'tool_calls[0].name'}\n");
+  EXPECT_THAT(bad_path.status().message(),
+              HasSubstr("suite.yaml:4:31: 'tool_calls[0].name' is not a trace path of "
+                        "dot-separated keys"));
+  Result<Suite> bad_key =
+      Load("name: demo\nevaluators: [evaluators/no-email.yaml]\notlp: {attribute_mapp: {}}\n");
+  EXPECT_THAT(bad_key.status().message(), HasSubstr("unknown key 'attribute_mapp'"));
+  Result<Suite> not_map =
+      Load("name: demo\nevaluators: [evaluators/no-email.yaml]\notlp: {attribute_map: [a]}\n");
+  EXPECT_THAT(not_map.status().message(),
+              HasSubstr("otlp.attribute_map must map span attributes to trace paths"));
+}
+
 TEST_F(SuiteTest, MisindentedYamlSaysWhatUsuallyCausesIt) {
   Result<Suite> suite = Load("name: demo\nevaluators: [e.yaml]\n  strata: []\n");
   ASSERT_FALSE(suite.ok());

@@ -87,6 +87,7 @@ constexpr FieldRule kTopLevel[] = {
     {"usage", Kind::kObject},
     {"latency_ms", Kind::kNumber},
     {"status", Kind::kString},
+    {"span_errors", Kind::kObject},
     {"feedback", Kind::kObject},
     {"metadata", Kind::kObject},
 };

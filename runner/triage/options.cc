@@ -4,6 +4,7 @@
 
 #include "runner/base/yaml_file.h"
 #include "runner/plugin_api/param_reader.h"
+#include "runner/source/otlp_mapping_yaml.h"
 
 namespace arbiter {
 namespace {
@@ -128,6 +129,7 @@ Status TriageOptions::Validate() const {
 }
 
 Status ApplyTriagePolicy(const YAML::Node& root, const std::string& file, TriageOptions& options) {
+  ARBITER_ASSIGN_OR_RETURN(options.otlp, ReadOtlpMappingOptions(root["otlp"], file));
   const YAML::Node triage = root["triage"];
   if (!triage || triage.IsNull()) return Status::OK();
   if (!triage.IsMap()) return ConfigErrorAt(file, triage.Mark(), "triage must be a mapping");

@@ -25,6 +25,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "runner/base/status.h"
+#include "runner/source/otlp/mapping_options.h"
 
 namespace arbiter {
 
@@ -95,6 +96,9 @@ struct TriageOptions {
   // Threads parsing traces in the first read (0: one per core). The queue does not depend on it.
   size_t threads = 0;
 
+  // The policy's `otlp:` (how OTLP inputs map onto trace fields), for both reads of the input.
+  OtlpMappingOptions otlp = {};
+
   // A trace's score is the sum over fired signals of weight * strength.
   std::array<double, kTriageSignalCount> weights = {1, 1, 1, 1, 1, 1, 1};
 
@@ -104,9 +108,9 @@ struct TriageOptions {
   static std::vector<std::string> DefaultRefusalPhrases();
 };
 
-// Applies the `triage:` mapping of `root` (a policy file's top level), if there is one, onto
-// `options`. Other top-level keys are left alone: the file may be a sampling policy too. Unknown
-// keys under `triage:` are errors with file:line:column.
+// Applies the `triage:` and `otlp:` mappings of `root` (a policy file's top level), if there
+// are, onto `options`. Other top-level keys are left alone: the file may be a sampling policy
+// too. Unknown keys under `triage:` and `otlp:` are errors with file:line:column.
 Status ApplyTriagePolicy(const YAML::Node& root, const std::string& file, TriageOptions& options);
 
 // LoadYamlFile(path), then ApplyTriagePolicy.

@@ -118,12 +118,13 @@ class Renderer {
 };
 
 // The queued records of one input, in rank order in `lines`.
-Status FetchQueued(const std::string& path, bool spooled,
+Status FetchQueued(const std::string& path, bool spooled, const OtlpMappingOptions& otlp,
                    const std::vector<std::pair<uint64_t, size_t>>& wanted,
                    const std::vector<QueuedTrace>& queued, Renderer& renderer,
                    std::vector<std::string>& lines) {
   SourceOptions options;
   options.hash_input = false;
+  options.otlp = otlp;
   if (spooled) {
     // The spool holds records, not the original lines: JSONL whatever standard input was, and
     // an assembled OTLP trace may be longer than the line limit.
@@ -194,6 +195,7 @@ Result<TriageSummary> TriageTraces(const std::vector<std::string>& inputs,
   // The inputs' SHA-256 is not reported, and would cost as much CPU as the parse.
   SourceOptions source_options;
   source_options.hash_input = false;
+  source_options.otlp = options.otlp;
   ARBITER_RETURN_IF_ERROR(
       ScanRecords(inputs, source_options, workers, diagnostics, summary.skipped, callbacks));
   for (auto& spool : spools) {
@@ -215,8 +217,8 @@ Result<TriageSummary> TriageTraces(const std::vector<std::string>& inputs,
     if (wanted[i].empty()) continue;
     std::sort(wanted[i].begin(), wanted[i].end());
     bool spooled = spools[i] != nullptr;
-    ARBITER_RETURN_IF_ERROR(FetchQueued(spooled ? spools[i]->path() : inputs[i], spooled, wanted[i],
-                                        ranking.queued, renderer, lines));
+    ARBITER_RETURN_IF_ERROR(FetchQueued(spooled ? spools[i]->path() : inputs[i], spooled,
+                                        options.otlp, wanted[i], ranking.queued, renderer, lines));
   }
   for (const std::string& line : lines) ARBITER_RETURN_IF_ERROR(out.Append(line));
   summary.queued = lines.size();

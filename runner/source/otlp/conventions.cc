@@ -5,6 +5,7 @@
 #include <map>
 
 #include "runner/source/otlp/messages.h"
+#include "runner/source/otlp/query_results.h"
 
 namespace arbiter {
 namespace {
@@ -243,6 +244,11 @@ bool Collect(Collected& c, SpanFacts& facts, const std::string& key, OrderedJson
     MergeObject(facts.metadata, value);
     return true;
   }
+  // The flat form GenAI-convention instrumentations emit custom span attributes in.
+  if (StripPrefix(rest, "metadata.") && IsObjectKeyPath(rest)) {
+    facts.metadata_paths.emplace_back(std::string(rest), std::move(value));
+    return true;
+  }
   return false;
 }
 
@@ -284,23 +290,33 @@ std::optional<OrderedJson> ParseJsonText(std::string_view text) {
   return parsed;
 }
 
-SpanFacts ExtractSpanFacts(OtlpSpan& span) {
+SpanFacts ExtractSpanFacts(OtlpSpan& span, const OtlpMappingOptions& options) {
   SpanFacts facts;
   Collected c;
+  const auto& mapped = options.attribute_map;
   for (OtlpAttribute& attribute : span.attributes) {
+    if (!mapped.empty()) {
+      auto target = mapped.find(attribute.key);
+      if (target != mapped.end()) {
+        facts.overrides.emplace_back(target->second, std::move(attribute.value));
+        continue;
+      }
+    }
     if (!Collect(c, facts, attribute.key, attribute.value)) {
       facts.unknown[attribute.key] = std::move(attribute.value);
     }
   }
 
   // Messages carried by span events (GenAI up to v1.36), and exceptions.
-  std::vector<OrderedJson> event_input, event_output;
+  std::vector<OrderedJson> event_input, event_output, event_documents;
   std::string exception_message;
   for (const OtlpEvent& event : span.events) {
     OrderedJson message;
     bool is_output = false;
     if (MessageFromEvent(event, message, is_output)) {
       (is_output ? event_output : event_input).push_back(std::move(message));
+    } else if (DocumentFromQueryResultEvent(event, message)) {
+      event_documents.push_back(std::move(message));
     } else if (event.name == "gen_ai.content.prompt" || event.name == "gen_ai.content.completion") {
       bool prompt = event.name == "gen_ai.content.prompt";
       const OrderedJson* value =
@@ -414,7 +430,9 @@ SpanFacts ExtractSpanFacts(OtlpSpan& span) {
     facts.output = EntityValue(*c.entity_output, false);
     facts.output_key = "traceloop.entity.output";
   }
+  // One form per span, as for messages: the attributes, else the query-result events.
   for (auto& [index, document] : c.documents) facts.documents.push_back(std::move(document));
+  if (facts.documents.empty()) facts.documents = std::move(event_documents);
   facts.session_id = FirstText({c.session_id, c.conversation_id, c.association_session});
   facts.user_id = FirstText({c.user_id, c.association_user});
 

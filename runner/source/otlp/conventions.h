@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "runner/source/otlp/mapping_options.h"
 #include "runner/source/otlp/span.h"
 
 namespace arbiter {
@@ -29,7 +30,9 @@ struct SpanFacts {
   // Messages in our form: {"role", "content", ["name"], ["tool_call_id"], ["tool_calls"]}.
   std::vector<OrderedJson> input_messages;
   std::vector<OrderedJson> output_messages;
-  std::vector<OrderedJson> documents;  // {"id", "content", ["score"], ["metadata"]}
+  // {"id", "content", ["score"], ["metadata"], ...}: retrieval.documents.*, else db.query.result
+  // events (query_results.h).
+  std::vector<OrderedJson> documents;
   // A tool span's call: name, arguments and result (absent when the span has none).
   std::string tool_name;
   std::optional<OrderedJson> tool_arguments;
@@ -37,7 +40,9 @@ struct SpanFacts {
   std::string tool_call_id;
   std::optional<std::string> session_id, user_id, prompt_version;
   OrderedJson metadata = OrderedJson::object();  // metadata (JSON), association properties
-  bool error = false;                            // status ERROR
+  // metadata.<path> attributes ("a.b" -> {"a": {"b": value}}), set after `metadata`.
+  std::vector<std::pair<std::string, OrderedJson>> metadata_paths;
+  bool error = false;         // status ERROR
   std::string error_message;  // status message, else exception.message, else error.type
   std::vector<std::pair<std::string, OrderedJson>> overrides;  // arbiter.<path> -> value
   // Attributes no rule read, kept in `otel`. Tool attributes of a span that is no tool span are
@@ -45,8 +50,9 @@ struct SpanFacts {
   OrderedJson unknown = OrderedJson::object();
 };
 
-// Reads `span`'s attributes and events; attribute values are moved out of `span`.
-SpanFacts ExtractSpanFacts(OtlpSpan& span);
+// Reads `span`'s attributes and events; attribute values are moved out of `span`. An attribute
+// in `options.attribute_map` is read as an `arbiter.<path>` override, before any convention.
+SpanFacts ExtractSpanFacts(OtlpSpan& span, const OtlpMappingOptions& options = {});
 
 // `text` parsed as JSON when it is a JSON document, else nullopt. Used for attributes that carry
 // JSON in a string (metadata, tool arguments, traceloop.entity.*).

@@ -182,7 +182,8 @@ std::vector<OtlpSpan> Convert(const OrderedJson& trace, uint64_t index) {
       "trace_id",   "session_id", "user_id",        "timestamp",
       "input",      "output",     "messages",       "retrieved_documents",
       "tool_calls", "model",      "prompt_version", "usage",
-      "latency_ms", "status",     "feedback",       "metadata"};
+      "latency_ms", "status",     "feedback",       "metadata",
+      "span_errors"};
   for (auto it = trace.begin(); it != trace.end(); ++it) {
     if (std::find(std::begin(kKnown), std::end(kKnown), it.key()) == std::end(kKnown) &&
         IsPlainKey(it.key())) {

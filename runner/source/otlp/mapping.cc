@@ -142,6 +142,23 @@ void AddTokens(OrderedJson& sum, const char* key, const std::optional<OrderedJso
   }
 }
 
+// {"count", "messages": the first kMaxSpanErrorMessages}, over the failed spans other than the
+// root (the root's failure is the trace's status); null when none failed.
+constexpr size_t kMaxSpanErrorMessages = 3;
+OrderedJson SpanErrors(const std::vector<SpanFacts>& facts) {
+  size_t count = 0;
+  OrderedJson messages = OrderedJson::array();
+  for (size_t i = 1; i < facts.size(); ++i) {
+    if (!facts[i].error) continue;
+    if (++count <= kMaxSpanErrorMessages) messages.push_back(facts[i].error_message);
+  }
+  if (count == 0) return nullptr;
+  OrderedJson errors = OrderedJson::object();
+  errors["count"] = count;
+  errors["messages"] = std::move(messages);
+  return errors;
+}
+
 OrderedJson OtelSummary(const std::vector<OtlpSpan>& spans, std::vector<SpanFacts>& facts) {
   OrderedJson otel = OrderedJson::object();
   otel["span_count"] = spans.size();
@@ -191,11 +208,11 @@ void SetJsonPath(OrderedJson& root, std::string_view path, OrderedJson value) {
   }
 }
 
-OrderedJson MapOtlpTrace(std::vector<OtlpSpan>& spans) {
+OrderedJson MapOtlpTrace(std::vector<OtlpSpan>& spans, const OtlpMappingOptions& options) {
   OrderSpans(spans);
   std::vector<SpanFacts> facts;
   facts.reserve(spans.size());
-  for (OtlpSpan& span : spans) facts.push_back(ExtractSpanFacts(span));
+  for (OtlpSpan& span : spans) facts.push_back(ExtractSpanFacts(span, options));
   const OtlpSpan& root = spans[0];
   SpanFacts& root_facts = facts[0];
 
@@ -221,8 +238,12 @@ OrderedJson MapOtlpTrace(std::vector<OtlpSpan>& spans) {
   std::vector<OrderedJson> messages = MergeMessages(facts);
   const OrderedJson* input = root_facts.input ? &*root_facts.input : LastContent(messages, "user");
   if (input) trace["input"] = *input;
-  const OrderedJson* output =
-      root_facts.output ? &*root_facts.output : LastContent(messages, "assistant");
+  // The answer the user received: a root that failed without an output of its own gave none,
+  // whatever an LLM span wrote before the failure.
+  const bool root_failed = root.status == OtlpStatusCode::kError;
+  const OrderedJson* output = root_facts.output ? &*root_facts.output
+                              : root_failed     ? nullptr
+                                                : LastContent(messages, "assistant");
   if (output) trace["output"] = *output;
   OrderedJson derived_tool_calls;
   if (!messages.empty()) {
@@ -278,11 +299,11 @@ OrderedJson MapOtlpTrace(std::vector<OtlpSpan>& spans) {
   if (root.end_unix_nano >= root.start_unix_nano && root.end_unix_nano > 0) {
     trace["latency_ms"] = Milliseconds(root.end_unix_nano - root.start_unix_nano);
   }
-  bool error = root.status == OtlpStatusCode::kError;
-  if (root.status == OtlpStatusCode::kUnset) {
-    error = std::any_of(facts.begin(), facts.end(), [](const SpanFacts& f) { return f.error; });
-  }
-  trace["status"] = error ? "error" : "ok";
+  // The outcome the user saw is the root's; the children's errors the agent recovered from (a
+  // retried 429, a failed tool call) are kept beside it.
+  trace["status"] = root_failed ? "error" : "ok";
+  OrderedJson span_errors = SpanErrors(facts);
+  if (!span_errors.is_null()) trace["span_errors"] = std::move(span_errors);
 
   OrderedJson metadata = OrderedJson::object();
   if (root.resource) {
@@ -300,6 +321,7 @@ OrderedJson MapOtlpTrace(std::vector<OtlpSpan>& spans) {
     for (auto it = span.metadata.begin(); it != span.metadata.end(); ++it) {
       metadata[it.key()] = std::move(it.value());
     }
+    for (auto& [path, value] : span.metadata_paths) SetJsonPath(metadata, path, std::move(value));
   }
   if (!metadata.empty()) trace["metadata"] = std::move(metadata);
   trace["otel"] = OtelSummary(spans, facts);
@@ -310,10 +332,10 @@ OrderedJson MapOtlpTrace(std::vector<OtlpSpan>& spans) {
   return trace;
 }
 
-std::string MapOtlpTraceJson(std::vector<OtlpSpan>& spans) {
+std::string MapOtlpTraceJson(std::vector<OtlpSpan>& spans, const OtlpMappingOptions& options) {
   std::string out;
   out.reserve(4096);
-  AppendJson(out, MapOtlpTrace(spans));
+  AppendJson(out, MapOtlpTrace(spans, options));
   return out;
 }
 

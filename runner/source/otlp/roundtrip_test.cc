@@ -72,7 +72,7 @@ void ExpectSameFields(const std::vector<OrderedJson>& originals, const std::vect
   ASSERT_EQ(back.size(), originals.size());
   // Fields the reader always derives (times, status, span summary) or takes from messages.
   const std::set<std::string> derived = {"otel",  "timestamp", "latency_ms", "status",
-                                         "input", "output",    "tool_calls"};
+                                         "input", "output",    "tool_calls", "span_errors"};
   for (size_t i = 0; i < originals.size(); ++i) {
     json original = Plain(originals[i]);
     SCOPED_TRACE(original["trace_id"].dump());

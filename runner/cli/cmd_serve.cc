@@ -1,0 +1,215 @@
+// `arbiter serve --out DIR [--policy P] [--port 4318] [--host 127.0.0.1] [--window 1h] ...`:
+// an OTLP/HTTP receiver that assembles traces, samples each window with the policy and queues
+// its anomalies for annotation (runner/serve/, docs/SERVE.md). SIGTERM or SIGINT closes the open
+// window early (partial) and exits 0; a kill -9 loses nothing acknowledged (the journal).
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "runner/base/duration.h"
+#include "runner/cli/cli.h"
+#include "runner/redact/redactor.h"
+#include "runner/sampling/policy.h"
+#include "runner/serve/otlp_grpc.h"
+#include "runner/serve/otlp_http.h"
+#include "runner/serve/receiver.h"
+#include "runner/triage/options.h"
+
+namespace arbiter {
+namespace {
+
+struct ServeFlags {
+  std::string out;
+  std::string policy;
+  std::string host = "127.0.0.1";
+  int port = 4318;
+  int grpc_port = 4317;  // -1: no gRPC
+  std::string window;  // default: the policy's `window`, else 1h
+  std::string quiet_period = "30s";
+  std::string late_window = "10m";
+  std::string stop_after;
+  size_t max_inflight_traces = 20000;
+  size_t max_body_bytes = 16 << 20;
+  size_t top = 50;
+  size_t threads = 64;
+  uint64_t seed = 1;
+  bool no_redact = false;
+};
+
+Result<uint64_t> Duration(const std::string& flag, const std::string& text) {
+  Result<uint64_t> ms = ParseDurationMs(text);
+  if (!ms.ok()) return Status::InvalidArgument(flag + ": " + ms.status().message());
+  return ms;
+}
+
+int Serve(const ServeFlags& flags) {
+  // Without a policy: one stratum, the default target.
+  Result<SamplePolicy> policy = flags.policy.empty() ? ParseSamplePolicy("targets: {default: 200}", "(default policy)")
+                                                     : LoadSamplePolicy(flags.policy);
+  if (!policy.ok()) return Fail("serve", policy.status());
+  ServeOptions options;
+  options.out = flags.out;
+  options.seed = flags.seed;
+  options.max_inflight_traces = flags.max_inflight_traces;
+  if (!flags.window.empty()) {
+    Result<uint64_t> window = Duration("--window", flags.window);
+    if (!window.ok()) return Fail("serve", window.status());
+    options.window_ms = *window;
+  } else if (policy->window_ms) {
+    options.window_ms = *policy->window_ms;
+  }
+  if (options.window_ms < 1000) {
+    return Fail("serve", Status::InvalidArgument("--window must be at least 1s"));
+  }
+  Result<uint64_t> quiet = Duration("--quiet-period", flags.quiet_period);
+  if (!quiet.ok()) return Fail("serve", quiet.status());
+  Result<uint64_t> late = Duration("--late-window", flags.late_window);
+  if (!late.ok()) return Fail("serve", late.status());
+  options.assembly.quiet_ms = *quiet;
+  options.assembly.late_ms = *late;
+  options.assembly.rootless_ms = std::max(*quiet, *late);
+  uint64_t stop_after = 0;
+  if (!flags.stop_after.empty()) {
+    Result<uint64_t> ms = Duration("--stop-after", flags.stop_after);
+    if (!ms.ok()) return Fail("serve", ms.status());
+    stop_after = *ms;
+  }
+
+  TriageOptions triage;
+  if (!flags.policy.empty()) {
+    Status loaded = LoadTriagePolicy(flags.policy, triage);
+    if (!loaded.ok()) return Fail("serve", loaded);
+  }
+  triage.top = flags.top;
+  triage.threads = 1;  // the window closes beside the receiver's threads
+  Status valid = triage.Validate();
+  if (!valid.ok()) return Fail("serve", valid);
+  std::unique_ptr<Redactor> redactor;
+  if (!flags.no_redact) {
+    Result<Redactor> made = PolicyRedactor(flags.policy);
+    if (!made.ok()) return Fail("serve", made.status());
+    redactor = std::make_unique<Redactor>(std::move(*made));
+  }
+
+  // SIGTERM and SIGINT are taken by one thread (sigwait) rather than a handler: shutting down
+  // writes files, which a handler may not. Blocked before any thread starts, so all inherit it.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  Result<std::unique_ptr<Receiver>> receiver =
+      Receiver::Start(options, *policy, triage, redactor.get(), stderr);
+  if (!receiver.ok()) return Fail("serve", receiver.status());
+  HttpOptions http;
+  http.host = flags.host;
+  http.port = flags.port;
+  http.max_body_bytes = flags.max_body_bytes;
+  http.threads = flags.threads;
+  OtlpHttpServer server(**receiver, http);
+  Status bound = server.Bind();
+  if (!bound.ok()) return Fail("serve", bound);
+  OtlpGrpcServer grpc_server(**receiver, {flags.host, flags.grpc_port, flags.max_body_bytes});
+  if (flags.grpc_port >= 0) {
+    Status started = grpc_server.Start();
+    if (!started.ok()) return Fail("serve", started);
+    std::fprintf(stderr, "arbiter serve: OTLP/gRPC on %s:%d\n", flags.host.c_str(),
+                 grpc_server.port());
+  }
+  std::fprintf(stderr,
+               "arbiter serve: OTLP/HTTP on http://%s:%d/v1/traces, writing %s (window %s)\n",
+               flags.host.c_str(), server.port(), flags.out.c_str(),
+               flags.window.empty() ? "from the policy, or 1h" : flags.window.c_str());
+  std::fflush(stderr);
+
+  Status stopped;
+  std::thread waiter([&] {
+    int signal_number = 0;
+    if (stop_after > 0) {
+      timespec timeout{static_cast<time_t>(stop_after / 1000),
+                       static_cast<long>(stop_after % 1000) * 1000000L};
+      sigtimedwait(&signals, nullptr, &timeout);
+    } else {
+      sigwait(&signals, &signal_number);
+    }
+    std::fprintf(stderr, "arbiter serve: stopping: closing the open window\n");
+    std::fflush(stderr);
+    // The gRPC calls in progress finish first; later ones, like HTTP requests, get UNAVAILABLE
+    // from the stopping receiver.
+    grpc_server.Stop();
+    stopped = (*receiver)->Shutdown();
+    server.Stop();
+  });
+  server.Run();
+  waiter.join();
+  if (!stopped.ok()) return Fail("serve", stopped);
+  std::fprintf(stderr, "arbiter serve: stopped\n");
+  return kExitOk;
+}
+
+}  // namespace
+
+Command ServeCommand() {
+  return {"serve",
+          "Receive OTLP traces live; sample each window and queue its anomalies",
+          {{"arbiter serve --policy datasets/demo/sample-policy.yaml --out out/serve --port 0 "
+            "--stop-after 1s",
+            "arbiter serve --out out/serve-minute --window 1m --quiet-period 5s --top 20 --port 0 "
+            "--stop-after 1s"},
+           kCommonExitCodes},
+          [](CLI::App& app) -> std::function<int()> {
+            auto flags = std::make_shared<ServeFlags>();
+            app.add_option("-o,--out", flags->out,
+                           "Output folder: samples/, triage/, the journal")
+                ->required()
+                ->check(OutputFolder());
+            app.add_option("--policy", flags->policy,
+                           "Sampling policy YAML (its triage: and redact: too; default: one "
+                           "stratum)");
+            app.add_option("--port,--http", flags->port, "OTLP/HTTP port (0: any free port)")
+                ->capture_default_str()
+                ->check(CLI::Range(0, 65535));
+            app.add_option("--grpc", flags->grpc_port,
+                           "OTLP/gRPC port (0: any free port; -1: no gRPC)")
+                ->capture_default_str()
+                ->check(CLI::Range(-1, 65535));
+            app.add_option("--host", flags->host, "Address to listen on")->capture_default_str();
+            app.add_option("--window", flags->window,
+                           "Window length, e.g. 1h, 10m (default: the policy's window, else 1h)");
+            app.add_option("--quiet-period", flags->quiet_period,
+                           "A trace is complete when its root has ended and no span came for "
+                           "this long")
+                ->capture_default_str();
+            app.add_option("--late-window", flags->late_window,
+                           "Spans this long after their trace completed are refused as late "
+                           "(and a trace without a root completes after this long)")
+                ->capture_default_str();
+            app.add_option("--max-inflight-traces", flags->max_inflight_traces,
+                           "Traces assembled at once; past it requests get 503 + Retry-After")
+                ->capture_default_str()
+                ->check(CLI::PositiveNumber);
+            app.add_option("--max-body", flags->max_body_bytes,
+                           "Largest request body in bytes, after decompression (413 above)")
+                ->capture_default_str()
+                ->check(CLI::PositiveNumber);
+            app.add_option("--top", flags->top, "Triage queue length per window")
+                ->capture_default_str()
+                ->check(CLI::PositiveNumber);
+            app.add_option("--seed", flags->seed, "Sampling seed")->capture_default_str();
+            app.add_option("--threads", flags->threads, "HTTP connections served at once (one thread each)")
+                ->capture_default_str()
+                ->check(CLI::Range(1, 256));
+            app.add_flag("--no-redact", flags->no_redact,
+                         "Write triage queues as received (PII is redacted by default)");
+            app.add_option("--stop-after", flags->stop_after,
+                           "Stop as SIGTERM does after this long (smoke tests, benchmarks)");
+            return [flags] { return Serve(*flags); };
+          }};
+}
+
+}  // namespace arbiter

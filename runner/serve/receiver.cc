@@ -1,0 +1,410 @@
+#include "runner/serve/receiver.h"
+
+#include <algorithm>
+#include <chrono>
+#include <exception>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <unordered_set>
+
+#include <nlohmann/json.hpp>
+
+#include "runner/base/atomic_file.h"
+#include "runner/source/otlp/mapping.h"
+#include "runner/source/otlp/proto.h"
+
+namespace arbiter {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string Serialize(const std::vector<OtlpSpan>& spans) {
+  OtlpExportRequest request;
+  WriteOtlpProto(spans, request);
+  return request.SerializeAsString();
+}
+
+fs::path StatePath(const fs::path& out) { return out / "serve-state.json"; }
+
+// Where the previous run's clean shutdown closed its partial window, or 0.
+uint64_t ReadResume(const fs::path& out) {
+  std::ifstream in(StatePath(out));
+  if (!in) return 0;
+  std::stringstream text;
+  text << in.rdbuf();
+  nlohmann::json state = nlohmann::json::parse(text.str(), nullptr, false);
+  if (!state.is_object() || !state["resume_ms"].is_number_unsigned()) return 0;
+  return state["resume_ms"].get<uint64_t>();
+}
+
+}  // namespace
+
+Refusal CountRefusal(const IngestOutcome& outcome, ServeMetrics& metrics) {
+  switch (outcome.code) {
+    case IngestOutcome::kFull:
+      ++metrics.requests_full;
+      return {1, outcome.message};
+    case IngestOutcome::kJournalError:
+      ++metrics.requests_disk;
+      return {5, outcome.message};
+    case IngestOutcome::kStopping:
+      ++metrics.requests_stopping;
+      return {5, "the receiver is shutting down"};
+    case IngestOutcome::kOk:
+      break;
+  }
+  return {};
+}
+
+uint64_t Receiver::NowMs() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
+
+Receiver::Receiver(const ServeOptions& options, const SamplePolicy& policy,
+                   const TriageOptions& triage, const Redactor* redactor, std::FILE* log)
+    : options_(options),
+      policy_(policy),
+      triage_(triage),
+      redactor_(redactor),
+      log_(log),
+      assembler_(options.assembly) {}
+
+Result<std::unique_ptr<Receiver>> Receiver::Start(const ServeOptions& options,
+                                                  const SamplePolicy& policy,
+                                                  const TriageOptions& triage,
+                                                  const Redactor* redactor, std::FILE* log) {
+  std::unique_ptr<Receiver> receiver(new Receiver(options, policy, triage, redactor, log));
+  std::error_code ec;
+  // Spools are rebuilt from the journal: what a crash left there is not trusted.
+  fs::remove_all(options.out / "spool", ec);
+  fs::create_directories(options.out / "spool", ec);
+  if (ec) return Status::IoError((options.out / "spool").string() + ": " + ec.message());
+  receiver->resume_ms_ = ReadResume(options.out);
+  std::vector<JournalRecord> records;
+  uint64_t torn = 0;
+  ARBITER_ASSIGN_OR_RETURN(receiver->journal_,
+                           Journal::Open(options.out / "journal", records, torn));
+  if (torn > 0) {
+    std::fprintf(log, "arbiter serve: journal: dropped a torn tail of %llu bytes (never "
+                      "acknowledged)\n", static_cast<unsigned long long>(torn));
+  }
+  ARBITER_RETURN_IF_ERROR(receiver->Replay(records));
+  receiver->ticker_ = std::thread([r = receiver.get()] { r->TickLoop(); });
+  return receiver;
+}
+
+Status Receiver::Replay(std::vector<JournalRecord>& records) {
+  std::lock_guard<std::mutex> lock(mu_);
+  uint64_t spans_replayed = 0;
+  for (JournalRecord& record : records) {
+    std::vector<OtlpSpan> spans;
+    std::vector<std::string> problems;
+    if (!ReadOtlpProtoBytes(record.payload, spans, problems)) {
+      return Status::Corruption("journal record of " + std::to_string(record.payload.size()) +
+                                " bytes is not an OTLP request");
+    }
+    last_recv_ms_ = std::max(last_recv_ms_, record.recv_ms);
+    for (OtlpSpan& span : spans) {
+      if (!assembler_.Accepts(span.trace_id, record.recv_ms, emitted_)) continue;
+      assembler_.Add(std::move(span), record.recv_ms);
+      ++spans_replayed;
+    }
+    record.payload = std::string();
+  }
+  metrics_.replayed_spans = spans_replayed;
+  metrics_.inflight_traces = assembler_.open_traces();
+  metrics_.journal_bytes = journal_->bytes();
+  if (spans_replayed > 0) {
+    std::fprintf(log_, "arbiter serve: replayed %llu spans from the journal\n",
+                 static_cast<unsigned long long>(spans_replayed));
+  }
+  return Status::OK();
+}
+
+Receiver::~Receiver() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ticker_stop_ = true;
+  }
+  tick_cv_.notify_all();
+  if (ticker_.joinable()) ticker_.join();
+  for (auto& [start, file] : spools_) std::fclose(file);
+}
+
+uint64_t Receiver::WindowStart(uint64_t complete_ms) const {
+  uint64_t aligned = complete_ms - complete_ms % options_.window_ms;
+  if (resume_ms_ > aligned && resume_ms_ < aligned + options_.window_ms) return resume_ms_;
+  return aligned;
+}
+
+void Receiver::LogOnce(bool& flag, const std::string& message) {
+  if (flag) return;
+  flag = true;
+  std::fprintf(log_, "arbiter serve: %s\n", message.c_str());
+  std::fflush(log_);
+}
+
+IngestOutcome Receiver::Ingest(ExportSpans&& request) {
+  IngestOutcome outcome;
+  uint64_t invalid = request.declared > request.spans.size()
+                         ? request.declared - request.spans.size()
+                         : 0;
+  // Serialized before taking the lock; again under it only when a span turns out late.
+  std::string payload = request.spans.empty() ? std::string() : Serialize(request.spans);
+  uint64_t sequence = 0, late = 0, accepted_count = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) {
+      outcome.code = IngestOutcome::kStopping;
+      return outcome;
+    }
+    uint64_t recv_ms = std::max(NowMs(), last_recv_ms_);
+    std::unordered_set<std::string_view> fresh;
+    for (const OtlpSpan& span : request.spans) {
+      if (!assembler_.IsOpen(span.trace_id)) fresh.insert(span.trace_id);
+    }
+    if (!fresh.empty() && assembler_.open_traces() + fresh.size() > options_.max_inflight_traces) {
+      outcome.code = IngestOutcome::kFull;
+      outcome.message = "max_inflight_traces (" + std::to_string(options_.max_inflight_traces) +
+                        ") traces are being assembled";
+      return outcome;
+    }
+    last_recv_ms_ = recv_ms;
+    std::vector<OtlpSpan> accepted;
+    accepted.reserve(request.spans.size());
+    for (OtlpSpan& span : request.spans) {
+      if (assembler_.Accepts(span.trace_id, recv_ms, emitted_)) {
+        accepted.push_back(std::move(span));
+      } else {
+        ++late;
+      }
+    }
+    if (late > 0) payload = accepted.empty() ? std::string() : Serialize(accepted);
+    if (!accepted.empty()) {
+      Result<uint64_t> appended = journal_->Append(recv_ms, payload);
+      if (!appended.ok()) {
+        LogOnce(journal_error_logged_, "cannot write the journal (answering 503 until it can): " +
+                                           appended.status().message());
+        outcome.code = IngestOutcome::kJournalError;
+        outcome.message = "the journal cannot be written";
+        return outcome;
+      }
+      journal_error_logged_ = false;
+      sequence = *appended;
+      for (OtlpSpan& span : accepted) assembler_.Add(std::move(span), recv_ms);
+      accepted_count = accepted.size();
+    }
+    metrics_.inflight_traces = assembler_.open_traces();
+  }
+  if (sequence > 0) {
+    Status durable = journal_->WaitDurable(sequence);
+    if (!durable.ok()) {
+      std::lock_guard<std::mutex> lock(mu_);
+      LogOnce(journal_error_logged_, "journal sync failed: " + durable.message());
+      outcome.code = IngestOutcome::kJournalError;
+      outcome.message = "the journal cannot be written";
+      return outcome;
+    }
+  }
+  metrics_.spans_received += accepted_count;
+  metrics_.spans_invalid += invalid;
+  metrics_.spans_late += late;
+  outcome.rejected = invalid + late;
+  if (outcome.rejected > 0) {
+    std::string message;
+    for (size_t i = 0; i < request.problems.size() && i < 3; ++i) {
+      message += (i ? "; " : "") + request.problems[i];
+    }
+    if (late > 0) {
+      message += std::string(message.empty() ? "" : "; ") + std::to_string(late) +
+                 " late span(s): their trace was already complete";
+    }
+    outcome.message = message;
+  }
+  return outcome;
+}
+
+Status Receiver::Advance(uint64_t now_ms, bool final, std::vector<Completed>& completed,
+                         std::vector<Cut>& cuts) {
+  assembler_.Sweep(now_ms, emitted_);
+  if (final) assembler_.Flush(now_ms, emitted_);
+  metrics_.inflight_traces = assembler_.open_traces();
+  for (LiveAssembler::Trace& trace : emitted_) {
+    uint64_t start = WindowStart(trace.complete_ms);
+    auto [it, inserted] = windows_.try_emplace(start);
+    Window& window = it->second;
+    if (inserted) {
+      // Opened before the first window (a replay completing an old trace): the former first
+      // window never listed its traces.
+      if (it == windows_.begin() && std::next(it) != windows_.end()) {
+        std::next(it)->second.ids_complete = false;
+      }
+      window.end_ms = trace.complete_ms - trace.complete_ms % options_.window_ms +
+                      options_.window_ms;
+      window.spool = options_.out / "spool" / (std::to_string(start) + ".jsonl");
+    }
+    ++window.traces;
+    if (it != windows_.begin()) window.ids.push_back(trace.trace_id);
+    completed.push_back(Completed{std::move(trace), start});
+  }
+  emitted_.clear();
+  if (final && windows_.empty()) {
+    // A shutdown writes the window it interrupts even when no trace completed in it.
+    uint64_t start = WindowStart(now_ms);
+    Window& window = windows_[start];
+    window.end_ms = now_ms - now_ms % options_.window_ms + options_.window_ms;
+    window.spool = options_.out / "spool" / (std::to_string(start) + ".jsonl");
+  }
+  while (!windows_.empty()) {
+    auto first = windows_.begin();
+    if (!final && first->second.end_ms > now_ms) break;
+    Cut cut;
+    cut.start_ms = first->first;
+    cut.window = std::move(first->second);
+    if (cut.window.end_ms > now_ms) {  // closed before its end: a shutdown
+      cut.window.partial = true;
+      cut.window.end_ms = now_ms;
+    }
+    windows_.erase(first);
+    for (std::string& id : assembler_.OpenIds()) cut.owed.insert(std::move(id));
+    for (const auto& [start, window] : windows_) {
+      for (const std::string& id : window.ids) cut.owed.insert(id);
+      if (!window.ids_complete) cut.carry_all = true;
+    }
+    if (!windows_.empty()) windows_.begin()->second.ids = {};  // the first window: not owed
+    ARBITER_ASSIGN_OR_RETURN(cut.segment, journal_->Rotate());
+    cuts.push_back(std::move(cut));
+  }
+  return Status::OK();
+}
+
+Status Receiver::Finish(std::vector<Completed>& completed, std::vector<Cut>& cuts) {
+  for (Completed& done : completed) {
+    std::string json;
+    try {
+      json = MapOtlpTraceJson(done.trace.spans);
+    } catch (const std::exception& e) {  // nlohmann throws on what it cannot represent
+      ++metrics_.traces_unmappable;
+      std::fprintf(log_, "arbiter serve: cannot map trace %s: %s; dropped\n",
+                   done.trace.trace_id.c_str(), e.what());
+      continue;
+    }
+    std::FILE*& file = spools_[done.window];
+    if (file == nullptr) {
+      fs::path path = options_.out / "spool" / (std::to_string(done.window) + ".jsonl");
+      file = std::fopen(path.c_str(), "ab");
+      if (file == nullptr) return Status::IoError(path.string() + ": cannot open the spool");
+    }
+    json += '\n';
+    if (std::fwrite(json.data(), 1, json.size(), file) != json.size()) {
+      return Status::IoError("cannot write the spool of window " + WindowName(done.window));
+    }
+    ++metrics_.traces_assembled;
+  }
+  completed.clear();
+
+  for (Cut& cut : cuts) {
+    auto open = spools_.find(cut.start_ms);
+    if (open != spools_.end()) {
+      std::fclose(open->second);
+      spools_.erase(open);
+    }
+    if (!fs::exists(cut.window.spool)) {
+      std::FILE* empty = std::fopen(cut.window.spool.c_str(), "wb");
+      if (empty != nullptr) std::fclose(empty);
+    }
+    WindowSettings settings;
+    settings.policy = &policy_;
+    settings.triage = &triage_;
+    settings.redactor = redactor_;
+    settings.seed = options_.seed;
+    settings.focus_state = options_.out / "focus-state.json";
+    ARBITER_ASSIGN_OR_RETURN(
+        WindowSummary summary,
+        WriteWindowOutputs(options_.out, cut.window.spool,
+                           WindowSpan{cut.start_ms, cut.window.end_ms, cut.window.partial},
+                           settings, log_));
+    metrics_.traces_sampled += summary.sampled;
+    metrics_.traces_queued += summary.queued;
+    ++metrics_.windows_closed;
+    std::fprintf(log_, "arbiter serve: window %s%s: %llu traces, %llu sampled, %llu queued\n",
+                 WindowName(cut.start_ms).c_str(), cut.window.partial ? " (partial)" : "",
+                 static_cast<unsigned long long>(summary.traces),
+                 static_cast<unsigned long long>(summary.sampled),
+                 static_cast<unsigned long long>(summary.queued));
+    std::fflush(log_);
+
+    // The window is written: the journal keeps only the spans of traces still owed.
+    std::vector<fs::path> before = journal_->FilesBefore(cut.segment);
+    std::vector<JournalRecord> carried;
+    for (const fs::path& path : before) {
+      std::vector<JournalRecord> records;
+      ARBITER_RETURN_IF_ERROR(Journal::ReadSegment(path, records));
+      for (JournalRecord& record : records) {
+        std::vector<OtlpSpan> spans, kept;
+        std::vector<std::string> problems;
+        if (!ReadOtlpProtoBytes(record.payload, spans, problems)) continue;
+        for (OtlpSpan& span : spans) {
+          if (cut.carry_all || cut.owed.count(span.trace_id)) kept.push_back(std::move(span));
+        }
+        if (kept.empty()) continue;
+        carried.push_back(JournalRecord{
+            record.recv_ms, kept.size() == spans.size() ? std::move(record.payload)
+                                                        : Serialize(kept)});
+      }
+    }
+    ARBITER_RETURN_IF_ERROR(journal_->Carry(cut.segment, before, carried));
+    metrics_.journal_bytes = journal_->bytes();
+    std::error_code ec;
+    fs::remove(cut.window.spool, ec);
+  }
+  cuts.clear();
+  return Status::OK();
+}
+
+void Receiver::TickLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!ticker_stop_) {
+    tick_cv_.wait_for(lock, std::chrono::milliseconds(options_.tick_ms));
+    if (ticker_stop_) break;
+    std::vector<Completed> completed;
+    std::vector<Cut> cuts;
+    Status advanced = Advance(std::max(NowMs(), last_recv_ms_), false, completed, cuts);
+    metrics_.journal_bytes = journal_->bytes();
+    lock.unlock();
+    Status finished = advanced.ok() ? Finish(completed, cuts) : advanced;
+    if (!finished.ok()) {
+      std::fprintf(log_, "arbiter serve: %s\n", finished.message().c_str());
+      std::fflush(log_);
+    }
+    lock.lock();
+  }
+}
+
+Status Receiver::Shutdown() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+    ticker_stop_ = true;
+  }
+  tick_cv_.notify_all();
+  if (ticker_.joinable()) ticker_.join();
+  std::vector<Completed> completed;
+  std::vector<Cut> cuts;
+  uint64_t now_ms = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    now_ms = std::max(NowMs(), last_recv_ms_);
+    ARBITER_RETURN_IF_ERROR(Advance(now_ms, true, completed, cuts));
+  }
+  ARBITER_RETURN_IF_ERROR(Finish(completed, cuts));
+  // The next run's first window starts where this one stopped, so no name is written twice.
+  nlohmann::ordered_json state;
+  state["resume_ms"] = now_ms;
+  return WriteFileAtomic(StatePath(options_.out), state.dump() + "\n");
+}
+
+}  // namespace arbiter

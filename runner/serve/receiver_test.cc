@@ -1,0 +1,149 @@
+// The receiver without the network: what it acknowledges survives a crash (the journal), a
+// shutdown writes the open window as partial, and the journal is emptied once it is written.
+#include "runner/serve/receiver.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <simdjson.h>
+
+#include "runner/source/otlp/document.h"
+
+namespace arbiter {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<OtlpSpan> FixtureSpans(const std::string& name) {
+  const char* root = std::getenv("ARBITER_SOURCE_DIR");
+  std::ifstream in(std::string(root ? root : ".") + "/tests/fixtures/otlp/" + name);
+  std::stringstream text;
+  text << in.rdbuf();
+  simdjson::dom::parser parser;
+  std::vector<OtlpSpan> spans;
+  std::vector<std::string> problems;
+  ReadOtlpDocument(parser.parse(text.str()), spans, problems);
+  return spans;
+}
+
+ExportSpans Request(std::vector<OtlpSpan> spans) {
+  ExportSpans request;
+  request.declared = spans.size();
+  request.spans = std::move(spans);
+  return request;
+}
+
+struct Fixture {
+  explicit Fixture(const std::string& name) {
+    options.out = fs::path(::testing::TempDir()) / ("receiver_test_" + name);
+    fs::remove_all(options.out);
+    options.assembly.quiet_ms = 3600000;  // nothing completes on its own during a test
+    options.assembly.rootless_ms = 3600000;
+    policy = *ParseSamplePolicy("targets: {default: 200}", "policy");
+  }
+  std::unique_ptr<Receiver> Start() {
+    auto receiver = Receiver::Start(options, policy, triage, nullptr, stderr);
+    EXPECT_TRUE(receiver.ok()) << receiver.status().message();
+    return std::move(*receiver);
+  }
+  std::vector<std::string> Lines(const std::string& folder, const std::string& suffix) {
+    std::vector<std::string> lines;
+    for (const auto& entry : fs::directory_iterator(options.out / folder)) {
+      if (!entry.path().string().ends_with(suffix) ||
+          entry.path().string().ends_with(".plan.json")) {
+        continue;
+      }
+      std::ifstream in(entry.path());
+      for (std::string line; std::getline(in, line);) lines.push_back(line);
+    }
+    return lines;
+  }
+  nlohmann::json Plan() {
+    for (const auto& entry : fs::directory_iterator(options.out / "samples")) {
+      if (entry.path().string().ends_with(".plan.json")) {
+        std::ifstream in(entry.path());
+        return nlohmann::json::parse(in);
+      }
+    }
+    return nullptr;
+  }
+  ServeOptions options;
+  SamplePolicy policy;
+  TriageOptions triage;
+};
+
+TEST(ReceiverTest, ShutdownWritesThePartialWindowAndEmptiesTheJournal) {
+  Fixture fixture("shutdown");
+  auto receiver = fixture.Start();
+  IngestOutcome outcome = receiver->Ingest(Request(FixtureSpans("split_1.json")));
+  EXPECT_EQ(outcome.code, IngestOutcome::kOk);
+  EXPECT_EQ(outcome.rejected, 0u);
+  outcome = receiver->Ingest(Request(FixtureSpans("split_2.json")));
+  EXPECT_EQ(outcome.code, IngestOutcome::kOk);
+  EXPECT_GT(receiver->metrics().journal_bytes.load() + receiver->metrics().spans_received, 0u);
+  ASSERT_TRUE(receiver->Shutdown().ok());
+  EXPECT_EQ(receiver->Ingest(Request(FixtureSpans("split_1.json"))).code,
+            IngestOutcome::kStopping);
+  std::vector<std::string> sampled = fixture.Lines("samples", ".jsonl");
+  ASSERT_EQ(sampled.size(), 2u);  // one trace spread over both requests, one in the first
+  EXPECT_NE(sampled[0].find("\"_sample\""), std::string::npos);
+  nlohmann::json plan = fixture.Plan();
+  EXPECT_EQ(plan["partial"], true);
+  EXPECT_EQ(plan["traces"], 2);
+  EXPECT_EQ(plan["sampled"], 2);
+  EXPECT_TRUE(fs::exists(fixture.options.out / "triage"));
+  receiver.reset();
+  // Nothing left to replay.
+  auto again = fixture.Start();
+  EXPECT_EQ(again->metrics().replayed_spans.load(), 0u);
+}
+
+TEST(ReceiverTest, ACrashLosesNoAcknowledgedSpan) {
+  Fixture fixture("crash");
+  std::vector<OtlpSpan> first = FixtureSpans("split_1.json");
+  std::vector<OtlpSpan> second = FixtureSpans("split_2.json");
+  uint64_t total = first.size() + second.size();
+  {
+    auto receiver = fixture.Start();
+    ASSERT_EQ(receiver->Ingest(Request(first)).code, IngestOutcome::kOk);
+    ASSERT_EQ(receiver->Ingest(Request(second)).code, IngestOutcome::kOk);
+    // Destroyed without Shutdown: as after kill -9, only the journal remains.
+  }
+  EXPECT_FALSE(fs::exists(fixture.options.out / "samples"));
+  auto receiver = fixture.Start();
+  EXPECT_EQ(receiver->metrics().replayed_spans.load(), total);
+  ASSERT_TRUE(receiver->Shutdown().ok());
+  EXPECT_EQ(fixture.Lines("samples", ".jsonl").size(), 2u);
+}
+
+TEST(ReceiverTest, PastTheInflightBoundRequestsAreRefused) {
+  Fixture fixture("full");
+  fixture.options.max_inflight_traces = 2;
+  auto receiver = fixture.Start();
+  std::vector<OtlpSpan> spans = FixtureSpans("split_1.json");
+  ASSERT_EQ(receiver->Ingest(Request(spans)).code, IngestOutcome::kOk);
+  // The same traces are not new ones.
+  ASSERT_EQ(receiver->Ingest(Request(FixtureSpans("split_2.json"))).code, IngestOutcome::kOk);
+  std::vector<OtlpSpan> other = FixtureSpans("openinference.json");
+  IngestOutcome outcome = receiver->Ingest(Request(other));
+  EXPECT_EQ(outcome.code, IngestOutcome::kFull);
+  EXPECT_NE(outcome.message.find("max_inflight_traces"), std::string::npos);
+}
+
+TEST(ReceiverTest, UnreadableSpansAreRejectedInPartialSuccess) {
+  Fixture fixture("partial");
+  auto receiver = fixture.Start();
+  ExportSpans request = Request(FixtureSpans("split_1.json"));
+  request.declared += 2;
+  request.problems = {"resourceSpans[0].scopeSpans[0].spans[9]: no traceId"};
+  IngestOutcome outcome = receiver->Ingest(std::move(request));
+  EXPECT_EQ(outcome.code, IngestOutcome::kOk);
+  EXPECT_EQ(outcome.rejected, 2u);
+  EXPECT_NE(outcome.message.find("no traceId"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace arbiter

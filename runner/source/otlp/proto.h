@@ -1,0 +1,36 @@
+// OTLP/protobuf <-> the spans of span.h, so that protobuf files, OTLP/HTTP protobuf bodies and
+// OTLP/gRPC requests go through the same assembly and mapping (mapping.h) as OTLP/JSON.
+// The messages are proto/opentelemetry/proto/*, compiled at build time.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <opentelemetry/proto/collector/trace/v1/trace_service.pb.h>
+
+#include "runner/source/otlp/span.h"
+
+namespace arbiter {
+
+using OtlpExportRequest = opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest;
+
+// Appends the request's spans to `spans` in message order, as ReadOtlpDocument does for
+// OTLP/JSON: ids become lowercase hex (an all-zero parent is "no parent"), AnyValues become
+// JSON (bytes as their base64 text, non-finite doubles as null), the resource's attributes are
+// shared by its spans. A span with a trace id that is not 16 bytes or a span id that is not 8
+// bytes (or a parent id of another length than 0 or 8) is skipped with a problem naming its place
+// ("resourceSpans[0].scopeSpans[1].spans[2]: traceId is 3 bytes, not 16").
+void ReadOtlpProto(const OtlpExportRequest& request, std::vector<OtlpSpan>& spans,
+                   std::vector<std::string>& problems);
+
+// Parses one serialized ExportTraceServiceRequest (or TracesData: the same fields) and reads it.
+// False, with nothing appended, when `bytes` is not a valid message.
+bool ReadOtlpProtoBytes(std::string_view bytes, std::vector<OtlpSpan>& spans,
+                        std::vector<std::string>& problems);
+
+// The spans as one request: one ResourceSpans per run of spans sharing a resource, one scope
+// each. Reading the result back gives the same spans (JSON integers beyond int64 become doubles).
+void WriteOtlpProto(const std::vector<OtlpSpan>& spans, OtlpExportRequest& request);
+
+}  // namespace arbiter
