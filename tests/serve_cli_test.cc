@@ -9,15 +9,17 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <nlohmann/json.hpp>
 #include <simdjson.h>
+#include <nlohmann/json.hpp>
 
 #include "runner/source/otlp/document.h"
 #include "runner/source/otlp/proto.h"
@@ -34,9 +36,7 @@ using testing::ArbiterBin;
 using testing::ReadFile;
 using testing::TempDir;
 
-std::string Fixture(const std::string& name) {
-  return ReadFile("tests/fixtures/otlp/" + name);
-}
+std::string Fixture(const std::string& name) { return ReadFile("tests/fixtures/otlp/" + name); }
 
 std::string ProtoBody(const std::string& json_text) {
   simdjson::dom::parser parser;
@@ -67,8 +67,8 @@ class Server {
  public:
   Server(const fs::path& out, const fs::path& log, const std::vector<std::string>& extra = {})
       : log_(log) {
-    std::vector<std::string> args = {ArbiterBin(), "serve", "--out", out.string(), "--port", "0",
-                                     "--grpc", "0", "--max-body", "200000"};
+    std::vector<std::string> args = {ArbiterBin(), "serve",  "--out", out.string(), "--port",
+                                     "0",          "--grpc", "0",     "--max-body", "200000"};
     args.insert(args.end(), extra.begin(), extra.end());
     // A trace completes at shutdown unless a test asks for a quiet period.
     if (std::find(extra.begin(), extra.end(), "--quiet-period") == extra.end()) {
@@ -81,8 +81,7 @@ class Server {
     size_t earlier = fs::exists(log) ? fs::file_size(log) : 0;
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND,
-                                     0644);
+    posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     EXPECT_EQ(posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ), 0);
     posix_spawn_file_actions_destroy(&actions);
     // The ports are printed once both servers listen; up to 30 s on a loaded machine.
@@ -134,7 +133,10 @@ std::vector<std::string> Lines(const fs::path& folder, const std::string& suffix
   if (!fs::exists(folder)) return lines;
   for (const auto& entry : fs::directory_iterator(folder)) {
     std::string name = entry.path().string();
-    if (!name.ends_with(suffix) || name.ends_with(".plan.json")) continue;
+    if (!name.ends_with(suffix) || name.ends_with(".plan.json") ||
+        name.ends_with(".partial.jsonl")) {
+      continue;
+    }
     std::istringstream in(ReadFile(name));
     for (std::string line; std::getline(in, line);) lines.push_back(line);
   }
@@ -142,6 +144,7 @@ std::vector<std::string> Lines(const fs::path& folder, const std::string& suffix
 }
 
 nlohmann::json PlanOf(const fs::path& samples) {
+  if (!fs::exists(samples)) return nullptr;
   for (const auto& entry : fs::directory_iterator(samples)) {
     if (entry.path().string().ends_with(".plan.json")) {
       return nlohmann::json::parse(ReadFile(entry.path().string()));
@@ -153,8 +156,8 @@ nlohmann::json PlanOf(const fs::path& samples) {
 // What `arbiter run` reads from the two split fixtures written to one OTLP/JSON file, by
 // trace id.
 std::map<std::string, nlohmann::json> FileReaderTraces(const TempDir& dir) {
-  fs::path file = dir.Write("split.otlp.jsonl", Fixture("split_1.json") + "\n" +
-                                                    Fixture("split_2.json") + "\n");
+  fs::path file = dir.Write("split.otlp.jsonl",
+                            Fixture("split_1.json") + "\n" + Fixture("split_2.json") + "\n");
   auto source = OpenTraceSource(file.string(), SourceOptions());
   EXPECT_TRUE(source.ok());
   TraceRecord record;
@@ -270,17 +273,132 @@ TEST(ServeCliTest, KillNineThenRestartKeepsEveryAcknowledgedSpan) {
 TEST(ServeCliTest, ATraceCompletesAndItsWindowClosesOnItsOwn) {
   TempDir dir;
   fs::path out = dir.path() / "out";
-  Server server(out, dir.path() / "serve.log",
-                {"--quiet-period", "200ms", "--window", "2s"});
+  Server server(out, dir.path() / "serve.log", {"--quiet-period", "200ms", "--window", "2s"});
   ASSERT_EQ(server.Post(ProtoBody(Fixture("openinference.json")), "application/x-protobuf")->status,
             200);
-  // Completed after 200 ms, written when its 2 s window ends: poll up to 30 s.
-  for (int i = 0; i < 300 && Lines(out / "samples", ".jsonl").empty(); ++i) {
+  // Completed after 200 ms, written when its 2 s window ends: poll up to 30 s for the plan,
+  // which is written last.
+  for (int i = 0; i < 300 && PlanOf(out / "samples").is_null(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   ASSERT_EQ(Lines(out / "samples", ".jsonl").size(), 1u);
   EXPECT_EQ(PlanOf(out / "samples")["partial"], false);
   EXPECT_EQ(server.Signal(SIGTERM), 0);
+}
+
+// The window's file in `folder` whose name ends with `suffix` ("" when there is none).
+std::string WindowFile(const fs::path& folder, const std::string& suffix) {
+  if (!fs::exists(folder)) return "";
+  for (const auto& entry : fs::directory_iterator(folder)) {
+    std::string name = entry.path().string();
+    if (name.ends_with(suffix)) return name;
+  }
+  return "";
+}
+
+// The number of lines of `path`.
+size_t LineCount(const std::string& path) {
+  std::string text = ReadFile(path);
+  return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+// With --suite, each written window's sample is scored into OUT/scores/WINDOW as `arbiter run`
+// scores it; a window written but not scored (a kill -9 between the two) is scored at the next
+// start.
+TEST(ServeCliTest, WithASuiteEachWindowIsScoredAndALeftoverOneAtTheNextStart) {
+  TempDir dir;
+  fs::path out = dir.path() / "out";
+  const std::vector<std::string> suite = {"--suite", "evaluators/suites/demo.yaml", "--cache",
+                                          (dir.path() / "cache").string()};
+  std::string window;
+  {
+    Server server(out, dir.path() / "serve.log", suite);
+    std::istringstream lines(ReadFile("datasets/demo/traces.otlp.jsonl"));
+    std::string line;
+    for (int i = 0; i < 20 && std::getline(lines, line); ++i) {
+      ASSERT_EQ(server.Post(line, "application/json")->status, 200);
+    }
+    ASSERT_EQ(server.Signal(SIGTERM), 0) << ReadFile((dir.path() / "serve.log").string());
+    std::string partial = WindowFile(out / "samples", ".partial.jsonl");
+    ASSERT_NE(partial, "");
+    window = fs::path(partial).filename().string();
+    window.resize(window.size() - strlen(".partial.jsonl"));
+  }
+  fs::path scored = out / "scores" / window;
+  std::string sample = (out / "samples" / (window + ".jsonl")).string();
+  ASSERT_TRUE(fs::exists(scored / "scores.jsonl")) << ReadFile((dir.path() / "serve.log").string());
+  // A row per trace and evaluator that applies, as `arbiter run` writes them for the sample.
+  auto run = testing::RunArbiter("run -q -s evaluators/suites/demo.yaml -t " + sample + " -o " +
+                                 (dir.path() / "run").string());
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(ReadFile((scored / "scores.jsonl").string()),
+            ReadFile((dir.path() / "run" / "scores.jsonl").string()));
+  EXPECT_GE(LineCount((scored / "scores.jsonl").string()), LineCount(sample) * 5);
+  nlohmann::json card = nlohmann::json::parse(ReadFile((scored / "scorecard.json").string()));
+  EXPECT_EQ(card["traces"], LineCount(sample));
+
+  // As after a kill -9 between writing the window and scoring it: the next start scores it.
+  fs::remove_all(out / "scores");
+  Server restarted(out, dir.path() / "serve.log", suite);
+  for (int i = 0; i < 300 && !fs::exists(scored / "scores.jsonl"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(fs::exists(scored / "scores.jsonl"));
+  EXPECT_EQ(restarted.Signal(SIGTERM), 0);
+  EXPECT_EQ(ReadFile((scored / "scores.jsonl").string()),
+            ReadFile((dir.path() / "run" / "scores.jsonl").string()));
+}
+
+// Several instances behind a traceID load balancer (docs/DEPLOY.md): three fed by a trace-id
+// hash split and one fed everything. `arbiter sample --merge` of the three windows' partial
+// samples writes the bytes of the one instance's window sample.
+TEST(ServeCliTest, InstancesSplitByTraceIdMergeToTheSampleOfOneInstance) {
+  // All four windows must be the same day's (24 h windows from midnight UTC): not near midnight.
+  constexpr int64_t kDayMs = 86400000;
+  int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  if (kDayMs - now_ms % kDayMs < 120000) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(kDayMs - now_ms % kDayMs + 1000));
+  }
+  TempDir dir;
+  const std::vector<std::string> common = {
+      "--policy", "datasets/demo/sample-policy.yaml", "--window", "24h", "--seed", "5"};
+  std::vector<std::unique_ptr<Server>> servers;
+  for (int i = 0; i < 4; ++i) {
+    std::string name = "instance-" + std::to_string(i);
+    servers.push_back(
+        std::make_unique<Server>(dir.path() / name, dir.path() / (name + ".log"), common));
+  }
+  // The demo's traces as OTLP/JSON, one request per trace.
+  std::istringstream lines(ReadFile("datasets/demo/traces.otlp.jsonl"));
+  int sent = 0;
+  for (std::string line; sent < 300 && std::getline(lines, line); ++sent) {
+    size_t at = line.find("\"traceId\":\"");
+    ASSERT_NE(at, std::string::npos);
+    std::string trace_id = line.substr(at + 11, 32);
+    size_t part = std::hash<std::string>{}(trace_id) % 3;
+    ASSERT_EQ(servers[part]->Post(line, "application/json")->status, 200);
+    ASSERT_EQ(servers[3]->Post(line, "application/json")->status, 200);
+  }
+  std::string partials, one;
+  for (int i = 0; i < 4; ++i) {
+    fs::path out = dir.path() / ("instance-" + std::to_string(i));
+    ASSERT_EQ(servers[i]->Signal(SIGTERM), 0) << ReadFile(out.string() + ".log");
+    std::string partial = WindowFile(out / "samples", ".partial.jsonl");
+    ASSERT_NE(partial, "") << "instance " << i << " wrote no partial sample";
+    if (i < 3) partials += partial + " ";
+    // The whole traffic's window sample, beside its partial sample.
+    if (i == 3) one = partial.substr(0, partial.size() - strlen(".partial.jsonl")) + ".jsonl";
+  }
+  std::string merged = (dir.path() / "merged.jsonl").string();
+  auto merge = testing::RunArbiter("sample --policy datasets/demo/sample-policy.yaml --merge " +
+                                   partials + "-o " + merged);
+  ASSERT_EQ(merge.exit_code, 0) << merge.err;
+  std::string one_text = ReadFile(one);
+  EXPECT_GT(std::count(one_text.begin(), one_text.end(), '\n'), 50);  // a sample, not all 300
+  EXPECT_LT(std::count(one_text.begin(), one_text.end(), '\n'), 300);
+  EXPECT_EQ(ReadFile(merged), one_text);
 }
 
 // The OpenTelemetry JS SDK's own exporters (tests/node/otlp_export.mjs): OTLP/HTTP JSON,
@@ -313,8 +431,8 @@ TEST_P(ExporterTest, EveryTraceTheSdkExportedIsInTheWindowsSample) {
   fs::path sent = dir.path() / "sent.jsonl";
   std::string command = "node tests/node/otlp_export.mjs " + protocol + " " + endpoint +
                         " 6 sdk >" + sent.string() + " 2>" + (dir.path() / "node.err").string();
-  ASSERT_EQ(std::system(command.c_str()), 0)
-      << ReadFile((dir.path() / "node.err").string()) << ReadFile((dir.path() / "serve.log").string());
+  ASSERT_EQ(std::system(command.c_str()), 0) << ReadFile((dir.path() / "node.err").string())
+                                             << ReadFile((dir.path() / "serve.log").string());
   EXPECT_EQ(server.Signal(SIGTERM), 0) << ReadFile((dir.path() / "serve.log").string());
 
   std::map<std::string, nlohmann::json> sampled;

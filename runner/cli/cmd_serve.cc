@@ -7,16 +7,21 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include "runner/base/atomic_file.h"
 #include "runner/base/duration.h"
 #include "runner/cli/cli.h"
+#include "runner/cli/suite_loader.h"
 #include "runner/redact/redactor.h"
 #include "runner/sampling/policy.h"
 #include "runner/serve/otlp_grpc.h"
 #include "runner/serve/otlp_http.h"
 #include "runner/serve/receiver.h"
+#include "runner/serve/window_scorer.h"
 #include "runner/triage/options.h"
 
 namespace arbiter {
@@ -28,7 +33,7 @@ struct ServeFlags {
   std::string host = "127.0.0.1";
   int port = 4318;
   int grpc_port = 4317;  // -1: no gRPC
-  std::string window;  // default: the policy's `window`, else 1h
+  std::string window;    // default: the policy's `window`, else 1h
   std::string quiet_period = "30s";
   std::string late_window = "10m";
   std::string stop_after;
@@ -38,6 +43,10 @@ struct ServeFlags {
   size_t threads = 64;
   uint64_t seed = 1;
   bool no_redact = false;
+  std::string suite;  // empty: windows are sampled, not scored
+  std::vector<std::string> plugin_paths;
+  std::string cache = ".arbiter/cache";
+  bool no_cache = false;
 };
 
 Result<uint64_t> Duration(const std::string& flag, const std::string& text) {
@@ -47,9 +56,20 @@ Result<uint64_t> Duration(const std::string& flag, const std::string& text) {
 }
 
 int Serve(const ServeFlags& flags) {
-  // Without a policy: one stratum, the default target.
-  Result<SamplePolicy> policy = flags.policy.empty() ? ParseSamplePolicy("targets: {default: 200}", "(default policy)")
-                                                     : LoadSamplePolicy(flags.policy);
+  // Without a policy: one stratum, the default target, written to OUT/sample-policy.yaml so
+  // that the windows' partial samples can be merged with it (`sample --merge --policy`).
+  std::filesystem::path policy_path = flags.policy;
+  if (flags.policy.empty()) {
+    policy_path = std::filesystem::path(flags.out) / "sample-policy.yaml";
+    std::error_code ec;
+    std::filesystem::create_directories(flags.out, ec);
+    Status written =
+        WriteFileAtomic(policy_path,
+                        "# arbiter serve's default policy: one stratum, 200 traces per window.\n"
+                        "targets: {default: 200}\n");
+    if (!written.ok()) return Fail("serve", written);
+  }
+  Result<SamplePolicy> policy = LoadSamplePolicy(policy_path);
   if (!policy.ok()) return Fail("serve", policy.status());
   ServeOptions options;
   options.out = flags.out;
@@ -103,9 +123,23 @@ int Serve(const ServeFlags& flags) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // With a suite, each written window's sample is scored into OUT/scores/WINDOW (and what a
+  // kill -9 left unscored, at start).
+  PluginRegistry registry;
+  std::optional<Suite> suite;
+  std::unique_ptr<WindowScorer> scorer;
+  if (!flags.suite.empty()) {
+    Result<Suite> loaded = LoadSuiteWithPlugins(flags.suite, registry, flags.plugin_paths);
+    if (!loaded.ok()) return Fail("serve", loaded.status());
+    suite = std::move(*loaded);
+    scorer = std::make_unique<WindowScorer>(*suite, flags.out, flags.no_cache ? "" : flags.cache,
+                                            stderr);
+  }
+
   Result<std::unique_ptr<Receiver>> receiver =
       Receiver::Start(options, *policy, triage, redactor.get(), stderr);
   if (!receiver.ok()) return Fail("serve", receiver.status());
+  if (scorer) scorer->Start();
   HttpOptions http;
   http.host = flags.host;
   http.port = flags.port;
@@ -148,6 +182,7 @@ int Serve(const ServeFlags& flags) {
   server.Run();
   waiter.join();
   if (!stopped.ok()) return Fail("serve", stopped);
+  if (scorer) scorer->Stop();  // the partial window the shutdown wrote too
   std::fprintf(stderr, "arbiter serve: stopped\n");
   return kExitOk;
 }
@@ -159,18 +194,17 @@ Command ServeCommand() {
           "Receive OTLP traces live; sample each window and queue its anomalies",
           {{"arbiter serve --policy datasets/demo/sample-policy.yaml --out out/serve --port 0 "
             "--stop-after 1s",
-            "arbiter serve --out out/serve-minute --window 1m --quiet-period 5s --top 20 --port 0 "
-            "--stop-after 1s"},
+            "arbiter serve --suite evaluators/suites/demo.yaml --out out/serve-scored --window 1m "
+            "--quiet-period 5s --port 0 --grpc 0 --stop-after 1s"},
            kCommonExitCodes},
           [](CLI::App& app) -> std::function<int()> {
             auto flags = std::make_shared<ServeFlags>();
-            app.add_option("-o,--out", flags->out,
-                           "Output folder: samples/, triage/, the journal")
+            app.add_option("-o,--out", flags->out, "Output folder: samples/, triage/, the journal")
                 ->required()
                 ->check(OutputFolder());
             app.add_option("--policy", flags->policy,
                            "Sampling policy YAML (its triage: and redact: too; default: one "
-                           "stratum)");
+                           "stratum, written to OUT/sample-policy.yaml)");
             app.add_option("--port,--http", flags->port, "OTLP/HTTP port (0: any free port)")
                 ->capture_default_str()
                 ->check(CLI::Range(0, 65535));
@@ -201,11 +235,19 @@ Command ServeCommand() {
                 ->capture_default_str()
                 ->check(CLI::PositiveNumber);
             app.add_option("--seed", flags->seed, "Sampling seed")->capture_default_str();
-            app.add_option("--threads", flags->threads, "HTTP connections served at once (one thread each)")
+            app.add_option("--threads", flags->threads,
+                           "HTTP connections served at once (one thread each)")
                 ->capture_default_str()
                 ->check(CLI::Range(1, 256));
             app.add_flag("--no-redact", flags->no_redact,
                          "Write triage queues as received (PII is redacted by default)");
+            app.add_option("-s,--suite", flags->suite,
+                           "Suite YAML: score each window's sample into OUT/scores/WINDOW");
+            AddPluginPathOption(app, flags->plugin_paths);
+            app.add_option("--cache", flags->cache,
+                           "Folder of the judge response cache (default: .arbiter/cache)");
+            app.add_flag("--no-cache", flags->no_cache,
+                         "Neither read nor write the judge response cache");
             app.add_option("--stop-after", flags->stop_after,
                            "Stop as SIGTERM does after this long (smoke tests, benchmarks)");
             return [flags] { return Serve(*flags); };

@@ -259,7 +259,10 @@ Status OfferCandidates(const PartFile& part, std::ifstream& in, StratifiedSample
 
 Result<std::string> PolicyFingerprint(const SamplePolicy& policy) {
   Sha256 sha;
-  ARBITER_ASSIGN_OR_RETURN(std::string text, FileSha256(policy.file.string()));
+  std::string text = policy.text_sha256;
+  if (text.empty()) {
+    ARBITER_ASSIGN_OR_RETURN(text, FileSha256(policy.file.string()));
+  }
   sha.Update("policy " + text + "\n");
   for (const auto& failure : policy.failure_scores) {
     ARBITER_ASSIGN_OR_RETURN(std::string scores, FileSha256(failure->scores));

@@ -3,9 +3,10 @@
 #include <charconv>
 #include <cmath>
 
-#include "runner/base/json_util.h"
 #include "runner/base/duration.h"
+#include "runner/base/json_util.h"
 #include "runner/base/report_text.h"
+#include "runner/base/sha256.h"
 #include "runner/base/utf8.h"
 #include "runner/base/yaml_file.h"
 #include "runner/plugin_api/param_reader.h"
@@ -244,9 +245,9 @@ Result<SamplePolicy> SamplePolicyFromYaml(const YAML::Node& root, const std::str
     policy.cost_per_trace = cost;
   }
   if (root["window"]) {
-    ARBITER_ASSIGN_OR_RETURN(std::string text,
-                             ReadScalar<std::string>(root["window"], file,
-                                                     "window must be a duration such as 1h"));
+    ARBITER_ASSIGN_OR_RETURN(
+        std::string text,
+        ReadScalar<std::string>(root["window"], file, "window must be a duration such as 1h"));
     Result<uint64_t> ms = ParseDurationMs(text);
     if (!ms.ok()) return ConfigErrorAt(file, root["window"].Mark(), ms.status().message());
     if (*ms < 1000) return ConfigErrorAt(file, root["window"].Mark(), "window must be at least 1s");
@@ -325,7 +326,10 @@ Result<SamplePolicy> ParseSamplePolicy(const std::string& yaml_text, const std::
   try {
     YAML::Node root = YAML::Load(yaml_text);
     ARBITER_RETURN_IF_ERROR(CheckYamlExpansion(root, file));
-    return SamplePolicyFromYaml(root, file);
+    ARBITER_ASSIGN_OR_RETURN(SamplePolicy policy, SamplePolicyFromYaml(root, file));
+    // What a partial sample's fingerprint hashes when there is no file to read.
+    policy.text_sha256 = Sha256Hex(yaml_text);
+    return policy;
   } catch (const YAML::Exception& e) {
     return ConfigErrorAt(file, e.mark, e.msg);
   }

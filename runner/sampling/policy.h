@@ -62,6 +62,7 @@ struct FocusRule {
 
 struct SamplePolicy {
   std::filesystem::path file;       // where it was loaded from ("" when parsed from text)
+  std::string text_sha256;          // of the YAML text when parsed from text, else empty
   std::vector<StratumSpec> strata;  // empty: one stratum, "all"
 
   // Targets per stratum: `targets.default` when given, else the smallest n whose Wilson 95%

@@ -6,6 +6,7 @@
 
 #include "runner/base/atomic_file.h"
 #include "runner/sampling/focus_state.h"
+#include "runner/sampling/partial_sample.h"
 #include "runner/sampling/plan.h"
 #include "runner/sampling/stream.h"
 #include "runner/triage/stream.h"
@@ -56,8 +57,8 @@ std::string UtcTime(uint64_t ms) {
 
 Result<WindowSummary> WriteWindowOutputs(const std::filesystem::path& out,
                                          const std::filesystem::path& spool,
-                                         const WindowSpan& window,
-                                         const WindowSettings& settings, std::FILE* log) {
+                                         const WindowSpan& window, const WindowSettings& settings,
+                                         std::FILE* log) {
   const SamplePolicy& policy = *settings.policy;
   std::string name = WindowName(window.start_ms);
   std::vector<std::string> inputs = {spool.string()};
@@ -74,6 +75,16 @@ Result<WindowSummary> WriteWindowOutputs(const std::filesystem::path& out,
   ARBITER_ASSIGN_OR_RETURN(auto samples, AtomicFile::Create(out / "samples" / (name + ".jsonl")));
   ARBITER_ASSIGN_OR_RETURN(SampleSummary sampled,
                            SampleTraces(inputs, policy, options, samples.get(), log));
+
+  // The same draw kept mergeable: with instances behind a trace-id router, `arbiter sample
+  // --merge` of their partial samples writes the sample one instance would have drawn over all
+  // the traffic. The window names the input; no probe, since no two instances share a trace.
+  PartialSampleHeader part;
+  part.inputs = {ShardInput{"arbiter serve window " + name, 0, false, ""}};
+  ARBITER_ASSIGN_OR_RETURN(auto partial,
+                           AtomicFile::Create(out / "samples" / (name + ".partial.jsonl")));
+  ARBITER_RETURN_IF_ERROR(
+      SamplePartial(inputs, policy, options, std::move(part), *partial, log).status());
 
   ARBITER_ASSIGN_OR_RETURN(auto queue, AtomicFile::Create(out / "triage" / (name + ".jsonl")));
   ARBITER_ASSIGN_OR_RETURN(TriageSummary triaged,
@@ -93,6 +104,7 @@ Result<WindowSummary> WriteWindowOutputs(const std::filesystem::path& out,
   // The sample and the queue first, the summary last: a reader that finds the summary finds the
   // window complete.
   ARBITER_RETURN_IF_ERROR(samples->Commit());
+  ARBITER_RETURN_IF_ERROR(partial->Commit());
   ARBITER_RETURN_IF_ERROR(queue->Commit());
   ARBITER_RETURN_IF_ERROR(
       WriteFileAtomic(out / "samples" / (name + ".plan.json"), summary.dump(2) + "\n"));

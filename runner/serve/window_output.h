@@ -1,6 +1,8 @@
 // What `arbiter serve` writes when a window closes, from the window's spool (the mapped traces,
 // one JSON line each, in completion order):
 //   OUT/samples/NAME.jsonl       the sampling policy's sample over the window, `_sample` on each
+//   OUT/samples/NAME.partial.jsonl  the same draw as a partial sample (docs/FORMATS.md), which
+//                                `arbiter sample --merge` merges across instances
 //   OUT/samples/NAME.plan.json   the window (start, end, partial), counts and the plan followed
 //   OUT/triage/NAME.jsonl        the top K of the triage signals, redacted
 // each written atomically. NAME is the window's start in UTC (WindowName). Running it twice on
@@ -48,7 +50,7 @@ struct WindowSummary {
 
 Result<WindowSummary> WriteWindowOutputs(const std::filesystem::path& out,
                                          const std::filesystem::path& spool,
-                                         const WindowSpan& window,
-                                         const WindowSettings& settings, std::FILE* log);
+                                         const WindowSpan& window, const WindowSettings& settings,
+                                         std::FILE* log);
 
 }  // namespace arbiter

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Sustained OTLP/HTTP protobuf ingest into `arbiter serve` (issue 13; figures in
+# docs/PERFORMANCE.md "serve"): bench/serve_load posts requests of 10 traces x 3 spans (an
+# agent root, an LLM span, a tool span; fresh trace ids) over THREADS kept-alive connections for
+# SECONDS, with assembly, 1-minute windows, sampling and triage on. Prints the load generator's
+# spans/s and latency percentiles, and serve's resident memory sampled every 10 s (the first and
+# last minute's peak: flat means bounded). Run once with the journal on the build's disk and once
+# on tmpfs (/dev/shm), whose fdatasync is free: the difference is what durability costs.
+#
+#   bench/serve.sh [SECONDS] [BUILD_DIR] [THREADS]     (default 600, build, 4)
+#
+# Build first: cmake --build build -j2 --target arbiter serve_load
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-600}
+build=${2:-build}
+threads=${3:-4}
+arbiter=$build/runner/arbiter
+load=$build/bench/serve_load
+[[ -x $arbiter && -x $load ]] || { echo "build $build first (see the header)" >&2; exit 2; }
+echo "$(nproc) cores; $(uptime)" >&2
+
+# serve_once LABEL OUT_DIR: one run; prints a result line.
+serve_once() {
+  local label=$1 out=$2 log=$2.log
+  rm -rf "$out"
+  # The quiet period is short so that traces in flight stay below the bound at this rate.
+  "$arbiter" serve --out "$out" --port 0 --grpc -1 --window 1m --quiet-period 1s \
+    --max-inflight-traces 200000 --policy datasets/demo/sample-policy.yaml 2> "$log" &
+  local pid=$! port=""
+  for _ in $(seq 100); do
+    port=$(grep -o 'http://127.0.0.1:[0-9]*' "$log" | head -1 | grep -o '[0-9]*$' || true)
+    [[ -n $port ]] && break
+    sleep 0.1
+  done
+  [[ -n $port ]] || { cat "$log" >&2; kill "$pid"; return 1; }
+  local rss_log=$out.rss
+  (while kill -0 "$pid" 2> /dev/null; do
+     awk '/VmRSS/ {print $2}' "/proc/$pid/status" 2> /dev/null || true
+     sleep 10
+   done) > "$rss_log" &
+  local sampler=$!
+  local result cpu_before cpu_after
+  cpu_before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+  result=$("$load" "$port" "$seconds" "$threads" 10 3 || true)  # failed requests are printed
+  cpu_after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+  kill -TERM "$pid"
+  wait "$pid" || true
+  kill "$sampler" 2> /dev/null || true
+  local first last
+  first=$(head -6 "$rss_log" | sort -n | tail -1)
+  last=$(tail -6 "$rss_log" | sort -n | tail -1)
+  local windows
+  windows=$(ls "$out"/samples/*.plan.json 2> /dev/null | wc -l)
+  echo "$label: $result serve_cpu_s $(((cpu_after - cpu_before) / $(getconf CLK_TCK))) \
+rss_first_min_kb $first rss_last_min_kb $last windows $windows"
+}
+
+disk=$build/serve-bench
+serve_once "journal on disk" "$disk"
+shm=$(mktemp -d /dev/shm/arbiter-serve-bench.XXXXXX)
+trap 'rm -rf "$shm"' EXIT
+serve_once "journal on tmpfs" "$shm/out"
