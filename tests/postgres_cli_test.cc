@@ -90,6 +90,11 @@ PostgresServer* PostgresCliTest::server_ = nullptr;
 
 TEST_F(PostgresCliTest, HistoryIsRecordedAndReadBackThroughTheBinary) {
   std::string url = NewDatabase();
+  auto before = RunArbiter("history --history " + Quoted(url));  // reading creates nothing
+  EXPECT_EQ(before.exit_code, 2);
+  EXPECT_THAT(before.err, HasSubstr("no history store (run arbiter calibrate first)"));
+  EXPECT_EQ(QueryOne(url, "SELECT to_regclass('calibrations') IS NULL"), "t");
+
   auto calibrate = Calibrate("calibration", url);
   ASSERT_EQ(calibrate.exit_code, 0) << calibrate.err;
   json calibration = CalibrationJson("calibration");
@@ -173,6 +178,9 @@ TEST_F(PostgresCliTest, ASchemaNewerThanThisArbiterIsRefused) {
   EXPECT_THAT(refused.err, HasSubstr("history tables are at schema version 2; this arbiter "
                                      "knows up to 1 (upgrade arbiter)"));
   EXPECT_EQ(QueryOne(url, "SELECT count(*) FROM calibrations"), before);
+  auto read = RunArbiter("history --history " + Quoted(url));  // nor read as if it were v1
+  EXPECT_NE(read.exit_code, 0);
+  EXPECT_THAT(read.err, HasSubstr("schema version 2"));
 }
 
 class PostgresJudgeCacheTest : public PostgresCliTest {

@@ -92,16 +92,8 @@ Status PgConnection::MigrateLocked(const std::string& component,
                                    const std::vector<std::string>& migrations) {
   ARBITER_RETURN_IF_ERROR(Exec(kSchemaLock).status());
   ARBITER_RETURN_IF_ERROR(Exec(kVersionTable).status());
-  ARBITER_ASSIGN_OR_RETURN(
-      PgRows rows,
-      Exec("SELECT version FROM arbiter_schema_version WHERE component = $1", {component}));
   const size_t latest = migrations.size();
-  size_t version = rows.size() == 0 ? 0 : static_cast<size_t>(rows.Integer(0, 0));
-  if (version > latest) {
-    return Status::InvalidArgument(name_ + ": the " + component + " tables are at schema version " +
-                                   std::to_string(version) + "; this arbiter knows up to " +
-                                   std::to_string(latest) + " (upgrade arbiter)");
-  }
+  ARBITER_ASSIGN_OR_RETURN(size_t version, SchemaVersion(component, latest));
   if (version == latest) return Status::OK();
   for (; version < latest; ++version) ARBITER_RETURN_IF_ERROR(Exec(migrations[version]).status());
   return Exec(
@@ -109,6 +101,27 @@ Status PgConnection::MigrateLocked(const std::string& component,
              "ON CONFLICT (component) DO UPDATE SET version = EXCLUDED.version",
              {component, std::to_string(latest)})
       .status();
+}
+
+Result<bool> PgConnection::HasSchema(const std::string& component, size_t latest) {
+  ARBITER_ASSIGN_OR_RETURN(size_t version, SchemaVersion(component, latest));
+  return version > 0;
+}
+
+Result<size_t> PgConnection::SchemaVersion(const std::string& component, size_t latest) {
+  ARBITER_ASSIGN_OR_RETURN(PgRows table,
+                           Exec("SELECT to_regclass('arbiter_schema_version') IS NOT NULL"));
+  if (table.Text(0, 0) != "t") return size_t{0};
+  ARBITER_ASSIGN_OR_RETURN(
+      PgRows rows,
+      Exec("SELECT version FROM arbiter_schema_version WHERE component = $1", {component}));
+  size_t version = rows.size() == 0 ? 0 : static_cast<size_t>(rows.Integer(0, 0));
+  if (version > latest) {
+    return Status::InvalidArgument(name_ + ": the " + component + " tables are at schema version " +
+                                   std::to_string(version) + "; this arbiter knows up to " +
+                                   std::to_string(latest) + " (upgrade arbiter)");
+  }
+  return version;
 }
 
 }  // namespace arbiter

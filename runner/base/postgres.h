@@ -54,6 +54,10 @@ class PgConnection {
   // from version i to i + 1. The version is kept in arbiter_schema_version. Safe when several
   // processes start at once: one transaction under an advisory lock.
   Status Migrate(const std::string& component, const std::vector<std::string>& migrations);
+  // Whether `component`'s tables exist (false: never created here), for readers that must not
+  // create them. An error when their schema is newer than `latest`, the version this arbiter
+  // knows.
+  Result<bool> HasSchema(const std::string& component, size_t latest);
 
   // The URL with its password replaced: how messages name this database.
   const std::string& name() const { return name_; }
@@ -62,6 +66,8 @@ class PgConnection {
   PgConnection(pg_conn* conn, std::string url);
   Status Error(std::string_view what) const;
   Status MigrateLocked(const std::string& component, const std::vector<std::string>& migrations);
+  // `component`'s schema version, 0 when absent; an error when newer than `latest`.
+  Result<size_t> SchemaVersion(const std::string& component, size_t latest);
 
   pg_conn* conn_;
   std::string url_;

@@ -2,6 +2,8 @@
 // (its own transaction), so concurrent writers need nothing more; ids come from an identity
 // column, so "insertion order" is the order the server committed them.
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "runner/base/postgres.h"
 #include "runner/calibration/history_backends.h"
@@ -66,14 +68,14 @@ class PostgresHistoryStore : public HistoryStore {
 
 Result<std::unique_ptr<HistoryStore>> OpenPostgresHistory(const std::string& url, bool create) {
   ARBITER_ASSIGN_OR_RETURN(auto db, PgConnection::Connect(url));
+  // Schema version 1. Later versions append a migration; none is ever edited.
+  const std::vector<std::string> migrations = {std::string(kCreateTable) + kRecordColumns};
   if (create) {
-    // Schema version 1. Later versions append a migration; none is ever edited.
-    ARBITER_RETURN_IF_ERROR(db->Migrate("history", {std::string(kCreateTable) + kRecordColumns}));
+    ARBITER_RETURN_IF_ERROR(db->Migrate("history", migrations));
   } else {
     // Reading never creates: a database nobody calibrated into has no store, as a missing file.
-    ARBITER_ASSIGN_OR_RETURN(PgRows found,
-                             db->Exec("SELECT to_regclass('calibrations') IS NOT NULL"));
-    if (found.Text(0, 0) != "t") return Status::NotFound(db->name() + ": no history store");
+    ARBITER_ASSIGN_OR_RETURN(bool exists, db->HasSchema("history", migrations.size()));
+    if (!exists) return Status::NotFound(db->name() + ": no history store");
   }
   return std::unique_ptr<HistoryStore>(std::make_unique<PostgresHistoryStore>(std::move(db)));
 }
