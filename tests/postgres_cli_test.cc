@@ -146,6 +146,7 @@ TEST_F(PostgresCliTest, TheGateTakesItsRolesFromPostgres) {
 TEST_F(PostgresCliTest, ConcurrentCalibrationsCreateTheSchemaOnceAndLoseNoRecord) {
   std::string url = NewDatabase();
   std::vector<std::string> commands;
+  commands.reserve(4);
   for (int i = 0; i < 4; ++i) {
     commands.push_back(kCalibrate + std::string("--out ") +
                        (dir_.path() / ("c" + std::to_string(i))).string() + " --history " +

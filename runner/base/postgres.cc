@@ -70,6 +70,7 @@ Status PgConnection::Error(std::string_view what) const {
 Result<PgRows> PgConnection::Exec(const std::string& sql, const std::vector<PgParam>& params) {
   if (PQstatus(conn_) == CONNECTION_BAD) PQreset(conn_);  // a restarted server, a dropped link
   std::vector<const char*> values;
+  values.reserve(params.size());
   for (const PgParam& param : params) values.push_back(param ? param->c_str() : nullptr);
   // Without parameters PQexec, which also runs a script of several statements (migrations).
   PgRows rows(params.empty() ? PQexec(conn_, sql.c_str())
