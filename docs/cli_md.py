@@ -18,6 +18,7 @@ passed), 1 gate blocked, 2 usage or configuration error, 3 runtime failure (or w
 """
 
 OPTION = re.compile(r"^  (?:(-\w),)?(--[\w-]+)(.*)$")
+ENV = re.compile(r" \(Env:(\w+)\)")
 
 
 def help_text(arbiter, command):
@@ -58,18 +59,21 @@ def single_space_meaning(spec):
 
 
 def options(text):
-    """(short, long, meaning) for each option of a help page; a meaning may wrap to the next line."""
+    """(short, long, meaning) for each option of a help page; a meaning may wrap to the next line.
+    An option read from the environment when not given (CLI11's "(Env:NAME)") says so last."""
     found = []
     for line in section(text, "Options:"):
         match = OPTION.match(line)
         if match:
             short, flag, _ = match.groups()
-            parts = re.split(r"\s{2,}", line.strip(), maxsplit=1)
+            env = ENV.search(line)
+            parts = re.split(r"\s{2,}", ENV.sub("", line).strip(), maxsplit=1)
             meaning = parts[1] if len(parts) > 1 else single_space_meaning(parts[0])
-            found.append([short or "", flag, meaning])
+            found.append([short or "", flag, meaning, env.group(1) if env else ""])
         elif found and not found[-1][2]:
             found[-1][2] = line.strip()
-    return found
+    return [[short, flag, meaning + (f" (env {env})" if env else "")]
+            for short, flag, meaning, env in found]
 
 
 def generate(arbiter):

@@ -101,7 +101,7 @@ class LlmJudgeEvaluator : public Evaluator {
     core_->loop->WatchStop(settings.stop);
     core_->cache = nullptr;
     if (settings.cache_dir.empty()) return Status::OK();
-    ARBITER_ASSIGN_OR_RETURN(auto cache, ResponseCache::Shared(settings.cache_dir));
+    ARBITER_ASSIGN_OR_RETURN(auto cache, ResponseCache::Shared(settings.cache_dir.string()));
     core_->cache = cache;
     return Status::OK();
   }

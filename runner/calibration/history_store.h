@@ -1,6 +1,7 @@
-// The calibration history (SQLite, `.arbiter/history.db` by default): every calibration with
-// the evaluator id and version, the label set version and its hash, the date and the figures.
-// `arbiter gate` reads each evaluator's role from it; `arbiter history` shows agreement over time.
+// The calibration history: every calibration with the evaluator id and version, the label set
+// version and its hash, the date and the figures. `arbiter gate` reads each evaluator's role
+// from it; `arbiter history` shows agreement over time. It lives in SQLite (`.arbiter/history.db`
+// by default) or in PostgreSQL (a `postgresql://` URL), where CI runners and shards share one.
 #pragma once
 
 #include <memory>
@@ -12,8 +13,6 @@
 
 #include "runner/base/status.h"
 #include "runner/suite/role.h"
-
-struct sqlite3;
 
 namespace arbiter {
 
@@ -45,25 +44,23 @@ const CalibrationRecord* FindDrift(const std::vector<const CalibrationRecord*>& 
 
 class HistoryStore {
  public:
-  // Opens (creating when `create`, with its folder) the store at `path`. Opening a missing
-  // store without `create` is NotFound.
-  static Result<std::unique_ptr<HistoryStore>> Open(const std::string& path, bool create);
-  ~HistoryStore();
-  HistoryStore(const HistoryStore&) = delete;
-  HistoryStore& operator=(const HistoryStore&) = delete;
+  // Opens the store at `location`: a SQLite file, or a postgresql:// (postgres://) URL. With
+  // `create` the file (with its folder) or the tables are created; without, a missing store is
+  // NotFound. Messages name a URL without its password.
+  static Result<std::unique_ptr<HistoryStore>> Open(const std::string& location, bool create);
+  virtual ~HistoryStore() = default;
 
-  Status Record(const CalibrationRecord& record);
+  // Safe while other processes record into the same store.
+  virtual Status Record(const CalibrationRecord& record) = 0;
   // The latest calibration of `evaluator` at `version`, if any.
   Result<std::optional<CalibrationRecord>> Latest(const std::string& evaluator, int version);
   // Every calibration, ordered by evaluator, then insertion.
   Result<std::vector<CalibrationRecord>> All();
 
- private:
-  explicit HistoryStore(sqlite3* db) : db_(db) {}
-  Result<std::vector<CalibrationRecord>> Query(const std::string& sql,
-                                               const std::vector<std::string>& text_args,
-                                               std::optional<int> int_arg);
-  sqlite3* db_;
+ protected:
+  // The records of kSelectRecords + `clause`, with $1, $2, ... bound to `params`.
+  virtual Result<std::vector<CalibrationRecord>> Select(const std::string& clause,
+                                                        const std::vector<std::string>& params) = 0;
 };
 
 }  // namespace arbiter

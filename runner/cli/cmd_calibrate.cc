@@ -99,8 +99,10 @@ Command CalibrateCommand() {
         app.add_option("--labels-root", flags->labels_root, "Label set folder")
             ->capture_default_str();
         app.add_option("-o,--out", flags->out, "Output folder")->required()->check(OutputFolder());
-        app.add_option("--history", flags->history, "History store (SQLite)")
-            ->capture_default_str();
+        app.add_option("--history", flags->history,
+                       "History store: a SQLite file or a postgresql:// URL")
+            ->capture_default_str()
+            ->envname("ARBITER_HISTORY");
         app.add_flag("--no-history", flags->no_history, "Do not record in the history store");
         AddThreadsOption(app, flags->threads, "Worker threads (default: core count; at most 1024)");
         app.add_option("--seed", flags->seed, "Bootstrap seed")->capture_default_str();

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "runner/base/db_url.h"
 #include "runner/calibration/history_store.h"
 #include "runner/cli/cli.h"
 #include "runner/cli/suite_loader.h"
@@ -39,7 +40,7 @@ int Gate(const GateFlags& flags) {
     return Fail("gate",
                 Status::InvalidArgument("--calibration " + flags.calibration + ": no such file"));
   }
-  if (flags.history_given && !fs::is_regular_file(flags.history)) {
+  if (flags.history_given && !IsPostgresUrl(flags.history) && !fs::is_regular_file(flags.history)) {
     return Fail("gate", Status::InvalidArgument(
                             "--history " + flags.history +
                             ": no such history store (arbiter calibrate --history creates it)"));
@@ -107,8 +108,10 @@ Command GateCommand() {
             app.add_option("--calibration", flags->calibration,
                            "calibration.json giving the roles (default: the history store)");
             app.add_option("--history", flags->history,
-                           "History store (SQLite); a path given here must exist")
+                           "History store: a SQLite file or a postgresql:// URL; a path given "
+                           "here must exist")
                 ->capture_default_str()
+                ->envname("ARBITER_HISTORY")
                 ->each([flags](const std::string&) { flags->history_given = true; });
             app.add_option("-s,--suite", flags->suite,
                            "Suite whose gate policy (tolerance, min_coverage, max_error_rate) "

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "runner/base/db_url.h"
 #include "runner/base/report_text.h"
 #include "runner/calibration/history_store.h"
 #include "runner/cli/cli.h"
@@ -53,8 +54,9 @@ int PrintHistoryJson(
     }
     evaluators.push_back({{"id", id}, {"calibrations", calibrations}, {"drift", drift}});
   }
-  PrintJsonDocument(
-      {{"history", flags.history}, {"drift_threshold", flags.drift}, {"evaluators", evaluators}});
+  PrintJsonDocument({{"history", RedactUrl(flags.history)},
+                     {"drift_threshold", flags.drift},
+                     {"evaluators", evaluators}});
   return kExitOk;
 }
 
@@ -93,7 +95,9 @@ int History(const HistoryFlags& flags) {
                   FigureText(flags.drift, 2).c_str());
     }
   }
-  if (by_evaluator.empty()) std::printf("no calibrations recorded in %s\n", flags.history.c_str());
+  if (by_evaluator.empty()) {
+    std::printf("no calibrations recorded in %s\n", RedactUrl(flags.history).c_str());
+  }
   if (drifting) std::printf("%d evaluators drift: review their labels and rubrics.\n", drifting);
   return kExitOk;
 }
@@ -108,8 +112,10 @@ Command HistoryCommand() {
            kCommonExitCodes},
           [](CLI::App& app) -> std::function<int()> {
             auto flags = std::make_shared<HistoryFlags>();
-            app.add_option("--history", flags->history, "History store (SQLite)")
-                ->capture_default_str();
+            app.add_option("--history", flags->history,
+                           "History store: a SQLite file or a postgresql:// URL")
+                ->capture_default_str()
+                ->envname("ARBITER_HISTORY");
             app.add_option("--evaluator", flags->evaluator, "Only this evaluator id");
             app.add_option("--drift", flags->drift,
                            "Agreement drop, between label set versions, that counts as drift")

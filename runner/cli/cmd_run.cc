@@ -200,7 +200,9 @@ Command RunCommand() {
         app.add_flag("-q,--quiet", flags->quiet, "No progress display");
         AddPluginPathOption(app, flags->plugin_paths);
         app.add_option("--cache", flags->cache,
-                       "Folder of the judge response cache (default: .arbiter/cache)");
+                       "Judge response cache: a folder or a postgresql:// URL (default: "
+                       ".arbiter/cache)")
+            ->envname("ARBITER_CACHE");
         app.add_flag("--no-cache", flags->no_cache,
                      "Neither read nor write the judge response cache");
         AddShardOptions(app, flags->shard,

@@ -47,7 +47,7 @@ class PendingScore {
 
 // Settings of one `arbiter run` that a plugin may use (PrepareRun).
 struct RunSettings {
-  // Folder of persistent caches (an HTTP judge's responses); empty: no cache (`--no-cache`).
+  // Persistent caches (a judge's responses): a folder or a postgresql:// URL; empty: none.
   std::filesystem::path cache_dir;
   // Becomes true on Ctrl-C: a plugin with work outside the workers abandons what is not done.
   const std::atomic<bool>* stop = nullptr;

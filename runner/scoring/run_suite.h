@@ -49,7 +49,7 @@ struct RunSuiteOptions {
   size_t batch_size = 256;          // traces per batch (see PipelineOptions)
   TraceFormat format = TraceFormat::kAuto;
   bool strict = false;                           // the first broken trace fails the run
-  std::filesystem::path cache_dir;               // the judge response cache; empty: none
+  std::filesystem::path cache_dir;               // judge cache: a folder or a postgresql:// URL
   double max_error_rate = kDefaultMaxErrorRate;  // an evaluator's error share that warns
   // Becomes true on Ctrl-C: reading stops, what was scored is written, marked "interrupted".
   const std::atomic<bool>* stop = nullptr;
