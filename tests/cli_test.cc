@@ -97,6 +97,7 @@ TEST(CliTest, DemoRunMatchesGoldenScorecard) {
                         kDemoTraces + " --out " + dir.path().string());
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_THAT(run.err, HasSubstr("scorecard: " + (dir.path() / "scorecard.json").string()));
+  EXPECT_THAT(run.err, HasSubstr("report: " + (dir.path() / "report.html").string()));
   std::string scorecard = ReadFile(dir.path() / "scorecard.json");
   std::string golden_path = "tests/golden/demo-scorecard.json";
   if (std::getenv("ARBITER_UPDATE_GOLDEN")) {
