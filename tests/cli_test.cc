@@ -97,6 +97,7 @@ TEST(CliTest, DemoRunMatchesGoldenScorecard) {
                         kDemoTraces + " --out " + dir.path().string());
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_THAT(run.err, HasSubstr("scorecard: " + (dir.path() / "scorecard.json").string()));
+  EXPECT_THAT(run.err, HasSubstr("report: " + (dir.path() / "report.html").string()));
   std::string scorecard = ReadFile(dir.path() / "scorecard.json");
   std::string golden_path = "tests/golden/demo-scorecard.json";
   if (std::getenv("ARBITER_UPDATE_GOLDEN")) {
@@ -107,11 +108,20 @@ TEST(CliTest, DemoRunMatchesGoldenScorecard) {
   std::string markdown = ReadFile(dir.path() / "scorecard.md");
   EXPECT_THAT(markdown, HasSubstr("| citation-grounded |"));
   EXPECT_THAT(markdown, HasSubstr("## Pass rate by metadata.intent"));
+  EXPECT_THAT(markdown, HasSubstr("## Failing and erring traces"));
+  // report.html: the same scorecard as a page, each evaluator with its failing traces.
+  std::string html = ReadFile(dir.path() / "report.html");
+  EXPECT_THAT(html, HasSubstr("<h1>arbiter run: support-agent-demo</h1>"));
+  EXPECT_THAT(html, HasSubstr("<tr data-evaluator=\"citation-grounded\">"));
+  EXPECT_THAT(html, HasSubstr("<section data-evaluator=\"citation-grounded\">"));
+  EXPECT_THAT(html, HasSubstr("<h2>Pass rate by metadata.language</h2>"));
+  EXPECT_THAT(html, HasSubstr("failing traces</summary>"));
 }
 
 TEST(CliTest, OutputDoesNotDependOnThreadCount) {
   TempDir dir;
-  std::string files[2][2];
+  const char* const names[] = {"scores.jsonl", "scorecard.json", "scorecard.md", "report.html"};
+  std::string files[2][4];
   int threads[2] = {1, 4};
   for (int i = 0; i < 2; ++i) {
     auto out = dir.path() / ("t" + std::to_string(threads[i]));
@@ -119,12 +129,10 @@ TEST(CliTest, OutputDoesNotDependOnThreadCount) {
         RunArbiter(std::string("run --quiet --suite ") + kDemoSuite + " --traces " + kDemoTraces +
                    " --out " + out.string() + " --threads " + std::to_string(threads[i]));
     ASSERT_EQ(run.exit_code, 0) << run.err;
-    files[i][0] = ReadFile(out / "scores.jsonl");
-    files[i][1] = ReadFile(out / "scorecard.json");
+    for (int f = 0; f < 4; ++f) files[i][f] = ReadFile(out / names[f]);
   }
   EXPECT_GT(files[0][0].size(), 100000u);
-  EXPECT_EQ(files[0][0], files[1][0]);
-  EXPECT_EQ(files[0][1], files[1][1]);
+  for (int f = 0; f < 4; ++f) EXPECT_EQ(files[0][f], files[1][f]) << names[f];
 }
 
 TEST(CliTest, ThreadCountIsCapped) {

@@ -14,6 +14,7 @@ namespace arbiter {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using testing::ReadFile;
 using testing::RunArbiter;
 using testing::TempDir;
@@ -137,7 +138,7 @@ cost_per_trace: 0.01
   // The demo's intents (README of datasets/demo): billing 207, compliance 54, partnership 5.
   EXPECT_THAT(result.out, HasSubstr("300 of 1000 traces, budget 300 (binds"));
   EXPECT_THAT(result.out, HasSubstr("| compliance | 54 |"));
-  EXPECT_THAT(result.out, HasSubstr("Judge cost: 3 (300 traces at 0.01 each)"));
+  EXPECT_THAT(result.out, HasSubstr("Judge cost: 3 USD (300 traces at 0.01 USD each)"));
   EXPECT_THAT(result.out, HasSubstr("targets names stratum 'complience'"));
   auto plan = nlohmann::json::parse(ReadFile(plan_json));
   EXPECT_EQ(plan["total"], 300);
@@ -161,6 +162,26 @@ cost_per_trace: 0.01
             2);
 }
 
+// At a terminal (a pseudo-terminal from util-linux `script`) the plan prints as plain columns,
+// without Markdown's table pipes and escapes.
+TEST(SampleCliTest, PlanAtATerminalIsPlainText) {
+  if (std::system("command -v script >/dev/null 2>&1") != 0) GTEST_SKIP() << "no `script`";
+  TempDir dir;
+  auto policy = dir.Write(
+      "policy.yaml", "strata: [metadata.intent]\ntargets: {default: 20}\ncost_per_trace: 0.01\n");
+  const std::string log = (dir.path() / "tty.log").string();
+  const std::string command = "script -qec '" + testing::ArbiterBin() + " sample --plan --policy " +
+                              policy.string() + " --traces " + kDemoTraces + "' /dev/null >" + log;
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  const std::string text = ReadFile(log);
+  EXPECT_THAT(text, HasSubstr("Sampling plan: "));
+  EXPECT_THAT(text, Not(HasSubstr("# Sampling plan")));
+  EXPECT_THAT(text, Not(HasSubstr("| compliance |")));
+  EXPECT_THAT(text, HasSubstr("compliance "));
+  EXPECT_THAT(text, HasSubstr("judge cost, USD"));
+  EXPECT_THAT(text, HasSubstr(" USD each)"));
+}
+
 TEST(SampleCliTest, FocusRulesCollectAcrossRunsThenFallBack) {
   TempDir dir;
   // The demo has 9% Japanese traces (about 90 of 1000).
@@ -168,8 +189,8 @@ TEST(SampleCliTest, FocusRulesCollectAcrossRunsThenFallBack) {
 targets: {default: 5}
 focus: [{name: ja, when: "metadata.language == 'ja'", collect: 60}]
 )");
-  std::string args = "sample --update-focus --policy " + policy.string() + " --traces " +
-                     kDemoTraces + " --out ";
+  std::string args =
+      "sample --update-focus --policy " + policy.string() + " --traces " + kDemoTraces + " --out ";
   // Without --update-focus the state is only read: the same command gives the same bytes.
   std::string plain = "sample --policy " + policy.string() + " --traces " + kDemoTraces + " --out ";
   auto once = RunArbiter(plain + (dir.path() / "a.jsonl").string());

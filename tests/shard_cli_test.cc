@@ -23,7 +23,7 @@ using testing::RunArbiter;
 using testing::TempDir;
 
 constexpr char kSuite[] = "evaluators/suites/demo.yaml";
-const char* const kOutputs[] = {"scores.jsonl", "scorecard.json", "scorecard.md",
+const char* const kOutputs[] = {"scores.jsonl", "scorecard.json", "scorecard.md", "report.html",
                                 "trace_errors.jsonl"};
 
 class ShardCliTest : public ::testing::Test {

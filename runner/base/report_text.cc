@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "runner/base/text_table.h"
+
 namespace arbiter {
 
 std::string PercentText(double fraction, Sign sign) {
@@ -66,10 +68,7 @@ std::string MarkdownCell(std::string_view text) {
     } else if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) {
       // Other control bytes (ESC above all) would reach the terminal of whoever runs
       // `cat scorecard.md`: shown as a visible escape instead, "\x1b".
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\x";
-      out += kHex[static_cast<unsigned char>(c) >> 4];
-      out += kHex[static_cast<unsigned char>(c) & 0xf];
+      AppendVisibleControl(out, c);
     } else {
       out += c;
     }

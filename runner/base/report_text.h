@@ -15,6 +15,10 @@ namespace arbiter {
 // calibration.json, the sampling plan): 0.9234.
 inline constexpr int kDigits = 4;
 
+// A pass rate over fewer traces than this is too noisy to read: reports show such cells muted
+// (the scorecard's and the gate's strata in report.html).
+inline constexpr uint64_t kSmallCell = 30;
+
 // Whether a percentage shows "+" before a positive value (a change, such as the gate's delta).
 enum class Sign { kNegativeOnly, kAlways };
 

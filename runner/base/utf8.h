@@ -16,6 +16,10 @@ namespace arbiter {
 // a stray continuation byte, a truncated sequence, an overlong form, a surrogate, past U+10FFFF.
 size_t Utf8SequenceLength(std::string_view s, size_t i);
 
+// `text` with each byte that is not part of a valid UTF-8 sequence replaced by U+FFFD, as
+// AppendJsonString (json_util.h) writes it: for text from plugins kept in JSON documents.
+std::string ValidUtf8(std::string_view text);
+
 // Where the first byte that is not part of a valid UTF-8 sequence sits: its offset, its 1-based
 // line and column (the column counts characters), or nullopt when all of `text` is valid.
 struct TextPosition {

@@ -37,5 +37,12 @@ TEST(Utf8, CheckNamesTheFileThePositionAndTheByte) {
   EXPECT_THAT(status.message(), HasSubstr("e.yaml:2:10: not UTF-8 (byte 0xE9)"));
 }
 
+TEST(Utf8, ValidUtf8ReplacesEachBadByteAsTheJsonWriterDoes) {
+  EXPECT_EQ(ValidUtf8("caf\xc3\xa9 ok"), "caf\xc3\xa9 ok");
+  EXPECT_EQ(ValidUtf8("r\xe9gle \xc3"), "r\xef\xbf\xbdgle \xef\xbf\xbd");
+  EXPECT_EQ(ValidUtf8("\xed\xa0\x80"), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+  EXPECT_EQ(ValidUtf8(""), "");
+}
+
 }  // namespace
 }  // namespace arbiter

@@ -39,7 +39,8 @@ int Merge(const MergeFlags& flags) {
       merged->trace_errors
           ? (", " + std::to_string(merged->trace_errors) + " broken traces skipped").c_str()
           : "");
-  std::fprintf(stderr, "scorecard: %s\n", (out / "scorecard.json").c_str());
+  std::fprintf(stderr, "scorecard: %s\nreport: %s\n", (out / "scorecard.json").c_str(),
+               (out / "report.html").c_str());
   return ReportWarnings("merge", merged->warnings, flags.strict);
 }
 

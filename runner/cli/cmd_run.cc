@@ -1,6 +1,7 @@
 // `arbiter run --suite S --traces FILE... --out DIR`: scores traces, writes scores.jsonl,
-// scorecard.json, scorecard.md (SPEC "Commands"), and trace_errors.jsonl listing every broken
-// trace that was skipped. Ends with the run's warnings (run_warnings_report.h).
+// scorecard.json, scorecard.md (SPEC "Commands"), report.html (the scorecard as a page), and
+// trace_errors.jsonl listing every broken trace that was skipped. Ends with the run's warnings
+// (run_warnings_report.h).
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -95,7 +96,7 @@ int Run(const RunFlags& flags) {
   const fs::path out_dir(flags.out);
   Status distinct = CheckOutputsAreNotInputs(
       {out_dir / "scores.jsonl", out_dir / "scorecard.json", out_dir / "scorecard.md",
-       out_dir / "trace_errors.jsonl", out_dir / kShardFile},
+       out_dir / "report.html", out_dir / "trace_errors.jsonl", out_dir / kShardFile},
       flags.traces);
   if (!distinct.ok()) return Fail("run", distinct);
   RunSuiteOptions options;
@@ -164,7 +165,8 @@ int Run(const RunFlags& flags) {
     std::fprintf(stderr, "partial run: %s (shard %s; arbiter merge adds the shards up)\n",
                  (out / kShardFile).c_str(), options.shard->Text().c_str());
   } else {
-    std::fprintf(stderr, "scorecard: %s\n", (out / "scorecard.json").c_str());
+    std::fprintf(stderr, "scorecard: %s\nreport: %s\n", (out / "scorecard.json").c_str(),
+                 (out / "report.html").c_str());
   }
   int warned = ReportWarnings("run", run->warnings, flags.strict);
   if (run->interrupted) {

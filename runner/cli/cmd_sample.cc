@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "runner/base/atomic_file.h"
 #include "runner/cli/cli.h"
 #include "runner/sampling/focus_state.h"
@@ -36,7 +38,10 @@ struct SampleFlags {
 
 void PrintPlan(const SampleFlags& flags, const SamplePlan& plan, const SamplePolicy& policy,
                Status& written) {
-  std::fputs(PlanMarkdown(plan, policy).c_str(), stdout);
+  // Markdown for a file or a pipe (a CI summary); plain columns for a person at a terminal.
+  std::fputs(
+      (::isatty(STDOUT_FILENO) ? PlanText(plan, policy) : PlanMarkdown(plan, policy)).c_str(),
+      stdout);
   if (!flags.out.empty())
     written = WriteFileAtomic(flags.out, PlanJson(plan, policy).dump(2) + "\n");
 }

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "runner/base/html.h"
 #include "runner/gate/gate.h"
 
 namespace arbiter {
@@ -13,8 +14,5 @@ std::string GateMarkdown(const GateResult& result);
 
 // `timestamp`: ISO 8601 without a zone (the Ant JUnit format's pattern).
 std::string GateJunit(const GateResult& result, const std::string& timestamp);
-
-// Escapes text for XML and HTML attributes and content.
-std::string XmlEscape(const std::string& text);
 
 }  // namespace arbiter

@@ -5,8 +5,8 @@
 #include <cstdio>
 #include <map>
 
+#include "runner/base/html.h"
 #include "runner/base/report_text.h"
-#include "runner/base/sha256.h"
 #include "runner/calibration/calibration_report.h"
 #include "runner/gate/gate_report.h"
 
@@ -20,34 +20,23 @@ using Json = nlohmann::ordered_json;
 // text grows to stay legible as its viewBox shrinks. Chart text has a white halo to stay
 // readable over the grid lines.
 constexpr char kStyle[] = R"css(
-*{box-sizing:border-box}
-body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1d2433;max-width:1100px}
-h1{font-size:22px;margin:0 0 6px}h2{font-size:17px;margin:28px 0 8px}h3{font-size:15px;margin:18px 0 6px}
 .decision{display:inline-block;padding:4px 12px;border-radius:6px;font-weight:700;color:#fff;font-size:18px}
 .d-blocked{background:#c62828}.d-passed{background:#2e7d32}.d-warned{background:#b45309}
 .d-inconclusive{background:#6a1b9a}
 .headline{font-size:17px;font-weight:600;margin:8px 0}
 ul.reasons li,ul.warnings li{margin:2px 0}ul.warnings{color:#8a4b00}
-.scroll{overflow-x:auto;max-width:100%}
-table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #d5d9e0;padding:3px 8px;text-align:left;vertical-align:top}
-td{overflow-wrap:anywhere}
-th{background:#f3f5f8}.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .heat td:first-child{white-space:nowrap}
-td.small-n{background:#eceff1;color:#90a4ae}
-.n{display:block;font-size:11px;color:#607d8b}
 .badge{display:inline-block;padding:1px 7px;border-radius:10px;font-size:12px;font-weight:600}
 .role-gate{background:#1565c0;color:#fff}.role-signal{background:#f9a825}
 .role-revise{background:#8d6e63;color:#fff}.role-uncalibrated{background:#cfd8dc}
 .verdict{font-weight:700;white-space:nowrap}
 .v-block{color:#c62828}.v-warn{color:#ef6c00}.v-pass{color:#2e7d32}.v-untrusted{color:#607d8b}
 .v-inconclusive{color:#6a1b9a}
-.muted{color:#607d8b}details{margin:6px 0}summary{cursor:pointer;font-weight:600}
 input[type=search]{font:inherit;padding:3px 6px;max-width:100%;width:22em}
 svg.deltas{display:block;width:100%;height:auto;max-width:780px}
 svg.deltas text{font-family:system-ui,sans-serif;font-size:13px;fill:#1d2433;paint-order:stroke;stroke:#fff;stroke-width:4px;stroke-linejoin:round}
 svg.deltas text.axis{font-size:11px;fill:#607d8b}
 @media (max-width:640px){
-body{margin:10px}
 svg.deltas text{font-size:22px}svg.deltas text.axis{font-size:18px}
 table.verdicts thead{display:none}
 table.verdicts,table.verdicts tbody,table.verdicts td{display:block;width:100%}
@@ -82,28 +71,6 @@ constexpr char kScript[] = R"js(
   document.body.setAttribute('data-ready', String(document.querySelectorAll('section[data-evaluator]').length));
 })();
 )js";
-
-// The script's CSP source ('sha256-BASE64'): the page runs this script and nothing else.
-std::string ScriptHashSource(const std::string& script) {
-  const std::string hex = Sha256Hex(script);
-  std::string bytes;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    bytes += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
-  }
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  for (size_t i = 0; i < bytes.size(); i += 3) {
-    uint32_t chunk = static_cast<unsigned char>(bytes[i]) << 16;
-    if (i + 1 < bytes.size()) chunk |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-    if (i + 2 < bytes.size()) chunk |= static_cast<unsigned char>(bytes[i + 2]);
-    out += kAlphabet[(chunk >> 18) & 63];
-    out += kAlphabet[(chunk >> 12) & 63];
-    out += i + 1 < bytes.size() ? kAlphabet[(chunk >> 6) & 63] : '=';
-    out += i + 2 < bytes.size() ? kAlphabet[chunk & 63] : '=';
-  }
-  return "'sha256-" + out + "'";
-}
 
 std::string Badge(Role role) {
   const std::string name = XmlEscape(RoleName(role));
@@ -303,9 +270,6 @@ std::string HeatColor(double delta) {
   return color;
 }
 
-// Strata with fewer traces than this on either side are muted: their change is mostly noise.
-constexpr uint64_t kSmallStratum = 30;
-
 std::string HeatCell(const Json* before, const Json* after) {
   if (before == nullptr || after == nullptr) return "<td class=\"muted\">-</td>";
   const double delta = Number(Field(*after, "pass_rate")).value_or(0) -
@@ -313,8 +277,8 @@ std::string HeatCell(const Json* before, const Json* after) {
   const uint64_t n = std::min(before->value("n", uint64_t{0}), after->value("n", uint64_t{0}));
   const std::string figures =
       Points(delta) + "<span class=\"n\">n=" + CountText(static_cast<double>(n)) + "</span>";
-  if (n < kSmallStratum) {
-    return "<td class=\"num small-n\" title=\"fewer than " + std::to_string(kSmallStratum) +
+  if (n < kSmallCell) {
+    return "<td class=\"num small-n\" title=\"fewer than " + std::to_string(kSmallCell) +
            " traces: too few to read a change\">" + figures + "</td>";
   }
   return "<td class=\"num\" style=\"background:" + HeatColor(delta) + "\">" + figures + "</td>";
@@ -336,7 +300,7 @@ std::string HeatMap(const GateResult& result, const RunOutput& baseline,
   std::string html =
       "<p class=\"muted\">Change in pass rate (candidate - baseline, points) and the smaller "
       "side's trace count n; grey cells have n &lt; " +
-      std::to_string(kSmallStratum) + ".</p>";
+      std::to_string(kSmallCell) + ".</p>";
   for (const auto& [path, values] : after) {
     html += "<h3>By " + XmlEscape(path) +
             "</h3><div class=\"scroll\"><table class=\"heat\"><tr>"
@@ -465,16 +429,7 @@ std::string Header(const GateResult& result, const RunOutput& baseline,
 
 std::string GateHtml(const GateResult& result, const RunOutput& baseline,
                      const RunOutput& candidate) {
-  const std::string title = DecisionBadge(result).first;
-  std::string html =
-      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-      "style-src 'unsafe-inline'; script-src " +
-      ScriptHashSource(kScript) +
-      "; img-src data:\">"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-      "<title>arbiter gate: " +
-      title + "</title><style>" + kStyle + "</style></head><body>";
+  std::string html;
   html += Header(result, baseline, candidate);
   html +=
       "<h2>Change in pass rate, points, with 95% intervals</h2><p class=\"muted\">Paired on the "
@@ -499,8 +454,7 @@ std::string GateHtml(const GateResult& result, const RunOutput& baseline,
             "</span></h3><p>" + XmlEscape(g.message) + "</p>" + RegressedTable(g) + Calibration(g) +
             "</section>";
   }
-  html += "<script>" + std::string(kScript) + "</script></body></html>\n";
-  return html;
+  return HtmlPage("arbiter gate: " + DecisionBadge(result).first, kStyle, html, kScript);
 }
 
 }  // namespace arbiter

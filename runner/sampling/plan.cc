@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "runner/base/report_text.h"
+#include "runner/base/text_table.h"
 #include "runner/stats/stats.h"
 
 namespace arbiter {
@@ -154,8 +155,16 @@ SamplePlan MakeSamplePlan(const SamplePolicy& policy, std::vector<StratumCounts>
   return plan;
 }
 
-std::string PlanMarkdown(const SamplePlan& plan, const SamplePolicy& policy) {
-  std::string md = "# Sampling plan: " + MarkdownCell(policy.file.string()) + "\n\n";
+namespace {
+
+// The plan for people, as Markdown or as plain text for a terminal.
+std::string PlanReport(const SamplePlan& plan, const SamplePolicy& policy, bool markdown) {
+  auto cell = [&](std::string_view text) {
+    return markdown ? MarkdownCell(text) : PlainCell(text);
+  };
+  auto table = [&](const TextTable& t) { return markdown ? t.Markdown() : t.Plain(); };
+  std::string md =
+      (markdown ? "# Sampling plan: " : "Sampling plan: ") + cell(policy.file.string()) + "\n\n";
   uint64_t population = 0;
   for (const StratumPlan& stratum : plan.strata) population += stratum.population;
   for (const FocusPlan& rule : plan.focus) population += rule.population;
@@ -166,38 +175,55 @@ std::string PlanMarkdown(const SamplePlan& plan, const SamplePolicy& policy) {
   }
   md += ". Half-widths are Wilson 95% at an expected rate of " + NumberText(policy.expected_rate) +
         ".\n";
-  for (const std::string& warning : PlanWarnings(plan)) md += "\n**Warning:** " + warning + "\n";
-  bool cost = policy.cost_per_trace.has_value();
-  md +=
-      "\n| stratum | population | failures | target | sample | failures sampled | "
-      "others sampled | half-width |";
-  md += cost ? " judge cost |\n" : "\n";
-  md += "|---|---:|---:|---:|---:|---:|---:|---:|";
-  md += cost ? "---:|\n" : "\n";
-  for (const StratumPlan& stratum : plan.strata) {
-    md += "| " + MarkdownCell(stratum.key) + " | " + std::to_string(stratum.population) + " | " +
-          std::to_string(stratum.failures) + " | " + std::to_string(stratum.wanted) + " | " +
-          std::to_string(stratum.sample) + " | " + std::to_string(stratum.sample_failures) + " | " +
-          std::to_string(stratum.sample_others) + " | " +
-          (stratum.sample ? "±" + PercentText(WilsonHalfWidth(policy.expected_rate, stratum.sample))
-                          : std::string("-")) +
-          " |";
-    md += cost ? " " + Money(static_cast<double>(stratum.sample) * *policy.cost_per_trace) + " |\n"
-               : "\n";
+  for (const std::string& warning : PlanWarnings(plan)) {
+    md += (markdown ? "\n**Warning:** " : "\nWarning: ") + cell(warning) + "\n";
   }
+  const bool cost = policy.cost_per_trace.has_value();
+  TextTable strata;
+  strata.header = {"stratum", "population",       "failures",       "target",
+                   "sample",  "failures sampled", "others sampled", "half-width"};
+  strata.right = {false, true, true, true, true, true, true, true, true};
+  if (cost) strata.header.push_back("judge cost, USD");
+  for (const StratumPlan& stratum : plan.strata) {
+    std::vector<std::string>& row = strata.rows.emplace_back();
+    row = {stratum.key,
+           std::to_string(stratum.population),
+           std::to_string(stratum.failures),
+           std::to_string(stratum.wanted),
+           std::to_string(stratum.sample),
+           std::to_string(stratum.sample_failures),
+           std::to_string(stratum.sample_others),
+           stratum.sample ? "±" + PercentText(WilsonHalfWidth(policy.expected_rate, stratum.sample))
+                          : std::string("-")};
+    if (cost) row.push_back(Money(static_cast<double>(stratum.sample) * *policy.cost_per_trace));
+  }
+  md += "\n" + table(strata);
   if (!plan.focus.empty()) {
-    md += "\n| focus rule | population | still to collect | sample |\n|---|---:|---:|---:|\n";
+    TextTable focus;
+    focus.header = {"focus rule", "population", "still to collect", "sample"};
+    focus.right = {false, true, true, true};
     for (const FocusPlan& rule : plan.focus) {
-      md += "| " + MarkdownCell(rule.name) + " | " + std::to_string(rule.population) + " | " +
-            std::to_string(rule.remaining) + " | " + std::to_string(rule.sample) + " |\n";
+      focus.rows.push_back({rule.name, std::to_string(rule.population),
+                            std::to_string(rule.remaining), std::to_string(rule.sample)});
     }
+    md += "\n" + table(focus);
   }
   if (cost) {
     md += "\nJudge cost: " + Money(static_cast<double>(plan.total) * *policy.cost_per_trace) +
-          " (" + std::to_string(plan.total) + " traces at " + NumberText(*policy.cost_per_trace) +
-          " each).\n";
+          " USD (" + std::to_string(plan.total) + " traces at " +
+          NumberText(*policy.cost_per_trace) + " USD each).\n";
   }
   return md;
+}
+
+}  // namespace
+
+std::string PlanMarkdown(const SamplePlan& plan, const SamplePolicy& policy) {
+  return PlanReport(plan, policy, /*markdown=*/true);
+}
+
+std::string PlanText(const SamplePlan& plan, const SamplePolicy& policy) {
+  return PlanReport(plan, policy, /*markdown=*/false);
 }
 
 nlohmann::ordered_json PlanJson(const SamplePlan& plan, const SamplePolicy& policy) {

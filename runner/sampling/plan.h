@@ -80,9 +80,11 @@ SamplePlan MakeSamplePlan(const SamplePolicy& policy, std::vector<StratumCounts>
 // What a plan should warn about: cells left without a trace, targets that name no stratum.
 std::vector<std::string> PlanWarnings(const SamplePlan& plan);
 
-// The plan for people (Markdown) and for scripts (JSON): population, target, expected Wilson
-// half-width at the policy's expected rate, and judge cost when `cost_per_trace` is set.
+// The plan for people (Markdown for a file or a comment; plain aligned text for a terminal) and
+// for scripts (JSON): population, target, expected Wilson half-width at the policy's expected
+// rate, and judge cost in USD when `cost_per_trace` (USD per judged trace) is set.
 std::string PlanMarkdown(const SamplePlan& plan, const SamplePolicy& policy);
+std::string PlanText(const SamplePlan& plan, const SamplePolicy& policy);
 nlohmann::ordered_json PlanJson(const SamplePlan& plan, const SamplePolicy& policy);
 
 }  // namespace arbiter

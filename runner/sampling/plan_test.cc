@@ -139,7 +139,26 @@ TEST(SamplePlanTest, PlanReportsHalfWidthAndCost) {
   std::string md = PlanMarkdown(plan, policy);
   EXPECT_NE(md.find("| a | 1000 | 10 | 60 | 60 |"), std::string::npos) << md;
   EXPECT_NE(md.find("±10.0%"), std::string::npos) << md;
-  EXPECT_NE(md.find("Judge cost: 30"), std::string::npos) << md;
+  EXPECT_NE(md.find("Judge cost: 30 USD (60 traces at 0.5 USD each)"), std::string::npos) << md;
+  EXPECT_NE(md.find("| judge cost, USD |"), std::string::npos) << md;
+}
+
+// For a terminal: the same figures in aligned columns, without Markdown's escapes, and a stratum
+// name's control bytes made visible.
+TEST(SamplePlanTest, PlainTextForATerminal) {
+  SamplePolicy policy =
+      Policy("targets: {half_width: 0.1, expected_rate: 0.2}\ncost_per_trace: 0.5\n");
+  SamplePlan plan = MakeSamplePlan(policy, {{"a|b", 10, 990}, {"c\x1b[2J", 0, 5}}, {});
+  const std::string text = PlanText(plan, policy);
+  EXPECT_EQ(text.find("# "), std::string::npos) << text;
+  EXPECT_EQ(text.find("\\|"), std::string::npos) << text;
+  EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
+  EXPECT_NE(text.find("Sampling plan: "), std::string::npos) << text;
+  EXPECT_NE(text.find("stratum   population  failures  target  sample"), std::string::npos) << text;
+  EXPECT_NE(text.find("a|b             1000        10      60      60"), std::string::npos) << text;
+  EXPECT_NE(text.find("c\\x1b[2J"), std::string::npos) << text;
+  EXPECT_NE(text.find("Judge cost: 32.5 USD"), std::string::npos) << text;
+  EXPECT_NE(PlanMarkdown(plan, policy).find("| a\\|b | 1000 |"), std::string::npos);
 }
 
 }  // namespace

@@ -8,7 +8,7 @@
 //   failure: {any: ["status == 'error'", {scores: run/scores.jsonl, evaluator: x, below: 0.5}]}
 //   failure_multiplier: 4
 //   focus: [{name: ja-refunds, when: "metadata.language == 'ja'", collect: 200}]
-//   cost_per_trace: 0.002                              # what `--plan` multiplies by
+//   cost_per_trace: 0.002                              # USD per judged trace, for `--plan`
 //
 // `redact:` and `triage:` sections belong to the commands of those names and are read there.
 #pragma once

@@ -234,6 +234,7 @@ Result<MergeResult> MergeRuns(const std::vector<fs::path>& dirs, const fs::path&
   nlohmann::ordered_json card = scorecard.Json();
   ARBITER_RETURN_IF_ERROR(WriteFileAtomic(out / "scorecard.json", card.dump(2) + "\n"));
   ARBITER_RETURN_IF_ERROR(WriteFileAtomic(out / "scorecard.md", scorecard.Markdown()));
+  ARBITER_RETURN_IF_ERROR(WriteFileAtomic(out / "report.html", scorecard.Html()));
   ARBITER_RETURN_IF_ERROR(trace_errors->Commit());
   ARBITER_RETURN_IF_ERROR(scores->Commit());
 

@@ -206,6 +206,7 @@ TEST_F(PopulationScorecardTest, StatesOfPartsMergeIntoTheWholeScorecard) {
     ASSERT_TRUE(merged.MergeState(nlohmann::json::parse(second.State().dump())).ok());
     EXPECT_EQ(merged.Json().dump(), whole.Json().dump()) << "cut at " << cut;
     EXPECT_EQ(merged.Markdown(), whole.Markdown()) << "cut at " << cut;
+    EXPECT_EQ(merged.Html(), whole.Html()) << "cut at " << cut;
   }
   ScorecardBuilder other(ScorecardSuite::Of(suite_), kDefaultMaxErrorRate);
   EXPECT_FALSE(other.MergeState(nlohmann::json::parse(R"({"evaluators": []})")).ok());

@@ -203,6 +203,7 @@ Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& optio
     for (auto [name, contents] :
          {std::pair<const char*, std::string>{"scorecard.json", card.dump(2) + "\n"},
           std::pair<const char*, std::string>{"scorecard.md", scorecard.Markdown()},
+          std::pair<const char*, std::string>{"report.html", scorecard.Html(result.interrupted)},
           std::pair<const char*, std::string>{"trace_errors.jsonl", std::move(trace_errors)}}) {
       ARBITER_RETURN_IF_ERROR(WriteFileAtomic(options.out / name, contents));
     }

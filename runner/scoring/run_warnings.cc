@@ -9,19 +9,27 @@
 
 namespace arbiter {
 
-void ReasonTally::Add(const std::string& reason) {
+void ReasonTally::Add(const std::string& reason) { Count(reason, nullptr); }
+
+void ReasonTally::Add(const std::string& reason, std::string_view example) {
+  Count(reason, &example);
+}
+
+void ReasonTally::Count(const std::string& reason, const std::string_view* example) {
   const uint64_t position = total_++;
   auto found = kept_.find(reason);
-  if (found != kept_.end()) {
-    ++found->second.count;
-    return;
+  if (found == kept_.end()) {
+    found = kept_.emplace(reason, Kept{0, position, Hash64(reason), {}}).first;
   }
-  Keep(reason, Kept{1, position, Hash64(reason)});
+  Kept& kept = found->second;
+  ++kept.count;
+  if (example && kept.examples.size() < kExamples) kept.examples.emplace_back(*example);
+  if (kept_.size() > kMaxDistinct) EvictLargest();
 }
 
 // Adds `reason` to the kept set, then drops the largest hash while the set is over its bound.
 void ReasonTally::Keep(const std::string& reason, Kept kept) {
-  kept_.emplace(reason, kept);
+  kept_.emplace(reason, std::move(kept));
   if (kept_.size() > kMaxDistinct) EvictLargest();
 }
 
@@ -42,11 +50,28 @@ void ReasonTally::Merge(const ReasonTally& later) {
     auto found = kept_.find(reason);
     if (found != kept_.end()) {
       found->second.count += kept.count;
+      std::vector<std::string>& examples = found->second.examples;
+      for (size_t i = 0; i < kept.examples.size() && examples.size() < kExamples; ++i) {
+        examples.push_back(kept.examples[i]);
+      }
     } else {
-      Keep(reason, Kept{kept.count, total_ + kept.first, kept.hash});
+      Keep(reason, Kept{kept.count, total_ + kept.first, kept.hash, kept.examples});
     }
   }
   total_ += later.total_;
+}
+
+std::vector<ReasonTally::Group> ReasonTally::Top(size_t limit) const {
+  std::vector<std::pair<const std::string*, const Kept*>> order;
+  for (const auto& [reason, kept] : kept_) order.emplace_back(&reason, &kept);
+  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
+    return std::tie(b.second->count, a.second->first) < std::tie(a.second->count, b.second->first);
+  });
+  std::vector<Group> top;
+  for (size_t i = 0; i < order.size() && i < limit; ++i) {
+    top.push_back(Group{*order[i].first, order[i].second->count, order[i].second->examples});
+  }
+  return top;
 }
 
 std::pair<std::string, uint64_t> ReasonTally::MostCommon() const {
@@ -67,7 +92,8 @@ nlohmann::ordered_json ReasonTally::Json() const {
   std::sort(order.begin(), order.end());
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const auto& [first, reason] : order) {
-    list.push_back({*reason, kept_.at(*reason).count, first});
+    const Kept& kept = kept_.at(*reason);
+    list.push_back({*reason, kept.count, first, kept.examples});
   }
   return {{"total", total_}, {"kept", std::move(list)}};
 }
@@ -78,7 +104,12 @@ Result<ReasonTally> ReasonTally::FromJson(const nlohmann::json& json) {
     tally.total_ = json.at("total").get<uint64_t>();
     for (const nlohmann::json& entry : json.at("kept")) {
       std::string reason = entry.at(0).get<std::string>();
-      Kept kept{entry.at(1).get<uint64_t>(), entry.at(2).get<uint64_t>(), Hash64(reason)};
+      Kept kept{entry.at(1).get<uint64_t>(), entry.at(2).get<uint64_t>(), Hash64(reason), {}};
+      if (entry.size() > 3) kept.examples = entry.at(3).get<std::vector<std::string>>();
+      if (kept.examples.size() > kExamples) {
+        return Status::Corruption("malformed reason tally: more than " + std::to_string(kExamples) +
+                                  " examples");
+      }
       tally.Keep(reason, kept);
     }
   } catch (const nlohmann::json::exception& e) {

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -41,31 +42,50 @@ struct RunWarning {
 // order of Add. That makes tallies of parts of a stream add up exactly (Merge: a reason among the
 // k smallest of the whole is among the k smallest of every part that has it, from its first
 // occurrence, so its count is whole), which `arbiter merge` needs to print one run's warnings.
+//
+// Each kept reason also keeps the first kExamples examples added with it (the trace ids that
+// gave it), exact under Merge by the same argument.
 class ReasonTally {
  public:
   static constexpr size_t kMaxDistinct = 64;
+  static constexpr size_t kExamples = 3;
+
+  // A kept reason: how often it came, and its first examples.
+  struct Group {
+    std::string reason;
+    uint64_t count = 0;
+    std::vector<std::string> examples;
+  };
 
   void Add(const std::string& reason);
+  // `example` (a trace id) is kept among the reason's first kExamples.
+  void Add(const std::string& reason, std::string_view example);
   // Adds the tally of the reasons that came after this one's (a later part of the stream).
   void Merge(const ReasonTally& later);
   uint64_t total() const { return total_; }
   // The most common reason and how often it came; ("", 0) when none was added.
   std::pair<std::string, uint64_t> MostCommon() const;
+  // The kept reasons, most common first (ties: first seen first), at most `limit` of them. When
+  // more than kMaxDistinct reasons came, the kept ones are those the bound chose, so their counts
+  // may add up to less than total().
+  std::vector<Group> Top(size_t limit) const;
   // " (REASON)" when every reason was that one, " (most common: REASON, N of TOTAL)" otherwise,
   // "" when none was added: the end of a warning's sentence.
   std::string Suffix() const;
 
-  // {"total": N, "kept": [[REASON, COUNT, FIRST], ...]} (FIRST: the 0-based position of its
-  // first Add), for a shard's state (docs/FORMATS.md).
+  // {"total": N, "kept": [[REASON, COUNT, FIRST, [EXAMPLE, ...]], ...]} (FIRST: the 0-based
+  // position of its first Add), for a shard's state (docs/FORMATS.md).
   nlohmann::ordered_json Json() const;
   static Result<ReasonTally> FromJson(const nlohmann::json& json);
 
  private:
   struct Kept {
     uint64_t count = 0;
-    uint64_t first = 0;  // position of the first Add of this reason
-    uint64_t hash = 0;   // Hash64(reason)
+    uint64_t first = 0;                 // position of the first Add of this reason
+    uint64_t hash = 0;                  // Hash64(reason)
+    std::vector<std::string> examples;  // the first kExamples
   };
+  void Count(const std::string& reason, const std::string_view* example);
   void Keep(const std::string& reason, Kept kept);
   void EvictLargest();
 

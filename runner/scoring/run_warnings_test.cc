@@ -56,17 +56,42 @@ TEST(ReasonTallyTest, TalliesOfPartsMergeIntoTheWhole) {
     stream.push_back("reason " + std::to_string(i % 97));
     stream.push_back("unique " + std::to_string(i));
   }
+  // Each reason with the trace that gave it, so the kept examples are checked too.
+  auto add = [&](ReasonTally& tally, size_t i) { tally.Add(stream[i], "t-" + std::to_string(i)); };
   ReasonTally whole;
-  for (const std::string& reason : stream) whole.Add(reason);
+  for (size_t i = 0; i < stream.size(); ++i) add(whole, i);
   for (size_t cut : {size_t{1}, size_t{77}, stream.size() / 2, stream.size() - 1}) {
     ReasonTally first, second;
-    for (size_t i = 0; i < stream.size(); ++i) (i < cut ? first : second).Add(stream[i]);
+    for (size_t i = 0; i < stream.size(); ++i) add(i < cut ? first : second, i);
     Result<ReasonTally> read = ReasonTally::FromJson(nlohmann::json::parse(second.Json().dump()));
     ASSERT_TRUE(read.ok());
     first.Merge(*read);
     EXPECT_EQ(first.Json(), whole.Json()) << "cut at " << cut;
     EXPECT_EQ(first.Suffix(), whole.Suffix());
   }
+}
+
+TEST(ReasonTallyTest, KeepsTheFirstExamplesOfEachReasonMostCommonFirst) {
+  ReasonTally tally;
+  for (int i = 0; i < 5; ++i) tally.Add("timeout", "t-" + std::to_string(i));
+  tally.Add("bad json", "t-9");
+  tally.Add("refused");  // no example
+  tally.Add("bad json", "t-10");
+  const std::vector<ReasonTally::Group> top = tally.Top(10);
+  ASSERT_EQ(top.size(), 3u);
+  EXPECT_EQ(top[0].reason, "timeout");
+  EXPECT_EQ(top[0].count, 5u);
+  EXPECT_THAT(top[0].examples, ElementsAre("t-0", "t-1", "t-2"));
+  EXPECT_EQ(top[1].reason, "bad json");
+  EXPECT_THAT(top[1].examples, ElementsAre("t-9", "t-10"));
+  EXPECT_EQ(top[2].reason, "refused");
+  EXPECT_TRUE(top[2].examples.empty());
+  EXPECT_EQ(tally.Top(1).size(), 1u);
+  // A state with more examples than a tally keeps is refused, not truncated silently.
+  EXPECT_FALSE(
+      ReasonTally::FromJson(
+          nlohmann::json::parse(R"({"total": 4, "kept": [["r", 4, 0, ["a","b","c","d"]]]})"))
+          .ok());
 }
 
 class RunWarningsTest : public ::testing::Test {

@@ -1,6 +1,9 @@
 #include "runner/scoring/scorecard.h"
 
+#include "runner/base/json_util.h"
 #include "runner/base/report_text.h"
+#include "runner/base/utf8.h"
+#include "runner/scoring/scorecard_text.h"
 #include "runner/stats/stats.h"
 #include "runner/suite/role.h"
 
@@ -18,16 +21,14 @@ nlohmann::ordered_json Interval(uint64_t passes, uint64_t n) {
   return nlohmann::ordered_json::array({RoundTo(low, kDigits), RoundTo(high, kDigits)});
 }
 
-std::string Percent(uint64_t passes, uint64_t n) {
-  if (n == 0) return "n/a";
-  return PercentText(static_cast<double>(passes) / static_cast<double>(n));
+// A reason as scores.jsonl has it: a plugin's text may hold bytes that are not UTF-8, which the
+// row writer replaces and the JSON state could not hold.
+std::string Text(const std::string& reason) {
+  return IsValidUtf8(reason) ? reason : ValidUtf8(reason);
 }
 
-std::string WilsonText(uint64_t passes, uint64_t n) {
-  if (n == 0) return "";
-  auto [low, high] = WilsonInterval(static_cast<double>(passes), static_cast<double>(n));
-  return IntervalText(low, high);
-}
+using scorecard_text::Percent;
+using scorecard_text::WilsonText;
 
 }  // namespace
 
@@ -78,7 +79,15 @@ void ScorecardBuilder::AddTrace(const TraceResult& trace) {
     if (outcome.kind == EvaluatorOutcome::Kind::kSkipped) continue;
     EvaluatorTally& tally = tallies_[e];
     tally.all.Add(outcome);
-    if (outcome.kind == EvaluatorOutcome::Kind::kError) tally.error_reasons.Add(outcome.error);
+    if (outcome.kind == EvaluatorOutcome::Kind::kError) {
+      tally.error_reasons.Add(Text(outcome.error), trace.trace_id);
+    } else if (!outcome.pass) {
+      const std::string reason = Text(outcome.reason);
+      tally.fail_reasons.Add(reason, trace.trace_id);
+      if (tally.first_failing.size() < kFirstFailing) {
+        tally.first_failing.emplace_back(trace.trace_id, reason);
+      }
+    }
     for (size_t s = 0; s < trace.strata.size(); ++s) {
       tally.strata[s][trace.strata[s]].Add(outcome);
     }
@@ -196,6 +205,38 @@ nlohmann::ordered_json ScorecardBuilder::Json() const {
   return card;
 }
 
+// "## Failing and erring traces": per evaluator that has any, its first failing trace ids and
+// its most common error reasons; "" when every trace passed.
+std::string ScorecardBuilder::FailuresMarkdown() const {
+  constexpr size_t kTopErrors = 3;
+  std::string md;
+  for (size_t e = 0; e < suite_.evaluators.size(); ++e) {
+    const EvaluatorTally& tally = tallies_[e];
+    const uint64_t failing = tally.all.n - tally.all.passes;
+    if (failing == 0 && tally.all.errors == 0) continue;
+    md += "- " + MarkdownCell(suite_.evaluators[e].id) + ":";
+    if (failing > 0) {
+      md += " " + std::to_string(failing) + " failing (";
+      md += failing > tally.first_failing.size() ? "first: " : "";
+      for (size_t i = 0; i < tally.first_failing.size(); ++i) {
+        md += (i ? ", " : "") + MarkdownCell(tally.first_failing[i].first);
+      }
+      md += ")";
+    }
+    if (tally.all.errors > 0) {
+      md += std::string(failing > 0 ? ";" : "") + " " + std::to_string(tally.all.errors) +
+            (tally.all.errors == 1 ? " error" : " errors") + ", most common:";
+      const std::vector<ReasonTally::Group> top = tally.error_reasons.Top(kTopErrors);
+      for (size_t i = 0; i < top.size(); ++i) {
+        md += std::string(i ? "," : "") + " \"" + MarkdownCell(top[i].reason) + "\" (" +
+              std::to_string(top[i].count) + ")";
+      }
+    }
+    md += "\n";
+  }
+  return md.empty() ? "" : "\n## Failing and erring traces\n\n" + md;
+}
+
 std::string ScorecardBuilder::Markdown() const {
   std::string md = "# Scorecard: " + MarkdownCell(suite_.name) + "\n\n";
   md += std::to_string(traces_) + " traces scored";
@@ -248,6 +289,7 @@ std::string ScorecardBuilder::Markdown() const {
     }
     md.back() = '\n';
   }
+  md += FailuresMarkdown();
   for (size_t s = 0; s < suite_.strata.size(); ++s) {
     md += "\n## Pass rate by " + MarkdownCell(suite_.strata[s]) + "\n\n";
     // Columns: stratum values seen by any evaluator, sorted.

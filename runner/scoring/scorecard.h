@@ -13,7 +13,8 @@
 // warnings.
 //
 // Every tally adds: counts, exact sums (ExactSum) for scores and weights, per-stratum and
-// per-cell tallies, bottom-k reason tallies. So the builder's state can be written out (State)
+// per-cell tallies, bottom-k reason tallies (error and failing reasons, with a few trace ids
+// each), the first failing traces in input order. So the builder's state can be written out (State)
 // by a shard of a run and the states of all parts added in input order (MergeState) to give the
 // scorecard that one run over all the inputs prints, byte for byte (`arbiter merge`).
 #pragma once
@@ -91,8 +92,15 @@ class ScorecardBuilder {
 
   // scorecard.json: the document SPEC describes, keys in its order, `warnings` last.
   nlohmann::ordered_json Json() const;
-  // scorecard.md: the same figures for people (a pull-request comment, a CI summary).
+  // scorecard.md: the same figures for people (a pull-request comment, a CI summary), with each
+  // evaluator's most common error reasons and its first failing traces.
   std::string Markdown() const;
+  // report.html: the scorecard as one self-contained page (scorecard_html.cc). `interrupted`:
+  // the run was stopped before the end of its inputs.
+  std::string Html(bool interrupted = false) const;
+
+  // Failing traces kept per evaluator in input order, for the reports.
+  static constexpr size_t kFirstFailing = 5;
 
  private:
   struct Tally {
@@ -111,10 +119,14 @@ class ScorecardBuilder {
     std::vector<std::map<std::string, Tally>> strata;
     Tally marked;                       // traces with `_sample`, valid or not
     std::vector<PopulationCell> cells;  // by cell index; valid `_sample` only
-    ReasonTally error_reasons;          // of the error outcomes
+    ReasonTally error_reasons;          // of the error outcomes, with their trace ids
+    ReasonTally fail_reasons;           // of the failing outcomes, with their trace ids
+    // The first kFirstFailing failing traces in input order: (trace id, reason).
+    std::vector<std::pair<std::string, std::string>> first_failing;
   };
 
   void AddSampled(const TraceResult& trace);
+  std::string FailuresMarkdown() const;
   std::optional<PopulationRate> Population(const EvaluatorTally& tally) const;
   std::vector<UsageFigure> Usage(size_t evaluator) const;
 

@@ -130,7 +130,9 @@ OrderedJson ScorecardBuilder::State() const {
                           {"strata", std::move(strata)},
                           {"marked", tally.marked.Json()},
                           {"cells", std::move(tally_cells)},
-                          {"error_reasons", tally.error_reasons.Json()}});
+                          {"error_reasons", tally.error_reasons.Json()},
+                          {"fail_reasons", tally.fail_reasons.Json()},
+                          {"first_failing", tally.first_failing}});
   }
   return {{"traces", traces_},
           {"trace_errors", trace_errors_},
@@ -190,6 +192,13 @@ Status ScorecardBuilder::MergeState(const nlohmann::json& state) {
       ARBITER_ASSIGN_OR_RETURN(ReasonTally errors,
                                ReasonTally::FromJson(entry.at("error_reasons")));
       tally.error_reasons.Merge(errors);
+      ARBITER_ASSIGN_OR_RETURN(ReasonTally fails, ReasonTally::FromJson(entry.at("fail_reasons")));
+      tally.fail_reasons.Merge(fails);
+      for (const nlohmann::json& failing : entry.at("first_failing")) {
+        if (tally.first_failing.size() >= kFirstFailing) break;
+        tally.first_failing.emplace_back(failing.at(0).get<std::string>(),
+                                         failing.at(1).get<std::string>());
+      }
     }
   } catch (const nlohmann::json::exception& e) {
     return Status::Corruption(std::string("malformed scorecard state: ") + e.what());

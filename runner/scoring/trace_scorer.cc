@@ -53,6 +53,7 @@ void RecordOutcome(const LoadedEvaluator& evaluator, std::string_view label,
   outcome.kind = EvaluatorOutcome::Kind::kScored;
   outcome.score = score->value;
   outcome.pass = score->value >= evaluator.spec.pass_threshold;
+  if (!outcome.pass) outcome.reason = score->reason;
   AppendScoreRow(rows, trace_id, label, outcome.score, outcome.pass, score->reason);
 }
 

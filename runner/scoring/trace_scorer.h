@@ -22,7 +22,8 @@ struct EvaluatorOutcome {
   Kind kind = Kind::kSkipped;
   bool pass = false;
   double score = 0.0;
-  std::string error;  // kError: why (the row's `error`), for the run's warnings
+  std::string error;   // kError: why (the row's `error`), for the run's warnings
+  std::string reason;  // kScored and failing: the row's `reason`, for the run's reports
 };
 
 // A row whose score is still being computed (Score::pending): where it goes in the batch's rows.

@@ -10,47 +10,19 @@
 // -1280-full.png (the whole page) and -400-search.png (after a search). SEARCH_TEXT (default: the
 // first regressed row's trace id) is typed into the search box; it must also appear in the
 // page as text. Exits 1 naming every failed check, 2 on bad usage.
-import { chromium } from 'playwright-core';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { finish, launchChromium, openReport, reportArgs } from './report_page.mjs';
 import { sidewaysOverflow } from './layout.mjs';
-import { pathToFileURL } from 'node:url';
 
-const [report, prefix, searchArg] = process.argv.slice(2);
-if (!report || !prefix) {
-  console.error('usage: node gate_report_check.mjs REPORT.html SCREENSHOT_PREFIX [SEARCH_TEXT]');
-  process.exit(2);
-}
-if (!existsSync(report)) {
-  console.error(`${report}: no such file`);
-  process.exit(2);
-}
+const [report, prefix, searchArg] = reportArgs('gate_report_check.mjs', 'SEARCH_TEXT');
 
 const failures = [];
 const fail = (message) => failures.push(message);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu'],
-});
+const browser = await launchChromium();
 try {
   for (const width of [400, 1280]) {
-    const page = await browser.newPage({ viewport: { width, height: 800 } });
     const problems = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('dialog', (d) => {
-      problems.push(`a dialog opened: ${d.message()}`);
-      d.dismiss().catch(() => {});
-    });
-    page.on('request', (r) => {
-      if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) {
-        problems.push(`fetched ${r.url()}`);
-      }
-    });
-    await page.goto(pathToFileURL(resolve(report)).href);
+    const page = await openReport(browser, report, width, problems);
     const ready = await page
       .waitForSelector('body[data-ready]', { timeout: 10000 })
       .then(() => true, () => false);
@@ -136,8 +108,4 @@ try {
   await browser.close();
 }
 
-if (failures.length) {
-  for (const f of failures) console.error(`FAIL ${f}`);
-  process.exit(1);
-}
-console.log(`ok: ${report}`);
+finish(report, failures);
