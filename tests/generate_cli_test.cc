@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <random>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -87,6 +88,80 @@ TEST(GenerateCli, SameInputsGiveTheSameBytes) {
     EXPECT_EQ(ReadFile(entry.path()), ReadFile(dir.path() / "b" / entry.path().filename()))
         << entry.path().filename();
   }
+}
+
+// A label set planted by a seeded generator: its traces and labels written, the labels
+// imported, `generate` run on them with `--out DIR/drafts`.
+class PlantedLabels {
+ public:
+  void Add(const std::string& id, const std::string& trace_json, bool fail) {
+    traces_ += trace_json + "\n";
+    labels_ += R"({"trace_id": ")" + id + R"(", "failure_mode": "planted", "label": ")" +
+               (fail ? "fail" : "pass") + R"(", "reviewer": "gen", "note": ""})" + "\n";
+  }
+
+  // Runs `generate` on the planted labels; the drafts land in drafts().
+  testing::CommandResult Generate() {
+    std::ofstream(dir_.path() / "traces.jsonl") << traces_;
+    std::ofstream(dir_.path() / "labels.jsonl") << labels_;
+    auto imported = RunArbiter("labels import --name planted --reviewer gen --from " +
+                               (dir_.path() / "labels.jsonl").string() + " --root " + Root());
+    EXPECT_EQ(imported.exit_code, 0) << imported.err;
+    return RunArbiter("generate --labels planted@v1 --labels-root " + Root() + " --traces " +
+                      (dir_.path() / "traces.jsonl").string() + " --out " + drafts().string());
+  }
+
+  std::filesystem::path drafts() const { return dir_.path() / "drafts"; }
+
+  // `arbiter validate` on a suite of the draft `file` alone.
+  testing::CommandResult Validate(const std::string& file) const {
+    std::filesystem::path suite = dir_.path() / "planted-suite.yaml";
+    std::ofstream(suite) << "name: planted\nevaluators:\n  - drafts/" << file << "\n";
+    return RunArbiter("validate --suite " + suite.string());
+  }
+
+ private:
+  std::string Root() const { return (dir_.path() / "labels").string(); }
+
+  TempDir dir_;
+  std::string traces_, labels_;
+};
+
+std::string RandomWords(std::mt19937_64& rng, size_t count) {
+  static const char* const kWords[] = {"order",   "account", "checked", "looks",  "fine",
+                                       "thanks",  "invoice", "plan",    "update", "today",
+                                       "support", "details", "sent",    "link",   "settings"};
+  std::string text;
+  for (size_t w = 0; w < count; ++w) text += std::string(w ? " " : "") + kWords[rng() % 15];
+  return text;
+}
+
+// Failing answers are JSON without the `sources` field every passing answer has, or no JSON at
+// all: the search drafts a json_schema evaluator that requires it, which validates.
+TEST(GenerateCli, PlantedMissingJsonFieldIsDraftedAsJsonSchema) {
+  PlantedLabels planted;
+  std::mt19937_64 rng(11);
+  for (int i = 0; i < 120; ++i) {
+    bool fail = i % 2 == 0;
+    std::string id = "j-" + std::to_string(1000 + i);
+    std::string answer = RandomWords(rng, 5 + rng() % 10);
+    std::string output = R"({\"answer\": \")" + answer + R"(\", \"escalate\": false)";
+    if (!fail) output += R"(, \"sources\": [\"KB-)" + std::to_string(rng() % 900) + R"(\"])";
+    output += "}";
+    if (fail && i % 4 == 0) output = "Sure! " + answer;
+    planted.Add(id, R"({"trace_id": ")" + id + R"(", "input": "q", "output": ")" + output + R"("})",
+                fail);
+  }
+  auto generated = planted.Generate();
+  ASSERT_EQ(generated.exit_code, 0) << generated.err;
+  std::filesystem::path draft = planted.drafts() / "planted-json-schema.yaml";
+  ASSERT_TRUE(std::filesystem::exists(draft))
+      << generated.out << ReadFile(planted.drafts() / "generate.md");
+  std::string yaml = ReadFile(draft);
+  EXPECT_THAT(yaml, HasSubstr("'sources'"));
+  EXPECT_GE(NumberAfter(yaml, "# Held-out MCC "), 0.8) << yaml;
+  auto validated = planted.Validate("planted-json-schema.yaml");
+  EXPECT_EQ(validated.exit_code, 0) << validated.err;
 }
 
 TEST(GenerateCli, UnknownFailureModeIsAUsageError) {

@@ -35,6 +35,15 @@ struct ModeData {
   std::vector<TraceBits> shuffles;  // the calibration labels, permuted (fail bits)
 };
 
+// The calibration labels as bits (set: the humans said fail).
+TraceBits LabelBits(const ModeData& data) {
+  TraceBits labels(BitWords(data.calibration.size()), 0);
+  for (size_t c = 0; c < data.calibration.size(); ++c) {
+    if (data.calibration_fail[c]) SetBit(labels, c);
+  }
+  return labels;
+}
+
 double MccOf(size_t n, size_t fails, size_t flagged, size_t tp) {
   ConfusionMatrix m;
   m.tp = tp;
@@ -200,10 +209,7 @@ Family PhraseFamily(const ModeData& data, bool digit_shapes, const SearchOptions
   };
   std::vector<std::vector<Phrase>> mined;
   std::vector<Scored> scored;
-  TraceBits labels(BitWords(n), 0);
-  for (size_t c = 0; c < n; ++c) {
-    if (data.calibration_fail[c]) SetBit(labels, c);
-  }
+  TraceBits labels = LabelBits(data);
   std::vector<std::string> targets = TextTargets(data);
   mined.reserve(targets.size());
   for (const std::string& target : targets) {
@@ -456,10 +462,7 @@ Result<Family> CitationsFamily(const ModeData& data, const std::string& mode,
     fixed.push_back({std::move(c), CalibrationBits(judged, data)});
   }
   const size_t n = data.calibration.size();
-  TraceBits labels(BitWords(n), 0);
-  for (size_t c = 0; c < n; ++c) {
-    if (data.calibration_fail[c]) SetBit(labels, c);
-  }
+  TraceBits labels = LabelBits(data);
   double best = FixedBest(fixed, labels, n, data.calibration_fails);
   std::vector<double> shuffled;
   for (const TraceBits& shuffle : data.shuffles) {
@@ -540,10 +543,7 @@ Result<Family> ToolCallsFamily(const ModeData& data, const std::string& mode,
   }
   if (!any_tools) return family;
   const size_t n = data.calibration.size();
-  TraceBits labels(BitWords(n), 0);
-  for (size_t c = 0; c < n; ++c) {
-    if (data.calibration_fail[c]) SetBit(labels, c);
-  }
+  TraceBits labels = LabelBits(data);
   DraftCandidate repeats;
   repeats.kind = "tool_calls";
   repeats.target = "tool_calls";
@@ -594,6 +594,186 @@ Result<Family> ToolCallsFamily(const ModeData& data, const std::string& mode,
           pairs + ").";
       family.candidates.push_back(std::move(c));
     }
+  }
+  return family;
+}
+
+// --- json_schema -----------------------------------------------------------------------------
+
+// A schema over the output (`required` its keys) or over each tool call's arguments (`tools`: a
+// tool's required keys). Decided from the search facts, as the plugin decides.
+struct SchemaRule {
+  bool output = true;
+  std::vector<std::string> required;
+  std::map<std::string, std::vector<std::string>> tools;
+
+  static bool Lacks(const JsonShape& shape, const std::vector<std::string>& keys) {
+    if (!shape.object) return true;
+    for (const std::string& key : keys) {
+      if (!std::binary_search(shape.keys.begin(), shape.keys.end(), key)) return true;
+    }
+    return false;
+  }
+
+  bool Fails(const SearchFacts& facts) const {
+    if (output) return facts.has_output && Lacks(facts.output_json, required);
+    for (const ToolArguments& call : facts.tool_arguments) {
+      auto it = tools.find(call.tool);
+      if (it != tools.end() && Lacks(call.arguments, it->second)) return true;
+    }
+    return false;
+  }
+};
+
+// The keys at least 90% of `shapes` hold (none from fewer than 2), sorted.
+std::vector<std::string> NearlyAllHold(const std::vector<const JsonShape*>& shapes) {
+  std::vector<std::string> keys;
+  if (shapes.size() < 2) return keys;
+  std::map<std::string, size_t> held;
+  for (const JsonShape* shape : shapes) {
+    for (const std::string& key : shape->keys) ++held[key];
+  }
+  for (const auto& [key, count] : held) {
+    if (10 * count >= 9 * shapes.size()) keys.push_back(key);
+  }
+  return keys;
+}
+
+// The schemas learned from the passing calibration traces (`fails` clear): the output's keys
+// nearly every passing JSON output has, and per tool the argument keys nearly every passing call
+// has. Rules that require nothing are left out.
+std::vector<SchemaRule> LearnSchemas(const ModeData& data, const TraceBits& fails, bool outputs) {
+  std::vector<const JsonShape*> objects;
+  std::map<std::string, std::vector<const JsonShape*>> calls;
+  for (size_t c = 0; c < data.calibration.size(); ++c) {
+    if (GetBit(fails, c)) continue;
+    const SearchFacts& facts = *data.items[data.calibration[c]].facts;
+    if (facts.has_output && facts.output_json.object) objects.push_back(&facts.output_json);
+    for (const ToolArguments& call : facts.tool_arguments) {
+      if (call.arguments.object) calls[call.tool].push_back(&call.arguments);
+    }
+  }
+  std::vector<SchemaRule> rules;
+  SchemaRule output{true, NearlyAllHold(objects), {}};
+  if (outputs && !output.required.empty()) rules.push_back(std::move(output));
+  SchemaRule arguments{false, {}, {}};
+  for (const auto& [tool, shapes] : calls) {
+    std::vector<std::string> keys = NearlyAllHold(shapes);
+    if (!keys.empty()) arguments.tools[tool] = std::move(keys);
+  }
+  if (!arguments.tools.empty()) rules.push_back(std::move(arguments));
+  return rules;
+}
+
+TraceBits RuleBits(const ModeData& data, const SchemaRule& rule) {
+  TraceBits bits(BitWords(data.calibration.size()), 0);
+  for (size_t c = 0; c < data.calibration.size(); ++c) {
+    if (rule.Fails(*data.items[data.calibration[c]].facts)) SetBit(bits, c);
+  }
+  return bits;
+}
+
+std::string QuotedList(const std::vector<std::string>& names) {
+  std::string list;
+  for (const std::string& name : names) list += (list.empty() ? "" : ", ") + Quoted(name);
+  return "[" + list + "]";
+}
+
+std::string JoinedNames(const std::vector<std::string>& names) {
+  std::string text;
+  for (const std::string& name : names) text += (text.empty() ? "" : ", ") + name;
+  return text;
+}
+
+DraftCandidate SchemaCandidate(const SchemaRule& rule) {
+  DraftCandidate c;
+  c.kind = "json_schema";
+  if (rule.output) {
+    c.target = "output";
+    std::string schema = "{type: object";
+    if (!rule.required.empty()) schema += ", required: " + QuotedList(rule.required);
+    c.params_yaml = "schema: " + schema + "}\nallow_code_fence: true\n";
+    c.summary = rule.required.empty() ? "output is an object"
+                                      : "output requires " + JoinedNames(rule.required);
+    c.description = "The output is a JSON object (a code fence around it is tolerated)";
+    if (!rule.required.empty()) {
+      c.description +=
+          " with the fields nearly every passing output has: " + JoinedNames(rule.required);
+    }
+    c.description += ".";
+    return c;
+  }
+  c.target = "tool_calls";
+  c.params_yaml = "schemas:\n";
+  bool learned = false;
+  std::string pairs;
+  for (const auto& [tool, keys] : rule.tools) {
+    learned = learned || !keys.empty();
+    c.params_yaml += "  " + Quoted(tool) + ": {type: object" +
+                     (keys.empty() ? std::string() : ", required: " + QuotedList(keys)) + "}\n";
+    pairs += (pairs.empty() ? "" : "; ") + tool + (keys.empty() ? "" : ": " + JoinedNames(keys));
+  }
+  if (learned) {
+    c.summary = "arguments require (" + pairs + ")";
+    c.description =
+        "Each tool call's arguments are a JSON object with the fields nearly every "
+        "passing call of that tool has (" +
+        pairs + ").";
+  } else {
+    c.summary = "arguments are objects (" + Plural(rule.tools.size(), "tool") + ")";
+    c.description = "Every tool call's arguments are a JSON object.";
+  }
+  return c;
+}
+
+// `json_schema`: the output is a JSON object (searched when at least two of the mode's outputs
+// are), or every tool call's arguments are (when some are not), fixed; and the fields nearly
+// every passing output or tool call has, learned from the calibration labels and learned again
+// on each shuffle.
+Family JsonSchemaFamily(const ModeData& data) {
+  Family family;
+  family.result.kind = "json_schema";
+  size_t objects = 0;
+  bool bad_arguments = false;
+  SchemaRule every_call{false, {}, {}};
+  for (const Item& item : data.items) {
+    objects += item.facts->has_output && item.facts->output_json.object;
+    for (const ToolArguments& call : item.facts->tool_arguments) {
+      every_call.tools[call.tool];
+      bad_arguments = bad_arguments || !call.arguments.object;
+    }
+  }
+  const bool outputs = objects >= 2;
+  if (!outputs && every_call.tools.empty()) return family;
+  std::vector<SchemaRule> fixed;
+  if (outputs) fixed.push_back({true, {}, {}});
+  if (bad_arguments) fixed.push_back(std::move(every_call));
+  std::vector<TraceBits> fixed_bits;
+  for (const SchemaRule& rule : fixed) fixed_bits.push_back(RuleBits(data, rule));
+  const size_t n = data.calibration.size();
+  auto mcc_of = [&](const TraceBits& bits, const TraceBits& fails) {
+    return MccOf(n, data.calibration_fails, CountBits(bits), CountCommon(bits, fails));
+  };
+  auto best_of = [&](const TraceBits& fails) {
+    double best = 0.0;
+    for (const TraceBits& bits : fixed_bits) best = std::max(best, mcc_of(bits, fails));
+    for (const SchemaRule& rule : LearnSchemas(data, fails, outputs)) {
+      best = std::max(best, mcc_of(RuleBits(data, rule), fails));
+    }
+    return best;
+  };
+  TraceBits labels = LabelBits(data);
+  std::vector<SchemaRule> rules = fixed;
+  for (SchemaRule& rule : LearnSchemas(data, labels, outputs)) rules.push_back(std::move(rule));
+  family.result.searched = rules.size();
+  if (rules.empty()) return family;
+  std::vector<double> shuffled;
+  for (const TraceBits& shuffle : data.shuffles) shuffled.push_back(best_of(shuffle));
+  family.result.p_value = PermutationP(best_of(labels), shuffled);
+  for (const SchemaRule& rule : rules) {
+    DraftCandidate c = SchemaCandidate(rule);
+    c.fit = mcc_of(RuleBits(data, rule), labels);
+    family.candidates.push_back(std::move(c));
   }
   return family;
 }
@@ -683,6 +863,7 @@ Result<ModeResult> SearchMode(const std::string& mode, const ConsensusSet& label
   families.push_back(std::move(citations));
   ARBITER_ASSIGN_OR_RETURN(Family tools, ToolCallsFamily(data, mode, registry));
   families.push_back(std::move(tools));
+  families.push_back(JsonSchemaFamily(data));
 
   for (Family& family : families) {
     if (family.result.searched == 0) continue;

@@ -1,12 +1,36 @@
 #include "runner/generate/labeled_traces.h"
 
+#include <algorithm>
+#include <optional>
 #include <string_view>
 
 #include <simdjson.h>
 
+#include "runner/plugin_api/json_schema/json_text.h"
 #include "runner/source/trace_records.h"
 
 namespace arbiter {
+namespace {
+
+JsonShape ShapeOf(simdjson::dom::element value) {
+  JsonShape shape;
+  simdjson::dom::object object;
+  if (value.get_object().get(object)) return shape;
+  shape.object = true;
+  for (auto field : object) shape.keys.emplace_back(field.key);
+  std::sort(shape.keys.begin(), shape.keys.end());
+  shape.keys.erase(std::unique(shape.keys.begin(), shape.keys.end()), shape.keys.end());
+  return shape;
+}
+
+// A string holding JSON, parsed with its own parser (the trace's stays valid).
+JsonShape ShapeOfText(std::string_view text, simdjson::dom::parser& parser) {
+  simdjson::dom::element value;
+  if (parser.parse(std::string(text)).get(value)) return {};
+  return ShapeOf(value);
+}
+
+}  // namespace
 
 Result<std::vector<LabeledTrace>> ReadLabeledTraces(const std::vector<std::string>& paths,
                                                     const std::set<std::string>& wanted,
@@ -59,11 +83,39 @@ SearchFacts ReadSearchFacts(const std::string& json) {
       }
     }
   }
+  simdjson::dom::parser inner;
+  simdjson::dom::element answer;
+  if (!root["output"].get(answer) && !answer.is_null()) {
+    facts.has_output = true;
+    if (answer.get_string().get(text)) {
+      facts.output_json = ShapeOf(answer);
+    } else {
+      std::optional<std::string_view> fenced = FencedBody(text);
+      facts.output_json = ShapeOfText(fenced ? *fenced : text, inner);
+    }
+  }
   simdjson::dom::array calls;
   if (!root["tool_calls"].get_array().get(calls)) {
     for (auto call : calls) {
       std::string_view name;
-      if (!call["name"].get_string().get(name)) facts.tools.emplace_back(name);
+      simdjson::dom::object function;
+      bool has_function = !call["function"].get_object().get(function);  // OpenAI's form
+      if (!call["name"].get_string().get(name))
+        facts.tools.emplace_back(name);
+      else if (!has_function || function["name"].get_string().get(name))
+        continue;
+      simdjson::dom::element arguments;
+      bool present = !call["arguments"].get(arguments) ||
+                     (has_function && !function["arguments"].get(arguments));
+      ToolArguments args{std::string(name), {true, {}}};
+      if (present && !arguments.is_null()) {
+        if (arguments.get_string().get(text)) {
+          args.arguments = ShapeOf(arguments);
+        } else if (text.find_first_not_of(" \t\r\n") != std::string_view::npos) {
+          args.arguments = ShapeOfText(text, inner);
+        }
+      }
+      facts.tool_arguments.push_back(std::move(args));
     }
   }
   simdjson::dom::array documents;
