@@ -164,6 +164,37 @@ TEST(GenerateCli, PlantedMissingJsonFieldIsDraftedAsJsonSchema) {
   EXPECT_EQ(validated.exit_code, 0) << validated.err;
 }
 
+// Failures only among the refund requests, where failing answers run long; other intents answer
+// at any length. A length bound over every trace agrees poorly; restricted to the intent it
+// agrees, and the draft carries the `when:` condition.
+TEST(GenerateCli, PlantedSliceIsDraftedWithWhen) {
+  PlantedLabels planted;
+  std::mt19937_64 rng(5);
+  const char* const intents[] = {"billing", "shipping", "refund", "account"};
+  for (int i = 0; i < 200; ++i) {
+    std::string intent = intents[i % 4];
+    bool fail = intent == "refund" && i % 8 == 2;
+    size_t words = fail ? 60 + rng() % 30 : intent == "refund" ? 10 + rng() % 30 : 10 + rng() % 80;
+    std::string id = "s-" + std::to_string(1000 + i);
+    planted.Add(id,
+                R"({"trace_id": ")" + id + R"(", "input": "q", "output": ")" +
+                    RandomWords(rng, words) + R"(", "metadata": {"intent": ")" + intent +
+                    R"(", "language": ")" + (rng() % 2 ? "en" : "de") + R"("}})",
+                fail);
+  }
+  auto generated = planted.Generate();
+  ASSERT_EQ(generated.exit_code, 0) << generated.err;
+  std::string report = ReadFile(planted.drafts() / "generate.md");
+  EXPECT_THAT(report, HasSubstr("Failures concentrate where `metadata.intent == 'refund'`"));
+  std::filesystem::path draft = planted.drafts() / "planted-length.yaml";
+  ASSERT_TRUE(std::filesystem::exists(draft)) << generated.out << report;
+  std::string yaml = ReadFile(draft);
+  EXPECT_THAT(yaml, HasSubstr("when: \"metadata.intent == 'refund'\"\n"));
+  EXPECT_GE(NumberAfter(yaml, "# Held-out MCC "), 0.8) << yaml;
+  auto validated = planted.Validate("planted-length.yaml");
+  EXPECT_EQ(validated.exit_code, 0) << validated.err;
+}
+
 TEST(GenerateCli, UnknownFailureModeIsAUsageError) {
   TempDir dir;
   auto result = RunArbiter(

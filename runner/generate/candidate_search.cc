@@ -114,9 +114,18 @@ Result<Judged> JudgeCandidate(const DraftCandidate& candidate, const std::string
   } catch (const YAML::Exception& e) {
     return Status::Internal("generate: draft params do not parse: " + std::string(e.what()));
   }
+  std::optional<Condition> when;
+  if (!candidate.when.empty()) {
+    Result<Condition> parsed = Condition::Parse(candidate.when);
+    if (!parsed.ok()) {
+      return Status::Internal("generate: draft condition does not parse: " +
+                              parsed.status().message());
+    }
+    when = std::move(*parsed);
+  }
   ARBITER_ASSIGN_OR_RETURN(auto evaluator, plugin->create(spec));
   ARBITER_RETURN_IF_ERROR(evaluator->PrepareWorkers(1));
-  return JudgeWith(*evaluator, candidate.pass_threshold, std::nullopt, data);
+  return JudgeWith(*evaluator, candidate.pass_threshold, when, data);
 }
 
 SplitFigures FiguresOf(const Judged& judged, const ModeData& data, uint64_t seed) {
@@ -802,6 +811,162 @@ std::vector<TraceBits> Shuffles(const std::vector<bool>& labels, int count, uint
   return shuffles;
 }
 
+// The calibration split of `data.items` (their order kept).
+void SplitItems(ModeData& data) {
+  for (size_t i = 0; i < data.items.size(); ++i) {
+    if (data.items[i].held_out) continue;
+    data.calibration.push_back(i);
+    data.calibration_fail.push_back(data.items[i].fail);
+    data.calibration_fails += data.items[i].fail;
+  }
+}
+
+// Empty when both splits hold both classes (two of each on the calibration split), else why not.
+std::string SplitShortage(const ModeData& data) {
+  size_t held_fails = 0, held = 0;
+  for (const Item& item : data.items) {
+    held += item.held_out;
+    held_fails += item.held_out && item.fail;
+  }
+  const size_t calibration = data.calibration.size();
+  if (data.calibration_fails >= 2 && calibration - data.calibration_fails >= 2 && held_fails > 0 &&
+      held_fails < held) {
+    return std::string();
+  }
+  return "calibration " + std::to_string(data.calibration_fails) + " fail / " +
+         std::to_string(calibration - data.calibration_fails) + " pass, held-out " +
+         std::to_string(held_fails) + " fail / " + std::to_string(held - held_fails) + " pass";
+}
+
+// Every kind's search on `data`.
+Result<std::vector<Family>> SearchFamilies(const ModeData& data, const std::string& mode,
+                                           const PluginRegistry& registry,
+                                           const SearchOptions& options) {
+  std::vector<Family> families;
+  families.push_back(PhraseFamily(data, false, options));
+  families.push_back(PhraseFamily(data, true, options));
+  families.push_back(LengthFamily(data, options));
+  ARBITER_ASSIGN_OR_RETURN(Family citations, CitationsFamily(data, mode, registry));
+  families.push_back(std::move(citations));
+  ARBITER_ASSIGN_OR_RETURN(Family tools, ToolCallsFamily(data, mode, registry));
+  families.push_back(std::move(tools));
+  families.push_back(JsonSchemaFamily(data));
+  return families;
+}
+
+// Judges every candidate of `family` with its plugin, picks the kind's candidate by calibration
+// MCC and says whether it is written. Returns the pick's index, or -1.
+Result<int> JudgeFamily(Family& family, const ModeData& data, const std::string& mode,
+                        const PluginRegistry& registry, const SearchOptions& options) {
+  int chosen = -1;
+  for (size_t i = 0; i < family.candidates.size(); ++i) {
+    DraftCandidate& c = family.candidates[i];
+    ARBITER_ASSIGN_OR_RETURN(Judged judged, JudgeCandidate(c, mode, registry, data));
+    c.figures = FiguresOf(judged, data, options.seed);
+    if (chosen < 0 || c.figures.calibration_mcc >
+                          family.candidates[static_cast<size_t>(chosen)].figures.calibration_mcc) {
+      chosen = static_cast<int>(i);
+    }
+  }
+  if (chosen < 0) return chosen;
+  DraftCandidate& pick = family.candidates[static_cast<size_t>(chosen)];
+  pick.chosen = true;
+  const SplitFigures& f = pick.figures;
+  char text[160];
+  if (family.result.p_value > options.family_alpha) {
+    std::snprintf(text, sizeof text,
+                  "not written: the %s search does no better than on shuffled labels "
+                  "(p = %.3f > %.2f)",
+                  family.result.kind.c_str(), family.result.p_value, options.family_alpha);
+  } else if (f.held_out_mcc < options.signal_mcc) {
+    std::snprintf(text, sizeof text, "not written: held-out MCC %.2f < signal_mcc %.2f",
+                  f.held_out_mcc, options.signal_mcc);
+  } else if (f.held_out_p > options.held_out_alpha) {
+    std::snprintf(text, sizeof text,
+                  "not written: the held-out agreement could be chance (p = %.3f > %.2f)",
+                  f.held_out_p, options.held_out_alpha);
+  } else {
+    pick.written = true;
+    std::snprintf(text, sizeof text, "written");
+  }
+  pick.verdict = text;
+  return chosen;
+}
+
+// A metadata value a `when:` condition can name without escapes.
+bool PlainValue(const std::string& value) {
+  if (value.empty() || value.size() > 64) return false;
+  for (char c : value) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-' || c == '.' || c == ' ' || c == ':' || c == '/';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// Where the calibration failures concentrate: a value of a metadata string (an intent, a
+// language) that at least 90% of them have, with at least two passing traces inside it and a
+// fifth of the calibration traces (two at least) outside. The one holding the most failures,
+// then the smallest; nullopt when none.
+struct Slice {
+  std::string target, value;
+  size_t fails = 0, traces = 0;  // calibration failures and traces inside it
+};
+
+std::optional<Slice> FailureSlice(const ModeData& data) {
+  const size_t n = data.calibration.size();
+  std::optional<Slice> best;
+  for (const std::string& target : TextTargets(data)) {
+    if (target.rfind("metadata.", 0) != 0) continue;
+    std::map<std::string, std::pair<size_t, size_t>> values;  // value -> traces, failures
+    for (size_t c = 0; c < n; ++c) {
+      const auto& texts = data.items[data.calibration[c]].facts->texts;
+      auto it = texts.find(target);
+      if (it == texts.end()) continue;
+      auto& [traces, fails] = values[it->second];
+      ++traces;
+      fails += data.calibration_fail[c];
+    }
+    for (const auto& [value, counts] : values) {
+      const auto& [traces, fails] = counts;
+      if (10 * fails < 9 * data.calibration_fails || traces - fails < 2 || 5 * (n - traces) < n ||
+          n - traces < 2 || !PlainValue(value)) {
+        continue;
+      }
+      if (!best || fails > best->fails || (fails == best->fails && traces < best->traces)) {
+        best = Slice{target, value, fails, traces};
+      }
+    }
+  }
+  return best;
+}
+
+// The families searched again on the traces of `slice`, their candidates restricted to it.
+// None when the slice's splits lack a class.
+Result<std::vector<Family>> SearchSlice(const ModeData& data, const Slice& slice,
+                                        const std::string& mode, const PluginRegistry& registry,
+                                        const SearchOptions& options) {
+  ModeData sliced;
+  for (const Item& item : data.items) {
+    auto it = item.facts->texts.find(slice.target);
+    if (it != item.facts->texts.end() && it->second == slice.value) sliced.items.push_back(item);
+  }
+  SplitItems(sliced);
+  if (!SplitShortage(sliced).empty()) return std::vector<Family>();
+  const std::string when = slice.target + " == '" + slice.value + "'";
+  sliced.shuffles = Shuffles(sliced.calibration_fail, options.permutations,
+                             options.seed ^ Hash64(mode + "\n" + when));
+  ARBITER_ASSIGN_OR_RETURN(std::vector<Family> families,
+                           SearchFamilies(sliced, mode, registry, options));
+  for (Family& family : families) {
+    family.result.when = when;
+    for (DraftCandidate& c : family.candidates) c.when = when;
+    if (family.result.searched == 0) continue;
+    ARBITER_RETURN_IF_ERROR(JudgeFamily(family, sliced, mode, registry, options).status());
+  }
+  return families;
+}
+
 Result<ModeResult> SearchMode(const std::string& mode, const ConsensusSet& labels,
                               const std::map<std::string, size_t>& index,
                               const std::vector<LabeledTrace>& traces,
@@ -824,16 +989,10 @@ Result<ModeResult> SearchMode(const std::string& mode, const ConsensusSet& label
         {&traces[it->second], &facts[it->second], label.fail, IsHeldOut(label.trace_id)});
     ++(label.fail ? result.fails : result.passes);
   }
-  for (size_t i = 0; i < data.items.size(); ++i) {
-    if (data.items[i].held_out) {
-      ++result.held_out;
-      continue;
-    }
-    data.calibration.push_back(i);
-    data.calibration_fail.push_back(data.items[i].fail);
-    data.calibration_fails += data.items[i].fail;
-  }
+  SplitItems(data);
   result.calibration = data.calibration.size();
+  result.calibration_fails = data.calibration_fails;
+  result.held_out = data.items.size() - data.calibration.size();
   const size_t need = static_cast<size_t>(options.min_per_class);
   if (result.fails < need || result.passes < need) {
     result.skipped = Plural(result.fails, "failing label") + " and " +
@@ -841,61 +1000,57 @@ Result<ModeResult> SearchMode(const std::string& mode, const ConsensusSet& label
                      std::to_string(need) + " of each";
     return result;
   }
-  size_t held_fails = 0;
-  for (const Item& item : data.items) held_fails += item.held_out && item.fail;
-  if (data.calibration_fails < 2 || result.calibration - data.calibration_fails < 2 ||
-      held_fails == 0 || held_fails == result.held_out) {
-    result.skipped = "the split leaves too few of a class: calibration " +
-                     std::to_string(data.calibration_fails) + " fail / " +
-                     std::to_string(result.calibration - data.calibration_fails) +
-                     " pass, held-out " + std::to_string(held_fails) + " fail / " +
-                     std::to_string(result.held_out - held_fails) + " pass";
+  std::string shortage = SplitShortage(data);
+  if (!shortage.empty()) {
+    result.skipped = "the split leaves too few of a class: " + shortage;
     return result;
   }
   data.shuffles =
       Shuffles(data.calibration_fail, options.permutations, options.seed ^ Hash64(mode));
 
-  std::vector<Family> families;
-  families.push_back(PhraseFamily(data, false, options));
-  families.push_back(PhraseFamily(data, true, options));
-  families.push_back(LengthFamily(data, options));
-  ARBITER_ASSIGN_OR_RETURN(Family citations, CitationsFamily(data, mode, registry));
-  families.push_back(std::move(citations));
-  ARBITER_ASSIGN_OR_RETURN(Family tools, ToolCallsFamily(data, mode, registry));
-  families.push_back(std::move(tools));
-  families.push_back(JsonSchemaFamily(data));
-
+  ARBITER_ASSIGN_OR_RETURN(std::vector<Family> families,
+                           SearchFamilies(data, mode, registry, options));
+  std::map<std::string, int> picks;  // kind -> its pick over all traces
+  for (Family& family : families) {
+    if (family.result.searched == 0) continue;
+    ARBITER_ASSIGN_OR_RETURN(picks[family.result.kind],
+                             JudgeFamily(family, data, mode, registry, options));
+  }
+  if (std::optional<Slice> slice = FailureSlice(data)) {
+    ARBITER_ASSIGN_OR_RETURN(std::vector<Family> sliced,
+                             SearchSlice(data, *slice, mode, registry, options));
+    if (!sliced.empty()) {
+      result.slice = sliced.front().result.when;
+      result.slice_fails = slice->fails;
+      result.slice_traces = slice->traces;
+    }
+    for (Family& restricted : sliced) {
+      DraftCandidate* r = nullptr;
+      for (DraftCandidate& c : restricted.candidates) r = c.chosen ? &c : r;
+      if (!r || !r->written) continue;
+      DraftCandidate* u = nullptr;
+      for (Family& family : families) {
+        auto pick = picks.find(family.result.kind);
+        if (family.result.kind == restricted.result.kind && pick != picks.end() &&
+            pick->second >= 0) {
+          u = &family.candidates[static_cast<size_t>(pick->second)];
+        }
+      }
+      // The restricted draft is kept when it agrees better on the held-out labels.
+      if (u && u->written && u->figures.held_out_mcc >= r->figures.held_out_mcc) {
+        r->written = false;
+        r->verdict = "not written: the draft over every trace agrees as well on held-out labels";
+      } else if (u && u->written) {
+        u->written = false;
+        u->verdict =
+            "not written: restricted to " + r->when + ", the kind agrees better on held-out labels";
+      }
+    }
+    for (Family& family : sliced) families.push_back(std::move(family));
+  }
   for (Family& family : families) {
     if (family.result.searched == 0) continue;
     result.families.push_back(family.result);
-    DraftCandidate* chosen = nullptr;
-    for (DraftCandidate& c : family.candidates) {
-      ARBITER_ASSIGN_OR_RETURN(Judged judged, JudgeCandidate(c, mode, registry, data));
-      c.figures = FiguresOf(judged, data, options.seed);
-      if (!chosen || c.figures.calibration_mcc > chosen->figures.calibration_mcc) chosen = &c;
-    }
-    if (chosen) {
-      chosen->chosen = true;
-      const SplitFigures& f = chosen->figures;
-      char text[160];
-      if (family.result.p_value > options.family_alpha) {
-        std::snprintf(text, sizeof text,
-                      "not written: the %s search does no better than on shuffled labels "
-                      "(p = %.3f > %.2f)",
-                      family.result.kind.c_str(), family.result.p_value, options.family_alpha);
-      } else if (f.held_out_mcc < options.signal_mcc) {
-        std::snprintf(text, sizeof text, "not written: held-out MCC %.2f < signal_mcc %.2f",
-                      f.held_out_mcc, options.signal_mcc);
-      } else if (f.held_out_p > options.held_out_alpha) {
-        std::snprintf(text, sizeof text,
-                      "not written: the held-out agreement could be chance (p = %.3f > %.2f)",
-                      f.held_out_p, options.held_out_alpha);
-      } else {
-        chosen->written = true;
-        std::snprintf(text, sizeof text, "written");
-      }
-      chosen->verdict = text;
-    }
     for (DraftCandidate& c : family.candidates) result.candidates.push_back(std::move(c));
   }
   std::stable_sort(result.candidates.begin(), result.candidates.end(),

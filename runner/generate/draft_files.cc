@@ -34,9 +34,9 @@ std::string WrongList(const SplitFigures& f, size_t limit) {
   return text;
 }
 
-const FamilyResult* FamilyOf(const ModeResult& mode, const std::string& kind) {
+const FamilyResult* FamilyOf(const ModeResult& mode, const DraftCandidate& c) {
   for (const FamilyResult& f : mode.families) {
-    if (f.kind == kind) return &f;
+    if (f.kind == c.kind && f.when == c.when) return &f;
   }
   return nullptr;
 }
@@ -56,7 +56,7 @@ std::string DraftId(const std::string& failure_mode, const std::string& kind) {
 std::string DraftYaml(const std::string& label_set, const ModeResult& mode,
                       const DraftCandidate& c) {
   const SplitFigures& f = c.figures;
-  const FamilyResult* family = FamilyOf(mode, c.kind);
+  const FamilyResult* family = FamilyOf(mode, c);
   std::string y;
   y += "# Drafted by `arbiter generate` from " + label_set + " (" + mode.failure_mode + ": " +
        std::to_string(mode.fails) + " failing, " + std::to_string(mode.passes) +
@@ -71,6 +71,11 @@ std::string DraftYaml(const std::string& label_set, const ModeResult& mode,
          " candidates) beat shuffled labels at p = " + P3(family->p_value);
   }
   y += ".\n";
+  if (!c.when.empty()) {
+    y += "# Restricted to " + c.when + ": " + std::to_string(mode.slice_fails) + " of the " +
+         std::to_string(mode.calibration_fails) +
+         " failing calibration traces lie there; the figures are on those traces only.\n";
+  }
   y += "# On all " + std::to_string(f.calibration.n() + f.held_out.n()) +
        " labels (what `arbiter calibrate` reports): MCC " + FigureText(f.all_mcc, 4) + ".\n";
   y += "# Gets wrong: " + WrongList(f, 10) + ".\n";
@@ -87,6 +92,7 @@ std::string DraftYaml(const std::string& label_set, const ModeResult& mode,
   y += "failure_mode: " + mode.failure_mode + "\n";
   y += "plugin: " + c.kind + "\n";
   y += "target: " + c.target + "\n";
+  if (!c.when.empty()) y += "when: \"" + c.when + "\"\n";
   y += "params:\n";
   size_t start = 0;
   while (start < c.params_yaml.size()) {
@@ -122,9 +128,18 @@ std::string GenerateMarkdown(const ReportContext& context, const std::vector<Mod
     }
     md += "; calibration split " + std::to_string(mode.calibration) + ", held-out " +
           std::to_string(mode.held_out) + ".\n\n";
+    if (!mode.slice.empty()) {
+      md += "Failures concentrate where `" + mode.slice + "` (" + std::to_string(mode.slice_fails) +
+            " of " + std::to_string(mode.calibration_fails) + " failing calibration traces, " +
+            std::to_string(mode.slice_traces) + " of " + std::to_string(mode.calibration) +
+            " calibration traces): each kind was searched again on those traces alone, and a "
+            "kind's restricted pick replaces its pick over every trace when it agrees better on "
+            "the held-out labels.\n\n";
+    }
     md += "| kind | candidates scored | permutation p |\n|---|---|---|\n";
     for (const FamilyResult& f : mode.families) {
-      md += "| " + f.kind + " | " + std::to_string(f.searched) + " | " + P3(f.p_value) + " |\n";
+      md += "| " + MarkdownCell(f.kind + (f.when.empty() ? "" : " when " + f.when)) + " | " +
+            std::to_string(f.searched) + " | " + P3(f.p_value) + " |\n";
     }
     md +=
         "\n| rank | evaluator | target | held-out MCC | 95% interval | held-out n | "
@@ -135,7 +150,8 @@ std::string GenerateMarkdown(const ReportContext& context, const std::vector<Mod
       const SplitFigures& f = c.figures;
       std::string verdict = c.chosen ? c.verdict : "not its kind's pick on calibration";
       if (c.written) verdict = "written: `" + DraftId(mode.failure_mode, c.kind) + ".yaml`";
-      md += "| " + std::to_string(++rank) + " | " + MarkdownCell(c.kind + " " + c.summary) + " | " +
+      std::string what = c.kind + " " + c.summary + (c.when.empty() ? "" : " when " + c.when);
+      md += "| " + std::to_string(++rank) + " | " + MarkdownCell(what) + " | " +
             MarkdownCell(c.target) + " | " + Mcc2(f.held_out_mcc) + " | " +
             Interval(f.held_out_ci) + " | " + std::to_string(f.held_out.n()) + " | " +
             Mcc2(f.calibration_mcc) + " | " + Support(f.calibration) + " | " +
