@@ -10,10 +10,12 @@
 #include <fstream>
 #include <map>
 #include <random>
+#include <regex>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "runner/stats/threshold_search.h"
 #include "tests/cli_util.h"
 
 namespace arbiter {
@@ -44,21 +46,36 @@ TEST(GenerateCli, SeedDraftsValidateAndCalibrateAsPredicted) {
   std::string report = ReadFile(std::filesystem::path(out) / "generate.md");
   EXPECT_THAT(report, HasSubstr("| suite | citation-grounded v1 |"));
 
-  // Every draft, in a suite of its own.
-  std::string suite =
+  // Every draft validates, the judge drafts with their rubrics; the rule drafts, in a suite of
+  // their own, are calibrated (a judge's figures need a judge endpoint).
+  const std::string head =
       "name: drafts\ngate: { tolerance: 0.02, gate_mcc: 0.6, signal_mcc: 0.4 }\n"
       "evaluators:\n";
-  std::map<std::string, std::string> drafts;  // id -> YAML
+  std::string suite = head, every = head;
+  std::map<std::string, std::string> drafts;  // id -> YAML, the rule drafts
+  size_t judges = 0;
   for (const auto& entry : std::filesystem::directory_iterator(out)) {
     if (entry.path().extension() != ".yaml") continue;
-    suite += "  - drafts/" + entry.path().filename().string() + "\n";
-    drafts[entry.path().stem().string()] = ReadFile(entry.path());
+    std::string line = "  - drafts/" + entry.path().filename().string() + "\n";
+    every += line;
+    std::string yaml = ReadFile(entry.path());
+    if (yaml.find("\nplugin: llm_judge\n") != std::string::npos) {
+      ++judges;
+      continue;
+    }
+    suite += line;
+    drafts[entry.path().stem().string()] = yaml;
   }
   ASSERT_TRUE(drafts.count("invented-citation-citations")) << generated.out;
+  EXPECT_THAT(generated.out, HasSubstr("pii-leak-llm-judge.yaml"));
+  EXPECT_GT(judges, 0u);
+  std::filesystem::path every_file = dir.path() / "every-draft.yaml";
+  std::ofstream(every_file) << every;
+  auto validated = RunArbiter("validate --suite " + every_file.string());
+  EXPECT_EQ(validated.exit_code, 0) << validated.err;
+  EXPECT_THAT(validated.out, HasSubstr("pii-leak-llm-judge v1  plugin llm_judge"));
   std::filesystem::path suite_file = dir.path() / "drafts.yaml";
   std::ofstream(suite_file) << suite;
-  auto validated = RunArbiter("validate --suite " + suite_file.string());
-  EXPECT_EQ(validated.exit_code, 0) << validated.err;
 
   std::string calibration = (dir.path() / "calibration").string();
   auto calibrated = RunArbiter("calibrate --suite " + suite_file.string() +
@@ -84,20 +101,25 @@ TEST(GenerateCli, SameInputsGiveTheSameBytes) {
   std::string args = "generate --labels support-seed@v1 --traces datasets/demo/traces.jsonl --out ";
   ASSERT_EQ(RunArbiter(args + (dir.path() / "a").string()).exit_code, 0);
   ASSERT_EQ(RunArbiter(args + (dir.path() / "b").string()).exit_code, 0);
-  for (const auto& entry : std::filesystem::directory_iterator(dir.path() / "a")) {
-    EXPECT_EQ(ReadFile(entry.path()), ReadFile(dir.path() / "b" / entry.path().filename()))
-        << entry.path().filename();
+  size_t files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir.path() / "a")) {
+    if (!entry.is_regular_file()) continue;
+    ++files;
+    auto relative = std::filesystem::relative(entry.path(), dir.path() / "a");
+    EXPECT_EQ(ReadFile(entry.path()), ReadFile(dir.path() / "b" / relative)) << relative;
   }
+  EXPECT_GT(files, 1u);
 }
 
 // A label set planted by a seeded generator: its traces and labels written, the labels
 // imported, `generate` run on them with `--out DIR/drafts`.
 class PlantedLabels {
  public:
-  void Add(const std::string& id, const std::string& trace_json, bool fail) {
+  void Add(const std::string& id, const std::string& trace_json, bool fail,
+           const std::string& note = "") {
     traces_ += trace_json + "\n";
     labels_ += R"({"trace_id": ")" + id + R"(", "failure_mode": "planted", "label": ")" +
-               (fail ? "fail" : "pass") + R"(", "reviewer": "gen", "note": ""})" + "\n";
+               (fail ? "fail" : "pass") + R"(", "reviewer": "gen", "note": ")" + note + "\"}\n";
   }
 
   // Runs `generate` on the planted labels; the drafts land in drafts().
@@ -193,6 +215,54 @@ TEST(GenerateCli, PlantedSliceIsDraftedWithWhen) {
   EXPECT_GE(NumberAfter(yaml, "# Held-out MCC "), 0.8) << yaml;
   auto validated = planted.Validate("planted-length.yaml");
   EXPECT_EQ(validated.exit_code, 0) << validated.err;
+}
+
+// Labels that no rule can follow (drawn at random), on answers that quote a customer's e-mail
+// address: generate drafts a judge instead. Its rubric shows as many failing as passing
+// examples, all from the calibration split and labeled as shown, with the addresses redacted,
+// and the judge's YAML validates.
+TEST(GenerateCli, NoSignalDraftsARedactedBalancedJudge) {
+  PlantedLabels planted;
+  std::mt19937_64 rng(3);
+  std::map<std::string, bool> labeled;  // trace id -> fail
+  for (int i = 0; i < 60; ++i) {
+    bool fail = rng() % 2 == 0;
+    std::string id = "n-" + std::to_string(1000 + i);
+    std::string email = "jane.doe" + std::to_string(i) + "@example.com";
+    planted.Add(id,
+                R"({"trace_id": ")" + id + R"(", "input": "Please write to )" + email +
+                    R"(", "output": "We wrote to )" + email + " " + RandomWords(rng, 12) + R"("})",
+                fail, i % 5 == 0 ? "the agent quoted " + email : "");
+    labeled[id] = fail;
+  }
+  auto generated = planted.Generate();
+  ASSERT_EQ(generated.exit_code, 0) << generated.err;
+  EXPECT_THAT(generated.out, HasSubstr("planted-llm-judge.yaml"));
+  std::filesystem::path rubric_file = planted.drafts() / "rubrics" / "planted.md";
+  ASSERT_TRUE(std::filesystem::exists(rubric_file))
+      << generated.out << ReadFile(planted.drafts() / "generate.md");
+  std::string rubric = ReadFile(rubric_file);
+  EXPECT_THAT(rubric, HasSubstr("<EMAIL>"));
+  EXPECT_EQ(rubric.find("@example.com"), std::string::npos) << rubric;
+  EXPECT_THAT(rubric, HasSubstr("{{output}}"));
+
+  std::regex header(R"(## Example \d+ \(trace ([^)]+)\): score (0|1))");
+  size_t fails = 0, passes = 0;
+  for (std::sregex_iterator it(rubric.begin(), rubric.end(), header), end; it != end; ++it) {
+    std::string id = (*it)[1];
+    bool fail = (*it)[2] == "0";
+    SCOPED_TRACE(id);
+    ASSERT_TRUE(labeled.count(id));
+    EXPECT_EQ(labeled[id], fail);
+    EXPECT_FALSE(IsHeldOut(id));
+    ++(fail ? fails : passes);
+  }
+  EXPECT_GT(fails, 0u);
+  EXPECT_EQ(fails, passes);
+
+  auto validated = planted.Validate("planted-llm-judge.yaml");
+  EXPECT_EQ(validated.exit_code, 0) << validated.err;
+  EXPECT_THAT(validated.out, HasSubstr("planted-llm-judge v1  plugin llm_judge"));
 }
 
 TEST(GenerateCli, UnknownFailureModeIsAUsageError) {

@@ -68,7 +68,10 @@ int RunGenerate(const GenerateFlags& flags) {
                   FigureText(c.figures.held_out_ci.first, 2).c_str(),
                   FigureText(c.figures.held_out_ci.second, 2).c_str());
     }
-    if (!any) std::printf("%-26s no draft reached a signal\n", mode.failure_mode.c_str());
+    if (!any) {
+      std::printf("%-26s %-36s no rule reached a signal: a judge to calibrate\n",
+                  mode.failure_mode.c_str(), mode.judge_draft.c_str());
+    }
   }
   std::fprintf(stderr, "generate: %zu drafts; report %s\n", run->written.size(),
                (fs::path(flags.out) / "generate.md").c_str());

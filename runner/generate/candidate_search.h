@@ -78,6 +78,10 @@ struct ModeResult {
   std::vector<FamilyResult> families;
   std::vector<DraftCandidate> candidates;  // ranked by held-out MCC
   std::vector<ExistingFigures> existing;   // the suite's evaluators for this mode
+  // When searched and no rule was written: the judge draft written instead (its YAML file) and
+  // its examples of each class.
+  std::string judge_draft, judge_rubric;
+  size_t judge_examples = 0;
 };
 
 struct SearchOptions {

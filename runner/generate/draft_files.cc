@@ -43,9 +43,23 @@ const FamilyResult* FamilyOf(const ModeResult& mode, const DraftCandidate& c) {
 
 }  // namespace
 
+std::string YamlQuoted(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\n' || c == '\r') c = ' ';
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
 std::string DraftId(const std::string& failure_mode, const std::string& kind) {
+  return IdText(failure_mode + "-" + kind);
+}
+
+std::string IdText(const std::string& text) {
   std::string id;
-  for (char c : failure_mode + "-" + kind) {
+  for (char c : text) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
     id += ok ? c : '-';
@@ -82,13 +96,7 @@ std::string DraftYaml(const std::string& label_set, const ModeResult& mode,
   if (f.errors) y += "# Could not judge " + std::to_string(f.errors) + " labeled traces.\n";
   y += "id: " + DraftId(mode.failure_mode, c.kind) + "\n";
   y += "version: 1\n";
-  // A description is one YAML scalar: single-quoted, quotes doubled.
-  std::string description = "'";
-  for (char ch : c.description) {
-    if (ch == '\'') description += '\'';
-    description += ch;
-  }
-  y += "description: " + description + "'\n";
+  y += "description: " + YamlQuoted(c.description) + "\n";
   y += "failure_mode: " + mode.failure_mode + "\n";
   y += "plugin: " + c.kind + "\n";
   y += "target: " + c.target + "\n";
@@ -163,6 +171,14 @@ std::string GenerateMarkdown(const ReportContext& context, const std::vector<Mod
             Mcc2(f.held_out_mcc) + " | " + Interval(f.held_out_ci) + " | " +
             std::to_string(f.held_out.n()) + " | " + Mcc2(f.calibration_mcc) + " | " +
             Support(f.calibration) + " | existing |\n";
+    }
+    if (!mode.judge_draft.empty()) {
+      md += "\nNo rule was written, so a judge was drafted: `" + mode.judge_draft + "` reads `" +
+            mode.judge_rubric + "`, whose few-shot examples are " +
+            std::to_string(mode.judge_examples) + " failing and " +
+            std::to_string(mode.judge_examples) +
+            " passing traces of the calibration split (redacted). Its agreement is not measured "
+            "here: review the rubric and calibrate it with a judge endpoint.\n";
     }
   }
   return md;
