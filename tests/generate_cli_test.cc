@@ -17,11 +17,13 @@
 
 #include "runner/stats/threshold_search.h"
 #include "tests/cli_util.h"
+#include "tests/judge_server/judge_server.h"
 
 namespace arbiter {
 namespace {
 
 using ::testing::HasSubstr;
+using testing::JudgeServer;
 using testing::ReadFile;
 using testing::RunArbiter;
 using testing::TempDir;
@@ -123,14 +125,15 @@ class PlantedLabels {
   }
 
   // Runs `generate` on the planted labels; the drafts land in drafts().
-  testing::CommandResult Generate() {
+  testing::CommandResult Generate(const std::string& extra = "") {
     std::ofstream(dir_.path() / "traces.jsonl") << traces_;
     std::ofstream(dir_.path() / "labels.jsonl") << labels_;
     auto imported = RunArbiter("labels import --name planted --reviewer gen --from " +
                                (dir_.path() / "labels.jsonl").string() + " --root " + Root());
     EXPECT_EQ(imported.exit_code, 0) << imported.err;
     return RunArbiter("generate --labels planted@v1 --labels-root " + Root() + " --traces " +
-                      (dir_.path() / "traces.jsonl").string() + " --out " + drafts().string());
+                      (dir_.path() / "traces.jsonl").string() + " --out " + drafts().string() +
+                      " " + extra);
   }
 
   std::filesystem::path drafts() const { return dir_.path() / "drafts"; }
@@ -263,6 +266,50 @@ TEST(GenerateCli, NoSignalDraftsARedactedBalancedJudge) {
   auto validated = planted.Validate("planted-llm-judge.yaml");
   EXPECT_EQ(validated.exit_code, 0) << validated.err;
   EXPECT_THAT(validated.out, HasSubstr("planted-llm-judge v1  plugin llm_judge"));
+}
+
+// `--calibrate-judge` runs the judge draft over the held-out labels, on the loopback judge: each
+// trace's tool result ends with the score the judge is to answer (past the 1,200 bytes of a
+// field an example shows, so the examples in the rubric carry none), which no rule reads. The
+// judge is called once per held-out label and agrees with all of them. Without a key the flag
+// is a usage error.
+TEST(GenerateCli, CalibrateJudgeReportsItsHeldOutMcc) {
+  JudgeServer server;
+  ASSERT_TRUE(server.ok());
+  PlantedLabels planted;
+  std::mt19937_64 rng(9);
+  size_t held_out = 0;
+  for (int i = 0; i < 60; ++i) {
+    bool fail = rng() % 2 == 0;
+    std::string id = "c-" + std::to_string(1000 + i);
+    held_out += IsHeldOut(id);
+    std::string result = std::string(1400, '.') + " judge:score=" + (fail ? "0" : "1");
+    planted.Add(id,
+                R"({"trace_id": ")" + id + R"(", "input": "q", "output": ")" +
+                    RandomWords(rng, 12) +
+                    R"(", "tool_calls": [{"name": "lookup", "arguments": {"q": "x"}, "result": ")" +
+                    result + R"("}]})",
+                fail);
+  }
+  setenv("JUDGE_BASE_URL", server.openai_base_url().c_str(), 1);
+  unsetenv("OPENAI_API_KEY");
+  auto keyless = planted.Generate("--calibrate-judge");
+  EXPECT_EQ(keyless.exit_code, 2);
+  EXPECT_THAT(keyless.err, HasSubstr("--calibrate-judge: planted-llm-judge.yaml"));
+  EXPECT_EQ(server.requests(), 0);
+
+  setenv("OPENAI_API_KEY", "sk-generate-test", 1);
+  auto generated = planted.Generate("--calibrate-judge");
+  unsetenv("OPENAI_API_KEY");
+  unsetenv("JUDGE_BASE_URL");
+  ASSERT_EQ(generated.exit_code, 0) << generated.err;
+  EXPECT_THAT(generated.out, HasSubstr("held-out mcc 1.00 [1.00, 1.00] (judge)"));
+  EXPECT_EQ(server.requests(), static_cast<int64_t>(held_out));
+  std::string report = ReadFile(planted.drafts() / "generate.md");
+  EXPECT_THAT(report, HasSubstr("it judged the " + std::to_string(held_out) +
+                                " held-out labels at MCC 1.00"));
+  EXPECT_EQ(ReadFile(planted.drafts() / "rubrics" / "planted.md").find("judge:score"),
+            std::string::npos);
 }
 
 TEST(GenerateCli, UnknownFailureModeIsAUsageError) {

@@ -76,23 +76,31 @@ struct Judged {
   std::vector<std::optional<bool>> fails;  // per item: the evaluator fails it; nullopt: error
 };
 
+// A score that arrives later (a judge's) is waited for once every trace was sent, in order.
 Result<Judged> JudgeWith(const Evaluator& evaluator, double threshold,
                          const std::optional<Condition>& when, const ModeData& data) {
   Judged judged;
   simdjson::dom::parser parser;
   EvalContext ctx;
-  for (const Item& item : data.items) {
+  auto decide = [&](const Result<Score>& score) -> std::optional<bool> {
+    if (!score.ok() || !std::isfinite(score->value)) return std::nullopt;
+    return !(score->value >= threshold);
+  };
+  std::vector<std::shared_ptr<PendingScore>> pending(data.items.size());
+  for (size_t i = 0; i < data.items.size(); ++i) {
+    const Item& item = data.items[i];
     simdjson::dom::element root;
-    if (parser.parse(item.trace->json).get(root) || (when && !when->Matches(root))) {
-      judged.fails.push_back(std::nullopt);
-      continue;
-    }
+    judged.fails.push_back(std::nullopt);
+    if (parser.parse(item.trace->json).get(root) || (when && !when->Matches(root))) continue;
     Result<Score> score = evaluator.Evaluate(Trace(root, item.trace->json, item.trace->id), ctx);
-    if (!score.ok() || score->pending || !std::isfinite(score->value)) {
-      judged.fails.push_back(std::nullopt);
+    if (score.ok() && score->pending) {
+      pending[i] = std::move(score->pending);
     } else {
-      judged.fails.push_back(!(score->value >= threshold));
+      judged.fails[i] = decide(score);
     }
+  }
+  for (size_t i = 0; i < pending.size(); ++i) {
+    if (pending[i]) judged.fails[i] = decide(pending[i]->Wait());
   }
   return judged;
 }
@@ -1076,6 +1084,24 @@ Result<ModeResult> SearchMode(const std::string& mode, const ConsensusSet& label
 }
 
 }  // namespace
+
+Result<SplitFigures> HeldOutFigures(const LoadedEvaluator& evaluator, const ConsensusSet& labels,
+                                    const std::vector<LabeledTrace>& traces, uint64_t seed) {
+  std::map<std::string, const LabeledTrace*> by_id;
+  for (const LabeledTrace& trace : traces) by_id.emplace(trace.id, &trace);
+  ModeData data;
+  for (const ConsensusLabel& label : labels.labels) {
+    auto it = by_id.find(label.trace_id);
+    if (label.graded || !IsHeldOut(label.trace_id) || it == by_id.end()) continue;
+    data.items.push_back({it->second, nullptr, label.fail, true});
+  }
+  ARBITER_RETURN_IF_ERROR(evaluator.evaluator->PrepareWorkers(1));
+  ARBITER_RETURN_IF_ERROR(evaluator.evaluator->PrepareRun(RunSettings{}));
+  ARBITER_ASSIGN_OR_RETURN(
+      Judged judged,
+      JudgeWith(*evaluator.evaluator, evaluator.spec.pass_threshold, evaluator.when, data));
+  return FiguresOf(judged, data, seed);
+}
 
 double FisherOneSided(uint64_t n, uint64_t fails, uint64_t predicted, uint64_t tp) {
   auto log_choose = [](double a, double b) {

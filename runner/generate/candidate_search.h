@@ -82,6 +82,7 @@ struct ModeResult {
   // its examples of each class.
   std::string judge_draft, judge_rubric;
   size_t judge_examples = 0;
+  std::optional<SplitFigures> judge_figures;  // with --calibrate-judge: on the held-out split
 };
 
 struct SearchOptions {
@@ -102,6 +103,12 @@ Result<std::vector<ModeResult>> SearchDrafts(const std::map<std::string, Consens
                                              const std::vector<LabeledTrace>& traces,
                                              const PluginRegistry& registry, const Suite* suite,
                                              const SearchOptions& options);
+
+// The figures of a loaded evaluator (a judge draft) on the held-out split of `labels` only: the
+// calibration figures stay empty. A judge's calls are sent together and waited for in order;
+// no response cache is read or written.
+Result<SplitFigures> HeldOutFigures(const LoadedEvaluator& evaluator, const ConsensusSet& labels,
+                                    const std::vector<LabeledTrace>& traces, uint64_t seed);
 
 // P(X >= tp) for X hypergeometric: `tp` of `predicted` traces flagged among `fails` failing of
 // `n`. The chance that a flag unrelated to the labels catches that many failures.

@@ -177,8 +177,20 @@ std::string GenerateMarkdown(const ReportContext& context, const std::vector<Mod
             mode.judge_rubric + "`, whose few-shot examples are " +
             std::to_string(mode.judge_examples) + " failing and " +
             std::to_string(mode.judge_examples) +
-            " passing traces of the calibration split (redacted). Its agreement is not measured "
-            "here: review the rubric and calibrate it with a judge endpoint.\n";
+            " passing traces of the calibration split (redacted). ";
+      if (const std::optional<SplitFigures>& f = mode.judge_figures) {
+        md += "With `--calibrate-judge` it judged the " + std::to_string(f->held_out.n()) +
+              " held-out labels at MCC " + Mcc2(f->held_out_mcc) + " (95% interval " +
+              Interval(f->held_out_ci) + ", Fisher p = " + P3(f->held_out_p) + "; " +
+              Support(f->held_out) + (f->errors ? "; " + Plural(f->errors, "error") : "") +
+              "), where the best rule's held-out MCC is " +
+              Mcc2(mode.candidates.empty() ? 0.0 : mode.candidates.front().figures.held_out_mcc) +
+              ". Review the rubric before using it.\n";
+      } else {
+        md +=
+            "Its agreement is not measured here: review the rubric and calibrate it with a "
+            "judge endpoint (or run `generate --calibrate-judge`).\n";
+      }
     }
   }
   return md;

@@ -80,6 +80,16 @@ Result<GenerateRun> Generate(const GenerateOptions& options, const PluginRegistr
     mode.judge_draft = judge.yaml_file;
     mode.judge_rubric = judge.rubric_file;
     mode.judge_examples = judge.fail_examples.size();
+    if (!options.calibrate_judge) continue;
+    ARBITER_ASSIGN_OR_RETURN(LoadedEvaluator loaded,
+                             LoadEvaluator(options.out / judge.yaml_file, registry));
+    if (!loaded.skipped.empty()) {
+      return Status::InvalidArgument("--calibrate-judge: " + judge.yaml_file + ": " +
+                                     loaded.skipped);
+    }
+    ARBITER_ASSIGN_OR_RETURN(
+        mode.judge_figures,
+        HeldOutFigures(loaded, consensus.at(mode.failure_mode), traces, options.search.seed));
   }
   ReportContext context;
   context.label_set = run.label_set;
