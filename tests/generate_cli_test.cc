@@ -161,8 +161,9 @@ std::string RandomWords(std::mt19937_64& rng, size_t count) {
   return text;
 }
 
-// Failing answers are JSON without the `sources` field every passing answer has, or no JSON at
-// all: the search drafts a json_schema evaluator that requires it, which validates.
+// Failing answers are JSON without the `sources` field every passing answer has, JSON whose
+// `escalate` is a string where passing ones have a boolean, or no JSON at all: the search drafts
+// a json_schema evaluator that requires the field and the type, which validates.
 TEST(GenerateCli, PlantedMissingJsonFieldIsDraftedAsJsonSchema) {
   PlantedLabels planted;
   std::mt19937_64 rng(11);
@@ -170,10 +171,13 @@ TEST(GenerateCli, PlantedMissingJsonFieldIsDraftedAsJsonSchema) {
     bool fail = i % 2 == 0;
     std::string id = "j-" + std::to_string(1000 + i);
     std::string answer = RandomWords(rng, 5 + rng() % 10);
-    std::string output = R"({\"answer\": \")" + answer + R"(\", \"escalate\": false)";
-    if (!fail) output += R"(, \"sources\": [\"KB-)" + std::to_string(rng() % 900) + R"(\"])";
+    std::string escalate = fail && i % 6 == 4 ? R"(\"false\")" : "false";
+    std::string output = R"({\"answer\": \")" + answer + R"(\", \"escalate\": )" + escalate;
+    if (!fail || i % 6 == 4) {
+      output += R"(, \"sources\": [\"KB-)" + std::to_string(rng() % 900) + R"(\"])";
+    }
     output += "}";
-    if (fail && i % 4 == 0) output = "Sure! " + answer;
+    if (fail && i % 6 == 0) output = "Sure! " + answer;
     planted.Add(id, R"({"trace_id": ")" + id + R"(", "input": "q", "output": ")" + output + R"("})",
                 fail);
   }
@@ -183,7 +187,8 @@ TEST(GenerateCli, PlantedMissingJsonFieldIsDraftedAsJsonSchema) {
   ASSERT_TRUE(std::filesystem::exists(draft))
       << generated.out << ReadFile(planted.drafts() / "generate.md");
   std::string yaml = ReadFile(draft);
-  EXPECT_THAT(yaml, HasSubstr("'sources'"));
+  EXPECT_THAT(yaml, HasSubstr("required: ['answer', 'escalate', 'sources']"));
+  EXPECT_THAT(yaml, HasSubstr("'escalate': {type: 'boolean'}"));
   EXPECT_GE(NumberAfter(yaml, "# Held-out MCC "), 0.8) << yaml;
   auto validated = planted.Validate("planted-json-schema.yaml");
   EXPECT_EQ(validated.exit_code, 0) << validated.err;

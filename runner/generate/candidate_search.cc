@@ -617,17 +617,24 @@ Result<Family> ToolCallsFamily(const ModeData& data, const std::string& mode,
 
 // --- json_schema -----------------------------------------------------------------------------
 
-// A schema over the output (`required` its keys) or over each tool call's arguments (`tools`: a
-// tool's required keys). Decided from the search facts, as the plugin decides.
+// A field a schema requires, with the type its value must have ("": any).
+using SchemaField = std::pair<std::string, std::string>;
+
+// A schema over the output (`required` its fields) or over each tool call's arguments (`tools`:
+// a tool's required fields). Decided from the search facts, as the plugin decides.
 struct SchemaRule {
   bool output = true;
-  std::vector<std::string> required;
-  std::map<std::string, std::vector<std::string>> tools;
+  std::vector<SchemaField> required;
+  std::map<std::string, std::vector<SchemaField>> tools;
 
-  static bool Lacks(const JsonShape& shape, const std::vector<std::string>& keys) {
+  static bool Lacks(const JsonShape& shape, const std::vector<SchemaField>& fields) {
     if (!shape.object) return true;
-    for (const std::string& key : keys) {
-      if (!std::binary_search(shape.keys.begin(), shape.keys.end(), key)) return true;
+    for (const auto& [key, type] : fields) {
+      auto it =
+          std::lower_bound(shape.fields.begin(), shape.fields.end(), key,
+                           [](const SchemaField& f, const std::string& k) { return f.first < k; });
+      if (it == shape.fields.end() || it->first != key) return true;
+      if (!type.empty() && it->second != type) return true;
     }
     return false;
   }
@@ -642,18 +649,25 @@ struct SchemaRule {
   }
 };
 
-// The keys at least 90% of `shapes` hold (none from fewer than 2), sorted.
-std::vector<std::string> NearlyAllHold(const std::vector<const JsonShape*>& shapes) {
-  std::vector<std::string> keys;
-  if (shapes.size() < 2) return keys;
-  std::map<std::string, size_t> held;
+// The keys at least 90% of `shapes` hold (none from fewer than 2), sorted, each with the type
+// at least 90% of them give it ("" when they disagree).
+std::vector<SchemaField> NearlyAllHold(const std::vector<const JsonShape*>& shapes) {
+  std::vector<SchemaField> fields;
+  if (shapes.size() < 2) return fields;
+  std::map<std::string, std::map<std::string, size_t>> held;  // key -> type -> shapes
   for (const JsonShape* shape : shapes) {
-    for (const std::string& key : shape->keys) ++held[key];
+    for (const auto& [key, type] : shape->fields) ++held[key][type];
   }
-  for (const auto& [key, count] : held) {
-    if (10 * count >= 9 * shapes.size()) keys.push_back(key);
+  for (const auto& [key, types] : held) {
+    size_t count = 0;
+    std::string common;
+    for (const auto& [type, n] : types) {
+      count += n;
+      if (10 * n >= 9 * shapes.size()) common = type;
+    }
+    if (10 * count >= 9 * shapes.size()) fields.emplace_back(key, common);
   }
-  return keys;
+  return fields;
 }
 
 // The schemas learned from the passing calibration traces (`fails` clear): the output's keys
@@ -675,8 +689,8 @@ std::vector<SchemaRule> LearnSchemas(const ModeData& data, const TraceBits& fail
   if (outputs && !output.required.empty()) rules.push_back(std::move(output));
   SchemaRule arguments{false, {}, {}};
   for (const auto& [tool, shapes] : calls) {
-    std::vector<std::string> keys = NearlyAllHold(shapes);
-    if (!keys.empty()) arguments.tools[tool] = std::move(keys);
+    std::vector<SchemaField> fields = NearlyAllHold(shapes);
+    if (!fields.empty()) arguments.tools[tool] = std::move(fields);
   }
   if (!arguments.tools.empty()) rules.push_back(std::move(arguments));
   return rules;
@@ -690,15 +704,28 @@ TraceBits RuleBits(const ModeData& data, const SchemaRule& rule) {
   return bits;
 }
 
-std::string QuotedList(const std::vector<std::string>& names) {
-  std::string list;
-  for (const std::string& name : names) list += (list.empty() ? "" : ", ") + Quoted(name);
-  return "[" + list + "]";
+// `{type: object, required: [...], properties: {...}}` (the last two when `fields` has any).
+std::string ObjectSchema(const std::vector<SchemaField>& fields) {
+  std::string required, properties;
+  for (const auto& [key, type] : fields) {
+    required += (required.empty() ? "" : ", ") + Quoted(key);
+    if (!type.empty()) {
+      properties +=
+          (properties.empty() ? "" : ", ") + Quoted(key) + ": {type: " + Quoted(type) + "}";
+    }
+  }
+  std::string schema = "{type: object";
+  if (!required.empty()) schema += ", required: [" + required + "]";
+  if (!properties.empty()) schema += ", properties: {" + properties + "}";
+  return schema + "}";
 }
 
-std::string JoinedNames(const std::vector<std::string>& names) {
+// "answer (string), sources (array)".
+std::string FieldNames(const std::vector<SchemaField>& fields) {
   std::string text;
-  for (const std::string& name : names) text += (text.empty() ? "" : ", ") + name;
+  for (const auto& [key, type] : fields) {
+    text += (text.empty() ? "" : ", ") + key + (type.empty() ? "" : " (" + type + ")");
+  }
   return text;
 }
 
@@ -707,15 +734,13 @@ DraftCandidate SchemaCandidate(const SchemaRule& rule) {
   c.kind = "json_schema";
   if (rule.output) {
     c.target = "output";
-    std::string schema = "{type: object";
-    if (!rule.required.empty()) schema += ", required: " + QuotedList(rule.required);
-    c.params_yaml = "schema: " + schema + "}\nallow_code_fence: true\n";
+    c.params_yaml = "schema: " + ObjectSchema(rule.required) + "\nallow_code_fence: true\n";
     c.summary = rule.required.empty() ? "output is an object"
-                                      : "output requires " + JoinedNames(rule.required);
+                                      : "output requires " + FieldNames(rule.required);
     c.description = "The output is a JSON object (a code fence around it is tolerated)";
     if (!rule.required.empty()) {
       c.description +=
-          " with the fields nearly every passing output has: " + JoinedNames(rule.required);
+          " with the fields nearly every passing output has: " + FieldNames(rule.required);
     }
     c.description += ".";
     return c;
@@ -724,11 +749,10 @@ DraftCandidate SchemaCandidate(const SchemaRule& rule) {
   c.params_yaml = "schemas:\n";
   bool learned = false;
   std::string pairs;
-  for (const auto& [tool, keys] : rule.tools) {
-    learned = learned || !keys.empty();
-    c.params_yaml += "  " + Quoted(tool) + ": {type: object" +
-                     (keys.empty() ? std::string() : ", required: " + QuotedList(keys)) + "}\n";
-    pairs += (pairs.empty() ? "" : "; ") + tool + (keys.empty() ? "" : ": " + JoinedNames(keys));
+  for (const auto& [tool, fields] : rule.tools) {
+    learned = learned || !fields.empty();
+    c.params_yaml += "  " + Quoted(tool) + ": " + ObjectSchema(fields) + "\n";
+    pairs += (pairs.empty() ? "" : "; ") + tool + (fields.empty() ? "" : ": " + FieldNames(fields));
   }
   if (learned) {
     c.summary = "arguments require (" + pairs + ")";
@@ -921,6 +945,11 @@ struct Slice {
   size_t fails = 0, traces = 0;  // calibration failures and traces inside it
 };
 
+// The `when:` condition of a slice.
+std::string SliceCondition(const std::string& target, const std::string& value) {
+  return target + " == '" + value + "'";
+}
+
 std::optional<Slice> FailureSlice(const ModeData& data) {
   const size_t n = data.calibration.size();
   std::optional<Slice> best;
@@ -938,7 +967,8 @@ std::optional<Slice> FailureSlice(const ModeData& data) {
     for (const auto& [value, counts] : values) {
       const auto& [traces, fails] = counts;
       if (10 * fails < 9 * data.calibration_fails || traces - fails < 2 || 5 * (n - traces) < n ||
-          n - traces < 2 || !PlainValue(value)) {
+          n - traces < 2 || !PlainValue(value) ||
+          !Condition::Parse(SliceCondition(target, value)).ok()) {
         continue;
       }
       if (!best || fails > best->fails || (fails == best->fails && traces < best->traces)) {
@@ -961,7 +991,7 @@ Result<std::vector<Family>> SearchSlice(const ModeData& data, const Slice& slice
   }
   SplitItems(sliced);
   if (!SplitShortage(sliced).empty()) return std::vector<Family>();
-  const std::string when = slice.target + " == '" + slice.value + "'";
+  const std::string when = SliceCondition(slice.target, slice.value);
   sliced.shuffles = Shuffles(sliced.calibration_fail, options.permutations,
                              options.seed ^ Hash64(mode + "\n" + when));
   ARBITER_ASSIGN_OR_RETURN(std::vector<Family> families,

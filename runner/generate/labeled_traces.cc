@@ -12,14 +12,32 @@
 namespace arbiter {
 namespace {
 
+// The JSON Schema type name of each kind of value (null otherwise).
+constexpr std::pair<simdjson::dom::element_type, const char*> kSchemaTypes[] = {
+    {simdjson::dom::element_type::STRING, "string"},
+    {simdjson::dom::element_type::INT64, "number"},
+    {simdjson::dom::element_type::UINT64, "number"},
+    {simdjson::dom::element_type::DOUBLE, "number"},
+    {simdjson::dom::element_type::BOOL, "boolean"},
+    {simdjson::dom::element_type::ARRAY, "array"},
+    {simdjson::dom::element_type::OBJECT, "object"}};
+
 JsonShape ShapeOf(simdjson::dom::element value) {
   JsonShape shape;
   simdjson::dom::object object;
   if (value.get_object().get(object)) return shape;
   shape.object = true;
-  for (auto field : object) shape.keys.emplace_back(field.key);
-  std::sort(shape.keys.begin(), shape.keys.end());
-  shape.keys.erase(std::unique(shape.keys.begin(), shape.keys.end()), shape.keys.end());
+  for (auto field : object) {
+    const char* type = "null";
+    for (const auto& [kind, name] : kSchemaTypes) type = field.value.type() == kind ? name : type;
+    shape.fields.emplace_back(std::string(field.key), type);
+  }
+  // A repeated key is kept once, with the type of its first value.
+  std::stable_sort(shape.fields.begin(), shape.fields.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  shape.fields.erase(std::unique(shape.fields.begin(), shape.fields.end(),
+                                 [](const auto& a, const auto& b) { return a.first == b.first; }),
+                     shape.fields.end());
   return shape;
 }
 

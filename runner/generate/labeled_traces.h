@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "runner/base/status.h"
@@ -25,10 +26,12 @@ Result<std::vector<LabeledTrace>> ReadLabeledTraces(const std::vector<std::strin
                                                     const std::set<std::string>& wanted,
                                                     std::FILE* diagnostics, uint64_t& skipped);
 
-// A JSON value as the json_schema plugin reads it: whether it is an object, and its keys.
+// A JSON value as the json_schema plugin reads it: whether it is an object, and its fields.
 struct JsonShape {
   bool object = false;
-  std::vector<std::string> keys;  // sorted; empty unless `object`
+  // Each key with the JSON Schema type of its value (string, number, boolean, array, object,
+  // null); sorted by key, empty unless `object`.
+  std::vector<std::pair<std::string, std::string>> fields;
 };
 
 // One tool call's arguments, as the json_schema plugin reads them (absent, null or blank: `{}`).
