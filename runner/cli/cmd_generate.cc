@@ -28,6 +28,7 @@ struct GenerateFlags {
   std::string suite;
   std::string failure_mode;
   uint64_t seed = SearchOptions().seed;
+  bool calibrate_judge = false;
 };
 
 int RunGenerate(const GenerateFlags& flags) {
@@ -50,6 +51,7 @@ int RunGenerate(const GenerateFlags& flags) {
   options.suite_file = flags.suite;
   options.search.only_mode = flags.failure_mode;
   options.search.seed = flags.seed;
+  options.calibrate_judge = flags.calibrate_judge;
   Result<GenerateRun> run = Generate(options, registry, suite ? &*suite : nullptr);
   if (!run.ok()) return Fail("generate", run.status());
 
@@ -68,7 +70,16 @@ int RunGenerate(const GenerateFlags& flags) {
                   FigureText(c.figures.held_out_ci.first, 2).c_str(),
                   FigureText(c.figures.held_out_ci.second, 2).c_str());
     }
-    if (!any) std::printf("%-26s no draft reached a signal\n", mode.failure_mode.c_str());
+    if (!any && mode.judge_figures) {
+      const SplitFigures& f = *mode.judge_figures;
+      std::printf("%-26s %-36s held-out mcc %s [%s, %s] (judge)\n", mode.failure_mode.c_str(),
+                  mode.judge_draft.c_str(), FigureText(f.held_out_mcc, 2).c_str(),
+                  FigureText(f.held_out_ci.first, 2).c_str(),
+                  FigureText(f.held_out_ci.second, 2).c_str());
+    } else if (!any) {
+      std::printf("%-26s %-36s no rule reached a signal: a judge to calibrate\n",
+                  mode.failure_mode.c_str(), mode.judge_draft.c_str());
+    }
   }
   std::fprintf(stderr, "generate: %zu drafts; report %s\n", run->written.size(),
                (fs::path(flags.out) / "generate.md").c_str());
@@ -101,6 +112,9 @@ Command GenerateCommand() {
             app.add_option("--failure-mode", flags->failure_mode, "Only this failure mode");
             app.add_option("--seed", flags->seed, "Seed of the permutations and bootstrap")
                 ->capture_default_str();
+            app.add_flag("--calibrate-judge", flags->calibrate_judge,
+                         "Run each judge draft over the held-out labels (its endpoint and key "
+                         "must be set) and report its MCC beside the rules'");
             return [flags] { return RunGenerate(*flags); };
           }};
 }

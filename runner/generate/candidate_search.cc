@@ -35,6 +35,15 @@ struct ModeData {
   std::vector<TraceBits> shuffles;  // the calibration labels, permuted (fail bits)
 };
 
+// The calibration labels as bits (set: the humans said fail).
+TraceBits LabelBits(const ModeData& data) {
+  TraceBits labels(BitWords(data.calibration.size()), 0);
+  for (size_t c = 0; c < data.calibration.size(); ++c) {
+    if (data.calibration_fail[c]) SetBit(labels, c);
+  }
+  return labels;
+}
+
 double MccOf(size_t n, size_t fails, size_t flagged, size_t tp) {
   ConfusionMatrix m;
   m.tp = tp;
@@ -67,23 +76,31 @@ struct Judged {
   std::vector<std::optional<bool>> fails;  // per item: the evaluator fails it; nullopt: error
 };
 
+// A score that arrives later (a judge's) is waited for once every trace was sent, in order.
 Result<Judged> JudgeWith(const Evaluator& evaluator, double threshold,
                          const std::optional<Condition>& when, const ModeData& data) {
   Judged judged;
   simdjson::dom::parser parser;
   EvalContext ctx;
-  for (const Item& item : data.items) {
+  auto decide = [&](const Result<Score>& score) -> std::optional<bool> {
+    if (!score.ok() || !std::isfinite(score->value)) return std::nullopt;
+    return !(score->value >= threshold);
+  };
+  std::vector<std::shared_ptr<PendingScore>> pending(data.items.size());
+  for (size_t i = 0; i < data.items.size(); ++i) {
+    const Item& item = data.items[i];
     simdjson::dom::element root;
-    if (parser.parse(item.trace->json).get(root) || (when && !when->Matches(root))) {
-      judged.fails.push_back(std::nullopt);
-      continue;
-    }
+    judged.fails.push_back(std::nullopt);
+    if (parser.parse(item.trace->json).get(root) || (when && !when->Matches(root))) continue;
     Result<Score> score = evaluator.Evaluate(Trace(root, item.trace->json, item.trace->id), ctx);
-    if (!score.ok() || score->pending || !std::isfinite(score->value)) {
-      judged.fails.push_back(std::nullopt);
+    if (score.ok() && score->pending) {
+      pending[i] = std::move(score->pending);
     } else {
-      judged.fails.push_back(!(score->value >= threshold));
+      judged.fails[i] = decide(score);
     }
+  }
+  for (size_t i = 0; i < pending.size(); ++i) {
+    if (pending[i]) judged.fails[i] = decide(pending[i]->Wait());
   }
   return judged;
 }
@@ -105,9 +122,18 @@ Result<Judged> JudgeCandidate(const DraftCandidate& candidate, const std::string
   } catch (const YAML::Exception& e) {
     return Status::Internal("generate: draft params do not parse: " + std::string(e.what()));
   }
+  std::optional<Condition> when;
+  if (!candidate.when.empty()) {
+    Result<Condition> parsed = Condition::Parse(candidate.when);
+    if (!parsed.ok()) {
+      return Status::Internal("generate: draft condition does not parse: " +
+                              parsed.status().message());
+    }
+    when = std::move(*parsed);
+  }
   ARBITER_ASSIGN_OR_RETURN(auto evaluator, plugin->create(spec));
   ARBITER_RETURN_IF_ERROR(evaluator->PrepareWorkers(1));
-  return JudgeWith(*evaluator, candidate.pass_threshold, std::nullopt, data);
+  return JudgeWith(*evaluator, candidate.pass_threshold, when, data);
 }
 
 SplitFigures FiguresOf(const Judged& judged, const ModeData& data, uint64_t seed) {
@@ -200,10 +226,7 @@ Family PhraseFamily(const ModeData& data, bool digit_shapes, const SearchOptions
   };
   std::vector<std::vector<Phrase>> mined;
   std::vector<Scored> scored;
-  TraceBits labels(BitWords(n), 0);
-  for (size_t c = 0; c < n; ++c) {
-    if (data.calibration_fail[c]) SetBit(labels, c);
-  }
+  TraceBits labels = LabelBits(data);
   std::vector<std::string> targets = TextTargets(data);
   mined.reserve(targets.size());
   for (const std::string& target : targets) {
@@ -456,10 +479,7 @@ Result<Family> CitationsFamily(const ModeData& data, const std::string& mode,
     fixed.push_back({std::move(c), CalibrationBits(judged, data)});
   }
   const size_t n = data.calibration.size();
-  TraceBits labels(BitWords(n), 0);
-  for (size_t c = 0; c < n; ++c) {
-    if (data.calibration_fail[c]) SetBit(labels, c);
-  }
+  TraceBits labels = LabelBits(data);
   double best = FixedBest(fixed, labels, n, data.calibration_fails);
   std::vector<double> shuffled;
   for (const TraceBits& shuffle : data.shuffles) {
@@ -540,10 +560,7 @@ Result<Family> ToolCallsFamily(const ModeData& data, const std::string& mode,
   }
   if (!any_tools) return family;
   const size_t n = data.calibration.size();
-  TraceBits labels(BitWords(n), 0);
-  for (size_t c = 0; c < n; ++c) {
-    if (data.calibration_fail[c]) SetBit(labels, c);
-  }
+  TraceBits labels = LabelBits(data);
   DraftCandidate repeats;
   repeats.kind = "tool_calls";
   repeats.target = "tool_calls";
@@ -598,6 +615,210 @@ Result<Family> ToolCallsFamily(const ModeData& data, const std::string& mode,
   return family;
 }
 
+// --- json_schema -----------------------------------------------------------------------------
+
+// A field a schema requires, with the type its value must have ("": any).
+using SchemaField = std::pair<std::string, std::string>;
+
+// A schema over the output (`required` its fields) or over each tool call's arguments (`tools`:
+// a tool's required fields). Decided from the search facts, as the plugin decides.
+struct SchemaRule {
+  bool output = true;
+  std::vector<SchemaField> required;
+  std::map<std::string, std::vector<SchemaField>> tools;
+
+  static bool Lacks(const JsonShape& shape, const std::vector<SchemaField>& fields) {
+    if (!shape.object) return true;
+    for (const auto& [key, type] : fields) {
+      auto it =
+          std::lower_bound(shape.fields.begin(), shape.fields.end(), key,
+                           [](const SchemaField& f, const std::string& k) { return f.first < k; });
+      if (it == shape.fields.end() || it->first != key) return true;
+      if (!type.empty() && it->second != type) return true;
+    }
+    return false;
+  }
+
+  bool Fails(const SearchFacts& facts) const {
+    if (output) return facts.has_output && Lacks(facts.output_json, required);
+    for (const ToolArguments& call : facts.tool_arguments) {
+      auto it = tools.find(call.tool);
+      if (it != tools.end() && Lacks(call.arguments, it->second)) return true;
+    }
+    return false;
+  }
+};
+
+// The keys at least 90% of `shapes` hold (none from fewer than 2), sorted, each with the type
+// at least 90% of them give it ("" when they disagree).
+std::vector<SchemaField> NearlyAllHold(const std::vector<const JsonShape*>& shapes) {
+  std::vector<SchemaField> fields;
+  if (shapes.size() < 2) return fields;
+  std::map<std::string, std::map<std::string, size_t>> held;  // key -> type -> shapes
+  for (const JsonShape* shape : shapes) {
+    for (const auto& [key, type] : shape->fields) ++held[key][type];
+  }
+  for (const auto& [key, types] : held) {
+    size_t count = 0;
+    std::string common;
+    for (const auto& [type, n] : types) {
+      count += n;
+      if (10 * n >= 9 * shapes.size()) common = type;
+    }
+    if (10 * count >= 9 * shapes.size()) fields.emplace_back(key, common);
+  }
+  return fields;
+}
+
+// The schemas learned from the passing calibration traces (`fails` clear): the output's keys
+// nearly every passing JSON output has, and per tool the argument keys nearly every passing call
+// has. Rules that require nothing are left out.
+std::vector<SchemaRule> LearnSchemas(const ModeData& data, const TraceBits& fails, bool outputs) {
+  std::vector<const JsonShape*> objects;
+  std::map<std::string, std::vector<const JsonShape*>> calls;
+  for (size_t c = 0; c < data.calibration.size(); ++c) {
+    if (GetBit(fails, c)) continue;
+    const SearchFacts& facts = *data.items[data.calibration[c]].facts;
+    if (facts.has_output && facts.output_json.object) objects.push_back(&facts.output_json);
+    for (const ToolArguments& call : facts.tool_arguments) {
+      if (call.arguments.object) calls[call.tool].push_back(&call.arguments);
+    }
+  }
+  std::vector<SchemaRule> rules;
+  SchemaRule output{true, NearlyAllHold(objects), {}};
+  if (outputs && !output.required.empty()) rules.push_back(std::move(output));
+  SchemaRule arguments{false, {}, {}};
+  for (const auto& [tool, shapes] : calls) {
+    std::vector<SchemaField> fields = NearlyAllHold(shapes);
+    if (!fields.empty()) arguments.tools[tool] = std::move(fields);
+  }
+  if (!arguments.tools.empty()) rules.push_back(std::move(arguments));
+  return rules;
+}
+
+TraceBits RuleBits(const ModeData& data, const SchemaRule& rule) {
+  TraceBits bits(BitWords(data.calibration.size()), 0);
+  for (size_t c = 0; c < data.calibration.size(); ++c) {
+    if (rule.Fails(*data.items[data.calibration[c]].facts)) SetBit(bits, c);
+  }
+  return bits;
+}
+
+// `{type: object, required: [...], properties: {...}}` (the last two when `fields` has any).
+std::string ObjectSchema(const std::vector<SchemaField>& fields) {
+  std::string required, properties;
+  for (const auto& [key, type] : fields) {
+    required += (required.empty() ? "" : ", ") + Quoted(key);
+    if (!type.empty()) {
+      properties +=
+          (properties.empty() ? "" : ", ") + Quoted(key) + ": {type: " + Quoted(type) + "}";
+    }
+  }
+  std::string schema = "{type: object";
+  if (!required.empty()) schema += ", required: [" + required + "]";
+  if (!properties.empty()) schema += ", properties: {" + properties + "}";
+  return schema + "}";
+}
+
+// "answer (string), sources (array)".
+std::string FieldNames(const std::vector<SchemaField>& fields) {
+  std::string text;
+  for (const auto& [key, type] : fields) {
+    text += (text.empty() ? "" : ", ") + key + (type.empty() ? "" : " (" + type + ")");
+  }
+  return text;
+}
+
+DraftCandidate SchemaCandidate(const SchemaRule& rule) {
+  DraftCandidate c;
+  c.kind = "json_schema";
+  if (rule.output) {
+    c.target = "output";
+    c.params_yaml = "schema: " + ObjectSchema(rule.required) + "\nallow_code_fence: true\n";
+    c.summary = rule.required.empty() ? "output is an object"
+                                      : "output requires " + FieldNames(rule.required);
+    c.description = "The output is a JSON object (a code fence around it is tolerated)";
+    if (!rule.required.empty()) {
+      c.description +=
+          " with the fields nearly every passing output has: " + FieldNames(rule.required);
+    }
+    c.description += ".";
+    return c;
+  }
+  c.target = "tool_calls";
+  c.params_yaml = "schemas:\n";
+  bool learned = false;
+  std::string pairs;
+  for (const auto& [tool, fields] : rule.tools) {
+    learned = learned || !fields.empty();
+    c.params_yaml += "  " + Quoted(tool) + ": " + ObjectSchema(fields) + "\n";
+    pairs += (pairs.empty() ? "" : "; ") + tool + (fields.empty() ? "" : ": " + FieldNames(fields));
+  }
+  if (learned) {
+    c.summary = "arguments require (" + pairs + ")";
+    c.description =
+        "Each tool call's arguments are a JSON object with the fields nearly every "
+        "passing call of that tool has (" +
+        pairs + ").";
+  } else {
+    c.summary = "arguments are objects (" + Plural(rule.tools.size(), "tool") + ")";
+    c.description = "Every tool call's arguments are a JSON object.";
+  }
+  return c;
+}
+
+// `json_schema`: the output is a JSON object (searched when at least two of the mode's outputs
+// are), or every tool call's arguments are (when some are not), fixed; and the fields nearly
+// every passing output or tool call has, learned from the calibration labels and learned again
+// on each shuffle.
+Family JsonSchemaFamily(const ModeData& data) {
+  Family family;
+  family.result.kind = "json_schema";
+  size_t objects = 0;
+  bool bad_arguments = false;
+  SchemaRule every_call{false, {}, {}};
+  for (const Item& item : data.items) {
+    objects += item.facts->has_output && item.facts->output_json.object;
+    for (const ToolArguments& call : item.facts->tool_arguments) {
+      every_call.tools[call.tool];
+      bad_arguments = bad_arguments || !call.arguments.object;
+    }
+  }
+  const bool outputs = objects >= 2;
+  if (!outputs && every_call.tools.empty()) return family;
+  std::vector<SchemaRule> fixed;
+  if (outputs) fixed.push_back({true, {}, {}});
+  if (bad_arguments) fixed.push_back(std::move(every_call));
+  std::vector<TraceBits> fixed_bits;
+  for (const SchemaRule& rule : fixed) fixed_bits.push_back(RuleBits(data, rule));
+  const size_t n = data.calibration.size();
+  auto mcc_of = [&](const TraceBits& bits, const TraceBits& fails) {
+    return MccOf(n, data.calibration_fails, CountBits(bits), CountCommon(bits, fails));
+  };
+  auto best_of = [&](const TraceBits& fails) {
+    double best = 0.0;
+    for (const TraceBits& bits : fixed_bits) best = std::max(best, mcc_of(bits, fails));
+    for (const SchemaRule& rule : LearnSchemas(data, fails, outputs)) {
+      best = std::max(best, mcc_of(RuleBits(data, rule), fails));
+    }
+    return best;
+  };
+  TraceBits labels = LabelBits(data);
+  std::vector<SchemaRule> rules = fixed;
+  for (SchemaRule& rule : LearnSchemas(data, labels, outputs)) rules.push_back(std::move(rule));
+  family.result.searched = rules.size();
+  if (rules.empty()) return family;
+  std::vector<double> shuffled;
+  for (const TraceBits& shuffle : data.shuffles) shuffled.push_back(best_of(shuffle));
+  family.result.p_value = PermutationP(best_of(labels), shuffled);
+  for (const SchemaRule& rule : rules) {
+    DraftCandidate c = SchemaCandidate(rule);
+    c.fit = mcc_of(RuleBits(data, rule), labels);
+    family.candidates.push_back(std::move(c));
+  }
+  return family;
+}
+
 // --- One failure mode ------------------------------------------------------------------------
 
 std::vector<TraceBits> Shuffles(const std::vector<bool>& labels, int count, uint64_t seed) {
@@ -622,6 +843,168 @@ std::vector<TraceBits> Shuffles(const std::vector<bool>& labels, int count, uint
   return shuffles;
 }
 
+// The calibration split of `data.items` (their order kept).
+void SplitItems(ModeData& data) {
+  for (size_t i = 0; i < data.items.size(); ++i) {
+    if (data.items[i].held_out) continue;
+    data.calibration.push_back(i);
+    data.calibration_fail.push_back(data.items[i].fail);
+    data.calibration_fails += data.items[i].fail;
+  }
+}
+
+// Empty when both splits hold both classes (two of each on the calibration split), else why not.
+std::string SplitShortage(const ModeData& data) {
+  size_t held_fails = 0, held = 0;
+  for (const Item& item : data.items) {
+    held += item.held_out;
+    held_fails += item.held_out && item.fail;
+  }
+  const size_t calibration = data.calibration.size();
+  if (data.calibration_fails >= 2 && calibration - data.calibration_fails >= 2 && held_fails > 0 &&
+      held_fails < held) {
+    return std::string();
+  }
+  return "calibration " + std::to_string(data.calibration_fails) + " fail / " +
+         std::to_string(calibration - data.calibration_fails) + " pass, held-out " +
+         std::to_string(held_fails) + " fail / " + std::to_string(held - held_fails) + " pass";
+}
+
+// Every kind's search on `data`.
+Result<std::vector<Family>> SearchFamilies(const ModeData& data, const std::string& mode,
+                                           const PluginRegistry& registry,
+                                           const SearchOptions& options) {
+  std::vector<Family> families;
+  families.push_back(PhraseFamily(data, false, options));
+  families.push_back(PhraseFamily(data, true, options));
+  families.push_back(LengthFamily(data, options));
+  ARBITER_ASSIGN_OR_RETURN(Family citations, CitationsFamily(data, mode, registry));
+  families.push_back(std::move(citations));
+  ARBITER_ASSIGN_OR_RETURN(Family tools, ToolCallsFamily(data, mode, registry));
+  families.push_back(std::move(tools));
+  families.push_back(JsonSchemaFamily(data));
+  return families;
+}
+
+// Judges every candidate of `family` with its plugin, picks the kind's candidate by calibration
+// MCC and says whether it is written. Returns the pick's index, or -1.
+Result<int> JudgeFamily(Family& family, const ModeData& data, const std::string& mode,
+                        const PluginRegistry& registry, const SearchOptions& options) {
+  int chosen = -1;
+  for (size_t i = 0; i < family.candidates.size(); ++i) {
+    DraftCandidate& c = family.candidates[i];
+    ARBITER_ASSIGN_OR_RETURN(Judged judged, JudgeCandidate(c, mode, registry, data));
+    c.figures = FiguresOf(judged, data, options.seed);
+    if (chosen < 0 || c.figures.calibration_mcc >
+                          family.candidates[static_cast<size_t>(chosen)].figures.calibration_mcc) {
+      chosen = static_cast<int>(i);
+    }
+  }
+  if (chosen < 0) return chosen;
+  DraftCandidate& pick = family.candidates[static_cast<size_t>(chosen)];
+  pick.chosen = true;
+  const SplitFigures& f = pick.figures;
+  char text[160];
+  if (family.result.p_value > options.family_alpha) {
+    std::snprintf(text, sizeof text,
+                  "not written: the %s search does no better than on shuffled labels "
+                  "(p = %.3f > %.2f)",
+                  family.result.kind.c_str(), family.result.p_value, options.family_alpha);
+  } else if (f.held_out_mcc < options.signal_mcc) {
+    std::snprintf(text, sizeof text, "not written: held-out MCC %.2f < signal_mcc %.2f",
+                  f.held_out_mcc, options.signal_mcc);
+  } else if (f.held_out_p > options.held_out_alpha) {
+    std::snprintf(text, sizeof text,
+                  "not written: the held-out agreement could be chance (p = %.3f > %.2f)",
+                  f.held_out_p, options.held_out_alpha);
+  } else {
+    pick.written = true;
+    std::snprintf(text, sizeof text, "written");
+  }
+  pick.verdict = text;
+  return chosen;
+}
+
+// A metadata value a `when:` condition can name without escapes.
+bool PlainValue(const std::string& value) {
+  if (value.empty() || value.size() > 64) return false;
+  for (char c : value) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-' || c == '.' || c == ' ' || c == ':' || c == '/';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// Where the calibration failures concentrate: a value of a metadata string (an intent, a
+// language) that at least 90% of them have, with at least two passing traces inside it and a
+// fifth of the calibration traces (two at least) outside. The one holding the most failures,
+// then the smallest; nullopt when none.
+struct Slice {
+  std::string target, value;
+  size_t fails = 0, traces = 0;  // calibration failures and traces inside it
+};
+
+// The `when:` condition of a slice.
+std::string SliceCondition(const std::string& target, const std::string& value) {
+  return target + " == '" + value + "'";
+}
+
+std::optional<Slice> FailureSlice(const ModeData& data) {
+  const size_t n = data.calibration.size();
+  std::optional<Slice> best;
+  for (const std::string& target : TextTargets(data)) {
+    if (target.rfind("metadata.", 0) != 0) continue;
+    std::map<std::string, std::pair<size_t, size_t>> values;  // value -> traces, failures
+    for (size_t c = 0; c < n; ++c) {
+      const auto& texts = data.items[data.calibration[c]].facts->texts;
+      auto it = texts.find(target);
+      if (it == texts.end()) continue;
+      auto& [traces, fails] = values[it->second];
+      ++traces;
+      fails += data.calibration_fail[c];
+    }
+    for (const auto& [value, counts] : values) {
+      const auto& [traces, fails] = counts;
+      if (10 * fails < 9 * data.calibration_fails || traces - fails < 2 || 5 * (n - traces) < n ||
+          n - traces < 2 || !PlainValue(value) ||
+          !Condition::Parse(SliceCondition(target, value)).ok()) {
+        continue;
+      }
+      if (!best || fails > best->fails || (fails == best->fails && traces < best->traces)) {
+        best = Slice{target, value, fails, traces};
+      }
+    }
+  }
+  return best;
+}
+
+// The families searched again on the traces of `slice`, their candidates restricted to it.
+// None when the slice's splits lack a class.
+Result<std::vector<Family>> SearchSlice(const ModeData& data, const Slice& slice,
+                                        const std::string& mode, const PluginRegistry& registry,
+                                        const SearchOptions& options) {
+  ModeData sliced;
+  for (const Item& item : data.items) {
+    auto it = item.facts->texts.find(slice.target);
+    if (it != item.facts->texts.end() && it->second == slice.value) sliced.items.push_back(item);
+  }
+  SplitItems(sliced);
+  if (!SplitShortage(sliced).empty()) return std::vector<Family>();
+  const std::string when = SliceCondition(slice.target, slice.value);
+  sliced.shuffles = Shuffles(sliced.calibration_fail, options.permutations,
+                             options.seed ^ Hash64(mode + "\n" + when));
+  ARBITER_ASSIGN_OR_RETURN(std::vector<Family> families,
+                           SearchFamilies(sliced, mode, registry, options));
+  for (Family& family : families) {
+    family.result.when = when;
+    for (DraftCandidate& c : family.candidates) c.when = when;
+    if (family.result.searched == 0) continue;
+    ARBITER_RETURN_IF_ERROR(JudgeFamily(family, sliced, mode, registry, options).status());
+  }
+  return families;
+}
+
 Result<ModeResult> SearchMode(const std::string& mode, const ConsensusSet& labels,
                               const std::map<std::string, size_t>& index,
                               const std::vector<LabeledTrace>& traces,
@@ -644,16 +1027,10 @@ Result<ModeResult> SearchMode(const std::string& mode, const ConsensusSet& label
         {&traces[it->second], &facts[it->second], label.fail, IsHeldOut(label.trace_id)});
     ++(label.fail ? result.fails : result.passes);
   }
-  for (size_t i = 0; i < data.items.size(); ++i) {
-    if (data.items[i].held_out) {
-      ++result.held_out;
-      continue;
-    }
-    data.calibration.push_back(i);
-    data.calibration_fail.push_back(data.items[i].fail);
-    data.calibration_fails += data.items[i].fail;
-  }
+  SplitItems(data);
   result.calibration = data.calibration.size();
+  result.calibration_fails = data.calibration_fails;
+  result.held_out = data.items.size() - data.calibration.size();
   const size_t need = static_cast<size_t>(options.min_per_class);
   if (result.fails < need || result.passes < need) {
     result.skipped = Plural(result.fails, "failing label") + " and " +
@@ -661,60 +1038,57 @@ Result<ModeResult> SearchMode(const std::string& mode, const ConsensusSet& label
                      std::to_string(need) + " of each";
     return result;
   }
-  size_t held_fails = 0;
-  for (const Item& item : data.items) held_fails += item.held_out && item.fail;
-  if (data.calibration_fails < 2 || result.calibration - data.calibration_fails < 2 ||
-      held_fails == 0 || held_fails == result.held_out) {
-    result.skipped = "the split leaves too few of a class: calibration " +
-                     std::to_string(data.calibration_fails) + " fail / " +
-                     std::to_string(result.calibration - data.calibration_fails) +
-                     " pass, held-out " + std::to_string(held_fails) + " fail / " +
-                     std::to_string(result.held_out - held_fails) + " pass";
+  std::string shortage = SplitShortage(data);
+  if (!shortage.empty()) {
+    result.skipped = "the split leaves too few of a class: " + shortage;
     return result;
   }
   data.shuffles =
       Shuffles(data.calibration_fail, options.permutations, options.seed ^ Hash64(mode));
 
-  std::vector<Family> families;
-  families.push_back(PhraseFamily(data, false, options));
-  families.push_back(PhraseFamily(data, true, options));
-  families.push_back(LengthFamily(data, options));
-  ARBITER_ASSIGN_OR_RETURN(Family citations, CitationsFamily(data, mode, registry));
-  families.push_back(std::move(citations));
-  ARBITER_ASSIGN_OR_RETURN(Family tools, ToolCallsFamily(data, mode, registry));
-  families.push_back(std::move(tools));
-
+  ARBITER_ASSIGN_OR_RETURN(std::vector<Family> families,
+                           SearchFamilies(data, mode, registry, options));
+  std::map<std::string, int> picks;  // kind -> its pick over all traces
+  for (Family& family : families) {
+    if (family.result.searched == 0) continue;
+    ARBITER_ASSIGN_OR_RETURN(picks[family.result.kind],
+                             JudgeFamily(family, data, mode, registry, options));
+  }
+  if (std::optional<Slice> slice = FailureSlice(data)) {
+    ARBITER_ASSIGN_OR_RETURN(std::vector<Family> sliced,
+                             SearchSlice(data, *slice, mode, registry, options));
+    if (!sliced.empty()) {
+      result.slice = sliced.front().result.when;
+      result.slice_fails = slice->fails;
+      result.slice_traces = slice->traces;
+    }
+    for (Family& restricted : sliced) {
+      DraftCandidate* r = nullptr;
+      for (DraftCandidate& c : restricted.candidates) r = c.chosen ? &c : r;
+      if (!r || !r->written) continue;
+      DraftCandidate* u = nullptr;
+      for (Family& family : families) {
+        auto pick = picks.find(family.result.kind);
+        if (family.result.kind == restricted.result.kind && pick != picks.end() &&
+            pick->second >= 0) {
+          u = &family.candidates[static_cast<size_t>(pick->second)];
+        }
+      }
+      // The restricted draft is kept when it agrees better on the held-out labels.
+      if (u && u->written && u->figures.held_out_mcc >= r->figures.held_out_mcc) {
+        r->written = false;
+        r->verdict = "not written: the draft over every trace agrees as well on held-out labels";
+      } else if (u && u->written) {
+        u->written = false;
+        u->verdict =
+            "not written: restricted to " + r->when + ", the kind agrees better on held-out labels";
+      }
+    }
+    for (Family& family : sliced) families.push_back(std::move(family));
+  }
   for (Family& family : families) {
     if (family.result.searched == 0) continue;
     result.families.push_back(family.result);
-    DraftCandidate* chosen = nullptr;
-    for (DraftCandidate& c : family.candidates) {
-      ARBITER_ASSIGN_OR_RETURN(Judged judged, JudgeCandidate(c, mode, registry, data));
-      c.figures = FiguresOf(judged, data, options.seed);
-      if (!chosen || c.figures.calibration_mcc > chosen->figures.calibration_mcc) chosen = &c;
-    }
-    if (chosen) {
-      chosen->chosen = true;
-      const SplitFigures& f = chosen->figures;
-      char text[160];
-      if (family.result.p_value > options.family_alpha) {
-        std::snprintf(text, sizeof text,
-                      "not written: the %s search does no better than on shuffled labels "
-                      "(p = %.3f > %.2f)",
-                      family.result.kind.c_str(), family.result.p_value, options.family_alpha);
-      } else if (f.held_out_mcc < options.signal_mcc) {
-        std::snprintf(text, sizeof text, "not written: held-out MCC %.2f < signal_mcc %.2f",
-                      f.held_out_mcc, options.signal_mcc);
-      } else if (f.held_out_p > options.held_out_alpha) {
-        std::snprintf(text, sizeof text,
-                      "not written: the held-out agreement could be chance (p = %.3f > %.2f)",
-                      f.held_out_p, options.held_out_alpha);
-      } else {
-        chosen->written = true;
-        std::snprintf(text, sizeof text, "written");
-      }
-      chosen->verdict = text;
-    }
     for (DraftCandidate& c : family.candidates) result.candidates.push_back(std::move(c));
   }
   std::stable_sort(result.candidates.begin(), result.candidates.end(),
@@ -740,6 +1114,24 @@ Result<ModeResult> SearchMode(const std::string& mode, const ConsensusSet& label
 }
 
 }  // namespace
+
+Result<SplitFigures> HeldOutFigures(const LoadedEvaluator& evaluator, const ConsensusSet& labels,
+                                    const std::vector<LabeledTrace>& traces, uint64_t seed) {
+  std::map<std::string, const LabeledTrace*> by_id;
+  for (const LabeledTrace& trace : traces) by_id.emplace(trace.id, &trace);
+  ModeData data;
+  for (const ConsensusLabel& label : labels.labels) {
+    auto it = by_id.find(label.trace_id);
+    if (label.graded || !IsHeldOut(label.trace_id) || it == by_id.end()) continue;
+    data.items.push_back({it->second, nullptr, label.fail, true});
+  }
+  ARBITER_RETURN_IF_ERROR(evaluator.evaluator->PrepareWorkers(1));
+  ARBITER_RETURN_IF_ERROR(evaluator.evaluator->PrepareRun(RunSettings{}));
+  ARBITER_ASSIGN_OR_RETURN(
+      Judged judged,
+      JudgeWith(*evaluator.evaluator, evaluator.spec.pass_threshold, evaluator.when, data));
+  return FiguresOf(judged, data, seed);
+}
 
 double FisherOneSided(uint64_t n, uint64_t fails, uint64_t predicted, uint64_t tp) {
   auto log_choose = [](double a, double b) {

@@ -38,6 +38,7 @@ struct SplitFigures {
 struct DraftCandidate {
   std::string kind;    // the plugin: contains, regex, length, citations, tool_calls
   std::string target;  // the trace path it reads
+  std::string when;    // its `when:` condition (a slice of the traces); empty: every trace
   // The `params:` block as YAML lines, each indented by two spaces.
   std::string params_yaml;
   double pass_threshold = 0.5;
@@ -52,6 +53,7 @@ struct DraftCandidate {
 
 struct FamilyResult {
   std::string kind;
+  std::string when;      // searched on this slice only; empty: on every trace
   size_t searched = 0;   // candidates scored on the calibration split
   double p_value = 1.0;  // the permutation test of the family's best score
 };
@@ -68,9 +70,19 @@ struct ModeResult {
   size_t fails = 0, passes = 0;  // consensus labels whose trace was found
   size_t missing = 0;            // labels whose trace is not in the trace files
   size_t calibration = 0, held_out = 0;
+  size_t calibration_fails = 0;
+  // The slice the failures concentrate in, as a `when:` condition (empty: none), searched again
+  // on its own; with its calibration failures and traces.
+  std::string slice;
+  size_t slice_fails = 0, slice_traces = 0;
   std::vector<FamilyResult> families;
   std::vector<DraftCandidate> candidates;  // ranked by held-out MCC
   std::vector<ExistingFigures> existing;   // the suite's evaluators for this mode
+  // When searched and no rule was written: the judge draft written instead (its YAML file) and
+  // its examples of each class.
+  std::string judge_draft, judge_rubric;
+  size_t judge_examples = 0;
+  std::optional<SplitFigures> judge_figures;  // with --calibrate-judge: on the held-out split
 };
 
 struct SearchOptions {
@@ -91,6 +103,12 @@ Result<std::vector<ModeResult>> SearchDrafts(const std::map<std::string, Consens
                                              const std::vector<LabeledTrace>& traces,
                                              const PluginRegistry& registry, const Suite* suite,
                                              const SearchOptions& options);
+
+// The figures of a loaded evaluator (a judge draft) on the held-out split of `labels` only: the
+// calibration figures stay empty. A judge's calls are sent together and waited for in order;
+// no response cache is read or written.
+Result<SplitFigures> HeldOutFigures(const LoadedEvaluator& evaluator, const ConsensusSet& labels,
+                                    const std::vector<LabeledTrace>& traces, uint64_t seed);
 
 // P(X >= tp) for X hypergeometric: `tp` of `predicted` traces flagged among `fails` failing of
 // `n`. The chance that a flag unrelated to the labels catches that many failures.

@@ -34,18 +34,32 @@ std::string WrongList(const SplitFigures& f, size_t limit) {
   return text;
 }
 
-const FamilyResult* FamilyOf(const ModeResult& mode, const std::string& kind) {
+const FamilyResult* FamilyOf(const ModeResult& mode, const DraftCandidate& c) {
   for (const FamilyResult& f : mode.families) {
-    if (f.kind == kind) return &f;
+    if (f.kind == c.kind && f.when == c.when) return &f;
   }
   return nullptr;
 }
 
 }  // namespace
 
+std::string YamlQuoted(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\n' || c == '\r') c = ' ';
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
 std::string DraftId(const std::string& failure_mode, const std::string& kind) {
+  return IdText(failure_mode + "-" + kind);
+}
+
+std::string IdText(const std::string& text) {
   std::string id;
-  for (char c : failure_mode + "-" + kind) {
+  for (char c : text) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
     id += ok ? c : '-';
@@ -56,7 +70,7 @@ std::string DraftId(const std::string& failure_mode, const std::string& kind) {
 std::string DraftYaml(const std::string& label_set, const ModeResult& mode,
                       const DraftCandidate& c) {
   const SplitFigures& f = c.figures;
-  const FamilyResult* family = FamilyOf(mode, c.kind);
+  const FamilyResult* family = FamilyOf(mode, c);
   std::string y;
   y += "# Drafted by `arbiter generate` from " + label_set + " (" + mode.failure_mode + ": " +
        std::to_string(mode.fails) + " failing, " + std::to_string(mode.passes) +
@@ -71,22 +85,22 @@ std::string DraftYaml(const std::string& label_set, const ModeResult& mode,
          " candidates) beat shuffled labels at p = " + P3(family->p_value);
   }
   y += ".\n";
+  if (!c.when.empty()) {
+    y += "# Restricted to " + c.when + ": " + std::to_string(mode.slice_fails) + " of the " +
+         std::to_string(mode.calibration_fails) +
+         " failing calibration traces lie there; the figures are on those traces only.\n";
+  }
   y += "# On all " + std::to_string(f.calibration.n() + f.held_out.n()) +
        " labels (what `arbiter calibrate` reports): MCC " + FigureText(f.all_mcc, 4) + ".\n";
   y += "# Gets wrong: " + WrongList(f, 10) + ".\n";
   if (f.errors) y += "# Could not judge " + std::to_string(f.errors) + " labeled traces.\n";
   y += "id: " + DraftId(mode.failure_mode, c.kind) + "\n";
   y += "version: 1\n";
-  // A description is one YAML scalar: single-quoted, quotes doubled.
-  std::string description = "'";
-  for (char ch : c.description) {
-    if (ch == '\'') description += '\'';
-    description += ch;
-  }
-  y += "description: " + description + "'\n";
+  y += "description: " + YamlQuoted(c.description) + "\n";
   y += "failure_mode: " + mode.failure_mode + "\n";
   y += "plugin: " + c.kind + "\n";
   y += "target: " + c.target + "\n";
+  if (!c.when.empty()) y += "when: \"" + c.when + "\"\n";
   y += "params:\n";
   size_t start = 0;
   while (start < c.params_yaml.size()) {
@@ -122,9 +136,18 @@ std::string GenerateMarkdown(const ReportContext& context, const std::vector<Mod
     }
     md += "; calibration split " + std::to_string(mode.calibration) + ", held-out " +
           std::to_string(mode.held_out) + ".\n\n";
+    if (!mode.slice.empty()) {
+      md += "Failures concentrate where `" + mode.slice + "` (" + std::to_string(mode.slice_fails) +
+            " of " + std::to_string(mode.calibration_fails) + " failing calibration traces, " +
+            std::to_string(mode.slice_traces) + " of " + std::to_string(mode.calibration) +
+            " calibration traces): each kind was searched again on those traces alone, and a "
+            "kind's restricted pick replaces its pick over every trace when it agrees better on "
+            "the held-out labels.\n\n";
+    }
     md += "| kind | candidates scored | permutation p |\n|---|---|---|\n";
     for (const FamilyResult& f : mode.families) {
-      md += "| " + f.kind + " | " + std::to_string(f.searched) + " | " + P3(f.p_value) + " |\n";
+      md += "| " + MarkdownCell(f.kind + (f.when.empty() ? "" : " when " + f.when)) + " | " +
+            std::to_string(f.searched) + " | " + P3(f.p_value) + " |\n";
     }
     md +=
         "\n| rank | evaluator | target | held-out MCC | 95% interval | held-out n | "
@@ -135,7 +158,8 @@ std::string GenerateMarkdown(const ReportContext& context, const std::vector<Mod
       const SplitFigures& f = c.figures;
       std::string verdict = c.chosen ? c.verdict : "not its kind's pick on calibration";
       if (c.written) verdict = "written: `" + DraftId(mode.failure_mode, c.kind) + ".yaml`";
-      md += "| " + std::to_string(++rank) + " | " + MarkdownCell(c.kind + " " + c.summary) + " | " +
+      std::string what = c.kind + " " + c.summary + (c.when.empty() ? "" : " when " + c.when);
+      md += "| " + std::to_string(++rank) + " | " + MarkdownCell(what) + " | " +
             MarkdownCell(c.target) + " | " + Mcc2(f.held_out_mcc) + " | " +
             Interval(f.held_out_ci) + " | " + std::to_string(f.held_out.n()) + " | " +
             Mcc2(f.calibration_mcc) + " | " + Support(f.calibration) + " | " +
@@ -147,6 +171,26 @@ std::string GenerateMarkdown(const ReportContext& context, const std::vector<Mod
             Mcc2(f.held_out_mcc) + " | " + Interval(f.held_out_ci) + " | " +
             std::to_string(f.held_out.n()) + " | " + Mcc2(f.calibration_mcc) + " | " +
             Support(f.calibration) + " | existing |\n";
+    }
+    if (!mode.judge_draft.empty()) {
+      md += "\nNo rule was written, so a judge was drafted: `" + mode.judge_draft + "` reads `" +
+            mode.judge_rubric + "`, whose few-shot examples are " +
+            std::to_string(mode.judge_examples) + " failing and " +
+            std::to_string(mode.judge_examples) +
+            " passing traces of the calibration split (redacted). ";
+      if (const std::optional<SplitFigures>& f = mode.judge_figures) {
+        md += "With `--calibrate-judge` it judged the " + std::to_string(f->held_out.n()) +
+              " held-out labels at MCC " + Mcc2(f->held_out_mcc) + " (95% interval " +
+              Interval(f->held_out_ci) + ", Fisher p = " + P3(f->held_out_p) + "; " +
+              Support(f->held_out) + (f->errors ? "; " + Plural(f->errors, "error") : "") +
+              "), where the best rule's held-out MCC is " +
+              Mcc2(mode.candidates.empty() ? 0.0 : mode.candidates.front().figures.held_out_mcc) +
+              ". Review the rubric before using it.\n";
+      } else {
+        md +=
+            "Its agreement is not measured here: review the rubric and calibrate it with a "
+            "judge endpoint (or run `generate --calibrate-judge`).\n";
+      }
     }
   }
   return md;

@@ -10,6 +10,12 @@
 
 namespace arbiter {
 
+// `text` as a YAML single-quoted scalar on one line (quotes doubled, line breaks as spaces).
+std::string YamlQuoted(const std::string& text);
+
+// `text` in id characters: lower case letters and digits, anything else '-'.
+std::string IdText(const std::string& text);
+
 // The id and file stem of a draft: "<failure-mode>-<kind>" in id characters.
 std::string DraftId(const std::string& failure_mode, const std::string& kind);
 

@@ -6,6 +6,7 @@
 #include "runner/base/atomic_file.h"
 #include "runner/calibration/calibration.h"
 #include "runner/generate/draft_files.h"
+#include "runner/generate/judge_draft.h"
 #include "runner/source/trace_source.h"
 
 namespace arbiter {
@@ -55,6 +56,40 @@ Result<GenerateRun> Generate(const GenerateOptions& options, const PluginRegistr
       ARBITER_RETURN_IF_ERROR(WriteFileAtomic(file, DraftYaml(run.label_set, mode, c)));
       run.written.push_back(file);
     }
+  }
+  for (ModeResult& mode : run.modes) {
+    bool written = false;
+    for (const DraftCandidate& c : mode.candidates) written = written || c.written;
+    if (!mode.skipped.empty() || written) continue;
+    JudgeDraftInput input;
+    input.label_set = run.label_set;
+    input.mode = &mode;
+    input.consensus = &consensus.at(mode.failure_mode);
+    input.labels = &labels->labels;
+    input.traces = &traces;
+    input.suite = suite;
+    JudgeDraft judge = DraftJudge(input);
+    fs::create_directories(options.out / "rubrics", ec);
+    if (ec) {
+      return Status::IoError((options.out / "rubrics").string() +
+                             ": cannot create folder: " + ec.message());
+    }
+    ARBITER_RETURN_IF_ERROR(WriteFileAtomic(options.out / judge.rubric_file, judge.rubric));
+    ARBITER_RETURN_IF_ERROR(WriteFileAtomic(options.out / judge.yaml_file, judge.yaml));
+    run.written.push_back(options.out / judge.yaml_file);
+    mode.judge_draft = judge.yaml_file;
+    mode.judge_rubric = judge.rubric_file;
+    mode.judge_examples = judge.fail_examples.size();
+    if (!options.calibrate_judge) continue;
+    ARBITER_ASSIGN_OR_RETURN(LoadedEvaluator loaded,
+                             LoadEvaluator(options.out / judge.yaml_file, registry));
+    if (!loaded.skipped.empty()) {
+      return Status::InvalidArgument("--calibrate-judge: " + judge.yaml_file + ": " +
+                                     loaded.skipped);
+    }
+    ARBITER_ASSIGN_OR_RETURN(
+        mode.judge_figures,
+        HeldOutFigures(loaded, consensus.at(mode.failure_mode), traces, options.search.seed));
   }
   ReportContext context;
   context.label_set = run.label_set;

@@ -24,6 +24,9 @@ struct GenerateOptions {
   std::filesystem::path out;
   std::string suite_file;  // for generate.md; the suite itself is passed to Generate
   SearchOptions search;
+  // Runs each judge draft over the held-out labels (its endpoint must be configured: a judge it
+  // would skip is an InvalidArgument) and reports its MCC beside the rules'.
+  bool calibrate_judge = false;
   std::FILE* diagnostics = stderr;  // skipped trace records
 };
 

@@ -13,8 +13,10 @@
 #include "runner/generate/candidate_search.h"
 #include "runner/generate/draft_files.h"
 #include "runner/generate/generate_test_util.h"
+#include "runner/generate/judge_draft.h"
 #include "runner/generate/labeled_traces.h"
 #include "runner/labels/label_store.h"
+#include "runner/stats/threshold_search.h"
 
 namespace arbiter {
 namespace {
@@ -101,6 +103,47 @@ TEST(PlantedPhrase, IsRecoveredAsContainsOrRegex) {
   }
   ASSERT_NE(best, nullptr) << GenerateMarkdown(Context("planted@v1"), *modes);
   EXPECT_GE(best->figures.held_out_mcc, 0.8) << best->summary;
+}
+
+// The judge draft shows as many passing as failing examples even when one class is short on the
+// calibration split, only calibration traces, and notes of the held-out split nowhere.
+TEST(JudgeDraft, ExamplesAreBalancedAndFromTheCalibrationSplit) {
+  std::vector<LabeledTrace> traces;
+  std::vector<Label> labels;
+  size_t calibration_fails = 0;
+  for (int i = 0; i < 40; ++i) {
+    std::string id = "jd-" + std::to_string(i);
+    bool held_out = IsHeldOut(id);
+    // Two failing calibration traces; every held-out trace fails.
+    bool fail = held_out || (calibration_fails < 2 && i % 3 == 0);
+    calibration_fails += fail && !held_out;
+    traces.push_back({id, R"({"trace_id": ")" + id + R"(", "output": "answer )" + id + R"("})"});
+    labels.push_back(
+        {id, "m", fail ? "fail" : "pass", "r", "", held_out ? "held-out note" : "", 0});
+  }
+  ASSERT_EQ(calibration_fails, 2u);
+  std::map<std::string, ConsensusSet> consensus = BuildConsensus(labels);
+  ModeResult mode;
+  mode.failure_mode = "m";
+  JudgeDraftInput input;
+  input.label_set = "jd@v1";
+  input.mode = &mode;
+  input.consensus = &consensus.at("m");
+  input.labels = &labels;
+  input.traces = &traces;
+  JudgeDraft draft = DraftJudge(input);
+  EXPECT_EQ(draft.fail_examples.size(), 2u);
+  EXPECT_EQ(draft.pass_examples.size(), 2u);
+  for (const std::vector<std::string>* ids : {&draft.fail_examples, &draft.pass_examples}) {
+    for (const std::string& id : *ids) {
+      EXPECT_FALSE(IsHeldOut(id)) << id;
+      EXPECT_NE(draft.rubric.find("(trace " + id + ")"), std::string::npos) << id;
+    }
+  }
+  EXPECT_EQ(draft.rubric.find("held-out note"), std::string::npos);
+  EXPECT_EQ(draft.rubric_file, "rubrics/m.md");
+  EXPECT_EQ(draft.yaml_file, "m-llm-judge.yaml");
+  EXPECT_EQ(DraftJudge(input).rubric, draft.rubric);
 }
 
 }  // namespace

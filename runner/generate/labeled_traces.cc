@@ -1,12 +1,54 @@
 #include "runner/generate/labeled_traces.h"
 
+#include <algorithm>
+#include <optional>
 #include <string_view>
 
 #include <simdjson.h>
 
+#include "runner/plugin_api/json_schema/json_text.h"
 #include "runner/source/trace_records.h"
 
 namespace arbiter {
+namespace {
+
+// The JSON Schema type name of each kind of value (null otherwise).
+constexpr std::pair<simdjson::dom::element_type, const char*> kSchemaTypes[] = {
+    {simdjson::dom::element_type::STRING, "string"},
+    {simdjson::dom::element_type::INT64, "number"},
+    {simdjson::dom::element_type::UINT64, "number"},
+    {simdjson::dom::element_type::DOUBLE, "number"},
+    {simdjson::dom::element_type::BOOL, "boolean"},
+    {simdjson::dom::element_type::ARRAY, "array"},
+    {simdjson::dom::element_type::OBJECT, "object"}};
+
+JsonShape ShapeOf(simdjson::dom::element value) {
+  JsonShape shape;
+  simdjson::dom::object object;
+  if (value.get_object().get(object)) return shape;
+  shape.object = true;
+  for (auto field : object) {
+    const char* type = "null";
+    for (const auto& [kind, name] : kSchemaTypes) type = field.value.type() == kind ? name : type;
+    shape.fields.emplace_back(std::string(field.key), type);
+  }
+  // A repeated key is kept once, with the type of its first value.
+  std::stable_sort(shape.fields.begin(), shape.fields.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  shape.fields.erase(std::unique(shape.fields.begin(), shape.fields.end(),
+                                 [](const auto& a, const auto& b) { return a.first == b.first; }),
+                     shape.fields.end());
+  return shape;
+}
+
+// A string holding JSON, parsed with its own parser (the trace's stays valid).
+JsonShape ShapeOfText(std::string_view text, simdjson::dom::parser& parser) {
+  simdjson::dom::element value;
+  if (parser.parse(std::string(text)).get(value)) return {};
+  return ShapeOf(value);
+}
+
+}  // namespace
 
 Result<std::vector<LabeledTrace>> ReadLabeledTraces(const std::vector<std::string>& paths,
                                                     const std::set<std::string>& wanted,
@@ -59,11 +101,39 @@ SearchFacts ReadSearchFacts(const std::string& json) {
       }
     }
   }
+  simdjson::dom::parser inner;
+  simdjson::dom::element answer;
+  if (!root["output"].get(answer) && !answer.is_null()) {
+    facts.has_output = true;
+    if (answer.get_string().get(text)) {
+      facts.output_json = ShapeOf(answer);
+    } else {
+      std::optional<std::string_view> fenced = FencedBody(text);
+      facts.output_json = ShapeOfText(fenced ? *fenced : text, inner);
+    }
+  }
   simdjson::dom::array calls;
   if (!root["tool_calls"].get_array().get(calls)) {
     for (auto call : calls) {
       std::string_view name;
-      if (!call["name"].get_string().get(name)) facts.tools.emplace_back(name);
+      simdjson::dom::object function;
+      bool has_function = !call["function"].get_object().get(function);  // OpenAI's form
+      if (!call["name"].get_string().get(name))
+        facts.tools.emplace_back(name);
+      else if (!has_function || function["name"].get_string().get(name))
+        continue;
+      simdjson::dom::element arguments;
+      bool present = !call["arguments"].get(arguments) ||
+                     (has_function && !function["arguments"].get(arguments));
+      ToolArguments args{std::string(name), {true, {}}};
+      if (present && !arguments.is_null()) {
+        if (arguments.get_string().get(text)) {
+          args.arguments = ShapeOf(arguments);
+        } else if (text.find_first_not_of(" \t\r\n") != std::string_view::npos) {
+          args.arguments = ShapeOfText(text, inner);
+        }
+      }
+      facts.tool_arguments.push_back(std::move(args));
     }
   }
   simdjson::dom::array documents;

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "runner/base/status.h"
@@ -25,6 +26,20 @@ Result<std::vector<LabeledTrace>> ReadLabeledTraces(const std::vector<std::strin
                                                     const std::set<std::string>& wanted,
                                                     std::FILE* diagnostics, uint64_t& skipped);
 
+// A JSON value as the json_schema plugin reads it: whether it is an object, and its fields.
+struct JsonShape {
+  bool object = false;
+  // Each key with the JSON Schema type of its value (string, number, boolean, array, object,
+  // null); sorted by key, empty unless `object`.
+  std::vector<std::pair<std::string, std::string>> fields;
+};
+
+// One tool call's arguments, as the json_schema plugin reads them (absent, null or blank: `{}`).
+struct ToolArguments {
+  std::string tool;
+  JsonShape arguments;
+};
+
 // What the search reads from one trace.
 struct SearchFacts {
   // Text targets: `output`, `input` and each string under `metadata` (`metadata.KEY`).
@@ -34,6 +49,11 @@ struct SearchFacts {
   std::vector<std::string> tools;         // the names of tool_calls, in order
   std::vector<std::string> document_ids;  // retrieved_documents' ids (docN by position)
   bool cites = false;                     // the output has a [bracketed] span
+  // The output as JSON: an object output as it is, a string parsed (the body of its first code
+  // fence when it has one). Only set when the trace has an `output`.
+  bool has_output = false;
+  JsonShape output_json;
+  std::vector<ToolArguments> tool_arguments;  // the calls that name a tool, in order
 };
 
 // The facts of one trace; a trace that is not a JSON object has none.
