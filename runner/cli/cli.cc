@@ -14,6 +14,14 @@ void AddPluginPathOption(CLI::App& app, std::vector<std::string>& paths) {
   app.add_option("--plugin-path", paths, "External plugin libraries (.so) or folders of them");
 }
 
+void AddCacheOptions(CLI::App& app, std::string& cache, bool& no_cache) {
+  app.add_option("--cache", cache,
+                 "Judge response cache: a folder or a postgresql:// URL (default: "
+                 ".arbiter/cache)")
+      ->envname("ARBITER_CACHE");
+  app.add_flag("--no-cache", no_cache, "Neither read nor write the judge response cache");
+}
+
 void AddShardOptions(CLI::App& app, ShardFlags& flags, const std::string& shard_help) {
   app.add_option("--shard", flags.shard, shard_help);
   app.add_option("--shard-count", flags.count,
@@ -150,11 +158,11 @@ int Fail(std::string_view command, const Status& status) {
 }
 
 int RunCli(int argc, char** argv) {
-  const std::vector<Command> commands = {ValidateCommand(), RunCommand(),    MergeCommand(),
-                                         PluginsCommand(),  LabelsCommand(), CalibrateCommand(),
-                                         GenerateCommand(), GateCommand(),   HistoryCommand(),
-                                         RedactCommand(),   SampleCommand(), TriageCommand(),
-                                         AnnotateCommand(), ServeCommand(), InitCommand(), CompletionCommand()};
+  const std::vector<Command> commands = {
+      ValidateCommand(), RunCommand(),       MergeCommand(),    PluginsCommand(),
+      LabelsCommand(),   CalibrateCommand(), GenerateCommand(), GateCommand(),
+      HistoryCommand(),  RedactCommand(),    SampleCommand(),   TriageCommand(),
+      AnnotateCommand(), ServeCommand(),     InitCommand(),     CompletionCommand()};
   CLI::App app{"arbiter: turns LLM and agent traces into calibrated evaluations that gate releases",
                "arbiter"};
   app.require_subcommand(1);

@@ -116,6 +116,9 @@ std::string CompletionScript(const CLI::App& root, const std::string& shell);
 
 // `--plugin-path PATH...`: external plugin libraries or folders of them (run, validate, plugins).
 void AddPluginPathOption(CLI::App& app, std::vector<std::string>& paths);
+// --cache (a folder or a postgresql:// URL; ARBITER_CACHE) and --no-cache, for the commands that
+// run a judge.
+void AddCacheOptions(CLI::App& app, std::string& cache, bool& no_cache);
 
 // `--shard I/N|auto` and `--shard-count N` (run, sample): do one part of the inputs and write a
 // partial output that a merge adds up (source/shard_spec.h). `shard_help` describes --shard.

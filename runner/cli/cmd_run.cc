@@ -201,12 +201,7 @@ Command RunCommand() {
             ->check(CLI::IsMember({"auto", "jsonl", "otlp"}));
         app.add_flag("-q,--quiet", flags->quiet, "No progress display");
         AddPluginPathOption(app, flags->plugin_paths);
-        app.add_option("--cache", flags->cache,
-                       "Judge response cache: a folder or a postgresql:// URL (default: "
-                       ".arbiter/cache)")
-            ->envname("ARBITER_CACHE");
-        app.add_flag("--no-cache", flags->no_cache,
-                     "Neither read nor write the judge response cache");
+        AddCacheOptions(app, flags->cache, flags->no_cache);
         AddShardOptions(app, flags->shard,
                         "Score only part I of N of the inputs (0-based I/N, or auto from "
                         "JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID) and write a partial run "

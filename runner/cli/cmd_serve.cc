@@ -244,10 +244,7 @@ Command ServeCommand() {
             app.add_option("-s,--suite", flags->suite,
                            "Suite YAML: score each window's sample into OUT/scores/WINDOW");
             AddPluginPathOption(app, flags->plugin_paths);
-            app.add_option("--cache", flags->cache,
-                           "Folder of the judge response cache (default: .arbiter/cache)");
-            app.add_flag("--no-cache", flags->no_cache,
-                         "Neither read nor write the judge response cache");
+            AddCacheOptions(app, flags->cache, flags->no_cache);
             app.add_option("--stop-after", flags->stop_after,
                            "Stop as SIGTERM does after this long (smoke tests, benchmarks)");
             return [flags] { return Serve(*flags); };

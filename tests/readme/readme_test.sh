@@ -58,6 +58,8 @@ expect out/seed/gate-swap/gate.json '"decision": *"blocked"' 'the seed swap is b
 expect out/seed/gate-fixed/gate.json '"decision": *"passed"' 'the seed fix passes'
 expect out/ci/gate/gate.json '"decision": *"blocked"' 'the CI walk-through blocks the swap'
 expect out/loop/drafts/generate.md 'invented-citation' 'generate drafts the citation check'
+expect "$(ls out/serve/samples/*.plan.json | head -1)" '"traces": *300' 'serve assembles the 300 posted traces'
+expect "$(ls out/serve/scores/*/scorecard.json | head -1)" 'citation-grounded' 'serve scores its window'
 cmp -s out/merged/scores.jsonl out/demo/scores.jsonl ||
   { echo "README promise broken: merged shards differ from one run" >&2; fail=1; }
 exit $fail
