@@ -161,7 +161,9 @@ TEST_F(PostgresCliTest, ConcurrentCalibrationsCreateTheSchemaOnceAndLoseNoRecord
   EXPECT_EQ(QueryOne(url, "SELECT count(*) FROM calibrations"), std::to_string(4 * evaluators));
   auto history = RunArbiter("history --json --history " + Quoted(url));
   ASSERT_EQ(history.exit_code, 0) << history.err;
-  for (const json& evaluator : json::parse(history.out)["evaluators"]) {
+  // Named: a range-for over a member of a temporary would read freed memory (before C++23).
+  json listed = json::parse(history.out);
+  for (const json& evaluator : listed["evaluators"]) {
     EXPECT_EQ(evaluator["calibrations"].size(), 4u) << evaluator["id"];
   }
 }
