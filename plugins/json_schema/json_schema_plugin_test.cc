@@ -475,6 +475,23 @@ TEST(JsonSchemaPluginTest, RefLoopsAreRefusedAtLoad) {
   ASSERT_FALSE(all_of.ok());
   EXPECT_THAT(all_of.status().message(),
               HasSubstr("$ref loop # -> #/anyOf/1 -> #/anyOf/1/allOf/0 -> #:"));
+
+  // valijson skips empty pointer tokens and decodes %XX: "#/" is the root and "%61" is "a".
+  // Found by the json_schema fuzz target (stack overflow while compiling).
+  auto slash = Plugin().Create(
+      "plugin: json_schema\n"
+      "params: {schema: {definitions: {a: {type: object}}, $ref: '#/', multipleOf: 2}}\n");
+  ASSERT_FALSE(slash.ok());
+  EXPECT_THAT(slash.status().message(), HasSubstr("$ref loop # -> #:"));
+  auto encoded = Plugin().Create(
+      "plugin: json_schema\n"
+      "params:\n"
+      "  schema:\n"
+      "    definitions: {a: {$ref: '#/definitions/%61'}}\n"
+      "    properties: {x: {$ref: '#/definitions//a'}}\n");
+  ASSERT_FALSE(encoded.ok());
+  EXPECT_THAT(encoded.status().message(),
+              HasSubstr("$ref loop #/definitions/a -> #/definitions/a"));
 }
 
 TEST(JsonSchemaPluginTest, RecursiveSchemasThatDescendWork) {

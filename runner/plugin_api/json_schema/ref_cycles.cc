@@ -1,5 +1,7 @@
 #include "runner/plugin_api/json_schema/ref_cycles.h"
 
+#include <cctype>
+#include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -34,6 +36,52 @@ void IndexSchemas(const json& node, const std::string& pointer, SchemaIndex& ind
   }
 }
 
+// The node that `pointer` (a `$ref` fragment without its '#') names, resolved as valijson resolves
+// it: empty tokens are skipped (so "#/" and "#//" name the root), "~1" and "~0" unescaped, then
+// %XX decoded; an array index is parsed as std::stoul does. Null when valijson would not resolve
+// it (it reports that itself). Resolving any other way would miss loops valijson follows.
+const json* ResolveAsValijson(const json& root, const std::string& pointer) {
+  const json* node = &root;
+  size_t at = 0;
+  while (at < pointer.size()) {
+    if (pointer[at] != '/') return nullptr;
+    size_t next = pointer.find('/', at + 1);
+    if (next == std::string::npos) next = pointer.size();
+    std::string token = pointer.substr(at + 1, next - at - 1);
+    at = next;
+    for (auto [from, to] : {std::pair<const char*, const char*>{"~1", "/"}, {"~0", "~"}}) {
+      for (size_t i = token.find(from); i != std::string::npos; i = token.find(from, i + 1)) {
+        token.replace(i, 2, to);
+      }
+    }
+    for (size_t i = token.find('%'); i != std::string::npos; i = token.find('%', i + 1)) {
+      if (i + 2 >= token.size() || !std::isxdigit(static_cast<unsigned char>(token[i + 1])) ||
+          !std::isxdigit(static_cast<unsigned char>(token[i + 2]))) {
+        return nullptr;
+      }
+      token.replace(i, 3, 1, static_cast<char>(std::stoi(token.substr(i + 1, 2), nullptr, 16)));
+    }
+    if (token.empty()) continue;
+    if (node->is_array()) {
+      size_t index = 0;
+      try {
+        index = std::stoul(token);
+      } catch (const std::exception&) {
+        return nullptr;
+      }
+      if (index >= node->size()) return nullptr;
+      node = &(*node)[index];
+    } else if (node->is_object()) {
+      auto member = node->find(token);
+      if (member == node->end()) return nullptr;
+      node = &*member;
+    } else {
+      return nullptr;
+    }
+  }
+  return node;
+}
+
 // The schemas `node` applies to the very value it checks. valijson reads a `$ref` object as the
 // reference alone (draft 7 ignores its siblings); otherwise the combinators and conditionals.
 std::vector<const json*> SameValueSchemas(const json& root, const json& node) {
@@ -43,11 +91,8 @@ std::vector<const json*> SameValueSchemas(const json& root, const json& node) {
     if (!ref->is_string()) return out;
     const std::string& text = ref->get_ref<const std::string&>();
     if (text.empty() || text[0] != '#') return out;  // remote: refused elsewhere
-    try {
-      out.push_back(&root.at(json::json_pointer(text.substr(1))));
-    } catch (const json::exception&) {
-      // An unresolvable reference is valijson's to report.
-    }
+    // An unresolvable reference is valijson's to report.
+    if (const json* target = ResolveAsValijson(root, text.substr(1))) out.push_back(target);
     return out;
   }
   for (const char* key : {"allOf", "anyOf", "oneOf"}) {
