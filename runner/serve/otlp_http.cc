@@ -136,6 +136,10 @@ OtlpHttpServer::OtlpHttpServer(Receiver& receiver, const HttpOptions& options)
   server.set_keep_alive_max_count(1u << 20);
   // An idle kept-alive connection frees its thread after 2 s (httplib's default is 5 s).
   server.set_keep_alive_timeout(2);
+  // httplib writes a reply's headers and body in separate sends: without TCP_NODELAY, Nagle holds
+  // the body until the client's delayed ACK, 40 ms on Linux, and a kept-alive exporter waits that
+  // long for every request (bench/serve.sh measured p50 44 ms at 2,700 spans/s).
+  server.set_tcp_nodelay(true);
   size_t limit = options.max_body_bytes;
   Receiver* r = &receiver;
 
