@@ -7,7 +7,8 @@
 # last minute's peak: flat means bounded). Run once with the journal on the build's disk and once
 # on tmpfs (/dev/shm), whose fdatasync is free: the difference is what durability costs.
 #
-#   bench/serve.sh [SECONDS] [BUILD_DIR] [THREADS]     (default 600, build, 4)
+#   bench/serve.sh [SECONDS] [BUILD_DIR] [THREADS] [TMPFS_SECONDS]   (default 600, build, 4,
+#                                                                       SECONDS)
 #
 # Build first: cmake --build build -j2 --target arbiter serve_load
 set -euo pipefail
@@ -15,17 +16,20 @@ cd "$(dirname "$0")/.."
 seconds=${1:-600}
 build=${2:-build}
 threads=${3:-4}
+tmpfs_seconds=${4:-$seconds}
 arbiter=$build/runner/arbiter
 load=$build/bench/serve_load
 [[ -x $arbiter && -x $load ]] || { echo "build $build first (see the header)" >&2; exit 2; }
 echo "$(nproc) cores; $(uptime)" >&2
 
-# serve_once LABEL OUT_DIR: one run; prints a result line.
+# serve_once LABEL OUT_DIR SECONDS: one run; prints a result line.
 serve_once() {
-  local label=$1 out=$2 log=$2.log
+  local label=$1 out=$2 seconds=$3 log=$2.log
   rm -rf "$out"
-  # The quiet period is short so that traces in flight stay below the bound at this rate.
-  "$arbiter" serve --out "$out" --port 0 --grpc -1 --window 1m --quiet-period 1s \
+  # The quiet period is short so that traces in flight stay below the bound at this rate; the
+  # late window (how long completed trace ids are remembered) is 2 minutes so that memory reaches
+  # its plateau well within a 10-minute run (at the default 10 minutes it would grow to the end).
+  "$arbiter" serve --out "$out" --port 0 --grpc -1 --window 1m --quiet-period 1s --late-window 2m \
     --max-inflight-traces 200000 --policy datasets/demo/sample-policy.yaml 2> "$log" &
   local pid=$! port=""
   for _ in $(seq 100); do
@@ -57,7 +61,7 @@ rss_first_min_kb $first rss_last_min_kb $last windows $windows"
 }
 
 disk=$build/serve-bench
-serve_once "journal on disk" "$disk"
+serve_once "journal on disk" "$disk" "$seconds"
 shm=$(mktemp -d /dev/shm/arbiter-serve-bench.XXXXXX)
 trap 'rm -rf "$shm"' EXIT
-serve_once "journal on tmpfs" "$shm/out"
+serve_once "journal on tmpfs" "$shm/out" "$tmpfs_seconds"

@@ -1,5 +1,7 @@
 #include "runner/serve/live_assembler.h"
 
+#include "runner/base/hash.h"
+
 namespace arbiter {
 
 bool LiveAssembler::Accepts(const std::string& trace_id, uint64_t recv_ms,
@@ -11,7 +13,7 @@ bool LiveAssembler::Accepts(const std::string& trace_id, uint64_t recv_ms,
     Emit(it, it->second.complete_ms, out);
     return false;
   }
-  return emitted_.count(trace_id) == 0;
+  return emitted_.count(Hash64(trace_id)) == 0;
 }
 
 void LiveAssembler::Add(OtlpSpan&& span, uint64_t recv_ms) {
@@ -57,8 +59,9 @@ void LiveAssembler::Emit(std::unordered_map<std::string, Open>::iterator it, uin
   due_.erase({trace.complete_ms, trace.seq});
   by_seq_.erase(trace.seq);
   out.push_back(Trace{it->first, std::move(trace.spans), complete_ms});
-  emitted_[it->first] = complete_ms;
-  emitted_order_.emplace_back(complete_ms, it->first);
+  uint64_t key = Hash64(it->first);
+  emitted_[key] = complete_ms;
+  emitted_order_.emplace_back(complete_ms, key);
   open_.erase(it);
 }
 

@@ -70,8 +70,12 @@ class LiveAssembler {
   std::unordered_map<std::string, Open> open_;
   std::set<Due> due_;
   std::unordered_map<uint64_t, std::string> by_seq_;
-  std::unordered_map<std::string, uint64_t> emitted_;  // trace id -> completion time
-  std::deque<std::pair<uint64_t, std::string>> emitted_order_;
+  // Completed traces remembered for `late_ms`, by a 64-bit hash of the trace id rather than the
+  // id: at 10,000 traces/s a 10-minute late window remembers 6 million of them, and two strings
+  // each cost about four times the memory. A collision (about 1 in 10^6 at that count) would
+  // refuse a new trace's spans as late.
+  std::unordered_map<uint64_t, uint64_t> emitted_;           // Hash64(trace id) -> completion time
+  std::deque<std::pair<uint64_t, uint64_t>> emitted_order_;  // (completion time, hash)
   uint64_t next_seq_ = 0;
 };
 

@@ -88,10 +88,13 @@ Result<std::unique_ptr<Receiver>> Receiver::Start(const ServeOptions& options,
   ARBITER_ASSIGN_OR_RETURN(receiver->journal_,
                            Journal::Open(options.out / "journal", records, torn));
   if (torn > 0) {
-    std::fprintf(log, "arbiter serve: journal: dropped a torn tail of %llu bytes (never "
-                      "acknowledged)\n", static_cast<unsigned long long>(torn));
+    std::fprintf(log,
+                 "arbiter serve: journal: dropped a torn tail of %llu bytes (never "
+                 "acknowledged)\n",
+                 static_cast<unsigned long long>(torn));
   }
   ARBITER_RETURN_IF_ERROR(receiver->Replay(records));
+  receiver->writer_ = std::thread([r = receiver.get()] { r->WriterLoop(); });
   receiver->ticker_ = std::thread([r = receiver.get()] { r->TickLoop(); });
   return receiver;
 }
@@ -131,6 +134,13 @@ Receiver::~Receiver() {
   }
   tick_cv_.notify_all();
   if (ticker_.joinable()) ticker_.join();
+  (void)DrainWriter();
+  {
+    std::lock_guard<std::mutex> lock(writer_mu_);
+    writer_stop_ = true;
+  }
+  writer_cv_.notify_all();
+  if (writer_.joinable()) writer_.join();
   for (auto& [start, file] : spools_) std::fclose(file);
 }
 
@@ -149,9 +159,8 @@ void Receiver::LogOnce(bool& flag, const std::string& message) {
 
 IngestOutcome Receiver::Ingest(ExportSpans&& request) {
   IngestOutcome outcome;
-  uint64_t invalid = request.declared > request.spans.size()
-                         ? request.declared - request.spans.size()
-                         : 0;
+  uint64_t invalid =
+      request.declared > request.spans.size() ? request.declared - request.spans.size() : 0;
   // Serialized before taking the lock; again under it only when a span turns out late.
   std::string payload = request.spans.empty() ? std::string() : Serialize(request.spans);
   uint64_t sequence = 0, late = 0, accepted_count = 0;
@@ -242,8 +251,8 @@ Status Receiver::Advance(uint64_t now_ms, bool final, std::vector<Completed>& co
       if (it == windows_.begin() && std::next(it) != windows_.end()) {
         std::next(it)->second.ids_complete = false;
       }
-      window.end_ms = trace.complete_ms - trace.complete_ms % options_.window_ms +
-                      options_.window_ms;
+      window.end_ms =
+          trace.complete_ms - trace.complete_ms % options_.window_ms + options_.window_ms;
       window.spool = options_.out / "spool" / (std::to_string(start) + ".jsonl");
     }
     ++window.traces;
@@ -316,52 +325,88 @@ Status Receiver::Finish(std::vector<Completed>& completed, std::vector<Cut>& cut
       std::FILE* empty = std::fopen(cut.window.spool.c_str(), "wb");
       if (empty != nullptr) std::fclose(empty);
     }
-    WindowSettings settings;
-    settings.policy = &policy_;
-    settings.triage = &triage_;
-    settings.redactor = redactor_;
-    settings.seed = options_.seed;
-    settings.focus_state = options_.out / "focus-state.json";
-    ARBITER_ASSIGN_OR_RETURN(
-        WindowSummary summary,
-        WriteWindowOutputs(options_.out, cut.window.spool,
-                           WindowSpan{cut.start_ms, cut.window.end_ms, cut.window.partial},
-                           settings, log_));
-    metrics_.traces_sampled += summary.sampled;
-    metrics_.traces_queued += summary.queued;
-    ++metrics_.windows_closed;
-    std::fprintf(log_, "arbiter serve: window %s%s: %llu traces, %llu sampled, %llu queued\n",
-                 WindowName(cut.start_ms).c_str(), cut.window.partial ? " (partial)" : "",
-                 static_cast<unsigned long long>(summary.traces),
-                 static_cast<unsigned long long>(summary.sampled),
-                 static_cast<unsigned long long>(summary.queued));
-    std::fflush(log_);
-
-    // The window is written: the journal keeps only the spans of traces still owed.
-    std::vector<fs::path> before = journal_->FilesBefore(cut.segment);
-    std::vector<JournalRecord> carried;
-    for (const fs::path& path : before) {
-      std::vector<JournalRecord> records;
-      ARBITER_RETURN_IF_ERROR(Journal::ReadSegment(path, records));
-      for (JournalRecord& record : records) {
-        std::vector<OtlpSpan> spans, kept;
-        std::vector<std::string> problems;
-        if (!ReadOtlpProtoBytes(record.payload, spans, problems)) continue;
-        for (OtlpSpan& span : spans) {
-          if (cut.carry_all || cut.owed.count(span.trace_id)) kept.push_back(std::move(span));
-        }
-        if (kept.empty()) continue;
-        carried.push_back(JournalRecord{
-            record.recv_ms, kept.size() == spans.size() ? std::move(record.payload)
-                                                        : Serialize(kept)});
-      }
+    {
+      std::lock_guard<std::mutex> lock(writer_mu_);
+      writer_queue_.push_back(std::move(cut));
     }
-    ARBITER_RETURN_IF_ERROR(journal_->Carry(cut.segment, before, carried));
-    metrics_.journal_bytes = journal_->bytes();
-    std::error_code ec;
-    fs::remove(cut.window.spool, ec);
+    writer_cv_.notify_all();
   }
   cuts.clear();
+  return Status::OK();
+}
+
+void Receiver::WriterLoop() {
+  std::unique_lock<std::mutex> lock(writer_mu_);
+  while (true) {
+    writer_cv_.wait(lock, [this] { return writer_stop_ || !writer_queue_.empty(); });
+    if (writer_queue_.empty()) return;  // stopping, and nothing owed
+    Cut cut = std::move(writer_queue_.front());
+    writer_queue_.pop_front();
+    writer_busy_ = true;
+    lock.unlock();
+    Status written = WriteCut(cut);
+    if (!written.ok()) {
+      std::fprintf(log_, "arbiter serve: %s\n", written.message().c_str());
+      std::fflush(log_);
+    }
+    lock.lock();
+    writer_busy_ = false;
+    if (!written.ok() && writer_error_.ok()) writer_error_ = written;
+    writer_cv_.notify_all();
+  }
+}
+
+Status Receiver::DrainWriter() {
+  std::unique_lock<std::mutex> lock(writer_mu_);
+  writer_cv_.wait(lock, [this] { return writer_queue_.empty() && !writer_busy_; });
+  return writer_error_;
+}
+
+Status Receiver::WriteCut(Cut& cut) {
+  WindowSettings settings;
+  settings.policy = &policy_;
+  settings.triage = &triage_;
+  settings.redactor = redactor_;
+  settings.seed = options_.seed;
+  settings.focus_state = options_.out / "focus-state.json";
+  ARBITER_ASSIGN_OR_RETURN(
+      WindowSummary summary,
+      WriteWindowOutputs(options_.out, cut.window.spool,
+                         WindowSpan{cut.start_ms, cut.window.end_ms, cut.window.partial}, settings,
+                         log_));
+  metrics_.traces_sampled += summary.sampled;
+  metrics_.traces_queued += summary.queued;
+  ++metrics_.windows_closed;
+  std::fprintf(log_, "arbiter serve: window %s%s: %llu traces, %llu sampled, %llu queued\n",
+               WindowName(cut.start_ms).c_str(), cut.window.partial ? " (partial)" : "",
+               static_cast<unsigned long long>(summary.traces),
+               static_cast<unsigned long long>(summary.sampled),
+               static_cast<unsigned long long>(summary.queued));
+  std::fflush(log_);
+
+  // The window is written: the journal keeps only the spans of traces still owed.
+  std::vector<fs::path> before = journal_->FilesBefore(cut.segment);
+  std::vector<JournalRecord> carried;
+  for (const fs::path& path : before) {
+    std::vector<JournalRecord> records;
+    ARBITER_RETURN_IF_ERROR(Journal::ReadSegment(path, records));
+    for (JournalRecord& record : records) {
+      std::vector<OtlpSpan> spans, kept;
+      std::vector<std::string> problems;
+      if (!ReadOtlpProtoBytes(record.payload, spans, problems)) continue;
+      for (OtlpSpan& span : spans) {
+        if (cut.carry_all || cut.owed.count(span.trace_id)) kept.push_back(std::move(span));
+      }
+      if (kept.empty()) continue;
+      carried.push_back(JournalRecord{record.recv_ms, kept.size() == spans.size()
+                                                          ? std::move(record.payload)
+                                                          : Serialize(kept)});
+    }
+  }
+  ARBITER_RETURN_IF_ERROR(journal_->Carry(cut.segment, before, carried));
+  metrics_.journal_bytes = journal_->bytes();
+  std::error_code ec;
+  fs::remove(cut.window.spool, ec);
   return Status::OK();
 }
 
@@ -401,6 +446,7 @@ Status Receiver::Shutdown() {
     ARBITER_RETURN_IF_ERROR(Advance(now_ms, true, completed, cuts));
   }
   ARBITER_RETURN_IF_ERROR(Finish(completed, cuts));
+  ARBITER_RETURN_IF_ERROR(DrainWriter());
   // The next run's first window starts where this one stopped, so no name is written twice.
   nlohmann::ordered_json state;
   state["resume_ms"] = now_ms;

@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
+#include <deque>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -107,9 +108,9 @@ class Receiver {
   struct Cut {
     uint64_t start_ms = 0;
     Window window;
-    uint64_t segment = 0;  // the journal segment started at the cut
-    std::unordered_set<std::string> owed;         // traces whose spans stay in the journal
-    bool carry_all = false;  // owed unknown: keep every span (replay re-closes alike)
+    uint64_t segment = 0;                  // the journal segment started at the cut
+    std::unordered_set<std::string> owed;  // traces whose spans stay in the journal
+    bool carry_all = false;                // owed unknown: keep every span (replay re-closes alike)
   };
 
   Receiver(const ServeOptions& options, const SamplePolicy& policy, const TriageOptions& triage,
@@ -120,9 +121,17 @@ class Receiver {
   // (all of them when `final`).
   Status Advance(uint64_t now_ms, bool final, std::vector<Completed>& completed,
                  std::vector<Cut>& cuts);
-  // Without mu_: spools the completed traces, then writes each cut window and carries the
-  // journal.
+  // Without mu_: spools the completed traces, closes each cut window's spool and hands the cut
+  // to the writer.
   Status Finish(std::vector<Completed>& completed, std::vector<Cut>& cuts);
+  // The writer thread writes cut windows (sample, partial sample, triage queue) and carries the
+  // journal, one cut at a time in cut order, apart from the ticker: a minute of heavy traffic
+  // takes seconds to sample and triage, in which a ticker that also wrote would complete no trace
+  // and in-flight traces would pile up to their bound (503s).
+  void WriterLoop();
+  Status WriteCut(Cut& cut);
+  // Waits until every cut handed over is written; the first error the writer met.
+  Status DrainWriter();
   void TickLoop();
   void LogOnce(bool& flag, const std::string& message);
 
@@ -147,6 +156,14 @@ class Receiver {
   std::condition_variable tick_cv_;
   bool ticker_stop_ = false;
   std::thread ticker_;
+
+  std::mutex writer_mu_;  // the writer's queue, flag and first error
+  std::condition_variable writer_cv_;
+  std::deque<Cut> writer_queue_;
+  bool writer_busy_ = false;
+  bool writer_stop_ = false;
+  Status writer_error_;
+  std::thread writer_;
 };
 
 }  // namespace arbiter
