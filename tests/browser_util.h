@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <initializer_list>
 #include <string>
 
 namespace arbiter::testing {
@@ -14,17 +15,29 @@ struct BrowserTools {
   std::string missing;   // why the test must skip; "" when everything is there
 };
 
+inline const char kNodeToolsHint[] = " (ARBITER_WITH_BROWSER=1 ./setup.sh)";
+
+// Why a test driving Node with `packages` (under tests/node/node_modules, e.g.
+// "@opentelemetry/sdk-trace-base") must skip; "" when Node and all of them are there.
+inline std::string MissingNodeTools(std::initializer_list<const char*> packages) {
+  if (std::system("command -v node >/dev/null 2>&1") != 0) {
+    return std::string("node not installed") + kNodeToolsHint;
+  }
+  for (const char* package : packages) {
+    if (!std::filesystem::exists(std::string("tests/node/node_modules/") + package)) {
+      return std::string("tests/node/node_modules has no ") + package + kNodeToolsHint;
+    }
+  }
+  return "";
+}
+
 inline BrowserTools FindBrowserTools() {
   BrowserTools tools;
   const char* chromium = std::getenv("CHROMIUM");
   tools.chromium = chromium ? chromium : "/usr/bin/chromium";
-  const std::string hint = " (ARBITER_WITH_BROWSER=1 ./setup.sh)";
-  if (std::system("command -v node >/dev/null 2>&1") != 0) {
-    tools.missing = "node not installed" + hint;
-  } else if (!std::filesystem::exists(tools.chromium)) {
-    tools.missing = tools.chromium + " not installed" + hint;
-  } else if (!std::filesystem::exists("tests/node/node_modules/playwright-core")) {
-    tools.missing = "tests/node/node_modules has no playwright-core" + hint;
+  tools.missing = MissingNodeTools({"playwright-core"});
+  if (tools.missing.empty() && !std::filesystem::exists(tools.chromium)) {
+    tools.missing = tools.chromium + " not installed" + kNodeToolsHint;
   }
   return tools;
 }

@@ -5,7 +5,6 @@
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <chrono>
@@ -24,7 +23,9 @@
 #include "runner/source/otlp/document.h"
 #include "runner/source/otlp/proto.h"
 #include "runner/source/trace_source.h"
+#include "tests/browser_util.h"
 #include "tests/cli_util.h"
+#include "tests/gzip_util.h"
 
 extern char** environ;
 
@@ -33,6 +34,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::ArbiterBin;
+using testing::Gzip;
 using testing::ReadFile;
 using testing::TempDir;
 
@@ -46,20 +48,6 @@ std::string ProtoBody(const std::string& json_text) {
   OtlpExportRequest request;
   WriteOtlpProto(spans, request);
   return request.SerializeAsString();
-}
-
-std::string Gzip(const std::string& data) {
-  z_stream stream{};
-  deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&stream, data.size()) + 32, '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  deflate(&stream, Z_FINISH);
-  out.resize(stream.total_out);
-  deflateEnd(&stream);
-  return out;
 }
 
 // One `arbiter serve` process on a free port, its stderr in a file.
@@ -406,20 +394,10 @@ TEST(ServeCliTest, InstancesSplitByTraceIdMergeToTheSampleOfOneInstance) {
 // reports sent is in the window's sample, assembled with its input, output, model and tokens.
 class ExporterTest : public ::testing::TestWithParam<std::string> {};
 
-std::string NodeMissing() {
-  if (std::system("command -v node >/dev/null 2>&1") != 0) return "node not installed";
-  for (const char* package : {"exporter-trace-otlp-http", "exporter-trace-otlp-proto",
-                              "exporter-trace-otlp-grpc", "sdk-trace-base"}) {
-    if (!fs::exists(std::string("tests/node/node_modules/@opentelemetry/") + package)) {
-      return std::string("tests/node/node_modules has no @opentelemetry/") + package +
-             " (ARBITER_WITH_BROWSER=1 ./setup.sh)";
-    }
-  }
-  return "";
-}
-
 TEST_P(ExporterTest, EveryTraceTheSdkExportedIsInTheWindowsSample) {
-  std::string missing = NodeMissing();
+  std::string missing = testing::MissingNodeTools(
+      {"@opentelemetry/exporter-trace-otlp-http", "@opentelemetry/exporter-trace-otlp-proto",
+       "@opentelemetry/exporter-trace-otlp-grpc", "@opentelemetry/sdk-trace-base"});
   if (!missing.empty()) GTEST_SKIP() << missing;
   const std::string protocol = GetParam();
   TempDir dir;

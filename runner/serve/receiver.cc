@@ -292,15 +292,13 @@ Status Receiver::Advance(uint64_t now_ms, bool final, std::vector<Completed>& co
 
 Status Receiver::Finish(std::vector<Completed>& completed, std::vector<Cut>& cuts) {
   for (Completed& done : completed) {
-    std::string json;
-    try {
-      json = MapOtlpTraceJson(done.trace.spans);
-    } catch (const std::exception& e) {  // nlohmann throws on what it cannot represent
+    Result<std::string> mapped = TryMapOtlpTraceJson(done.trace.spans, OtlpMappingOptions());
+    if (!mapped.ok()) {
       ++metrics_.traces_unmappable;
-      std::fprintf(log_, "arbiter serve: cannot map trace %s: %s; dropped\n",
-                   done.trace.trace_id.c_str(), e.what());
+      std::fprintf(log_, "arbiter serve: %s; dropped\n", mapped.status().message().c_str());
       continue;
     }
+    std::string& json = *mapped;
     std::FILE*& file = spools_[done.window];
     if (file == nullptr) {
       fs::path path = options_.out / "spool" / (std::to_string(done.window) + ".jsonl");

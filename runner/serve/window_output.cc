@@ -72,19 +72,21 @@ Result<WindowSummary> WriteWindowOutputs(const std::filesystem::path& out,
       options.focus_collected.push_back(state.Collected(rule));
     }
   }
-  ARBITER_ASSIGN_OR_RETURN(auto samples, AtomicFile::Create(out / "samples" / (name + ".jsonl")));
-  ARBITER_ASSIGN_OR_RETURN(SampleSummary sampled,
-                           SampleTraces(inputs, policy, options, samples.get(), log));
-
-  // The same draw kept mergeable: with instances behind a trace-id router, `arbiter sample
-  // --merge` of their partial samples writes the sample one instance would have drawn over all
-  // the traffic. The window names the input; no probe, since no two instances share a trace.
+  // One pass over the spool draws the window as a partial sample, which `arbiter sample --merge`
+  // merges across instances behind a trace-id router (the window names the input; no probe, since
+  // no two instances share a trace). The window's own sample is that one part merged: the bytes
+  // `arbiter sample` over the spool writes, without reading the spool a second time.
   PartialSampleHeader part;
   part.inputs = {ShardInput{"arbiter serve window " + name, 0, false, ""}};
-  ARBITER_ASSIGN_OR_RETURN(auto partial,
-                           AtomicFile::Create(out / "samples" / (name + ".partial.jsonl")));
+  std::filesystem::path partial_path = out / "samples" / (name + ".partial.jsonl");
+  ARBITER_ASSIGN_OR_RETURN(auto partial, AtomicFile::Create(partial_path));
   ARBITER_RETURN_IF_ERROR(
       SamplePartial(inputs, policy, options, std::move(part), *partial, log).status());
+  ARBITER_RETURN_IF_ERROR(partial->Commit());
+  ARBITER_ASSIGN_OR_RETURN(auto samples, AtomicFile::Create(out / "samples" / (name + ".jsonl")));
+  ARBITER_ASSIGN_OR_RETURN(MergedSample merged,
+                           MergePartialSamples({partial_path.string()}, policy, samples.get()));
+  const SampleSummary& sampled = merged.summary;
 
   ARBITER_ASSIGN_OR_RETURN(auto queue, AtomicFile::Create(out / "triage" / (name + ".jsonl")));
   ARBITER_ASSIGN_OR_RETURN(TriageSummary triaged,
@@ -104,7 +106,6 @@ Result<WindowSummary> WriteWindowOutputs(const std::filesystem::path& out,
   // The sample and the queue first, the summary last: a reader that finds the summary finds the
   // window complete.
   ARBITER_RETURN_IF_ERROR(samples->Commit());
-  ARBITER_RETURN_IF_ERROR(partial->Commit());
   ARBITER_RETURN_IF_ERROR(queue->Commit());
   ARBITER_RETURN_IF_ERROR(
       WriteFileAtomic(out / "samples" / (name + ".plan.json"), summary.dump(2) + "\n"));

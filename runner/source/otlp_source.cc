@@ -192,11 +192,11 @@ class OtlpSource : public OtlpTraceSource {
     for (OtlpAssembler::Trace& trace : done_) {
       OwnedRecord record;
       record.line = trace.line;
-      try {
-        record.json = MapOtlpTraceJson(trace.spans, mapping_);
-      } catch (const std::exception& e) {  // nlohmann throws; nothing may escape a source
-        record.json.clear();
-        record.error = "cannot map trace " + trace.spans.front().trace_id + ": " + e.what();
+      Result<std::string> json = TryMapOtlpTraceJson(trace.spans, mapping_);
+      if (json.ok()) {
+        record.json = std::move(*json);
+      } else {
+        record.error = json.status().message();
       }
       ++stats_.traces;
       pending_.push_back(std::move(record));

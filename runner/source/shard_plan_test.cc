@@ -5,14 +5,15 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include "runner/base/sha256.h"
+#include "tests/gzip_util.h"
 #include "tests/test_util.h"
 
 namespace arbiter {
 namespace {
 
+using testing::Gzip;
 using ::testing::HasSubstr;
 using testing::TempDir;
 
@@ -23,21 +24,6 @@ std::string Traces(int count) {
             std::string(static_cast<size_t>(i % 17), 'x') + "\"}\n";
   }
   return text;
-}
-
-std::string Gzip(const std::string& text) {
-  uLongf size = compressBound(text.size()) + 32;
-  std::string out(size, '\0');
-  z_stream stream{};
-  deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  stream.avail_in = static_cast<uInt>(text.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  deflate(&stream, Z_FINISH);
-  out.resize(stream.total_out);
-  deflateEnd(&stream);
-  return out;
 }
 
 std::vector<std::string> ReadPart(const ShardInput& input, const ShardPart& part) {

@@ -339,4 +339,14 @@ std::string MapOtlpTraceJson(std::vector<OtlpSpan>& spans, const OtlpMappingOpti
   return out;
 }
 
+Result<std::string> TryMapOtlpTraceJson(std::vector<OtlpSpan>& spans,
+                                        const OtlpMappingOptions& options) {
+  std::string trace_id = spans.front().trace_id;
+  try {
+    return MapOtlpTraceJson(spans, options);
+  } catch (const std::exception& e) {
+    return Status::InvalidArgument("cannot map trace " + trace_id + ": " + e.what());
+  }
+}
+
 }  // namespace arbiter

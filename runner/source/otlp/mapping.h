@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "runner/base/status.h"
 #include "runner/source/otlp/mapping_options.h"
 #include "runner/source/otlp/span.h"
 
@@ -41,6 +42,11 @@ OrderedJson MapOtlpTrace(std::vector<OtlpSpan>& spans, const OtlpMappingOptions&
 
 // MapOtlpTrace as one line of JSON text.
 std::string MapOtlpTraceJson(std::vector<OtlpSpan>& spans, const OtlpMappingOptions& options = {});
+
+// MapOtlpTraceJson for the callers that must let no exception escape (the file sources, serve):
+// what the JSON library cannot represent (it throws) is an error naming the trace.
+Result<std::string> TryMapOtlpTraceJson(std::vector<OtlpSpan>& spans,
+                                        const OtlpMappingOptions& options);
 
 // Sets `path` ("a.b.c") in `root` to `value`, creating objects on the way (replacing a non-object
 // in the way).
