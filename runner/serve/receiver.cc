@@ -292,7 +292,8 @@ Status Receiver::Advance(uint64_t now_ms, bool final, std::vector<Completed>& co
 
 Status Receiver::Finish(std::vector<Completed>& completed, std::vector<Cut>& cuts) {
   for (Completed& done : completed) {
-    Result<std::string> mapped = TryMapOtlpTraceJson(done.trace.spans, OtlpMappingOptions());
+    // The policy's `otlp:` options, as `arbiter sample --policy` maps OTLP files.
+    Result<std::string> mapped = TryMapOtlpTraceJson(done.trace.spans, policy_.otlp);
     if (!mapped.ok()) {
       ++metrics_.traces_unmappable;
       std::fprintf(log_, "arbiter serve: %s; dropped\n", mapped.status().message().c_str());

@@ -7,8 +7,8 @@
 #include <sstream>
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <simdjson.h>
+#include <nlohmann/json.hpp>
 
 #include "runner/source/otlp/document.h"
 
@@ -77,6 +77,24 @@ struct Fixture {
   TriageOptions triage;
 };
 
+TEST(ReceiverTest, ThePolicysOtlpOptionsMapTheTraces) {
+  Fixture fixture("otlp_options");
+  fixture.policy = *ParseSamplePolicy(
+      "targets: {default: 200}\notlp: {attribute_map: {llm.model_name: metadata.model_family}}",
+      "policy");
+  auto receiver = fixture.Start();
+  ASSERT_EQ(receiver->Ingest(Request(FixtureSpans("split_1.json"))).code, IngestOutcome::kOk);
+  ASSERT_TRUE(receiver->Shutdown().ok());
+  std::vector<std::string> sampled = fixture.Lines("samples", ".jsonl");
+  ASSERT_FALSE(sampled.empty());
+  bool mapped = false;
+  for (const std::string& line : sampled) {
+    mapped = mapped || nlohmann::json::parse(line)["metadata"].contains("model_family");
+  }
+  EXPECT_TRUE(mapped);
+  receiver.reset();
+}
+
 TEST(ReceiverTest, ShutdownWritesThePartialWindowAndEmptiesTheJournal) {
   Fixture fixture("shutdown");
   auto receiver = fixture.Start();
@@ -87,8 +105,7 @@ TEST(ReceiverTest, ShutdownWritesThePartialWindowAndEmptiesTheJournal) {
   EXPECT_EQ(outcome.code, IngestOutcome::kOk);
   EXPECT_GT(receiver->metrics().journal_bytes.load() + receiver->metrics().spans_received, 0u);
   ASSERT_TRUE(receiver->Shutdown().ok());
-  EXPECT_EQ(receiver->Ingest(Request(FixtureSpans("split_1.json"))).code,
-            IngestOutcome::kStopping);
+  EXPECT_EQ(receiver->Ingest(Request(FixtureSpans("split_1.json"))).code, IngestOutcome::kStopping);
   std::vector<std::string> sampled = fixture.Lines("samples", ".jsonl");
   ASSERT_EQ(sampled.size(), 2u);  // one trace spread over both requests, one in the first
   EXPECT_NE(sampled[0].find("\"_sample\""), std::string::npos);

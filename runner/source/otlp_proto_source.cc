@@ -57,8 +57,12 @@ std::vector<std::string_view> Framed(std::string_view bytes) {
 
 class ProtoSource : public TraceSource {
  public:
-  ProtoSource(std::string path, std::string bytes, bool hash, const OtlpAssemblyOptions& assembly)
-      : path_(std::move(path)), bytes_(std::move(bytes)), assembler_(assembly) {
+  ProtoSource(std::string path, std::string bytes, bool hash, OtlpMappingOptions mapping,
+              const OtlpAssemblyOptions& assembly)
+      : path_(std::move(path)),
+        bytes_(std::move(bytes)),
+        mapping_(std::move(mapping)),
+        assembler_(assembly) {
     if (hash) sha256_ = Sha256Hex(bytes_);
     std::string_view all = bytes_;
     // A length prefix starts with 0x00 for any message under 16 MiB; a bare request starts with
@@ -127,8 +131,7 @@ class ProtoSource : public TraceSource {
     for (OtlpAssembler::Trace& trace : done_) {
       Owned record;
       record.line = trace.line;
-      // The defaults, as before: the suite's `otlp:` options do not reach this source yet.
-      Result<std::string> json = TryMapOtlpTraceJson(trace.spans, OtlpMappingOptions());
+      Result<std::string> json = TryMapOtlpTraceJson(trace.spans, mapping_);
       if (json.ok()) {
         record.json = std::move(*json);
       } else {
@@ -151,6 +154,7 @@ class ProtoSource : public TraceSource {
   std::string sha256_;
   std::vector<std::string_view> messages_;
   size_t next_ = 0;
+  OtlpMappingOptions mapping_;  // the suite's or policy's `otlp:`, as for OTLP/JSON
   OtlpAssembler assembler_;
   std::vector<OtlpSpan> spans_;
   std::vector<std::string> problems_;
@@ -176,8 +180,8 @@ Result<std::unique_ptr<TraceSource>> OpenOtlpProtoSource(const std::string& path
                                                          const SourceOptions& options,
                                                          const OtlpAssemblyOptions& assembly) {
   ARBITER_ASSIGN_OR_RETURN(std::string bytes, ReadAll(path));
-  return std::unique_ptr<TraceSource>(
-      std::make_unique<ProtoSource>(path, std::move(bytes), options.hash_input, assembly));
+  return std::unique_ptr<TraceSource>(std::make_unique<ProtoSource>(
+      path, std::move(bytes), options.hash_input, options.otlp, assembly));
 }
 
 }  // namespace arbiter

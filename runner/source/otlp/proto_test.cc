@@ -119,7 +119,8 @@ TEST(OtlpProtoTest, AnyValuesDecodeToJson) {
   EXPECT_EQ(spans[0].span_id, "0202020202020202");
   EXPECT_EQ(spans[0].parent_span_id, "");
   OrderedJson values = OrderedJson::object();
-  for (const OtlpAttribute& attribute : spans[0].attributes) values[attribute.key] = attribute.value;
+  for (const OtlpAttribute& attribute : spans[0].attributes)
+    values[attribute.key] = attribute.value;
   EXPECT_EQ(values.dump(),
             R"({"s":"text","b":true,"i":-7,"d":1.5,"nan":null,"bytes":"aGkh","a":[1,"x"],)"
             R"("m":{"k":false},"empty":null})");
@@ -155,9 +156,11 @@ TEST(OtlpProtoTest, GarbageIsNotARequest) {
   EXPECT_TRUE(spans.empty());
 }
 
-std::vector<std::string> ReadFile(const std::string& path, TraceFormat format) {
+std::vector<std::string> ReadFile(const std::string& path, TraceFormat format,
+                                  const OtlpMappingOptions& otlp = {}) {
   SourceOptions options;
   options.format = format;
+  options.otlp = otlp;
   auto source = OpenTraceSource(path, options);
   EXPECT_TRUE(source.ok()) << source.status().message();
   std::vector<std::string> out;
@@ -202,6 +205,14 @@ TEST(OtlpProtoTest, FilesAreReadBareFramedOrByName) {
     out << ProtoBytes(all);
   }
   EXPECT_EQ(ReadFile(bare_path, TraceFormat::kAuto), expected);
+
+  // A suite's or policy's `otlp:` options apply to protobuf files as to OTLP/JSON ones.
+  OtlpMappingOptions mapped;
+  mapped.attribute_map = {{"llm.model_name", "metadata.model_family"}};
+  std::vector<std::string> expected_mapped = ReadFile(json_path, TraceFormat::kAuto, mapped);
+  ASSERT_NE(expected_mapped, expected);
+  EXPECT_NE(expected_mapped.front().find("\"model_family\""), std::string::npos);
+  EXPECT_EQ(ReadFile(bare_path, TraceFormat::kAuto, mapped), expected_mapped);
 }
 
 TEST(OtlpProtoTest, AFileThatIsNotProtobufIsOneErrorRecord) {
