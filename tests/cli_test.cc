@@ -6,6 +6,8 @@
 
 #include <zlib.h>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/cli_util.h"
 
 namespace arbiter {
@@ -275,10 +277,69 @@ TEST(CliTest, ReadsGzipAndStandardInput) {
   EXPECT_EQ(std::count(gz_scores.begin(), gz_scores.end(), '\n'), 2);
   EXPECT_EQ(gz_scores, ReadFile(dir.path() / "stdin" / "scores.jsonl"));
   // The input hash is of the decompressed content: both runs name the same bytes.
-  std::string sha = "\"sha256\": \"";
+  std::string key = "\"sha256_chunks\": \"";
   std::string gz_card = ReadFile(dir.path() / "gz" / "scorecard.json");
   std::string stdin_card = ReadFile(dir.path() / "stdin" / "scorecard.json");
-  EXPECT_EQ(gz_card.substr(gz_card.find(sha), 76), stdin_card.substr(stdin_card.find(sha), 76));
+  ASSERT_NE(gz_card.find(key), std::string::npos) << gz_card;
+  EXPECT_EQ(gz_card.substr(gz_card.find(key), key.size() + 65),
+            stdin_card.substr(stdin_card.find(key), key.size() + 65));
+}
+
+// The scorecard's input hash is the construction FORMATS.md gives, checked against Python's
+// hashlib (an independent SHA-256), and `--input-hash sha256` is what sha256sum prints. The demo
+// traces are three chunks of 1 MiB, hashed on four threads.
+TEST(CliTest, InputHashIsTheDocumentedConstruction) {
+  TempDir dir;
+  auto script = dir.Write("hash.py",
+                          "import hashlib, sys\n"
+                          "data = open(sys.argv[1], 'rb').read()\n"
+                          "step = 1 << 20\n"
+                          "digests = b''.join(hashlib.sha256(data[i:i + step]).digest()\n"
+                          "                   for i in range(0, len(data), step))\n"
+                          "print(hashlib.sha256(digests).hexdigest(), "
+                          "hashlib.sha256(data).hexdigest())\n");
+  std::string reference;
+  {
+    std::string command = "python3 " + script.string() + " " + kDemoTraces;
+    FILE* pipe = popen(command.c_str(), "r");
+    ASSERT_NE(pipe, nullptr);
+    char buffer[256];
+    while (std::fgets(buffer, sizeof buffer, pipe)) reference += buffer;
+    ASSERT_EQ(pclose(pipe), 0) << "python3 is needed (setup.sh installs it)";
+  }
+  ASSERT_EQ(reference.size(), 64u + 1 + 64 + 1) << reference;
+  const std::string chunks = reference.substr(0, 64), plain = reference.substr(65, 64);
+  for (const char* kind : {"sha256_chunks", "sha256"}) {
+    auto out = dir.path() / kind;
+    auto run = RunArbiter(std::string("run --quiet -j 4 --suite ") + kDemoSuite + " --traces " +
+                          kDemoTraces + " --out " + out.string() + " --input-hash " + kind);
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    auto card = nlohmann::json::parse(ReadFile(out / "scorecard.json"));
+    EXPECT_EQ(card["inputs"][0][kind], std::string(kind) == "sha256" ? plain : chunks) << card;
+  }
+  auto bad = RunArbiter(std::string("run --suite ") + kDemoSuite + " --traces " + kDemoTraces +
+                        " --out " + (dir.path() / "x").string() + " --input-hash md5");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("--input-hash"));
+}
+
+// --stage-times reports every stage, with the serial ones as a share of the workers' CPU.
+TEST(CliTest, StageTimesNameEveryStage) {
+  TempDir dir;
+  auto run = RunArbiter(std::string("run --quiet -j 2 --stage-times --suite ") + kDemoSuite +
+                        " --traces " + kDemoTraces + " --out " + dir.path().string());
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.err, HasSubstr("stage times: 1000 traces"));
+  for (const char* stage :
+       {"read (read, split, copy)", "input hash", "score (parse, evaluate)", "consume (scorecard)",
+        "write (scores.jsonl)", "finish (report files)"}) {
+    EXPECT_THAT(run.err, HasSubstr(stage));
+  }
+  EXPECT_THAT(run.err,
+              ::testing::ContainsRegex("consume \\(scorecard\\) +1 +[0-9.]+ +[0-9.]+ +1/"));
+  auto quiet = RunArbiter(std::string("run --quiet --suite ") + kDemoSuite + " --traces " +
+                          kDemoTraces + " --out " + (dir.path() / "q").string());
+  EXPECT_THAT(quiet.err, Not(HasSubstr("stage times")));
 }
 
 // A hostile script through the real binary: each attack becomes an error row naming the plugin

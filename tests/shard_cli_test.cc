@@ -109,6 +109,9 @@ TEST_F(ShardCliTest, RefusesSetsThatAreNotOneRun) {
   EXPECT_THAT(refused(Path("a0") + " " + Path("d1")), HasSubstr("different input sets"));
   ASSERT_EQ(Run(Path("e1"), "--shard 1/2 --max-error-rate 0.2").exit_code, 0);
   EXPECT_THAT(refused(Path("a0") + " " + Path("e1")), HasSubstr("--max-error-rate 0.5 against"));
+  ASSERT_EQ(Run(Path("h1"), "--shard 1/2 --input-hash sha256").exit_code, 0);
+  EXPECT_THAT(refused(Path("a0") + " " + Path("h1")),
+              HasSubstr("--input-hash sha256_chunks against sha256"));
 }
 
 TEST_F(ShardCliTest, RefusesWhatIsNotAShard) {

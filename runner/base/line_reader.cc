@@ -1,7 +1,5 @@
 #include "runner/base/line_reader.h"
 
-#include "runner/base/sha256.h"
-
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -33,7 +31,7 @@ void WidenPipe(int fd) {
 }  // namespace
 
 Result<std::unique_ptr<LineReader>> LineReader::Open(const std::string& path, size_t max_line_bytes,
-                                                     bool hash) {
+                                                     std::optional<InputHashSpec> hash) {
   gzFile gz = nullptr;
   if (path == "-") {
     int fd = dup(STDIN_FILENO);
@@ -103,13 +101,20 @@ LineReader::LineReader(std::string path, int fd, uint64_t base, uint64_t end, si
       range_end_(end),
       max_line_bytes_(max_line_bytes) {}
 
-LineReader::LineReader(std::string path, void* gz, size_t max_line_bytes, bool hash)
+LineReader::LineReader(std::string path, void* gz, size_t max_line_bytes,
+                       std::optional<InputHashSpec> hash)
     : path_(std::move(path)),
       gz_(gz),
       max_line_bytes_(max_line_bytes),
-      sha256_(hash ? std::make_unique<Sha256>() : nullptr) {}
+      hasher_(hash ? std::make_unique<InputHasher>(hash->kind, hash->threads) : nullptr) {}
 
-std::string LineReader::Sha256Hex() const { return sha256_ ? sha256_->Hex() : std::string(); }
+std::string LineReader::InputHash() {
+  if (hasher_) {
+    hash_ = hasher_->Finish();
+    hasher_.reset();
+  }
+  return hash_;
+}
 
 LineReader::~LineReader() {
   if (gz_) gzclose(static_cast<gzFile>(gz_));
@@ -157,7 +162,7 @@ bool LineReader::Fill() {
     eof_ = true;
     return false;
   }
-  if (sha256_) sha256_->Update(std::string_view(buffer_.data() + end_, static_cast<size_t>(n)));
+  if (hasher_) hasher_->Update(std::string_view(buffer_.data() + end_, static_cast<size_t>(n)));
   end_ += static_cast<size_t>(n);
   return true;
 }

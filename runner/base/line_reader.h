@@ -4,9 +4,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "runner/base/input_hash.h"
 #include "runner/base/status.h"
 
 namespace arbiter {
@@ -18,8 +20,6 @@ struct Line {
   size_t length = 0;       // the line's full length in bytes, also when oversized
 };
 
-class Sha256;  // sha256.h
-
 // The UTF-8 byte-order mark that Excel and some Windows editors write at the start of a file. It is
 // not text: readers drop it from the start of a file rather than let it break the first line.
 inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
@@ -28,11 +28,11 @@ class LineReader {
  public:
   static constexpr size_t kDefaultMaxLineBytes = 16 << 20;
 
-  // `path` is a file name or "-" for standard input. `hash` keeps the running SHA-256 of
-  // Sha256Hex(); commands that never report it turn it off (it costs as much as parsing).
+  // `path` is a file name or "-" for standard input. With `hash`, keeps the input hash of
+  // InputHash() (input_hash.h); only commands that report it ask (it costs as much as parsing).
   static Result<std::unique_ptr<LineReader>> Open(const std::string& path,
                                                   size_t max_line_bytes = kDefaultMaxLineBytes,
-                                                  bool hash = true);
+                                                  std::optional<InputHashSpec> hash = std::nullopt);
   // Reads only the lines of a plain (uncompressed) file that start in the byte range
   // [begin, end): the part of a file that one shard of a run scores (`run --shard`). A line
   // belongs to the range where its first byte is, so the ranges of a partition of the file read
@@ -46,7 +46,7 @@ class LineReader {
   LineReader& operator=(const LineReader&) = delete;
 
   // The next line; false at the end of input or on a read error (see status()). A byte-order mark
-  // at the start of the input is not part of line 1 (it still counts in Sha256Hex()).
+  // at the start of the input is not part of line 1 (it still counts in InputHash()).
   bool Next(Line& line);
   // Makes the next Next() return the line it returned last (one line of look-ahead, used to
   // detect the format). REQUIRES: Next() returned true and PushBack() was not called since.
@@ -55,13 +55,13 @@ class LineReader {
   const Status& status() const { return status_; }
   const std::string& path() const { return path_; }
   size_t max_line_bytes() const { return max_line_bytes_; }
-  // Lowercase hex SHA-256 of every byte read so far (after gzip decompression, so for a plain
-  // file it equals `sha256sum`). Complete once Next() has returned false without an error;
-  // "" when opened without `hash`.
-  std::string Sha256Hex() const;
+  // The input hash (lowercase hex) of every byte read (after gzip decompression). Call once
+  // Next() has returned false without an error; later calls return the same. "" when opened
+  // without `hash`.
+  std::string InputHash();
 
  private:
-  LineReader(std::string path, void* gz, size_t max_line_bytes, bool hash);
+  LineReader(std::string path, void* gz, size_t max_line_bytes, std::optional<InputHashSpec> hash);
   LineReader(std::string path, int fd, uint64_t begin, uint64_t end, size_t max_line_bytes);
   bool NextLine(Line& line);
   bool Fill();  // reads more input into buffer_; false at EOF or error
@@ -80,7 +80,8 @@ class LineReader {
   Line last_;
   bool pushed_back_ = false;
   Status status_;
-  std::unique_ptr<Sha256> sha256_;  // null without `hash`
+  std::unique_ptr<InputHasher> hasher_;  // null without `hash`, and once finished
+  std::string hash_;                     // once finished
 };
 
 }  // namespace arbiter

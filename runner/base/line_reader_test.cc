@@ -32,11 +32,12 @@ TEST(LineReaderTest, AByteOrderMarkStartingTheFileIsDropped) {
   EXPECT_EQ(lines[0], "{\"trace_id\": \"t-1\"}");
   EXPECT_EQ(lines[1], "\xEF\xBB\xBF{}");  // only a mark that starts the file is dropped
   // The file's hash still covers every byte, so it matches sha256sum.
-  auto reader = LineReader::Open(path.string());
+  auto reader = LineReader::Open(path.string(), LineReader::kDefaultMaxLineBytes,
+                                 InputHashSpec{InputHashKind::kSha256, 1});
   Line line;
   while ((*reader)->Next(line)) {
   }
-  EXPECT_EQ((*reader)->Sha256Hex(), Sha256Hex(text));
+  EXPECT_EQ((*reader)->InputHash(), Sha256Hex(text));
 }
 
 TEST(LineReaderTest, AByteOrderMarkSurvivesPushBack) {

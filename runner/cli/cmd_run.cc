@@ -46,6 +46,8 @@ struct RunFlags {
   std::string cache = ".arbiter/cache";
   bool no_cache = false;
   ShardFlags shard;
+  std::string input_hash = "sha256_chunks";
+  bool stage_times = false;
 };
 
 // Prints the first few broken traces (all of them are in trace_errors.jsonl).
@@ -111,6 +113,8 @@ int Run(const RunFlags& flags) {
   if (!flags.no_cache) options.cache_dir = flags.cache;
   options.stop = &g_interrupted;
   options.shard = *shard;
+  options.input_hash = *ParseInputHashKind(flags.input_hash);  // CLI11 checked the name
+  options.stage_times = flags.stage_times;
   TraceErrorLog trace_errors;
   SampleMarkLog sample_marks;
   Progress progress(!flags.quiet);
@@ -168,6 +172,7 @@ int Run(const RunFlags& flags) {
     std::fprintf(stderr, "scorecard: %s\nreport: %s\n", (out / "scorecard.json").c_str(),
                  (out / "report.html").c_str());
   }
+  if (run->stage_times) std::fputs(StageTimesText(*run->stage_times).c_str(), stderr);
   int warned = ReportWarnings("run", run->warnings, flags.strict);
   if (run->interrupted) {
     return Fail("run", Status::Internal("interrupted; the traces scored so far were written"));
@@ -202,6 +207,13 @@ Command RunCommand() {
         app.add_flag("-q,--quiet", flags->quiet, "No progress display");
         AddPluginPathOption(app, flags->plugin_paths);
         AddCacheOptions(app, flags->cache, flags->no_cache);
+        app.add_option("--input-hash", flags->input_hash,
+                       "The inputs' content hash in scorecard.json: sha256_chunks (default; "
+                       "SHA-256 over the SHA-256 of each 1 MiB, on all threads) or sha256 (as "
+                       "sha256sum prints it, on one thread)")
+            ->check(CLI::IsMember({"sha256_chunks", "sha256"}));
+        app.add_flag("--stage-times", flags->stage_times,
+                     "Print each pipeline stage's CPU time per trace on stderr at the end");
         AddShardOptions(app, flags->shard,
                         "Score only part I of N of the inputs (0-based I/N, or auto from "
                         "JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID) and write a partial run "

@@ -94,6 +94,10 @@ Result<std::vector<const PartialRun*>> CheckSet(const std::vector<PartialRun>& r
     if (std::string why = InputSetDifference(first.inputs, run.inputs); !why.empty()) {
       return refuse("different input sets: " + why);
     }
+    if (first.input_hash != run.input_hash) {
+      return refuse(std::string("--input-hash ") + InputHashName(first.input_hash) + " against " +
+                    InputHashName(run.input_hash));
+    }
     if (first.max_error_rate != run.max_error_rate) {
       return refuse("--max-error-rate " + NumberText(first.max_error_rate) + " against " +
                     NumberText(run.max_error_rate));
@@ -192,6 +196,7 @@ Result<MergeResult> MergeRuns(const std::vector<fs::path>& dirs, const fs::path&
                            AtomicFile::Create(out / "trace_errors.jsonl"));
   ARBITER_ASSIGN_OR_RETURN(ScorecardSuite suite, AddUsage(shards));
   ScorecardBuilder scorecard(std::move(suite), first.max_error_rate);
+  scorecard.set_input_hash(first.input_hash);
 
   // Each shard's parts are in input order, so walking one run's order takes them front to back.
   std::vector<size_t> next(count, 0);
@@ -224,11 +229,11 @@ Result<MergeResult> MergeRuns(const std::vector<fs::path>& dirs, const fs::path&
   }
   for (size_t i = 0; i < first.inputs.size(); ++i) {
     const PartialRun& hasher = *shards[HashingShard(first.inputs, i, count)];
-    if (!hasher.input_sha256[i]) {
-      return Status::Corruption(Name(hasher) + "/" + kShardFile + ": no SHA-256 for input " +
+    if (!hasher.input_hashes[i]) {
+      return Status::Corruption(Name(hasher) + "/" + kShardFile + ": no hash for input " +
                                 first.inputs[i].path);
     }
-    scorecard.AddInput(first.inputs[i].path, *hasher.input_sha256[i]);
+    scorecard.AddInput(first.inputs[i].path, *hasher.input_hashes[i]);
   }
 
   nlohmann::ordered_json card = scorecard.Json();

@@ -27,6 +27,7 @@ OrderedJson PartialRun::Json() const {
   doc["suite_fingerprint"] = SuiteFingerprint();
   doc["input_set"] = InputSetIdentity(inputs);
   doc["max_error_rate"] = max_error_rate;
+  doc["input_hash"] = InputHashName(input_hash);
   doc["interrupted"] = interrupted;
   doc["suite"] = suite.Json();
   doc["inputs"] = OrderedJson::array();
@@ -37,7 +38,7 @@ OrderedJson PartialRun::Json() const {
          {"bytes", input.bytes},
          {"split", input.split},
          {"probe", input.probe},
-         {"sha256", input_sha256[i] ? OrderedJson(*input_sha256[i]) : OrderedJson(nullptr)}});
+         {"hash", input_hashes[i] ? OrderedJson(*input_hashes[i]) : OrderedJson(nullptr)}});
   }
   doc["parts"] = OrderedJson::array();
   for (const PartialPart& part : parts) {
@@ -69,6 +70,13 @@ Result<PartialRun> PartialRun::Load(const std::filesystem::path& dir) {
     run.shard.count = doc.at("shard").at("count").get<uint32_t>();
     run.max_error_rate = doc.at("max_error_rate").get<double>();
     run.interrupted = doc.at("interrupted").get<bool>();
+    std::optional<InputHashKind> hash_kind =
+        ParseInputHashKind(doc.at("input_hash").get<std::string>());
+    if (!hash_kind) {
+      return Status::Corruption(file.string() + ": unknown input_hash " +
+                                doc.at("input_hash").dump());
+    }
+    run.input_hash = *hash_kind;
     ARBITER_ASSIGN_OR_RETURN(run.suite, ScorecardSuite::FromJson(doc.at("suite")));
     for (const nlohmann::json& entry : doc.at("inputs")) {
       ShardInput& input = run.inputs.emplace_back();
@@ -76,9 +84,9 @@ Result<PartialRun> PartialRun::Load(const std::filesystem::path& dir) {
       input.bytes = entry.at("bytes").get<uint64_t>();
       input.split = entry.at("split").get<bool>();
       input.probe = entry.at("probe").get<std::string>();
-      const nlohmann::json& sha = entry.at("sha256");
-      run.input_sha256.push_back(
-          sha.is_null() ? std::nullopt : std::optional<std::string>(sha.get<std::string>()));
+      const nlohmann::json& hash = entry.at("hash");
+      run.input_hashes.push_back(
+          hash.is_null() ? std::nullopt : std::optional<std::string>(hash.get<std::string>()));
     }
     for (const nlohmann::json& entry : doc.at("parts")) {
       PartialPart& part = run.parts.emplace_back();

@@ -21,7 +21,7 @@
 namespace arbiter {
 
 inline constexpr const char* kShardFile = "shard.json";
-inline constexpr int kShardFormat = 1;
+inline constexpr int kShardFormat = 2;
 
 struct PartialPart {
   size_t input = 0;                           // index into the inputs
@@ -37,8 +37,9 @@ struct PartialRun {
   ScorecardSuite suite;
   double max_error_rate = 0;
   std::vector<ShardInput> inputs;
-  std::vector<std::optional<std::string>> input_sha256;  // reported by this shard, or none
-  std::vector<PartialPart> parts;                        // in input order
+  InputHashKind input_hash = InputHashKind::kSha256Chunks;  // `run --input-hash`
+  std::vector<std::optional<std::string>> input_hashes;     // reported by this shard, or none
+  std::vector<PartialPart> parts;                           // in input order
   bool interrupted = false;
 
   // The suite's identity, without the usage figures (which differ by shard): the SHA-256 of its

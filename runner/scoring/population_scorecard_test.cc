@@ -212,6 +212,43 @@ TEST_F(PopulationScorecardTest, StatesOfPartsMergeIntoTheWholeScorecard) {
   EXPECT_FALSE(other.MergeState(nlohmann::json::parse(R"({"evaluators": []})")).ok());
 }
 
+// What `arbiter run` does: each batch tallied on its own (on a worker) and the batch tallies
+// merged in input order give the builder that added every trace, for any batch size.
+TEST_F(PopulationScorecardTest, BatchTalliesMergeIntoTheWholeScorecard) {
+  const std::string traces = SampledTraces() + Trace(20, true, true, "") + "not json\n" +
+                             Trace(21, false, true, R"({"stratum": "a"})") +
+                             Trace(22, true, false, "");
+  const std::string path = dir_.Write("batches.jsonl", traces).string();
+  ScorecardBuilder whole(suite_);
+  // 256 first: one batch, which also builds `whole` trace by trace.
+  for (size_t batch_size : {size_t{256}, size_t{1}, size_t{2}, size_t{5}}) {
+    ScorecardBuilder merged(suite_);
+    size_t batches = 0;
+    PipelineCallbacks callbacks;
+    callbacks.batch = [&](ScoredBatch& batch) {
+      ScorecardBuilder part(suite_);
+      for (const TraceResult& trace : batch.traces) {
+        part.AddTrace(trace);
+        if (batch_size == 256) whole.AddTrace(trace);
+      }
+      merged.Merge(part);
+      ++batches;
+      return Status::OK();
+    };
+    PipelineOptions options;
+    options.batch_size = batch_size;
+    options.threads = 3;
+    ASSERT_TRUE(RunPipeline(suite_, {path}, options, callbacks).ok());
+    if (batch_size == 256) {
+      EXPECT_EQ(batches, 1u);
+    } else if (batch_size == 1) {
+      EXPECT_GT(batches, 10u);
+    }
+    EXPECT_EQ(merged.Json().dump(), whole.Json().dump()) << batch_size;
+    EXPECT_EQ(merged.Markdown(), whole.Markdown()) << batch_size;
+  }
+}
+
 SampleMark ReadMark(const std::string& json) {
   simdjson::dom::parser parser;
   return ReadSampleMark(parser.parse(json));

@@ -25,6 +25,7 @@ Status RunPipeline(const Suite& suite, const std::vector<std::string>& inputs,
   read.batching.stop = options.stop;
   read.batching.limit = options.limit;
   read.batching.ranges = options.ranges;
+  read.cpu = options.cpu;
 
   const TraceScorer scorer(suite);  // const, shared by the workers
   std::vector<simdjson::dom::parser> parsers(read.workers);
@@ -44,13 +45,14 @@ Status RunPipeline(const Suite& suite, const std::vector<std::string>& inputs,
       scorer.Score(PaddedJson{records.text.data() + record.offset, record.length},
                    static_cast<int>(worker), parsers[worker], batch.rows, result);
     }
+    if (callbacks.scored) callbacks.scored(batch);
     return Status::OK();
   };
   batched.consume = [&](RecordBatch& records, ScoredBatch& batch) {
     // Judge calls complete out of order; waiting here, in input order, keeps output identical.
     ResolvePendingScores(suite, batch.rows, batch.traces);
     if (records.input_end && callbacks.input_done) {
-      callbacks.input_done(InputDone{records.input, inputs[records.input], records.input_sha256});
+      callbacks.input_done(InputDone{records.input, inputs[records.input], records.input_hash});
     }
     return callbacks.batch(batch);
   };

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "runner/base/status.h"
+#include "runner/base/thread_cpu.h"
+#include "runner/scoring/scorecard.h"
 #include "runner/scoring/trace_scorer.h"
 #include "runner/source/trace_source.h"
 #include "runner/suite/suite.h"
@@ -32,22 +34,30 @@ struct PipelineOptions {
   uint64_t limit = 0;
   // When not empty, one entry per input: read only that byte range of it (a shard's part).
   std::vector<std::optional<ByteRange>> ranges;
+  // When set, each stage's CPU time is added to it (`run --stage-times`).
+  StageCpu* cpu = nullptr;
 };
 
 struct ScoredBatch {
   size_t input = 0;                 // index into the input paths
   std::string rows;                 // scores.jsonl rows of these traces, in order
   std::vector<TraceResult> traces;  // in input order
+  // The batch's own scorecard tallies, when PipelineCallbacks::scored made them on the worker.
+  std::optional<ScorecardBuilder> card;
 };
 
 // Called once per input when it has been read to its end, with its content hash.
 struct InputDone {
   size_t input = 0;
   std::string path;
-  std::string sha256;
+  std::string hash;  // SourceOptions::input_hash
 };
 
 struct PipelineCallbacks {
+  // Optional: each scored batch on the worker that scored it, in any order, before `batch` (work
+  // that need not wait for the input order, such as the batch's own tallies). Outcomes of judge
+  // calls still in flight (TraceResult::pending) are not final here.
+  std::function<void(ScoredBatch&)> scored;
   // Each scored batch, in input order, on the caller's thread. An error stops the run.
   std::function<Status(ScoredBatch&)> batch;
   // Each input read to its end, in input order, before its last batch is consumed.

@@ -1,5 +1,6 @@
 #include "runner/scoring/run_suite.h"
 
+#include <chrono>
 #include <future>
 #include <memory>
 #include <system_error>
@@ -8,7 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include "runner/base/atomic_file.h"
+#include "runner/base/input_hash.h"
 #include "runner/base/json_util.h"
+#include "runner/base/thread_cpu.h"
 #include "runner/scoring/partial_run.h"
 #include "runner/scoring/run_pipeline.h"
 #include "runner/scoring/scorecard.h"
@@ -47,7 +50,8 @@ struct ShardRun {
     partial.shard = spec;
     partial.max_error_rate = options.max_error_rate;
     ARBITER_ASSIGN_OR_RETURN(partial.inputs, DescribeShardInputs(options.traces, options.format));
-    partial.input_sha256.resize(partial.inputs.size());
+    partial.input_hash = options.input_hash;
+    partial.input_hashes.resize(partial.inputs.size());
     hashes.resize(partial.inputs.size());
     for (const ShardPart& part : PlanShard(partial.inputs, spec)) {
       PartialPart& mine = partial.parts.emplace_back();
@@ -57,7 +61,8 @@ struct ShardRun {
       inputs.push_back(partial.inputs[part.input].path);
       ranges.push_back(part.range);
       if (part.range && HashingShard(partial.inputs, part.input, spec.count) == spec.index) {
-        hashes[part.input] = std::async(std::launch::async, FileSha256, inputs.back());
+        hashes[part.input] = std::async(std::launch::async, FileInputHash, options.input_hash,
+                                        inputs.back(), size_t{1});
       }
     }
     return Status::OK();
@@ -70,8 +75,8 @@ struct ShardRun {
                 std::vector<std::optional<uint64_t>>& errors_end, bool interrupted) {
     for (size_t i = 0; i < hashes.size(); ++i) {
       if (!hashes[i].valid()) continue;
-      ARBITER_ASSIGN_OR_RETURN(std::string sha, hashes[i].get());
-      partial.input_sha256[i] = std::move(sha);
+      ARBITER_ASSIGN_OR_RETURN(std::string hash, hashes[i].get());
+      partial.input_hashes[i] = std::move(hash);
     }
     uint64_t rows = 0, errors = 0;
     for (size_t p = 0; p < partial.parts.size(); ++p) {
@@ -115,6 +120,8 @@ Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& optio
   pipeline.batch_size = options.batch_size;
   pipeline.source.format = options.format;
   pipeline.source.otlp = suite.otlp;
+  pipeline.source.input_hash = options.input_hash;
+  pipeline.source.hash_threads = static_cast<size_t>(pipeline.threads);
   pipeline.stop = options.stop;
   pipeline.limit = options.limit;
   for (const LoadedEvaluator& evaluator : suite.evaluators) {
@@ -138,6 +145,7 @@ Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& optio
     ARBITER_ASSIGN_OR_RETURN(scores, AtomicFile::Create(options.out / "scores.jsonl"));
   }
   ScorecardBuilder scorecard(suite, options.max_error_rate);
+  scorecard.set_input_hash(options.input_hash);
   RunSuiteResult result;
   std::string trace_errors;
   uint64_t rows_bytes = 0;
@@ -147,10 +155,20 @@ Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& optio
 
   PipelineCallbacks callbacks;
   callbacks.input_done = [&](const InputDone& done) {
-    scorecard.AddInput(done.path, done.sha256);
+    scorecard.AddInput(done.path, done.hash);
     if (shard && !shard->partial.parts[done.input].range) {
-      shard->partial.input_sha256[shard->partial.parts[done.input].input] = done.sha256;
+      shard->partial.input_hashes[shard->partial.parts[done.input].input] = done.hash;
     }
+  };
+  // The workers tally their batches, so that the in-order consumer merges one tally per batch
+  // instead of adding every trace: a serial stage kept small (docs/PERFORMANCE.md). A batch with
+  // judge calls in flight is tallied by the consumer once they are resolved.
+  callbacks.scored = [&](ScoredBatch& batch) {
+    for (const TraceResult& trace : batch.traces) {
+      if (!trace.pending.empty()) return;
+    }
+    ScorecardBuilder& card = batch.card.emplace(suite, options.max_error_rate);
+    for (const TraceResult& trace : batch.traces) card.AddTrace(trace);
   };
   callbacks.batch = [&](ScoredBatch& batch) -> Status {
     const std::string& path = inputs[batch.input];
@@ -170,8 +188,14 @@ Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& optio
         ++result.malformed_samples;
         Notify(events.sample_malformed, path, trace.line, trace.sample.error);
       }
-      scorecard.AddTrace(trace);
-      if (part_card) part_card->AddTrace(trace);
+      if (!batch.card) {
+        scorecard.AddTrace(trace);
+        if (part_card) part_card->AddTrace(trace);
+      }
+    }
+    if (batch.card) {
+      scorecard.Merge(*batch.card);
+      if (part_card) part_card->Merge(*batch.card);
     }
     Notify(events.progress, scorecard.traces() + scorecard.trace_errors());
     rows_bytes += batch.rows.size();
@@ -179,13 +203,22 @@ Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& optio
       rows_end[batch.input] = rows_bytes;
       errors_end[batch.input] = trace_errors.size();
     }
-    return scores ? scores->Append(batch.rows) : Status::OK();
+    if (!scores) return Status::OK();
+    const uint64_t write_start = pipeline.cpu ? ThreadCpuNanos() : 0;
+    Status appended = scores->Append(batch.rows);
+    if (pipeline.cpu) pipeline.cpu->write += ThreadCpuNanos() - write_start;
+    return appended;
   };
 
+  StageCpu cpu;
+  if (options.stage_times) pipeline.cpu = &cpu;
+  const auto wall_start = std::chrono::steady_clock::now();
+  const double hash_start = InputHashThreadCpuSeconds();
   Notify(events.scoring_started);
   Status status = RunPipeline(suite, inputs, pipeline, callbacks);
   Notify(events.scoring_finished);
   ARBITER_RETURN_IF_ERROR(status);
+  const uint64_t finish_start = ThreadCpuNanos();
 
   result.interrupted = options.stop && options.stop->load();
   if (shard) {
@@ -215,6 +248,19 @@ Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& optio
   result.sampled = scorecard.sampled();
   result.without_sample = scorecard.without_sample();
   result.warnings = scorecard.Warnings();
+  if (options.stage_times) {
+    StageTimes& times = result.stage_times.emplace();
+    times.traces = result.traces + result.trace_errors;
+    times.workers = pipeline.threads;
+    times.read = static_cast<double>(cpu.read) / 1e9;
+    times.hash = InputHashThreadCpuSeconds() - hash_start;
+    times.work = static_cast<double>(cpu.work) / 1e9;
+    times.consume = static_cast<double>(cpu.consume - cpu.write) / 1e9;
+    times.write = static_cast<double>(cpu.write) / 1e9;
+    times.finish = static_cast<double>(ThreadCpuNanos() - finish_start) / 1e9;
+    times.wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  }
   return result;
 }
 

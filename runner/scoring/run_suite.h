@@ -14,8 +14,10 @@
 #include <string>
 #include <vector>
 
+#include "runner/base/input_hash.h"
 #include "runner/base/status.h"
 #include "runner/scoring/run_warnings.h"
+#include "runner/scoring/stage_times.h"
 #include "runner/source/shard_spec.h"
 #include "runner/source/trace_source.h"
 #include "runner/suite/suite.h"
@@ -57,6 +59,8 @@ struct RunSuiteOptions {
   // receives a partial run: scores.jsonl, trace_errors.jsonl and shard.json (partial_run.h), no
   // scorecard; `arbiter merge` adds the shards up. The traces must be files (no stdin).
   std::optional<ShardSpec> shard;
+  InputHashKind input_hash = InputHashKind::kSha256Chunks;  // scorecard.json's `inputs`
+  bool stage_times = false;  // measure each stage's CPU (RunSuiteResult::stage_times)
   RunSuiteEvents events;
 };
 
@@ -68,6 +72,7 @@ struct RunSuiteResult {
   uint64_t without_sample = 0;       // traces without `_sample` (meaningful when `sampled`)
   bool interrupted = false;          // `stop` was set: the outputs hold the traces scored so far
   std::vector<RunWarning> warnings;  // what made the run unreliable (also in the scorecard)
+  std::optional<StageTimes> stage_times;  // with RunSuiteOptions::stage_times
 };
 
 // Runs `suite` over `options.traces` into `options.out`, preparing its evaluators first

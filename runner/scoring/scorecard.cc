@@ -60,8 +60,8 @@ std::vector<UsageFigure> ScorecardBuilder::Usage(size_t evaluator) const {
                : suite_.evaluators[evaluator].usage;
 }
 
-void ScorecardBuilder::AddInput(const std::string& path, const std::string& sha256) {
-  inputs_.emplace_back(path, sha256);
+void ScorecardBuilder::AddInput(const std::string& path, const std::string& hash) {
+  inputs_.emplace_back(path, hash);
 }
 
 void ScorecardBuilder::AddTrace(const TraceResult& trace) {
@@ -136,8 +136,8 @@ nlohmann::ordered_json ScorecardBuilder::Json() const {
   card["traces"] = traces_;
   card["trace_errors"] = trace_errors_;
   card["inputs"] = nlohmann::ordered_json::array();
-  for (const auto& [path, sha256] : inputs_) {
-    card["inputs"].push_back({{"path", path}, {"sha256", sha256}});
+  for (const auto& [path, hash] : inputs_) {
+    card["inputs"].push_back({{"path", path}, {InputHashName(input_hash_), hash}});
   }
   if (sampled()) {
     card["sample"] = {{"cells", cell_index_.size()},

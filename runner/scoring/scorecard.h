@@ -28,6 +28,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runner/base/exact_sum.h"
+#include "runner/base/input_hash.h"
 #include "runner/base/status.h"
 #include "runner/plugin_api/evaluator.h"
 #include "runner/scoring/run_warnings.h"
@@ -70,7 +71,9 @@ class ScorecardBuilder {
   ScorecardBuilder(ScorecardSuite suite, double max_error_rate);
 
   void AddTrace(const TraceResult& trace);
-  void AddInput(const std::string& path, const std::string& sha256);
+  // `hash`: the input's content hash, of the construction set_input_hash names (input_hash.h).
+  void AddInput(const std::string& path, const std::string& hash);
+  void set_input_hash(InputHashKind kind) { input_hash_ = kind; }
 
   uint64_t traces() const { return traces_; }
   uint64_t trace_errors() const { return trace_errors_; }
@@ -89,6 +92,11 @@ class ScorecardBuilder {
   // Adds the tallies of `state` (of a builder over the same suite) as if its traces came after
   // the ones added so far. Corruption when `state` is malformed or its shape is not this suite's.
   Status MergeState(const nlohmann::json& state);
+  // Adds the tallies of `later`, a builder over the same suite, as if its traces came after the
+  // ones added so far: MergeState(later.State()) without the JSON. The run's workers tally each
+  // batch and the in-order consumer merges the batches, so that the consumer's cost is per batch,
+  // not per trace (run_suite.cc).
+  void Merge(const ScorecardBuilder& later);
 
   // scorecard.json: the document SPEC describes, keys in its order, `warnings` last.
   nlohmann::ordered_json Json() const;
@@ -140,7 +148,8 @@ class ScorecardBuilder {
   uint64_t marked_ = 0;                   // traces with `_sample`
   uint64_t malformed_ = 0;
   std::unordered_map<std::string, size_t> cell_index_;  // cell key -> index, by first appearance
-  std::vector<std::pair<std::string, std::string>> inputs_;
+  std::vector<std::pair<std::string, std::string>> inputs_;  // path, hash
+  InputHashKind input_hash_ = InputHashKind::kSha256Chunks;
   std::vector<EvaluatorTally> tallies_;
 };
 

@@ -132,9 +132,9 @@ std::string ScorecardBuilder::Html(bool interrupted) const {
   if (!inputs_.empty()) {
     html +=
         "<details><summary>" + Plural(inputs_.size(), "input") + "</summary><ul class=\"inputs\">";
-    for (const auto& [path, sha256] : inputs_) {
-      html += "<li>" + XmlEscape(path) + " <span class=\"muted\">sha256 " +
-              XmlEscape(sha256.substr(0, 12)) + "</span></li>";
+    for (const auto& [path, hash] : inputs_) {
+      html += "<li>" + XmlEscape(path) + " <span class=\"muted\">" + InputHashName(input_hash_) +
+              " " + XmlEscape(hash.substr(0, 12)) + "</span></li>";
     }
     html += "</ul></details>";
   }

@@ -145,57 +145,49 @@ OrderedJson ScorecardBuilder::State() const {
 }
 
 Status ScorecardBuilder::MergeState(const nlohmann::json& state) {
+  ScorecardBuilder later(suite_, max_error_rate_);
   try {
     const nlohmann::json& evaluators = state.at("evaluators");
     const nlohmann::json& present = state.at("strata_present");
     if (evaluators.size() != tallies_.size() || present.size() != strata_present_.size()) {
       return Status::Corruption("a state of another suite (evaluators or strata differ)");
     }
-    ARBITER_ASSIGN_OR_RETURN(ReasonTally reasons,
+    ARBITER_ASSIGN_OR_RETURN(later.trace_error_reasons_,
                              ReasonTally::FromJson(state.at("trace_error_reasons")));
-    traces_ += state.at("traces").get<uint64_t>();
-    trace_errors_ += state.at("trace_errors").get<uint64_t>();
-    trace_error_reasons_.Merge(reasons);
+    later.traces_ = state.at("traces").get<uint64_t>();
+    later.trace_errors_ = state.at("trace_errors").get<uint64_t>();
     for (size_t s = 0; s < strata_present_.size(); ++s) {
-      strata_present_[s] += present.at(s).get<uint64_t>();
+      later.strata_present_[s] = present.at(s).get<uint64_t>();
     }
-    marked_ += state.at("marked").get<uint64_t>();
-    malformed_ += state.at("malformed").get<uint64_t>();
-    // Cells keep the order of their first appearance: the state's new ones come after ours.
-    std::vector<size_t> cell_at;
-    for (const nlohmann::json& key : state.at("cells")) {
-      cell_at.push_back(
-          cell_index_.try_emplace(key.get<std::string>(), cell_index_.size()).first->second);
+    later.marked_ = state.at("marked").get<uint64_t>();
+    later.malformed_ = state.at("malformed").get<uint64_t>();
+    const nlohmann::json& keys = state.at("cells");
+    for (size_t c = 0; c < keys.size(); ++c) {
+      if (!later.cell_index_.try_emplace(keys.at(c).get<std::string>(), c).second) {
+        return Status::Corruption("a cell key listed twice");
+      }
     }
     for (size_t e = 0; e < tallies_.size(); ++e) {
       const nlohmann::json& entry = evaluators.at(e);
-      EvaluatorTally& tally = tallies_[e];
-      ARBITER_ASSIGN_OR_RETURN(Tally all, Tally::FromJson(entry.at("all")));
-      tally.all.Merge(all);
-      ARBITER_ASSIGN_OR_RETURN(Tally marked, Tally::FromJson(entry.at("marked")));
-      tally.marked.Merge(marked);
+      EvaluatorTally& tally = later.tallies_[e];
+      ARBITER_ASSIGN_OR_RETURN(tally.all, Tally::FromJson(entry.at("all")));
+      ARBITER_ASSIGN_OR_RETURN(tally.marked, Tally::FromJson(entry.at("marked")));
       const nlohmann::json& strata = entry.at("strata");
       if (strata.size() != tally.strata.size()) return Status::Corruption("strata differ");
       for (size_t s = 0; s < strata.size(); ++s) {
         for (const auto& [value, t] : strata.at(s).items()) {
-          ARBITER_ASSIGN_OR_RETURN(Tally read, Tally::FromJson(t));
-          tally.strata[s][value].Merge(read);
+          ARBITER_ASSIGN_OR_RETURN(tally.strata[s][value], Tally::FromJson(t));
         }
       }
       const nlohmann::json& cells = entry.at("cells");
-      if (cells.size() > cell_at.size()) return Status::Corruption("more cells than cell keys");
-      for (size_t c = 0; c < cells.size(); ++c) {
-        ARBITER_ASSIGN_OR_RETURN(PopulationCell cell, CellFromJson(cells.at(c)));
-        if (tally.cells.size() <= cell_at[c]) tally.cells.resize(cell_at[c] + 1);
-        tally.cells[cell_at[c]].Merge(cell);
+      if (cells.size() > keys.size()) return Status::Corruption("more cells than cell keys");
+      for (const nlohmann::json& cell : cells) {
+        ARBITER_ASSIGN_OR_RETURN(tally.cells.emplace_back(), CellFromJson(cell));
       }
-      ARBITER_ASSIGN_OR_RETURN(ReasonTally errors,
+      ARBITER_ASSIGN_OR_RETURN(tally.error_reasons,
                                ReasonTally::FromJson(entry.at("error_reasons")));
-      tally.error_reasons.Merge(errors);
-      ARBITER_ASSIGN_OR_RETURN(ReasonTally fails, ReasonTally::FromJson(entry.at("fail_reasons")));
-      tally.fail_reasons.Merge(fails);
+      ARBITER_ASSIGN_OR_RETURN(tally.fail_reasons, ReasonTally::FromJson(entry.at("fail_reasons")));
       for (const nlohmann::json& failing : entry.at("first_failing")) {
-        if (tally.first_failing.size() >= kFirstFailing) break;
         tally.first_failing.emplace_back(failing.at(0).get<std::string>(),
                                          failing.at(1).get<std::string>());
       }
@@ -203,7 +195,45 @@ Status ScorecardBuilder::MergeState(const nlohmann::json& state) {
   } catch (const nlohmann::json::exception& e) {
     return Status::Corruption(std::string("malformed scorecard state: ") + e.what());
   }
+  Merge(later);
   return Status::OK();
+}
+
+void ScorecardBuilder::Merge(const ScorecardBuilder& later) {
+  traces_ += later.traces_;
+  trace_errors_ += later.trace_errors_;
+  trace_error_reasons_.Merge(later.trace_error_reasons_);
+  for (size_t s = 0; s < strata_present_.size(); ++s) {
+    strata_present_[s] += later.strata_present_[s];
+  }
+  marked_ += later.marked_;
+  malformed_ += later.malformed_;
+  // Cells keep the order of their first appearance: the later ones' new keys come after ours.
+  std::vector<const std::string*> keys(later.cell_index_.size());
+  for (const auto& [key, index] : later.cell_index_) keys[index] = &key;
+  std::vector<size_t> cell_at(keys.size());
+  for (size_t c = 0; c < keys.size(); ++c) {
+    cell_at[c] = cell_index_.try_emplace(*keys[c], cell_index_.size()).first->second;
+  }
+  for (size_t e = 0; e < tallies_.size(); ++e) {
+    EvaluatorTally& tally = tallies_[e];
+    const EvaluatorTally& other = later.tallies_[e];
+    tally.all.Merge(other.all);
+    tally.marked.Merge(other.marked);
+    for (size_t s = 0; s < tally.strata.size(); ++s) {
+      for (const auto& [value, t] : other.strata[s]) tally.strata[s][value].Merge(t);
+    }
+    for (size_t c = 0; c < other.cells.size(); ++c) {
+      if (tally.cells.size() <= cell_at[c]) tally.cells.resize(cell_at[c] + 1);
+      tally.cells[cell_at[c]].Merge(other.cells[c]);
+    }
+    tally.error_reasons.Merge(other.error_reasons);
+    tally.fail_reasons.Merge(other.fail_reasons);
+    for (const auto& failing : other.first_failing) {
+      if (tally.first_failing.size() >= kFirstFailing) break;
+      tally.first_failing.push_back(failing);
+    }
+  }
 }
 
 }  // namespace arbiter

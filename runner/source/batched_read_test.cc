@@ -157,7 +157,7 @@ TEST_F(BatchedReadTest, OrderedDeliveryIsInInputOrderForAnyWorkerCount) {
       consumed.insert(consumed.end(), out.texts.begin(), out.texts.end());
       if (batch.input_end) {
         ended.push_back(batch.input);
-        EXPECT_EQ(batch.input_sha256.size(), 64u);
+        EXPECT_EQ(batch.input_hash.size(), 64u);
       }
       return Status::OK();
     };

@@ -6,7 +6,7 @@
 #include <exception>
 #include <vector>
 
-#include "runner/base/sha256.h"
+#include "runner/base/input_hash.h"
 #include "runner/source/otlp/mapping.h"
 #include "runner/source/otlp/proto.h"
 
@@ -57,13 +57,13 @@ std::vector<std::string_view> Framed(std::string_view bytes) {
 
 class ProtoSource : public TraceSource {
  public:
-  ProtoSource(std::string path, std::string bytes, bool hash, OtlpMappingOptions mapping,
-              const OtlpAssemblyOptions& assembly)
+  ProtoSource(std::string path, std::string bytes, std::optional<InputHashSpec> hash,
+              OtlpMappingOptions mapping, const OtlpAssemblyOptions& assembly)
       : path_(std::move(path)),
         bytes_(std::move(bytes)),
         mapping_(std::move(mapping)),
         assembler_(assembly) {
-    if (hash) sha256_ = Sha256Hex(bytes_);
+    if (hash) hash_ = InputHashHex(hash->kind, bytes_, hash->threads);
     std::string_view all = bytes_;
     // A length prefix starts with 0x00 for any message under 16 MiB; a bare request starts with
     // the tag of field 1 (0x0a).
@@ -92,7 +92,7 @@ class ProtoSource : public TraceSource {
   }
   Status status() const override { return Status::OK(); }
   const std::string& path() const override { return path_; }
-  std::string InputSha256() const override { return sha256_; }
+  std::string InputHash() override { return hash_; }
 
  private:
   struct Owned {
@@ -151,7 +151,7 @@ class ProtoSource : public TraceSource {
 
   std::string path_;
   std::string bytes_;
-  std::string sha256_;
+  std::string hash_;
   std::vector<std::string_view> messages_;
   size_t next_ = 0;
   OtlpMappingOptions mapping_;  // the suite's or policy's `otlp:`, as for OTLP/JSON
@@ -181,7 +181,10 @@ Result<std::unique_ptr<TraceSource>> OpenOtlpProtoSource(const std::string& path
                                                          const OtlpAssemblyOptions& assembly) {
   ARBITER_ASSIGN_OR_RETURN(std::string bytes, ReadAll(path));
   return std::unique_ptr<TraceSource>(std::make_unique<ProtoSource>(
-      path, std::move(bytes), options.hash_input, options.otlp, assembly));
+      path, std::move(bytes),
+      options.hash_input ? std::optional(InputHashSpec{options.input_hash, options.hash_threads})
+                         : std::nullopt,
+      options.otlp, assembly));
 }
 
 }  // namespace arbiter

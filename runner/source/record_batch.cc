@@ -30,7 +30,7 @@ void RecordBatch::Clear() {
   if (text.capacity() > kMaxKeptBytes) std::string().swap(text);
   records.clear();
   input_end = false;
-  input_sha256.clear();
+  input_hash.clear();
 }
 
 RecordBatcher::RecordBatcher(const std::vector<std::string>& inputs, const BatchingOptions& options,
@@ -97,7 +97,7 @@ bool RecordBatcher::Next(RecordBatch& batch) {
   }
   // The input's last batch carries its hash, possibly with no records.
   batch.input_end = true;
-  batch.input_sha256 = source_->InputSha256();
+  batch.input_hash = source_->InputHash();
   source_.reset();
   ++input_;
   last_full_ = false;

@@ -31,8 +31,8 @@ struct RecordBatch {
   size_t input = 0;  // index into the inputs
   std::string text;
   std::vector<Record> records;
-  bool input_end = false;    // the input's last batch, which may hold no record
-  std::string input_sha256;  // with input_end: the input's SHA-256 when SourceOptions hash it
+  bool input_end = false;  // the input's last batch, which may hold no record
+  std::string input_hash;  // with input_end: the input's hash when SourceOptions hash it
 
   // The record's text, followed by simdjson::SIMDJSON_PADDING bytes that may be read (not
   // written): parse it in place with parser.parse(json.data(), json.size(), false).

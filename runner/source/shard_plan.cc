@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "runner/base/input_hash.h"
 #include "runner/base/sha256.h"
 
 namespace arbiter {
@@ -144,23 +145,7 @@ uint32_t HashingShard(const std::vector<ShardInput>& inputs, size_t input, uint3
 }
 
 Result<std::string> FileSha256(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::IoError(path + ": cannot open: " + strerror(errno));
-  Sha256 sha;
-  std::string chunk(1 << 20, '\0');
-  for (;;) {
-    ssize_t n = ::read(fd, chunk.data(), chunk.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      std::string message = path + ": read error: " + strerror(errno);
-      ::close(fd);
-      return Status::IoError(message);
-    }
-    if (n == 0) break;
-    sha.Update(std::string_view(chunk.data(), static_cast<size_t>(n)));
-  }
-  ::close(fd);
-  return sha.Hex();
+  return FileInputHash(InputHashKind::kSha256, path);
 }
 
 }  // namespace arbiter

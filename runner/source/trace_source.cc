@@ -29,19 +29,19 @@ TraceFormat DetectFormat(std::string_view first_line) {
   return TraceFormat::kJsonl;
 }
 
-// Adds the input hash to a source: the line reader it reads from keeps a running SHA-256.
+// Adds the input hash to a source: the line reader it reads from keeps it.
 class HashedSource : public TraceSource {
  public:
-  HashedSource(std::unique_ptr<TraceSource> inner, const LineReader* reader)
+  HashedSource(std::unique_ptr<TraceSource> inner, LineReader* reader)
       : inner_(std::move(inner)), reader_(reader) {}
   bool Next(TraceRecord& record) override { return inner_->Next(record); }
   Status status() const override { return inner_->status(); }
   const std::string& path() const override { return inner_->path(); }
-  std::string InputSha256() const override { return reader_->Sha256Hex(); }
+  std::string InputHash() override { return reader_->InputHash(); }
 
  private:
   std::unique_ptr<TraceSource> inner_;
-  const LineReader* reader_;  // owned by inner_
+  LineReader* reader_;  // owned by inner_
 };
 
 }  // namespace
@@ -84,8 +84,9 @@ Result<std::unique_ptr<TraceSource>> OpenTraceSource(const std::string& path,
   if (IsProtoFile(path, options.format)) {
     return OpenOtlpProtoSource(path, options, OtlpAssemblyOptions());
   }
-  ARBITER_ASSIGN_OR_RETURN(auto reader,
-                           LineReader::Open(path, options.max_line_bytes, options.hash_input));
+  std::optional<InputHashSpec> hash;
+  if (options.hash_input) hash = InputHashSpec{options.input_hash, options.hash_threads};
+  ARBITER_ASSIGN_OR_RETURN(auto reader, LineReader::Open(path, options.max_line_bytes, hash));
   TraceFormat format = options.format;
   if (format == TraceFormat::kAuto) {
     format = TraceFormat::kJsonl;
@@ -99,7 +100,7 @@ Result<std::unique_ptr<TraceSource>> OpenTraceSource(const std::string& path,
     }
     if (!reader->status().ok()) return reader->status();
   }
-  const LineReader* line_reader = reader.get();
+  LineReader* line_reader = reader.get();
   std::unique_ptr<TraceSource> source = format == TraceFormat::kOtlp
                                             ? MakeOtlpSource(std::move(reader), options)
                                             : MakeJsonlSource(std::move(reader));
@@ -119,8 +120,7 @@ Result<std::unique_ptr<TraceSource>> OpenTraceSourceRange(const std::string& pat
 }
 
 Result<TraceFormat> DetectTraceFormat(const std::string& path) {
-  ARBITER_ASSIGN_OR_RETURN(auto reader, LineReader::Open(path, LineReader::kDefaultMaxLineBytes,
-                                                         /*hash=*/false));
+  ARBITER_ASSIGN_OR_RETURN(auto reader, LineReader::Open(path));
   Line line;
   while (reader->Next(line)) {
     if (line.oversized) return TraceFormat::kJsonl;

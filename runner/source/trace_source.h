@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "runner/base/input_hash.h"
 #include "runner/base/status.h"
 #include "runner/source/otlp/mapping_options.h"
 
@@ -31,9 +32,9 @@ class TraceSource {
   virtual Status status() const = 0;
   // The file name as given ("-" for standard input), for messages.
   virtual const std::string& path() const = 0;
-  // SHA-256 (hex) of the bytes read, after decompression; complete at the end of input.
-  // Sources made by OpenTraceSource provide it; others may return "".
-  virtual std::string InputSha256() const { return ""; }
+  // The input hash (input_hash.h, hex) of the bytes read, after decompression: call once, at
+  // the end of input. Sources made by OpenTraceSource provide it; others may return "".
+  virtual std::string InputHash() { return ""; }
 };
 
 enum class TraceFormat { kAuto, kJsonl, kOtlp };
@@ -41,7 +42,9 @@ enum class TraceFormat { kAuto, kJsonl, kOtlp };
 struct SourceOptions {
   TraceFormat format = TraceFormat::kAuto;  // kAuto detects from the first non-empty line
   size_t max_line_bytes = 16 << 20;         // longer lines are reported and skipped
-  bool hash_input = true;   // keep InputSha256(); off where no report names the input's hash
+  bool hash_input = true;  // keep InputHash(); off where no report names the input's hash
+  InputHashKind input_hash = InputHashKind::kSha256Chunks;  // `run --input-hash`
+  size_t hash_threads = 1;       // threads that hash chunks beside the reader (InputHasher)
   OtlpMappingOptions otlp = {};  // a suite's or policy's `otlp:` (FORMATS.md)
 };
 
