@@ -26,6 +26,24 @@ void AppendTraceError(std::string& text, const std::string& path, uint64_t line,
   text += "}\n";
 }
 
+// What the pipeline will read of `inputs`, when every size is known up front.
+std::optional<uint64_t> InputBytes(const std::vector<std::string>& inputs,
+                                   const std::vector<std::optional<ByteRange>>& ranges) {
+  uint64_t total = 0;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (i < ranges.size() && ranges[i]) {
+      total += ranges[i]->end - ranges[i]->begin;
+      continue;
+    }
+    if (IsStreamInput(inputs[i])) return std::nullopt;
+    std::error_code ec;
+    uint64_t size = std::filesystem::file_size(inputs[i], ec);
+    if (ec) return std::nullopt;
+    total += size;
+  }
+  return total;
+}
+
 template <typename F, typename... Args>
 void Notify(const F& event, Args&&... args) {
   if (event) event(std::forward<Args>(args)...);
@@ -173,7 +191,6 @@ Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& optio
       scorecard.AddTrace(trace);
       if (part_card) part_card->AddTrace(trace);
     }
-    Notify(events.progress, scorecard.traces() + scorecard.trace_errors());
     rows_bytes += batch.rows.size();
     if (shard) {
       rows_end[batch.input] = rows_bytes;
@@ -182,10 +199,14 @@ Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& optio
     return scores ? scores->Append(batch.rows) : Status::OK();
   };
 
-  Notify(events.scoring_started);
+  if (events.progress) {
+    callbacks.position = [&](const PipelinePosition& at) { events.progress(at.traces, at.bytes); };
+  }
+  Notify(events.scoring_started, InputBytes(inputs, pipeline.ranges));
   Status status = RunPipeline(suite, inputs, pipeline, callbacks);
   Notify(events.scoring_finished);
   ARBITER_RETURN_IF_ERROR(status);
+  if (write) Notify(events.writing_outputs);
 
   result.interrupted = options.stop && options.stop->load();
   if (shard) {

@@ -4,6 +4,7 @@
 
 #include <deque>
 #include <exception>
+#include <filesystem>
 #include <vector>
 
 #include "runner/base/sha256.h"
@@ -57,10 +58,11 @@ std::vector<std::string_view> Framed(std::string_view bytes) {
 
 class ProtoSource : public TraceSource {
  public:
-  ProtoSource(std::string path, std::string bytes, bool hash, OtlpMappingOptions mapping,
-              const OtlpAssemblyOptions& assembly)
+  ProtoSource(std::string path, std::string bytes, uint64_t file_bytes, bool hash,
+              OtlpMappingOptions mapping, const OtlpAssemblyOptions& assembly)
       : path_(std::move(path)),
         bytes_(std::move(bytes)),
+        file_bytes_(file_bytes),
         mapping_(std::move(mapping)),
         assembler_(assembly) {
     if (hash) sha256_ = Sha256Hex(bytes_);
@@ -93,6 +95,11 @@ class ProtoSource : public TraceSource {
   Status status() const override { return Status::OK(); }
   const std::string& path() const override { return path_; }
   std::string InputSha256() const override { return sha256_; }
+  // The file was read whole at open: its share by the messages read since.
+  uint64_t BytesRead() const override {
+    if (messages_.empty()) return file_bytes_;
+    return file_bytes_ * next_ / messages_.size();
+  }
 
  private:
   struct Owned {
@@ -151,6 +158,7 @@ class ProtoSource : public TraceSource {
 
   std::string path_;
   std::string bytes_;
+  uint64_t file_bytes_;  // as stored (compressed for .gz)
   std::string sha256_;
   std::vector<std::string_view> messages_;
   size_t next_ = 0;
@@ -180,8 +188,10 @@ Result<std::unique_ptr<TraceSource>> OpenOtlpProtoSource(const std::string& path
                                                          const SourceOptions& options,
                                                          const OtlpAssemblyOptions& assembly) {
   ARBITER_ASSIGN_OR_RETURN(std::string bytes, ReadAll(path));
+  std::error_code ec;
+  uint64_t file_bytes = std::filesystem::file_size(path, ec);
   return std::unique_ptr<TraceSource>(std::make_unique<ProtoSource>(
-      path, std::move(bytes), options.hash_input, options.otlp, assembly));
+      path, std::move(bytes), ec ? 0 : file_bytes, options.hash_input, options.otlp, assembly));
 }
 
 }  // namespace arbiter

@@ -38,6 +38,7 @@ class HashedSource : public TraceSource {
   Status status() const override { return inner_->status(); }
   const std::string& path() const override { return inner_->path(); }
   std::string InputSha256() const override { return reader_->Sha256Hex(); }
+  uint64_t BytesRead() const override { return inner_->BytesRead(); }
 
  private:
   std::unique_ptr<TraceSource> inner_;
