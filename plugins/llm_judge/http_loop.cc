@@ -294,6 +294,7 @@ void HttpLoop::StartReady(double now, double& wake) {
 
 void HttpLoop::Start(std::unique_ptr<Job> job) {
   ++job->attempts;
+  if (job->call.counters) ++job->call.counters->in_flight;
   job->response.clear();
   job->status = 0;
   job->retry_after_ms = -1;
@@ -338,9 +339,12 @@ void HttpLoop::Finish(Job* raw, int code) {
   std::erase(s.running, raw);
   EndpointState& endpoint = *s.active[job->endpoint];
   --endpoint.in_flight;
+  HttpCallCounters* counters = job->call.counters;
+  if (counters) --counters->in_flight;
   std::string cause;
   if (code == CURLE_OK) {
     curl_easy_getinfo(job->easy, CURLINFO_RESPONSE_CODE, &job->status);
+    if (counters && job->status == 429) ++counters->rate_limited;
     if (job->status >= 200 && job->status < 300) return Complete(std::move(job), "");
     cause = "HTTP " + std::to_string(job->status);
     // Scrub first, then cut: a cut through the key would leave its first characters.
@@ -374,6 +378,7 @@ void HttpLoop::Finish(Job* raw, int code) {
                         std::to_string(endpoint.active.retry_budget) + " exhausted)");
   }
   ++endpoint.retries;
+  if (counters) ++counters->retried;
   double delay = BackoffMs(job->attempts, job->call.retry, job->retry_after_ms, s.random);
   s.delayed.emplace(NowMs() + delay, std::move(job));
 }
@@ -406,6 +411,7 @@ void HttpLoop::AbandonAll(const std::string& why) {
   for (Job* job : s.running) {
     curl_multi_remove_handle(s.multi, job->easy);
     --s.active[job->endpoint]->in_flight;
+    if (job->call.counters) --job->call.counters->in_flight;
     abandoned.emplace_back(job);
   }
   s.running.clear();

@@ -34,6 +34,14 @@ inline constexpr size_t kMinApiKeyChars = 8;
 // left alone.
 std::string ScrubSecret(std::string text, std::string_view secret);
 
+// Live counts of one caller's calls (the progress display, Evaluator::Live), kept by the loop
+// thread. Timing-dependent: never for an output.
+struct HttpCallCounters {
+  std::atomic<int64_t> in_flight{0};     // requests sent, not answered
+  std::atomic<int64_t> retried{0};       // attempts retried
+  std::atomic<int64_t> rate_limited{0};  // 429 answers
+};
+
 struct HttpCall {
   std::string url;
   std::vector<std::string> headers;  // may hold an API key: never logged or copied out
@@ -43,6 +51,8 @@ struct HttpCall {
   std::string body;
   int64_t estimated_tokens = 0;  // for tokens_per_minute
   RetryPolicy retry;
+  // Optional. Must live until `done` has run (the judge's are in what `done` keeps alive).
+  HttpCallCounters* counters = nullptr;
 };
 
 struct HttpOutcome {

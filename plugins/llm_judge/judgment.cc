@@ -145,6 +145,7 @@ void Judgment::Send(int index, int answer_attempt) {
   call.estimated_tokens = estimated_tokens_;
   call.retry = core_->retry;
   call.secret = core_->api_key;
+  call.counters = &core_->http;
   std::shared_ptr<Judgment> self = shared_from_this();
   core_->loop->Submit(core_->endpoint, std::move(call),
                       [self, index, answer_attempt](HttpOutcome outcome) {
@@ -154,6 +155,7 @@ void Judgment::Send(int index, int answer_attempt) {
 
 void Judgment::OnResponse(int index, int answer_attempt, HttpOutcome outcome) {
   if (!outcome.error.empty()) {
+    ++core_->failed_calls;
     return Set(index, Status::Internal("judge call failed: " + core_->Redact(outcome.error)));
   }
   // Scrubbed before parsing: a malformed body is quoted, cut to 120 characters, in the error.

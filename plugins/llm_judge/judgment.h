@@ -46,6 +46,9 @@ struct JudgeCore {
   mutable std::atomic<int64_t> output_tokens{0};
   mutable std::atomic<int64_t> multi_sample_judged{0};  // traces whose k >= 2 samples all answered
   mutable std::atomic<int64_t> flipped{0};              // ... whose verdicts disagreed
+  // Live figures for the progress display (Evaluator::Live), timing-dependent.
+  mutable HttpCallCounters http;
+  mutable std::atomic<int64_t> failed_calls{0};  // calls that failed for good
 
   // `text` with the API key replaced (ScrubSecret), for any message that quotes a server.
   std::string Redact(std::string text) const;

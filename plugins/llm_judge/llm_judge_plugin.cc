@@ -118,6 +118,17 @@ class LlmJudgeEvaluator : public Evaluator {
     return score;
   }
 
+  std::optional<LiveCalls> Live() const override {
+    LiveCalls live;
+    live.in_flight = core_->http.in_flight.load();
+    live.done = core_->calls.load();
+    live.retried = core_->http.retried.load();
+    live.rate_limited = core_->http.rate_limited.load();
+    live.failed = core_->failed_calls.load();
+    if (priced_) live.cost_usd = Cost();
+    return live;
+  }
+
   std::vector<UsageFigure> Usage() const override {
     std::vector<UsageFigure> figures = {
         {"calls", static_cast<double>(core_->calls.load())},
@@ -125,12 +136,7 @@ class LlmJudgeEvaluator : public Evaluator {
         {"input_tokens", static_cast<double>(core_->input_tokens.load())},
         {"output_tokens", static_cast<double>(core_->output_tokens.load())},
     };
-    if (priced_) {
-      double cost = (static_cast<double>(core_->input_tokens.load()) * input_price_ +
-                     static_cast<double>(core_->output_tokens.load()) * output_price_) /
-                    1e6;
-      figures.push_back({"cost_usd", cost, false});
-    }
+    if (priced_) figures.push_back({"cost_usd", Cost(), false});
     if (core_->samples > 1) {
       figures.push_back({"samples", static_cast<double>(core_->samples)});
       int64_t judged = core_->multi_sample_judged.load();
@@ -141,6 +147,13 @@ class LlmJudgeEvaluator : public Evaluator {
   }
 
  private:
+  // USD for the tokens used so far.
+  double Cost() const {
+    return (static_cast<double>(core_->input_tokens.load()) * input_price_ +
+            static_cast<double>(core_->output_tokens.load()) * output_price_) /
+           1e6;
+  }
+
   std::shared_ptr<HttpLoop> loop_;
   std::shared_ptr<JudgeCore> core_;
   std::string skip_reason_;

@@ -90,6 +90,7 @@ Result<std::unique_ptr<LineReader>> LineReader::OpenRange(const std::string& pat
     if (!reader->status().ok()) return reader->status();
     reader->line_number_ = newlines + 1;
   }
+  reader->range_begin_ = begin;
   return reader;
 }
 
@@ -114,6 +115,21 @@ std::string LineReader::InputHash() {
     hasher_.reset();
   }
   return hash_;
+}
+
+uint64_t LineReader::BytesConsumed() const {
+  if (!gz_) {
+    uint64_t at = base_ + begin_;
+    return at > range_begin_ ? at - range_begin_ : 0;
+  }
+  auto gz = static_cast<gzFile>(gz_);
+  // A plain file read through zlib: the bytes handed over, less those not yet split into lines.
+  if (gzdirect(gz)) {
+    z_off_t handed = gztell(gz);
+    return handed < 0 ? 0 : static_cast<uint64_t>(handed) - (end_ - begin_);
+  }
+  z_off_t compressed = gzoffset(gz);
+  return compressed < 0 ? 0 : static_cast<uint64_t>(compressed);
 }
 
 LineReader::~LineReader() {

@@ -55,6 +55,10 @@ class LineReader {
   const Status& status() const { return status_; }
   const std::string& path() const { return path_; }
   size_t max_line_bytes() const { return max_line_bytes_; }
+  // The input's bytes behind the lines returned so far, for a progress display: for a `.gz`
+  // file the compressed bytes read (ahead of the lines by up to the read buffer, 256 KiB); for a
+  // range (OpenRange), the bytes from its start.
+  uint64_t BytesConsumed() const;
   // The input hash (lowercase hex) of every byte read (after gzip decompression). Call once
   // Next() has returned false without an error; later calls return the same. "" when opened
   // without `hash`.
@@ -70,6 +74,7 @@ class LineReader {
   void* gz_;           // gzFile; transparent for uncompressed input; null for a range (OpenRange)
   int fd_ = -1;        // OpenRange: the plain file, read with read(2)
   uint64_t base_ = 0;  // OpenRange: the file offset of buffer_[0]
+  uint64_t range_begin_ = 0;         // OpenRange: where the range starts
   uint64_t range_end_ = UINT64_MAX;  // OpenRange: lines starting at or after it are not read
   size_t max_line_bytes_;
   std::string buffer_;

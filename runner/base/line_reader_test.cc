@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "runner/base/sha256.h"
+#include "tests/gzip_util.h"
 #include "tests/test_util.h"
 
 namespace arbiter {
@@ -75,6 +76,37 @@ TEST(LineReaderTest, RangesPartitionTheLines) {
     EXPECT_EQ(joined, whole) << parts << " parts";
   }
   EXPECT_FALSE(LineReader::OpenRange((dir.path() / "missing").string(), 0, 1).ok());
+}
+
+// The progress display's share of bytes read: exact past each line of a plain file, counted from
+// a range's start, and for a .gz file the compressed bytes, all of them at the end.
+TEST(LineReaderTest, BytesConsumedFollowsTheLinesRead) {
+  TempDir dir;
+  std::string text = "first\n\nthird line\r\n" + std::string(3000, 'x') + "\nlast";
+  auto path = dir.Write("traces.jsonl", text).string();
+  auto reader = LineReader::Open(path);
+  EXPECT_EQ((*reader)->BytesConsumed(), 0u);
+  Line line;
+  ASSERT_TRUE((*reader)->Next(line));
+  EXPECT_EQ((*reader)->BytesConsumed(), 6u);
+  ASSERT_TRUE((*reader)->Next(line));
+  ASSERT_TRUE((*reader)->Next(line));
+  EXPECT_EQ((*reader)->BytesConsumed(), 19u);
+  while ((*reader)->Next(line)) {
+  }
+  EXPECT_EQ((*reader)->BytesConsumed(), text.size());
+
+  auto range = LineReader::OpenRange(path, 7, 30);  // from "third line" on
+  EXPECT_EQ((*range)->BytesConsumed(), 0u);
+  ASSERT_TRUE((*range)->Next(line));
+  EXPECT_EQ(line.text, "third line");
+  EXPECT_EQ((*range)->BytesConsumed(), 12u);  // 19 - 7
+
+  std::string gz = testing::Gzip(text);
+  auto zipped = LineReader::Open(dir.Write("traces.jsonl.gz", gz).string());
+  while ((*zipped)->Next(line)) {
+  }
+  EXPECT_EQ((*zipped)->BytesConsumed(), gz.size());
 }
 
 }  // namespace

@@ -50,18 +50,19 @@ struct RunFlags {
   bool stage_times = false;
 };
 
-// Prints the first few broken traces (all of them are in trace_errors.jsonl).
+// Prints the first few broken traces (all of them are in trace_errors.jsonl), through the
+// progress display, which keeps its line whole.
 class TraceErrorLog {
  public:
   static constexpr int kPrinted = 20;
 
+  explicit TraceErrorLog(Progress& progress) : progress_(progress) {}
   void Add(const std::string& path, uint64_t line, const std::string& reason) {
-    if (++count_ <= kPrinted) {
-      std::fprintf(stderr, "%s\n", SkipMessage(path, line, reason).c_str());
-    }
+    if (++count_ <= kPrinted) progress_.Print(SkipMessage(path, line, reason) + "\n");
   }
 
  private:
+  Progress& progress_;
   uint64_t count_ = 0;
 };
 
@@ -69,10 +70,11 @@ class TraceErrorLog {
 // (the scorecard counts them in "sample.malformed"). The first few go to stderr.
 class SampleMarkLog {
  public:
+  explicit SampleMarkLog(Progress& progress) : progress_(progress) {}
   void Add(const std::string& path, uint64_t line, const std::string& reason) {
     if (++count_ <= TraceErrorLog::kPrinted) {
-      std::fprintf(stderr, "%s:%llu: %s (trace scored, left out of population_pass_rate)\n",
-                   path.c_str(), static_cast<unsigned long long>(line), reason.c_str());
+      progress_.Print(path + ":" + std::to_string(line) + ": " + reason +
+                      " (trace scored, left out of population_pass_rate)\n");
     }
   }
   void Finish() const {
@@ -83,8 +85,22 @@ class SampleMarkLog {
   }
 
  private:
+  Progress& progress_;
   uint64_t count_ = 0;
 };
+
+// The live figures of the suite's judges together; none when no evaluator makes calls.
+std::optional<LiveCalls> SuiteLiveCalls(const Suite& suite) {
+  std::optional<LiveCalls> total;
+  for (const LoadedEvaluator& evaluator : suite.evaluators) {
+    if (!evaluator.skipped.empty()) continue;
+    if (std::optional<LiveCalls> live = evaluator.evaluator->Live()) {
+      total = total.value_or(LiveCalls{});
+      *total += *live;
+    }
+  }
+  return total;
+}
 
 int Run(const RunFlags& flags) {
   namespace fs = std::filesystem;
@@ -115,34 +131,40 @@ int Run(const RunFlags& flags) {
   options.shard = *shard;
   options.input_hash = *ParseInputHashKind(flags.input_hash);  // CLI11 checked the name
   options.stage_times = flags.stage_times;
-  TraceErrorLog trace_errors;
-  SampleMarkLog sample_marks;
-  Progress progress(!flags.quiet);
+  Progress progress(!flags.quiet, [&suite] { return SuiteLiveCalls(*suite); });
+  TraceErrorLog trace_errors(progress);
+  SampleMarkLog sample_marks(progress);
   auto started = std::chrono::steady_clock::now();
   RunSuiteEvents& events = options.events;
   events.evaluator_skipped = [](const LoadedEvaluator& evaluator) {
     std::fprintf(stderr, "arbiter run: %s skipped: %s\n", evaluator.spec.id.c_str(),
                  evaluator.skipped.c_str());
   };
-  events.scoring_started = [&] {
+  events.scoring_started = [&](std::optional<uint64_t> input_bytes) {
     started = std::chrono::steady_clock::now();
     std::signal(SIGINT, OnInterrupt);
     std::signal(SIGTERM, OnInterrupt);
+    progress.Start(input_bytes);
   };
   events.scoring_finished = [&] {
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
-    progress.Finish();
   };
+  events.writing_outputs = [&] { progress.Writing(); };
   events.trace_skipped = [&](const std::string& path, uint64_t line, const std::string& reason) {
     trace_errors.Add(path, line, reason);
   };
   events.sample_malformed = [&](const std::string& path, uint64_t line, const std::string& reason) {
     sample_marks.Add(path, line, reason);
   };
-  events.progress = [&](uint64_t traces) { progress.Update(traces); };
+  events.progress = [&](uint64_t traces, uint64_t bytes) { progress.Update(traces, bytes); };
   Result<RunSuiteResult> run = RunSuite(*suite, options);
+  progress.Finish();
   if (!run.ok()) return Fail("run", run.status());
+  // On a terminal, the display's last figures stay as a line of their own.
+  if (std::string summary = progress.Summary(); !summary.empty()) {
+    std::fprintf(stderr, "%s\n", summary.c_str());
+  }
 
   const fs::path out(flags.out);
   double seconds =

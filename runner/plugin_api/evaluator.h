@@ -15,6 +15,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "runner/base/status.h"
+#include "runner/plugin_api/live_calls.h"
 #include "runner/trace/trace.h"
 #include "runner/trace/trace_path.h"
 
@@ -115,6 +116,12 @@ class Evaluator {
 
   // Figures for the scorecard, read after the last row was written. Default: none.
   virtual std::vector<UsageFigure> Usage() const { return {}; }
+
+  // The live figures of the calls this evaluator makes outside the workers (a judge's HTTP
+  // calls), for the progress display (live_calls.h). Thread-safe and cheap: read from the
+  // display's thread about four times a second while Evaluate runs on the workers. Default:
+  // none, the evaluator makes no such calls.
+  virtual std::optional<LiveCalls> Live() const { return std::nullopt; }
 
   // Thread-safe: called from several workers at once, each with its own ctx.worker.
   // Returns a score in [0, 1] with a reason, or an error Status when it could not judge

@@ -1,5 +1,6 @@
 #include "runner/scoring/run_pipeline.h"
 
+#include <algorithm>
 #include <thread>
 
 #include <simdjson.h>
@@ -48,13 +49,32 @@ Status RunPipeline(const Suite& suite, const std::vector<std::string>& inputs,
     if (callbacks.scored) callbacks.scored(batch);
     return Status::OK();
   };
+  PipelinePosition consumed;
+  uint64_t ended_inputs_bytes = 0;  // of the inputs read to their end
   batched.consume = [&](RecordBatch& records, ScoredBatch& batch) {
-    // Judge calls complete out of order; waiting here, in input order, keeps output identical.
-    ResolvePendingScores(suite, batch.rows, batch.traces);
-    if (records.input_end && callbacks.input_done) {
-      callbacks.input_done(InputDone{records.input, inputs[records.input], records.input_hash});
+    const PipelinePosition before = consumed;
+    const uint64_t after_bytes = std::max(before.bytes, ended_inputs_bytes + records.bytes_read);
+    std::function<void(size_t)> resolved;
+    if (callbacks.position && !batch.traces.empty()) {
+      resolved = [&](size_t done) {
+        callbacks.position(PipelinePosition{
+            before.traces + done,
+            before.bytes + (after_bytes - before.bytes) * done / batch.traces.size()});
+      };
     }
-    return callbacks.batch(batch);
+    // Judge calls complete out of order; waiting here, in input order, keeps output identical.
+    ResolvePendingScores(suite, batch.rows, batch.traces, resolved);
+    if (records.input_end) {
+      ended_inputs_bytes += records.bytes_read;
+      if (callbacks.input_done) {
+        callbacks.input_done(InputDone{records.input, inputs[records.input], records.input_hash});
+      }
+    }
+    consumed.traces += batch.traces.size();
+    consumed.bytes = after_bytes;
+    Status status = callbacks.batch(batch);
+    if (callbacks.position) callbacks.position(consumed);
+    return status;
   };
   return ReadBatched(inputs, read, batched);
 }

@@ -53,6 +53,13 @@ struct InputDone {
   std::string hash;  // SourceOptions::input_hash
 };
 
+// How far the consumer is, for a progress display: traces consumed (scored or skipped) and the
+// input bytes behind them (TraceSource::BytesRead, added up over the inputs).
+struct PipelinePosition {
+  uint64_t traces = 0;
+  uint64_t bytes = 0;
+};
+
 struct PipelineCallbacks {
   // Optional: each scored batch on the worker that scored it, in any order, before `batch` (work
   // that need not wait for the input order, such as the batch's own tallies). Outcomes of judge
@@ -62,6 +69,9 @@ struct PipelineCallbacks {
   std::function<Status(ScoredBatch&)> batch;
   // Each input read to its end, in input order, before its last batch is consumed.
   std::function<void(const InputDone&)> input_done;
+  // Optional, on the caller's thread: the position after each batch, and within a batch that
+  // waits for a judge after each trace it waited for (the bytes then in proportion).
+  std::function<void(const PipelinePosition&)> position;
 };
 
 // Runs `suite` over `inputs`. Returns an error for an input that cannot be opened or read, or

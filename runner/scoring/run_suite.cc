@@ -29,6 +29,24 @@ void AppendTraceError(std::string& text, const std::string& path, uint64_t line,
   text += "}\n";
 }
 
+// What the pipeline will read of `inputs`, when every size is known up front.
+std::optional<uint64_t> InputBytes(const std::vector<std::string>& inputs,
+                                   const std::vector<std::optional<ByteRange>>& ranges) {
+  uint64_t total = 0;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (i < ranges.size() && ranges[i]) {
+      total += ranges[i]->end - ranges[i]->begin;
+      continue;
+    }
+    if (IsStreamInput(inputs[i])) return std::nullopt;
+    std::error_code ec;
+    uint64_t size = std::filesystem::file_size(inputs[i], ec);
+    if (ec) return std::nullopt;
+    total += size;
+  }
+  return total;
+}
+
 template <typename F, typename... Args>
 void Notify(const F& event, Args&&... args) {
   if (event) event(std::forward<Args>(args)...);
@@ -197,7 +215,6 @@ Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& optio
       scorecard.Merge(*batch.card);
       if (part_card) part_card->Merge(*batch.card);
     }
-    Notify(events.progress, scorecard.traces() + scorecard.trace_errors());
     rows_bytes += batch.rows.size();
     if (shard) {
       rows_end[batch.input] = rows_bytes;
@@ -212,13 +229,17 @@ Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& optio
 
   StageCpu cpu;
   if (options.stage_times) pipeline.cpu = &cpu;
+  if (events.progress) {
+    callbacks.position = [&](const PipelinePosition& at) { events.progress(at.traces, at.bytes); };
+  }
   const auto wall_start = std::chrono::steady_clock::now();
   const double hash_start = InputHashThreadCpuSeconds();
-  Notify(events.scoring_started);
+  Notify(events.scoring_started, InputBytes(inputs, pipeline.ranges));
   Status status = RunPipeline(suite, inputs, pipeline, callbacks);
   Notify(events.scoring_finished);
   ARBITER_RETURN_IF_ERROR(status);
   const uint64_t finish_start = ThreadCpuNanos();
+  if (write) Notify(events.writing_outputs);
 
   result.interrupted = options.stop && options.stop->load();
   if (shard) {

@@ -30,8 +30,9 @@ struct RunSuiteEvents {
   // An evaluator that cannot run here (LoadedEvaluator::skipped), before scoring starts.
   std::function<void(const LoadedEvaluator&)> evaluator_skipped;
   // Just before the first trace is read and just after the last is scored: the span in which
-  // Ctrl-C should stop reading rather than end the process.
-  std::function<void()> scoring_started;
+  // Ctrl-C should stop reading rather than end the process. `input_bytes`: what will be read,
+  // when known up front (files' sizes, a shard's ranges; not standard input or a pipe).
+  std::function<void(std::optional<uint64_t> input_bytes)> scoring_started;
   std::function<void()> scoring_finished;
   // A broken trace, skipped (and listed in trace_errors.jsonl).
   std::function<void(const std::string& path, uint64_t line, const std::string& reason)>
@@ -39,8 +40,11 @@ struct RunSuiteEvents {
   // A trace whose `_sample` is malformed: scored, left out of the population figures.
   std::function<void(const std::string& path, uint64_t line, const std::string& reason)>
       sample_malformed;
-  // Traces consumed so far (scored or skipped), after each batch.
-  std::function<void(uint64_t traces)> progress;
+  // Traces consumed so far (scored or skipped) and the input bytes behind them (compressed
+  // for .gz), after each batch and after each trace that a batch waited for (PipelinePosition).
+  std::function<void(uint64_t traces, uint64_t bytes)> progress;
+  // Scoring is over and the outputs are being written (a large run's pages take a moment).
+  std::function<void()> writing_outputs;
 };
 
 struct RunSuiteOptions {

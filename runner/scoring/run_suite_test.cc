@@ -56,8 +56,16 @@ TEST_F(RunSuiteTest, WritesTheOutputFolderAndCountsTheTraces) {
   options_.events.trace_skipped = [&](const std::string& path, uint64_t line, const std::string&) {
     skipped.push_back(path + ":" + std::to_string(line));
   };
-  options_.events.progress = [&](uint64_t traces) { progress = traces; };
-  options_.events.scoring_started = [&] { ++started; };
+  std::optional<uint64_t> input_bytes;
+  uint64_t bytes = 0;
+  options_.events.progress = [&](uint64_t traces, uint64_t read) {
+    progress = traces;
+    bytes = read;
+  };
+  options_.events.scoring_started = [&](std::optional<uint64_t> total) {
+    ++started;
+    input_bytes = total;
+  };
   options_.events.scoring_finished = [&] { ++finished; };
   Result<RunSuiteResult> run = RunSuite(suite_, options_);
   ASSERT_TRUE(run.ok()) << run.status().ToString();
@@ -67,6 +75,10 @@ TEST_F(RunSuiteTest, WritesTheOutputFolderAndCountsTheTraces) {
   EXPECT_FALSE(run->interrupted);
   EXPECT_EQ(skipped, std::vector<std::string>{traces_ + ":2"});
   EXPECT_EQ(progress, 3u);
+  // The whole file was read, its size known up front (the progress display's share).
+  uint64_t size = std::filesystem::file_size(traces_);
+  EXPECT_EQ(input_bytes, std::optional<uint64_t>(size));
+  EXPECT_EQ(bytes, size);
   EXPECT_EQ(started, 1);
   EXPECT_EQ(finished, 1);
 

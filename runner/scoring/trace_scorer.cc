@@ -123,14 +123,17 @@ void TraceScorer::ScoreParsed(simdjson::simdjson_result<simdjson::dom::element> 
   }
 }
 
-void ResolvePendingScores(const Suite& suite, std::string& rows, std::vector<TraceResult>& traces) {
+void ResolvePendingScores(const Suite& suite, std::string& rows, std::vector<TraceResult>& traces,
+                          const std::function<void(size_t done)>& resolved) {
   bool any = false;
   for (const TraceResult& trace : traces) any = any || !trace.pending.empty();
   if (!any) return;
   std::string merged;
   merged.reserve(rows.size() * 2);
   size_t copied = 0;
-  for (TraceResult& trace : traces) {
+  for (size_t i = 0; i < traces.size(); ++i) {
+    TraceResult& trace = traces[i];
+    if (trace.pending.empty()) continue;
     for (PendingRow& row : trace.pending) {
       merged.append(rows, copied, row.offset - copied);
       copied = row.offset;
@@ -140,6 +143,7 @@ void ResolvePendingScores(const Suite& suite, std::string& rows, std::vector<Tra
                     trace.trace_id, score, trace.outcomes[row.evaluator], merged);
     }
     trace.pending.clear();
+    if (resolved) resolved(i + 1);
   }
   merged.append(rows, copied);
   rows = std::move(merged);

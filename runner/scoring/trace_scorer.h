@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -74,6 +75,9 @@ class TraceScorer {
 
 // Waits for every pending score of a batch (in order), fills in their outcomes and inserts their
 // rows into `rows` at their places. Called by the thread that consumes batches in input order.
-void ResolvePendingScores(const Suite& suite, std::string& rows, std::vector<TraceResult>& traces);
+// `resolved`, when set, hears after each trace that waited how many of the batch's traces are
+// done, so that a progress display moves while a batch waits for a slow judge.
+void ResolvePendingScores(const Suite& suite, std::string& rows, std::vector<TraceResult>& traces,
+                          const std::function<void(size_t done)>& resolved = {});
 
 }  // namespace arbiter

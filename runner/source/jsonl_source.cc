@@ -32,6 +32,7 @@ class JsonlSource : public TraceSource {
   }
   Status status() const override { return reader_->status(); }
   const std::string& path() const override { return reader_->path(); }
+  uint64_t BytesRead() const override { return reader_->BytesConsumed(); }
 
  private:
   std::unique_ptr<LineReader> reader_;

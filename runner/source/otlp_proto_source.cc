@@ -4,6 +4,7 @@
 
 #include <deque>
 #include <exception>
+#include <filesystem>
 #include <vector>
 
 #include "runner/base/input_hash.h"
@@ -57,10 +58,12 @@ std::vector<std::string_view> Framed(std::string_view bytes) {
 
 class ProtoSource : public TraceSource {
  public:
-  ProtoSource(std::string path, std::string bytes, std::optional<InputHashSpec> hash,
+  ProtoSource(std::string path, std::string bytes, uint64_t file_bytes,
+              std::optional<InputHashSpec> hash,
               OtlpMappingOptions mapping, const OtlpAssemblyOptions& assembly)
       : path_(std::move(path)),
         bytes_(std::move(bytes)),
+        file_bytes_(file_bytes),
         mapping_(std::move(mapping)),
         assembler_(assembly) {
     if (hash) hash_ = InputHashHex(hash->kind, bytes_, hash->threads);
@@ -93,6 +96,11 @@ class ProtoSource : public TraceSource {
   Status status() const override { return Status::OK(); }
   const std::string& path() const override { return path_; }
   std::string InputHash() override { return hash_; }
+  // The file was read whole at open: its share by the messages read since.
+  uint64_t BytesRead() const override {
+    if (messages_.empty()) return file_bytes_;
+    return file_bytes_ * next_ / messages_.size();
+  }
 
  private:
   struct Owned {
@@ -152,6 +160,7 @@ class ProtoSource : public TraceSource {
   std::string path_;
   std::string bytes_;
   std::string hash_;
+  uint64_t file_bytes_;  // as stored (compressed for .gz)
   std::vector<std::string_view> messages_;
   size_t next_ = 0;
   OtlpMappingOptions mapping_;  // the suite's or policy's `otlp:`, as for OTLP/JSON
@@ -180,8 +189,10 @@ Result<std::unique_ptr<TraceSource>> OpenOtlpProtoSource(const std::string& path
                                                          const SourceOptions& options,
                                                          const OtlpAssemblyOptions& assembly) {
   ARBITER_ASSIGN_OR_RETURN(std::string bytes, ReadAll(path));
+  std::error_code ec;
+  uint64_t file_bytes = std::filesystem::file_size(path, ec);
   return std::unique_ptr<TraceSource>(std::make_unique<ProtoSource>(
-      path, std::move(bytes),
+      path, std::move(bytes), ec ? 0 : file_bytes,
       options.hash_input ? std::optional(InputHashSpec{options.input_hash, options.hash_threads})
                          : std::nullopt,
       options.otlp, assembly));

@@ -76,6 +76,7 @@ class OtlpSource : public OtlpTraceSource {
   }
   Status status() const override { return reader_->status(); }
   const std::string& path() const override { return reader_->path(); }
+  uint64_t BytesRead() const override { return reader_->BytesConsumed(); }
   OtlpSourceStats stats() const override {
     OtlpSourceStats out = stats_;
     out.evicted_traces = assembler_.evicted();

@@ -30,6 +30,7 @@ void RecordBatch::Clear() {
   if (text.capacity() > kMaxKeptBytes) std::string().swap(text);
   records.clear();
   input_end = false;
+  bytes_read = 0;
   input_hash.clear();
 }
 
@@ -87,6 +88,7 @@ bool RecordBatcher::Next(RecordBatch& batch) {
     if (batch.records.size() >= options_.max_records || batch.text.size() >= options_.max_bytes ||
         (options_.limit > 0 && records_ >= options_.limit)) {
       last_full_ = true;
+      batch.bytes_read = source_->BytesRead();
       return true;
     }
   }
@@ -98,6 +100,7 @@ bool RecordBatcher::Next(RecordBatch& batch) {
   // The input's last batch carries its hash, possibly with no records.
   batch.input_end = true;
   batch.input_hash = source_->InputHash();
+  batch.bytes_read = source_->BytesRead();
   source_.reset();
   ++input_;
   last_full_ = false;

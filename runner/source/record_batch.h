@@ -32,6 +32,7 @@ struct RecordBatch {
   std::string text;
   std::vector<Record> records;
   bool input_end = false;  // the input's last batch, which may hold no record
+  uint64_t bytes_read = 0;  // of the input, after this batch (TraceSource::BytesRead)
   std::string input_hash;  // with input_end: the input's hash when SourceOptions hash it
 
   // The record's text, followed by simdjson::SIMDJSON_PADDING bytes that may be read (not

@@ -38,6 +38,7 @@ class HashedSource : public TraceSource {
   Status status() const override { return inner_->status(); }
   const std::string& path() const override { return inner_->path(); }
   std::string InputHash() override { return reader_->InputHash(); }
+  uint64_t BytesRead() const override { return inner_->BytesRead(); }
 
  private:
   std::unique_ptr<TraceSource> inner_;

@@ -35,6 +35,9 @@ class TraceSource {
   // The input hash (input_hash.h, hex) of the bytes read, after decompression: call once, at
   // the end of input. Sources made by OpenTraceSource provide it; others may return "".
   virtual std::string InputHash() { return ""; }
+  // The input's bytes read so far as stored (compressed for .gz), for a progress display;
+  // 0 when the source cannot tell.
+  virtual uint64_t BytesRead() const { return 0; }
 };
 
 enum class TraceFormat { kAuto, kJsonl, kOtlp };
