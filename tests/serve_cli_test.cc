@@ -12,6 +12,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -22,10 +23,12 @@
 
 #include "runner/source/otlp/document.h"
 #include "runner/source/otlp/proto.h"
+#include "runner/source/otlp/time.h"
 #include "runner/source/trace_source.h"
 #include "tests/browser_util.h"
 #include "tests/cli_util.h"
 #include "tests/gzip_util.h"
+#include "tests/judge_server/judge_server.h"
 
 extern char** environ;
 
@@ -335,6 +338,251 @@ TEST(ServeCliTest, WithASuiteEachWindowIsScoredAndALeftoverOneAtTheNextStart) {
   EXPECT_EQ(restarted.Signal(SIGTERM), 0);
   EXPECT_EQ(ReadFile((scored / "scores.jsonl").string()),
             ReadFile((dir.path() / "run" / "scores.jsonl").string()));
+}
+
+// The non-blank lines of `path` (none when it is absent).
+std::vector<std::string> FileLines(const fs::path& path) {
+  std::vector<std::string> lines;
+  if (!fs::exists(path)) return lines;
+  std::istringstream in(ReadFile(path.string()));
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  return lines;
+}
+
+std::string TraceIdOf(const std::string& line) {
+  return nlohmann::json::parse(line)["trace_id"].get<std::string>();
+}
+
+// The windows written to OUT/samples, oldest first.
+std::vector<std::string> WrittenWindows(const fs::path& out) {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(out / "samples")) {
+    std::string file = entry.path().filename().string();
+    if (file.ends_with(".plan.json")) names.push_back(file.substr(0, file.size() - 10));
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+uint64_t WindowMs(const nlohmann::json& plan) {
+  uint64_t start = 0, end = 0;
+  EXPECT_TRUE(ParseRfc3339(plan["start"].get<std::string>(), start));
+  EXPECT_TRUE(ParseRfc3339(plan["end"].get<std::string>(), end));
+  return (end - start) / 1000000;
+}
+
+// What a judge budget did to the windows of `out`, checked window by window against the rule:
+// each window scored what the window before carried, then its own sample, as many traces of
+// `cost` calls as `budget` calls per hour over the window's length allow, and carried the rest.
+struct BudgetAccount {
+  std::vector<std::string> windows;
+  std::vector<std::string> scored_ids;  // in scoring order, all windows
+  std::vector<std::string> sampled_ids;
+  std::vector<std::string> last_carried;
+  uint64_t allowed_calls = 0;  // all windows together
+};
+
+BudgetAccount CheckBudget(const fs::path& out, uint64_t budget, uint64_t cost) {
+  BudgetAccount account;
+  account.windows = WrittenWindows(out);
+  std::vector<std::string> carried_in;
+  for (const std::string& window : account.windows) {
+    SCOPED_TRACE("window " + window);
+    fs::path scores = out / "scores" / window;
+    EXPECT_TRUE(fs::exists(scores / "scores.jsonl"));
+    std::vector<std::string> sample = FileLines(out / "samples" / (window + ".jsonl"));
+    for (const std::string& line : sample) account.sampled_ids.push_back(TraceIdOf(line));
+    nlohmann::json plan =
+        nlohmann::json::parse(ReadFile((out / "samples" / (window + ".plan.json")).string()));
+    uint64_t allowance = budget * WindowMs(plan) / 3600000;
+    account.allowed_calls += allowance;
+    std::vector<std::string> input = carried_in;
+    input.insert(input.end(), sample.begin(), sample.end());
+    size_t fit = std::min<size_t>(input.size(), allowance / cost);
+    std::vector<std::string> scored(input.begin(), input.begin() + fit);
+    std::vector<std::string> carried(input.begin() + fit, input.end());
+    // The traces scored: the sample's own file when it was scored whole and alone.
+    if (carried_in.empty() && carried.empty()) {
+      EXPECT_FALSE(fs::exists(scores / "traces.jsonl"));
+    } else {
+      EXPECT_EQ(FileLines(scores / "traces.jsonl"), scored);
+    }
+    EXPECT_EQ(FileLines(scores / "carried.jsonl"), carried);
+    EXPECT_EQ(fs::exists(scores / "carried.jsonl"), !carried.empty());
+    nlohmann::json account_file =
+        nlohmann::json::parse(ReadFile((scores / "budget.json").string()));
+    EXPECT_EQ(account_file["allowance_calls"], allowance);
+    EXPECT_EQ(account_file["carried_in"], carried_in.size());
+    EXPECT_EQ(account_file["scored"], fit);
+    EXPECT_EQ(account_file["charged_calls"], fit * cost);
+    EXPECT_EQ(account_file["carried"], carried.size());
+    nlohmann::json card = nlohmann::json::parse(ReadFile((scores / "scorecard.json").string()));
+    EXPECT_EQ(card["traces"], fit);
+    // Every row is of a trace scored here, in the order of the input.
+    std::vector<std::string> row_ids;
+    for (const std::string& row : FileLines(scores / "scores.jsonl")) {
+      std::string id = TraceIdOf(row);
+      if (row_ids.empty() || row_ids.back() != id) row_ids.push_back(id);
+    }
+    std::vector<std::string> scored_ids;
+    for (const std::string& line : scored) scored_ids.push_back(TraceIdOf(line));
+    auto next = scored_ids.begin();
+    for (const std::string& id : row_ids) {
+      next = std::find(next, scored_ids.end(), id);
+      EXPECT_NE(next, scored_ids.end()) << id << " has rows but is not among the traces scored";
+    }
+    account.scored_ids.insert(account.scored_ids.end(), scored_ids.begin(), scored_ids.end());
+    carried_in = carried;
+  }
+  account.last_carried = carried_in;
+  return account;
+}
+
+// Waits until `out` has `count` windows written and scored (up to 30 s).
+void WaitForScoredWindows(const fs::path& out, size_t count) {
+  for (int i = 0; i < 300; ++i) {
+    std::vector<std::string> windows =
+        fs::exists(out / "samples") ? WrittenWindows(out) : std::vector<std::string>{};
+    size_t scored = std::count_if(windows.begin(), windows.end(), [&](const std::string& w) {
+      return fs::exists(out / "scores" / w / "scores.jsonl");
+    });
+    if (scored >= count) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ADD_FAILURE() << "fewer than " << count << " windows scored in 30 s";
+}
+
+// The files of a window's scores folder that a rescore must write again byte for byte.
+std::map<std::string, std::string> SplitFiles(const fs::path& scores) {
+  std::map<std::string, std::string> files;
+  for (const char* name : {"scores.jsonl", "traces.jsonl", "carried.jsonl", "budget.json"}) {
+    if (fs::exists(scores / name)) files[name] = ReadFile((scores / name).string());
+  }
+  return files;
+}
+
+// --judge-budget N: a window scores what the window before carried, then its own sample, as far
+// as N calls per hour over its length allow; the rest goes to OUT/scores/W/carried.jsonl for the
+// next window. Nothing is lost or scored twice, the judge gets no more calls than the budget, a
+// rescore after a crash makes the same split, and the next start's first window takes what the
+// last one carried.
+TEST(ServeCliTest, AJudgeBudgetScoresWhatFitsAndCarriesTheRest) {
+  testing::JudgeServer judge;
+  ASSERT_TRUE(judge.ok());
+  setenv("JUDGE_BASE_URL", judge.openai_base_url().c_str(), 1);
+  setenv("OPENAI_API_KEY", "sk-serve-budget-test-0c4e", 1);
+  // judge.yaml has two judges of one sample each: a trace costs 2 calls. 10800 calls per hour is
+  // 6 calls, 3 traces, per 2 s window.
+  constexpr uint64_t kBudget = 10800, kCost = 2;
+  TempDir dir;
+  fs::path out = dir.path() / "out";
+  fs::path log = dir.path() / "serve.log";
+  const std::vector<std::string> flags = {"--suite",        "evaluators/suites/judge.yaml",
+                                          "--cache",        (dir.path() / "cache").string(),
+                                          "--judge-budget", std::to_string(kBudget),
+                                          "--window",       "2s",
+                                          "--quiet-period", "200ms"};
+  std::vector<std::string> requests;
+  {
+    std::istringstream lines(ReadFile("datasets/demo/traces.otlp.jsonl"));
+    std::string line;
+    for (int i = 0; i < 16 && std::getline(lines, line); ++i) requests.push_back(line);
+  }
+  std::string first_window;
+  {
+    Server server(out, log, flags);
+    // Post the first 8 just after a window opens, so that they complete in the same window.
+    int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    std::this_thread::sleep_for(std::chrono::milliseconds((2100 - now_ms % 2000) % 2000));
+    for (int i = 0; i < 8; ++i)
+      ASSERT_EQ(server.Post(requests[i], "application/json")->status, 200);
+    WaitForScoredWindows(out, 1);
+    first_window = WrittenWindows(out).front();
+    for (int i = 8; i < 16; ++i) {
+      ASSERT_EQ(server.Post(requests[i], "application/json")->status, 200);
+    }
+    // The second window closes at SIGTERM, partial, with at least one trace's share.
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    ASSERT_EQ(server.Signal(SIGTERM), 0) << ReadFile(log.string());
+  }
+  unsetenv("JUDGE_BASE_URL");
+  unsetenv("OPENAI_API_KEY");
+  std::string serve_log = ReadFile(log.string());
+
+  BudgetAccount account = CheckBudget(out, kBudget, kCost);
+  ASSERT_GE(account.windows.size(), 2u) << serve_log;
+  // The first window: its 8 traces, 3 scored, 5 carried; the second scored those first.
+  EXPECT_EQ(account.windows.front(), first_window);
+  std::vector<std::string> carried = FileLines(out / "scores" / first_window / "carried.jsonl");
+  ASSERT_EQ(carried.size(), 5u) << serve_log;
+  std::vector<std::string> second = FileLines(out / "scores" / account.windows[1] / "traces.jsonl");
+  ASSERT_FALSE(second.empty()) << serve_log;
+  EXPECT_EQ(second.front(), carried.front());
+  EXPECT_NE(serve_log.find("3 traces scored (0 carried in), 5 carried to the next window "
+                           "(--judge-budget: 6 of 6 judge calls)"),
+            std::string::npos)
+      << serve_log;
+  // Nothing scored twice; nothing lost but what the last window carried.
+  std::set<std::string> scored(account.scored_ids.begin(), account.scored_ids.end());
+  EXPECT_EQ(scored.size(), account.scored_ids.size());
+  std::set<std::string> expected(account.sampled_ids.begin(), account.sampled_ids.end());
+  EXPECT_EQ(expected.size(), 16u);
+  for (const std::string& line : account.last_carried) expected.erase(TraceIdOf(line));
+  EXPECT_EQ(scored, expected);
+  EXPECT_FALSE(account.last_carried.empty());
+  // The judge was called no more than the budget allowed.
+  EXPECT_GT(judge.requests(), 0);
+  EXPECT_LE(static_cast<uint64_t>(judge.requests()), account.allowed_calls);
+
+  // As after a kill -9: the first window's scores gone, the second's split written but not its
+  // scores. The restart scores both again, the same.
+  std::map<std::string, std::string> before[2] = {SplitFiles(out / "scores" / account.windows[0]),
+                                                  SplitFiles(out / "scores" / account.windows[1])};
+  fs::remove_all(out / "scores" / account.windows[0]);
+  fs::remove(out / "scores" / account.windows[1] / "scores.jsonl");
+  setenv("JUDGE_BASE_URL", judge.openai_base_url().c_str(), 1);
+  setenv("OPENAI_API_KEY", "sk-serve-budget-test-0c4e", 1);
+  int64_t requests_before = judge.requests();
+  {
+    Server restarted(out, log, flags);
+    WaitForScoredWindows(out, account.windows.size());
+    EXPECT_EQ(SplitFiles(out / "scores" / account.windows[0]), before[0]);
+    EXPECT_EQ(SplitFiles(out / "scores" / account.windows[1]), before[1]);
+    EXPECT_EQ(judge.requests(), requests_before);  // the response cache answered the rescore
+    // Its first window takes what the last one carried: give it a trace's share.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    ASSERT_EQ(restarted.Signal(SIGTERM), 0) << ReadFile(log.string());
+  }
+  unsetenv("JUDGE_BASE_URL");
+  unsetenv("OPENAI_API_KEY");
+  BudgetAccount after = CheckBudget(out, kBudget, kCost);
+  ASSERT_GT(after.windows.size(), account.windows.size());
+  nlohmann::json next = nlohmann::json::parse(
+      ReadFile((out / "scores" / after.windows[account.windows.size()] / "budget.json").string()));
+  EXPECT_EQ(next["carried_from"], account.windows.back());
+  EXPECT_EQ(next["carried_in"], account.last_carried.size());
+  std::set<std::string> all(after.scored_ids.begin(), after.scored_ids.end());
+  EXPECT_EQ(all.size(), after.scored_ids.size());  // scored once, across the restart too
+}
+
+TEST(ServeCliTest, AJudgeBudgetNeedsASuiteAndOneTracesShareOfAWindow) {
+  TempDir dir;
+  auto no_suite = testing::RunArbiter("serve --out " + (dir.path() / "a").string() +
+                                      " --port 0 --grpc -1 --judge-budget 100");
+  EXPECT_EQ(no_suite.exit_code, 2);
+  EXPECT_NE(no_suite.err.find("--judge-budget"), std::string::npos) << no_suite.err;
+  // 10 calls per hour is 0 calls per minute, less than the 2 that judge.yaml's trace may cost.
+  setenv("OPENAI_API_KEY", "sk-serve-budget-test-0c4e", 1);
+  auto too_small = testing::RunArbiter("serve --out " + (dir.path() / "b").string() +
+                                       " --port 0 --grpc -1 --suite evaluators/suites/judge.yaml "
+                                       "--judge-budget 10 --window 1m");
+  unsetenv("OPENAI_API_KEY");
+  EXPECT_EQ(too_small.exit_code, 2);
+  EXPECT_NE(too_small.err.find("--judge-budget"), std::string::npos) << too_small.err;
 }
 
 // Several instances behind a traceID load balancer (docs/DEPLOY.md): three fed by a trace-id

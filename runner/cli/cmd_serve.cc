@@ -18,6 +18,7 @@
 #include "runner/cli/suite_loader.h"
 #include "runner/redact/redactor.h"
 #include "runner/sampling/policy.h"
+#include "runner/serve/judge_budget.h"
 #include "runner/serve/otlp_grpc.h"
 #include "runner/serve/otlp_http.h"
 #include "runner/serve/receiver.h"
@@ -43,7 +44,8 @@ struct ServeFlags {
   size_t threads = 64;
   uint64_t seed = 1;
   bool no_redact = false;
-  std::string suite;  // empty: windows are sampled, not scored
+  std::string suite;          // empty: windows are sampled, not scored
+  uint64_t judge_budget = 0;  // judge calls per hour; 0: no budget
   std::vector<std::string> plugin_paths;
   std::string cache = ".arbiter/cache";
   bool no_cache = false;
@@ -56,6 +58,10 @@ Result<uint64_t> Duration(const std::string& flag, const std::string& text) {
 }
 
 int Serve(const ServeFlags& flags) {
+  if (flags.judge_budget > 0 && flags.suite.empty()) {
+    return Fail("serve", Status::InvalidArgument(
+                             "--judge-budget needs --suite: it bounds the judge calls of scoring"));
+  }
   // Without a policy: one stratum, the default target, written to OUT/sample-policy.yaml so
   // that the windows' partial samples can be merged with it (`sample --merge --policy`).
   std::filesystem::path policy_path = flags.policy;
@@ -124,22 +130,47 @@ int Serve(const ServeFlags& flags) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   // With a suite, each written window's sample is scored into OUT/scores/WINDOW (and what a
-  // kill -9 left unscored, at start).
+  // kill -9 left unscored, at start). Loaded before receiving starts, so that a bad suite fails
+  // at once.
   PluginRegistry registry;
   std::optional<Suite> suite;
-  std::unique_ptr<WindowScorer> scorer;
   if (!flags.suite.empty()) {
     Result<Suite> loaded = LoadSuiteWithPlugins(flags.suite, registry, flags.plugin_paths);
     if (!loaded.ok()) return Fail("serve", loaded.status());
     suite = std::move(*loaded);
-    scorer = std::make_unique<WindowScorer>(*suite, flags.out, flags.no_cache ? "" : flags.cache,
-                                            stderr);
+    // A budget that cannot pay for one trace in a whole window would never score anything.
+    uint64_t cost = JudgeCallsPerTrace(*suite);
+    uint64_t allowance = WindowAllowance(flags.judge_budget, options.window_ms);
+    if (flags.judge_budget > 0 && cost > allowance) {
+      return Fail("serve", Status::InvalidArgument(
+                               "--judge-budget " + std::to_string(flags.judge_budget) + " allows " +
+                               std::to_string(allowance) +
+                               " judge calls per window, fewer than one trace may cost (" +
+                               std::to_string(cost) +
+                               ": the samples of the suite's LLM judges); raise it or "
+                               "lengthen --window"));
+    }
+    if (flags.judge_budget > 0) {
+      std::fprintf(stderr,
+                   "arbiter serve: judge budget: %llu calls per hour, %llu per window; a trace "
+                   "costs up to %llu\n",
+                   static_cast<unsigned long long>(flags.judge_budget),
+                   static_cast<unsigned long long>(allowance),
+                   static_cast<unsigned long long>(cost));
+    }
   }
 
   Result<std::unique_ptr<Receiver>> receiver =
       Receiver::Start(options, *policy, triage, redactor.get(), stderr);
   if (!receiver.ok()) return Fail("serve", receiver.status());
-  if (scorer) scorer->Start();
+  // After the receiver, whose metrics it counts in, and destroyed before it.
+  std::unique_ptr<WindowScorer> scorer;
+  if (suite) {
+    WindowScoring scoring{flags.no_cache ? "" : flags.cache, flags.judge_budget};
+    scorer = std::make_unique<WindowScorer>(*suite, flags.out, std::move(scoring),
+                                            &(*receiver)->metrics(), stderr);
+    scorer->Start();
+  }
   HttpOptions http;
   http.host = flags.host;
   http.port = flags.port;
@@ -243,6 +274,10 @@ Command ServeCommand() {
                          "Write triage queues as received (PII is redacted by default)");
             app.add_option("-s,--suite", flags->suite,
                            "Suite YAML: score each window's sample into OUT/scores/WINDOW");
+            app.add_option("--judge-budget", flags->judge_budget,
+                           "With --suite: at most N judge calls per hour; what a window's share "
+                           "does not cover is carried to the next window (0: no budget)")
+                ->capture_default_str();
             AddPluginPathOption(app, flags->plugin_paths);
             AddCacheOptions(app, flags->cache, flags->no_cache);
             app.add_option("--stop-after", flags->stop_after,

@@ -5,8 +5,8 @@ namespace {
 
 void Add(std::string& out, const char* name, const char* type, const char* help,
          const std::string& samples) {
-  out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" +
-         samples;
+  out +=
+      std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + samples;
 }
 
 std::string One(const char* name, uint64_t value) {
@@ -21,8 +21,7 @@ std::string ServeMetrics::Text() const {
       "OTLP export requests by outcome (ok includes partial success).",
       "arbiter_serve_requests_total{outcome=\"ok\"} " +
           std::to_string(requests.load() - requests_malformed - requests_too_large -
-                         requests_unsupported - requests_full - requests_disk -
-                         requests_stopping) +
+                         requests_unsupported - requests_full - requests_disk - requests_stopping) +
           "\n" + "arbiter_serve_requests_total{outcome=\"malformed\"} " +
           std::to_string(requests_malformed.load()) + "\n" +
           "arbiter_serve_requests_total{outcome=\"too_large\"} " +
@@ -63,6 +62,12 @@ std::string ServeMetrics::Text() const {
       One("arbiter_serve_inflight_traces", inflight_traces));
   Add(out, "arbiter_serve_journal_bytes", "gauge", "Bytes in the journal's segments.",
       One("arbiter_serve_journal_bytes", journal_bytes));
+  Add(out, "arbiter_serve_traces_carried_total", "counter",
+      "Traces a judge budget carried to the next window (again at each window carrying them).",
+      One("arbiter_serve_traces_carried_total", traces_carried));
+  Add(out, "arbiter_serve_scoring_backlog", "gauge",
+      "Traces the last scored window carried to the next (--judge-budget).",
+      One("arbiter_serve_scoring_backlog", scoring_backlog));
   return out;
 }
 

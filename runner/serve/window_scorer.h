@@ -6,6 +6,12 @@
 // it last) and scored once OUT/scores/W/scores.jsonl does (a run renames it into place last). So
 // after a kill -9 the next start scores whatever was left, and the judge's response cache makes
 // the repeat cost no paid call for the traces already judged.
+//
+// With a judge budget (judge_budget.h) a window scores what the window written before it carried
+// (OUT/scores/PREV/carried.jsonl), then its own sample, as far as its allowance goes, and writes
+// the rest to OUT/scores/W/carried.jsonl for the next window. The split depends only on those
+// immutable files, the plan's start and end and the budget, and it is written before the scores:
+// a rescore after a crash makes the same split, so nothing is lost or scored twice.
 #pragma once
 
 #include <condition_variable>
@@ -18,15 +24,21 @@
 #include <vector>
 
 #include "runner/base/status.h"
+#include "runner/serve/metrics.h"
 #include "runner/suite/suite.h"
 
 namespace arbiter {
 
+struct WindowScoring {
+  std::filesystem::path cache_dir;  // the judge's response cache (empty: none)
+  uint64_t judge_budget = 0;        // judge calls per hour (--judge-budget); 0: no budget
+};
+
 class WindowScorer {
  public:
-  // `suite` must outlive the scorer. `cache_dir`: the judge's response cache (empty: none).
-  WindowScorer(const Suite& suite, std::filesystem::path out, std::filesystem::path cache_dir,
-               std::FILE* log);
+  // `suite` and `metrics` (null: none) must outlive the scorer.
+  WindowScorer(const Suite& suite, std::filesystem::path out, WindowScoring scoring,
+               ServeMetrics* metrics, std::FILE* log);
   ~WindowScorer();
   WindowScorer(const WindowScorer&) = delete;
   WindowScorer& operator=(const WindowScorer&) = delete;
@@ -46,7 +58,9 @@ class WindowScorer {
 
   const Suite& suite_;
   std::filesystem::path out_;
-  std::filesystem::path cache_dir_;
+  WindowScoring scoring_;
+  uint64_t calls_per_trace_;
+  ServeMetrics* metrics_;
   std::FILE* log_;
   std::set<std::string> failed_;  // not retried until a restart: the log says why
   std::mutex mu_;
