@@ -3,21 +3,29 @@
 // against the exact median and MAD of the trace's group, re-submissions against the next turn
 // of its session), the score, and the ranking with its per-session cap.
 //
-// Memory: 88 bytes per trace plus its trace_id (and about 50 more while ranking), whatever the
-// trace's size; the traces themselves are fetched again for the queued ones only (triage_stream.h).
+// Memory: 36 bytes per trace plus its trace_id, whatever the trace's size; at the end, 4 more
+// while the group medians are found and 24 per re-submission found. A trace's session turn
+// (session, time, input fingerprint: 56 bytes) goes to a scratch file instead and comes back a
+// bucket of sessions at a time (session_turns.h). The ranking keeps only the traces that can
+// reach its head, not every trace with a score. The traces
+// themselves are fetched again for the queued ones only (stream.h).
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "runner/base/hash.h"
 #include "runner/base/status.h"
+#include "runner/triage/blocks.h"
 #include "runner/triage/options.h"
+#include "runner/triage/session_turns.h"
 #include "runner/triage/signals.h"
-#include "runner/triage/text_fingerprint.h"
 
 namespace arbiter {
 
@@ -42,40 +50,68 @@ struct TriageRanking {
 };
 
 class TriageQueue {
+  struct Record;
+  struct Group {
+    std::string model, intent;
+  };
+  using GroupIds = std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>>;
+
  public:
-  explicit TriageQueue(const TriageOptions& options);
+  static constexpr size_t kMaxTraceIdBytes = StringArena::kMaxEntry;
 
-  // Adds one trace (facts from LocalSignals::Read). An error when the trace cannot be kept
-  // (a trace_id over 65,535 bytes is the caller's to skip; more than 4 GB of ids is an error).
-  Status Add(const TraceFacts& facts, size_t input, uint64_t ordinal, uint64_t content_hash);
-  size_t size() const { return records_.size(); }
+  // One worker's part of the queue: workers add traces to their own shards without a lock.
+  class Shard {
+   public:
+    // Adds one trace (facts from LocalSignals::Read). An error when the trace cannot be kept
+    // (a trace_id over 65,535 bytes is the caller's to skip; more than 4 GB of ids is an
+    // error), or the scratch file fails.
+    Status Add(const TraceFacts& facts, size_t input, uint64_t ordinal, uint64_t content_hash);
+    size_t size() const { return records_.size(); }
 
-  // Scores every trace and returns the queue. Independent of the order traces were added in.
-  TriageRanking Finish() const;
+   private:
+    friend class TriageQueue;
+    Shard(const TriageOptions& options, uint16_t index) : options_(options), index_(index) {}
+    const TriageOptions& options_;
+    uint16_t index_;
+    BlockVector<Record> records_;
+    StringArena ids_;
+    GroupIds group_ids_;                // (model, intent) key -> the shard's group id
+    std::vector<Group> groups_;         // by the shard's group id
+    std::unique_ptr<TurnSpill> turns_;  // created with the first trace that has a session
+    std::string key_;                   // scratch for group lookups
+  };
 
-  static constexpr size_t kMaxTraceIdBytes = 65535;
+  // `shards`: at most 65,536, one per worker.
+  TriageQueue(const TriageOptions& options, size_t shards);
+  ~TriageQueue();
+  Shard& shard(size_t i) { return *shards_[i]; }
+  size_t size() const;
+
+  // Scores every trace and returns the queue; once, after every Add. Independent of the order
+  // traces were added in and of the shard that took each. An error is a scratch file's, or more
+  // than 4,294,967,295 traces.
+  Result<TriageRanking> Finish() { return Finish(kSessionBucketTurns); }
+  // With buckets of sessions of about `bucket_turns` turns (session_turns.h), for tests.
+  Result<TriageRanking> Finish(size_t bucket_turns);
 
  private:
+  // 36 bytes: the fields of Record are 4-byte words at most, so arrays of it have no padding.
   struct Record {
-    uint64_t session = 0;  // hash of session_id; 0: no session
-    uint64_t content = 0;
-    uint64_t timestamp_ns = 0;
-    uint32_t id_offset = 0;  // trace_id in ids_
+    uint32_t content[2] = {0, 0};  // ContentHash, low word first
+    uint32_t id_offset = 0;        // trace_id in its shard's ids_
     uint32_t ordinal = 0;
-    uint32_t group = 0;        // (model, intent)
-    uint32_t model_group = 0;  // model alone
+    uint32_t group = 0;  // (model, intent): the shard's id, then the queue's once finishing
     uint32_t tokens = kNoTokens;
     float local_score = 0;  // weighted local signals
     uint16_t id_length = 0;
     uint16_t input = 0;
+    uint16_t shard = 0;
     uint8_t local_mask = 0;  // bit per fired local signal
-    bool has_timestamp = false;
-    TextFingerprint fingerprint;
+
+    uint64_t content_hash() const { return uint64_t{content[1]} << 32 | content[0]; }
   };
+  static_assert(sizeof(Record) == 36, "the per-trace record that docs/PERFORMANCE.md counts");
   static constexpr uint32_t kNoTokens = 0xffffffff;
-  struct Group {
-    std::string model, intent;
-  };
   struct GroupStats {
     uint64_t n = 0;
     double median = 0, mad = 0, mean_ad = 0;
@@ -85,43 +121,65 @@ class TriageQueue {
     const GroupStats* stats = nullptr;
     bool model_wide = false;
   };
-
-  std::string_view IdOf(const Record& record) const {
-    return std::string_view(ids_).substr(record.id_offset, record.id_length);
-  }
-  // The id of the group named by key_ in `ids`, created when new.
-  uint32_t GroupId(std::string_view model, std::string_view intent,
-                   std::unordered_map<std::string, uint32_t>& ids);
-  std::vector<GroupStats> Stats(uint32_t Record::*group, size_t groups) const;
-  Spike SpikeOf(const Record& record, const std::vector<GroupStats>& by_group,
-                const std::vector<GroupStats>& by_model) const;
-  bool RanksBefore(const Record& a, double score_a, const Record& b, double score_b) const;
-  std::string SpikeDetail(const Record& record, const Spike& spike) const;
-
-  // Records in fixed blocks: growing never copies them, and memory stays proportional to the
-  // count (a vector's doubling can hold twice the records it needs, and briefly three times).
-  class Records {
-   public:
-    Record& emplace_back() {
-      if (size_ % kBlock == 0) blocks_.emplace_back().reserve(kBlock);
-      ++size_;
-      return blocks_.back().emplace_back();
-    }
-    size_t size() const { return size_; }
-    const Record& operator[](size_t i) const { return blocks_[i / kBlock][i % kBlock]; }
-
-   private:
-    static constexpr size_t kBlock = 1 << 16;
-    std::vector<std::vector<Record>> blocks_;
-    size_t size_ = 0;
+  // A turn judged a re-submission: the next turn of its session came soon with a like input.
+  struct Resubmission {
+    uint32_t index = 0, successor = 0;
+    float similarity = 0;
+    uint64_t gap_ns = 0;
+  };
+  struct SessionOf {
+    uint32_t index = 0;
+    uint64_t session = 0;
+  };
+  struct Candidate {
+    double score = 0;
+    uint32_t index = 0;
   };
 
+  // Where a shard's records went in records_: its full blocks moved whole, its last partial
+  // block copied after every shard's full blocks.
+  struct ShardPlace {
+    uint32_t moved_base = 0, moved = 0, tail_base = 0;
+    uint32_t Global(uint32_t local) const {
+      return local < moved ? moved_base + local : tail_base + (local - moved);
+    }
+  };
+
+  std::string_view IdOf(const Record& record) const {
+    return shards_[record.shard]->ids_.Get(record.id_offset, record.id_length);
+  }
+  // Moves the shards' records into records_ with the queue's group ids, and sets places_.
+  Status Merge();
+  // Medians by group, or by model with `to_model` (group -> model).
+  std::vector<GroupStats> Stats(const std::vector<uint32_t>* to_model, size_t groups) const;
+  Spike SpikeOf(const Record& record) const;
+  double ScoreOf(const Record& record, const Spike& spike, const Resubmission* resubmission) const;
+  double ResubmissionStrength(float similarity) const;
+  bool RanksBefore(const Record& a, double score_a, const Record& b, double score_b) const;
+  // The re-submissions in one bucket of sessions, added to resubmissions_.
+  void JudgeSessions(std::vector<SessionTurn>& turns);
+  // Calls visit(index, record, spike, resubmission or null, score) for every trace, in order.
+  template <typename Visit>
+  void ForEachScore(Visit&& visit) const;
+  // The candidates (score > 0) that can be among the first `prefix` of the ranking: those
+  // scoring at least the prefix-th best score, ties included, so that no full list is kept.
+  std::vector<Candidate> HeadCandidates(size_t prefix) const;
+  // sessions_ for the first `count` of `ranked`, read back from the spills.
+  Status LoadSessions(const std::vector<Candidate>& ranked, size_t count);
+  std::vector<TurnSpill*> Spills(std::vector<size_t>& shard_of) const;
+  std::string SpikeDetail(const Record& record, const Spike& spike) const;
+
   const TriageOptions& options_;
-  Records records_;
-  std::string ids_;
-  std::vector<Group> groups_;  // by Record::group
-  std::unordered_map<std::string, uint32_t> group_ids_, model_ids_;
-  std::string key_;  // scratch for group lookups
+  std::vector<std::unique_ptr<Shard>> shards_;
+  // Set by Finish.
+  BlockVector<Record> records_;
+  std::vector<ShardPlace> places_;  // by shard
+  std::vector<Group> groups_;       // by the queue's group id
+  std::vector<uint32_t> model_of_;  // group -> model
+  size_t models_ = 0;
+  std::vector<GroupStats> by_group_, by_model_;
+  std::vector<Resubmission> resubmissions_;  // by index once judged
+  std::vector<SessionOf> sessions_;          // of the ranking's head, by index
 };
 
 }  // namespace arbiter

@@ -5,7 +5,6 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <utility>
 
 #include <simdjson.h>
@@ -165,12 +164,12 @@ Result<TriageSummary> TriageTraces(const std::vector<std::string>& inputs,
     spools[i] = std::move(spool);
   }
 
-  // First read: one compact record per trace, parsed on `threads` workers.
-  TriageQueue queue(options);
+  // First read: one compact record per trace, parsed on `threads` workers, each adding to its
+  // own shard of the queue, so that the only serial work per trace is the reader's.
   const size_t workers = static_cast<size_t>(ResolveThreads(static_cast<int>(options.threads)));
+  TriageQueue queue(options, workers);
   std::vector<simdjson::dom::parser> parsers(workers);
   std::vector<TraceFacts> facts(workers);
-  std::mutex mutex;  // guards `queue` and `summary.traces`
   ScanCallbacks callbacks;
   callbacks.read = [&](size_t input, std::string_view json) {
     return spools[input] ? spools[input]->Append(json) : Status::OK();
@@ -186,10 +185,8 @@ Result<TriageSummary> TriageTraces(const std::vector<std::string>& inputs,
     if (facts[worker].trace_id.size() > TriageQueue::kMaxTraceIdBytes) {
       return std::string("trace_id longer than 65,535 bytes");
     }
-    uint64_t content = ContentHash(record.json);
-    std::lock_guard lock(mutex);
-    ARBITER_RETURN_IF_ERROR(queue.Add(facts[worker], record.input, record.ordinal, content));
-    ++summary.traces;
+    ARBITER_RETURN_IF_ERROR(queue.shard(worker).Add(facts[worker], record.input, record.ordinal,
+                                                    ContentHash(record.json)));
     return std::string();
   };
   // The inputs' SHA-256 is not reported, and would cost as much CPU as the parse.
@@ -201,8 +198,10 @@ Result<TriageSummary> TriageTraces(const std::vector<std::string>& inputs,
   for (auto& spool : spools) {
     if (spool) ARBITER_RETURN_IF_ERROR(spool->Close());
   }
+  parsers.clear();  // their buffers fit the largest trace: give them back before ranking
+  summary.traces = queue.size();
 
-  TriageRanking ranking = queue.Finish();
+  ARBITER_ASSIGN_OR_RETURN(TriageRanking ranking, queue.Finish());
   summary.fired = ranking.fired;
   summary.fired_queued = ranking.fired_queued;
 
