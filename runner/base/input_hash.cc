@@ -13,6 +13,7 @@
 #include <openssl/evp.h>
 #include <unistd.h>
 
+#include "runner/base/sha256.h"
 #include "runner/base/thread_cpu.h"
 
 namespace arbiter {
@@ -42,21 +43,10 @@ Digest DigestOf(std::string_view bytes) {
   return digest;
 }
 
-std::string Hex(const unsigned char* digest) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(64);
-  for (int i = 0; i < 32; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 0xF]);
-  }
-  return hex;
-}
-
 std::string HexOfDigests(const std::vector<Digest>& digests) {
   Digest top = DigestOf(std::string_view(reinterpret_cast<const char*>(digests.data()),
                                          digests.size() * sizeof(Digest)));
-  return Hex(top.data());
+  return DigestHex(top.data(), top.size());
 }
 
 }  // namespace
@@ -204,7 +194,7 @@ std::string InputHasher::Finish() {
   if (kind_ == InputHashKind::kSha256) {
     Digest digest{};
     TakeDigest(static_cast<EVP_MD_CTX*>(running_), digest.data());
-    return Hex(digest.data());
+    return DigestHex(digest.data(), digest.size());
   }
   if (chunk_fill_ > 0) CloseChunk();
   return HexOfDigests(digests_);

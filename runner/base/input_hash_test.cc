@@ -81,9 +81,14 @@ TEST(InputHashTest, NamesRoundTrip) {
 }
 
 TEST(InputHashTest, AHasherDestroyedUnfinishedStopsItsThreads) {
-  InputHasher hasher(InputHashKind::kSha256Chunks, 3);
-  hasher.Update(RandomBytes(4 * kInputHashChunkBytes));
-  // No Finish: the destructor must join the threads without hanging.
+  const double before = InputHashThreadCpuSeconds();
+  {
+    InputHasher hasher(InputHashKind::kSha256Chunks, 3);
+    hasher.Update(RandomBytes(4 * kInputHashChunkBytes));
+    // No Finish: the destructor must join the threads without hanging.
+  }
+  // Each hashing thread adds its CPU time as it ends: the threads hashed the chunks and ended.
+  EXPECT_GT(InputHashThreadCpuSeconds(), before);
 }
 
 }  // namespace

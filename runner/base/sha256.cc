@@ -22,9 +22,14 @@ std::string Sha256::Hex() const {
   unsigned int length = 0;
   EVP_DigestFinal_ex(copy, digest, &length);
   EVP_MD_CTX_free(copy);
+  return DigestHex(digest, length);
+}
+
+std::string DigestHex(const unsigned char* digest, size_t size) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
+  hex.reserve(2 * size);
+  for (size_t i = 0; i < size; ++i) {
     hex.push_back(kHex[digest[i] >> 4]);
     hex.push_back(kHex[digest[i] & 0xF]);
   }

@@ -1,6 +1,7 @@
 // Incremental SHA-256 (OpenSSL's EVP), for the input and label-set hashes in reports.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -23,5 +24,8 @@ class Sha256 {
 
 // The digest of a whole byte string.
 std::string Sha256Hex(std::string_view bytes);
+
+// `size` bytes of a digest as lowercase hex, as sha256sum prints them.
+std::string DigestHex(const unsigned char* digest, size_t size);
 
 }  // namespace arbiter

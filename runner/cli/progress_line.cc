@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "runner/base/report_text.h"
+
 namespace arbiter {
 namespace {
 
@@ -41,8 +43,6 @@ std::string Rate(const ProgressFigures& figures) {
   return Format("%.0f traces/s", rate);
 }
 
-std::string Count(uint64_t n, const char* noun) { return std::to_string(n) + " " + noun; }
-
 // "16 in flight, 812 done, 3 retried, 2 rate-limited, 0 failed, $0.0123"
 std::string JudgeCalls(const LiveCalls& calls, bool in_flight) {
   std::string text;
@@ -75,14 +75,14 @@ std::string FormatProgressLine(const ProgressFigures& figures, int width) {
   std::optional<double> share = Share(figures);
   if (figures.stage == ProgressFigures::Stage::kWriting) {
     head = "writing outputs...";
-    tail = "  " + Count(figures.traces, "traces") + " scored in " + Elapsed(figures.seconds);
+    tail = "  " + Plural(figures.traces, "trace") + " scored in " + Elapsed(figures.seconds);
   } else if (share) {
     head = Format("scoring %3.0f%%", std::floor(*share * 100));
     tail = " " + Bytes(figures.bytes) + " of " + Bytes(*figures.total_bytes) + "  " +
-           Count(figures.traces, "traces") + "  " + Rate(figures) + "  " + Eta(figures, *share);
+           Plural(figures.traces, "trace") + "  " + Rate(figures) + "  " + Eta(figures, *share);
   } else {
     head = "scoring";
-    tail = "  " + Bytes(figures.bytes) + "  " + Count(figures.traces, "traces") + "  " +
+    tail = "  " + Bytes(figures.bytes) + "  " + Plural(figures.traces, "trace") + "  " +
            Rate(figures) + "  " + Elapsed(figures.seconds);
   }
   if (figures.judge) tail += "  judge: " + JudgeCalls(*figures.judge, /*in_flight=*/true);
@@ -101,7 +101,7 @@ std::string FormatProgressLine(const ProgressFigures& figures, int width) {
 }
 
 std::string FormatProgressSummary(const ProgressFigures& figures) {
-  std::string line = "done: " + Bytes(figures.bytes) + ", " + Count(figures.traces, "traces") +
+  std::string line = "done: " + Bytes(figures.bytes) + ", " + Plural(figures.traces, "trace") +
                      " in " + Elapsed(figures.seconds) + " (" + Rate(figures) + ")";
   if (figures.judge) line += "; judge: " + JudgeCalls(*figures.judge, /*in_flight=*/false);
   return line;

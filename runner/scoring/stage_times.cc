@@ -1,27 +1,18 @@
 #include "runner/scoring/stage_times.h"
 
-#include <cstdio>
 #include <vector>
 
+#include "runner/base/report_text.h"
 #include "runner/base/text_table.h"
 
 namespace arbiter {
-namespace {
-
-std::string Fixed(double value, int digits) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", digits, value);
-  return text;
-}
-
-}  // namespace
 
 std::string StageTimesText(const StageTimes& times) {
   const double traces = times.traces > 0 ? static_cast<double>(times.traces) : 1.0;
   auto share = [&](double cpu) -> std::string {
     if (cpu <= 0) return "0";
     if (times.work <= 0) return "-";
-    return "1/" + Fixed(times.work / cpu, 1);
+    return "1/" + FigureText(times.work / cpu, 1);
   };
   struct Stage {
     const char* name;
@@ -42,11 +33,11 @@ std::string StageTimesText(const StageTimes& times) {
   table.header = {"stage", "threads", "CPU s", "us/trace", "vs score"};
   table.right = {false, true, true, true, true};
   for (const Stage& stage : stages) {
-    table.rows.push_back({stage.name, stage.threads, Fixed(stage.cpu, 3),
-                          Fixed(stage.cpu / traces * 1e6, 2),
+    table.rows.push_back({stage.name, stage.threads, FigureText(stage.cpu, 3),
+                          FigureText(stage.cpu / traces * 1e6, 2),
                           stage.serial ? share(stage.cpu) : ""});
   }
-  return "stage times: " + std::to_string(times.traces) + " traces, " + Fixed(times.wall, 2) +
+  return "stage times: " + std::to_string(times.traces) + " traces, " + FigureText(times.wall, 2) +
          " s wall\n" + table.Plain();
 }
 
