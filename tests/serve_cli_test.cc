@@ -264,17 +264,52 @@ TEST(ServeCliTest, KillNineThenRestartKeepsEveryAcknowledgedSpan) {
 TEST(ServeCliTest, ATraceCompletesAndItsWindowClosesOnItsOwn) {
   TempDir dir;
   fs::path out = dir.path() / "out";
-  Server server(out, dir.path() / "serve.log", {"--quiet-period", "200ms", "--window", "2s"});
+  Server server(out, dir.path() / "serve.log",
+                {"--quiet-period", "200ms", "--window", "2s", "--late-window", "500ms"});
   ASSERT_EQ(server.Post(ProtoBody(Fixture("openinference.json")), "application/x-protobuf")->status,
             200);
-  // Completed after 200 ms, written when its 2 s window ends: poll up to 30 s for the plan,
-  // which is written last.
+  // Completed after 200 ms, written 500 ms after its 2 s window ends: poll up to 30 s for the
+  // plan, which is written last.
   for (int i = 0; i < 300 && PlanOf(out / "samples").is_null(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   ASSERT_EQ(Lines(out / "samples", ".jsonl").size(), 1u);
   EXPECT_EQ(PlanOf(out / "samples")["partial"], false);
   EXPECT_EQ(server.Signal(SIGTERM), 0);
+}
+
+// The root of trace 8f1e... (split_2.json) arrives after the trace completed without it (the
+// late window's rootless wait) and was spooled: it amends the trace, whose window (written a late
+// window after its end) holds the trace the file reader makes of both fixtures, counted once.
+TEST(ServeCliTest, ASpanWithinTheLateWindowAmendsItsTrace) {
+  TempDir dir;
+  fs::path out = dir.path() / "out";
+  Server server(out, dir.path() / "serve.log",
+                {"--quiet-period", "100ms", "--late-window", "1s", "--window", "1h"});
+  ASSERT_EQ(server.Post(Fixture("split_1.json"), "application/json")->status, 200);
+  // Both traces complete (8f1e... without its root after the 1 s rootless wait) and are spooled.
+  std::string metrics;
+  for (int i = 0; i < 300; ++i) {
+    metrics = server.Get("/metrics")->body;
+    if (metrics.find("arbiter_serve_traces_assembled_total 2") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_NE(metrics.find("arbiter_serve_traces_assembled_total 2"), std::string::npos) << metrics;
+  auto late = server.Post(Fixture("split_2.json"), "application/json");
+  ASSERT_EQ(late->status, 200);
+  EXPECT_EQ(late->body, "{}");  // accepted, nothing rejected
+  EXPECT_EQ(server.Signal(SIGTERM), 0) << ReadFile((dir.path() / "serve.log").string());
+
+  std::vector<std::string> sampled = Lines(out / "samples", ".jsonl");
+  ASSERT_EQ(sampled.size(), 2u);
+  std::map<std::string, nlohmann::json> expected = FileReaderTraces(dir);
+  for (const std::string& line : sampled) {
+    nlohmann::json trace = WithoutSample(line);
+    EXPECT_EQ(trace, expected[trace["trace_id"].get<std::string>()]);
+  }
+  EXPECT_EQ(PlanOf(out / "samples")["traces"], 2);
+  EXPECT_NE(ReadFile((dir.path() / "serve.log").string()).find("2 traces (1 amended)"),
+            std::string::npos);
 }
 
 // The window's file in `folder` whose name ends with `suffix` ("" when there is none).
@@ -483,6 +518,7 @@ TEST(ServeCliTest, AJudgeBudgetScoresWhatFitsAndCarriesTheRest) {
                                           "--cache",        (dir.path() / "cache").string(),
                                           "--judge-budget", std::to_string(kBudget),
                                           "--window",       "2s",
+                                          "--late-window",  "300ms",
                                           "--quiet-period", "200ms"};
   std::vector<std::string> requests;
   {

@@ -251,8 +251,9 @@ Command ServeCommand() {
                            "this long")
                 ->capture_default_str();
             app.add_option("--late-window", flags->late_window,
-                           "Spans this long after their trace completed are refused as late "
-                           "(and a trace without a root completes after this long)")
+                           "Spans up to this long after their trace completed amend it; a "
+                           "window is written this long after its end (and a trace without a "
+                           "root completes after this long)")
                 ->capture_default_str();
             app.add_option("--max-inflight-traces", flags->max_inflight_traces,
                            "Traces assembled at once; past it requests get 503 + Retry-After")

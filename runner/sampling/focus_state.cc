@@ -15,6 +15,13 @@ uint64_t FocusState::Collected(const FocusRule& rule) const {
   return it->second.collected;
 }
 
+FocusState FocusState::ForWindow(uint64_t start_ms) const {
+  if (window_ms == 0 || window_ms != start_ms) return *this;
+  FocusState earlier;
+  earlier.rules = before_window;
+  return earlier;
+}
+
 void FocusState::Add(const FocusRule& rule, uint64_t taken) {
   Rule& state = rules[rule.name];
   if (state.when != rule.when.text()) state = Rule{rule.when.text(), 0};
@@ -26,6 +33,31 @@ std::filesystem::path DefaultFocusStatePath(const std::filesystem::path& policy)
   path.replace_extension(".focus-state.json");
   return path;
 }
+
+namespace {
+
+Status ReadRules(const nlohmann::json& rules, const std::string& bad,
+                 std::map<std::string, FocusState::Rule>& out) {
+  for (const auto& [name, rule] : rules.items()) {
+    if (!rule.is_object() || !rule.contains("when") || !rule["when"].is_string() ||
+        !rule.contains("collected") || !rule["collected"].is_number_unsigned()) {
+      return Status::InvalidArgument(bad + ": rule '" + name + "'");
+    }
+    out[name] =
+        FocusState::Rule{rule["when"].get<std::string>(), rule["collected"].get<uint64_t>()};
+  }
+  return Status::OK();
+}
+
+nlohmann::ordered_json RulesJson(const std::map<std::string, FocusState::Rule>& rules) {
+  nlohmann::ordered_json json = nlohmann::ordered_json::object();
+  for (const auto& [name, rule] : rules) {
+    json[name] = {{"when", rule.when}, {"collected", rule.collected}};
+  }
+  return json;
+}
+
+}  // namespace
 
 Result<FocusState> LoadFocusState(const std::filesystem::path& path) {
   FocusState state;
@@ -42,22 +74,24 @@ Result<FocusState> LoadFocusState(const std::filesystem::path& path) {
       !json["rules"].is_object()) {
     return Status::InvalidArgument(bad);
   }
-  for (const auto& [name, rule] : json["rules"].items()) {
-    if (!rule.is_object() || !rule.contains("when") || !rule["when"].is_string() ||
-        !rule.contains("collected") || !rule["collected"].is_number_unsigned()) {
-      return Status::InvalidArgument(bad + ": rule '" + name + "'");
+  ARBITER_RETURN_IF_ERROR(ReadRules(json["rules"], bad, state.rules));
+  if (json.contains("window_ms")) {
+    if (!json["window_ms"].is_number_unsigned() || !json.contains("before_window") ||
+        !json["before_window"].is_object()) {
+      return Status::InvalidArgument(bad + ": window_ms");
     }
-    state.rules[name] =
-        FocusState::Rule{rule["when"].get<std::string>(), rule["collected"].get<uint64_t>()};
+    state.window_ms = json["window_ms"].get<uint64_t>();
+    ARBITER_RETURN_IF_ERROR(ReadRules(json["before_window"], bad, state.before_window));
   }
   return state;
 }
 
 Status SaveFocusState(const std::filesystem::path& path, const FocusState& state) {
   nlohmann::ordered_json json;
-  json["rules"] = nlohmann::ordered_json::object();
-  for (const auto& [name, rule] : state.rules) {
-    json["rules"][name] = {{"when", rule.when}, {"collected", rule.collected}};
+  json["rules"] = RulesJson(state.rules);
+  if (state.window_ms != 0) {
+    json["window_ms"] = state.window_ms;
+    json["before_window"] = RulesJson(state.before_window);
   }
   return WriteFileAtomic(path, json.dump(2) + "\n");
 }

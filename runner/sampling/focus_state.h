@@ -5,6 +5,15 @@
 //   {"rules": {"ja-refunds": {"when": "metadata.language == 'ja'", "collected": 120}}}
 //
 // A rule whose `when` changed since the state was written starts again from zero.
+//
+// `arbiter serve` adds each window's counts as the window is written, and a crash between writing
+// a window and cutting its journal writes that window again at the next start. So the state also
+// names the last window it counted and what it held before it:
+//
+//   {"rules": {...}, "window_ms": 1764856800000, "before_window": {"ja-refunds": {...}}}
+//
+// and a window written again starts from `before_window`, drawing the same sample and leaving
+// the same state, instead of counting its traces twice.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +32,12 @@ struct FocusState {
     uint64_t collected = 0;
   };
   std::map<std::string, Rule> rules;
+  uint64_t window_ms = 0;                     // serve: the last window counted (0: none)
+  std::map<std::string, Rule> before_window;  // serve: `rules` before that window
+
+  // The state to draw window `start_ms` from: this one, or the one before it when it was the
+  // last window counted (written again).
+  FocusState ForWindow(uint64_t start_ms) const;
 
   // How many traces `rule` has collected so far (0 for a new or changed rule).
   uint64_t Collected(const FocusRule& rule) const;

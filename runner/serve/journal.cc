@@ -40,8 +40,8 @@ uint32_t Crc(uint64_t recv_ms, std::string_view payload) {
   char time[8];
   Put64(time, recv_ms);
   uLong crc = crc32(0L, reinterpret_cast<const Bytef*>(time), 8);
-  crc = crc32(crc, reinterpret_cast<const Bytef*>(payload.data()),
-              static_cast<uInt>(payload.size()));
+  crc =
+      crc32(crc, reinterpret_cast<const Bytef*>(payload.data()), static_cast<uInt>(payload.size()));
   return static_cast<uint32_t>(crc);
 }
 
@@ -76,8 +76,7 @@ void SyncFolder(const fs::path& folder) {
 
 std::string SegmentName(uint64_t number, char kind) {
   char name[32];
-  std::snprintf(name, sizeof name, "%012llu-%c.log", static_cast<unsigned long long>(number),
-                kind);
+  std::snprintf(name, sizeof name, "%012llu-%c.log", static_cast<unsigned long long>(number), kind);
   return name;
 }
 

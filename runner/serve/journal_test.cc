@@ -93,8 +93,7 @@ TEST(JournalTest, ACarryReplacesEverythingBeforeItsCut) {
     EXPECT_EQ(before.size(), 1u);
     ASSERT_TRUE(journal.Carry(*cut, before, {JournalRecord{2, "still owed"}}).ok());
   }
-  EXPECT_EQ(Payloads(Reopen(folder)),
-            (std::vector<std::string>{"still owed", "after the cut"}));
+  EXPECT_EQ(Payloads(Reopen(folder)), (std::vector<std::string>{"still owed", "after the cut"}));
 }
 
 TEST(JournalTest, AnInterruptedCarryReplaysNothingTwice) {

@@ -4,16 +4,22 @@
 
 namespace arbiter {
 
-bool LiveAssembler::Accepts(const std::string& trace_id, uint64_t recv_ms,
-                            std::vector<Trace>& out) {
+LiveAssembler::Verdict LiveAssembler::Accepts(const std::string& trace_id, uint64_t recv_ms,
+                                              std::vector<Trace>& out, Emitted* amended) {
   Forget(recv_ms);
   auto it = open_.find(trace_id);
   if (it != open_.end()) {
-    if (it->second.complete_ms > recv_ms) return true;
+    if (it->second.complete_ms > recv_ms) return Verdict::kAssemble;
     Emit(it, it->second.complete_ms, out);
-    return false;
   }
-  return emitted_.count(Hash64(trace_id)) == 0;
+  auto found = emitted_.find(Hash64(trace_id));
+  if (found == emitted_.end()) return Verdict::kAssemble;
+  *amended = found->second;
+  return Verdict::kAmend;
+}
+
+bool LiveAssembler::IsKnown(const std::string& trace_id) const {
+  return open_.count(trace_id) > 0 || emitted_.count(Hash64(trace_id)) > 0;
 }
 
 void LiveAssembler::Add(OtlpSpan&& span, uint64_t recv_ms) {
@@ -21,6 +27,7 @@ void LiveAssembler::Add(OtlpSpan&& span, uint64_t recv_ms) {
   Open& trace = it->second;
   if (inserted) {
     trace.seq = next_seq_++;
+    trace.first_recv_ms = recv_ms;
     by_seq_[trace.seq] = span.trace_id;
   } else {
     due_.erase({trace.complete_ms, trace.seq});
@@ -58,9 +65,10 @@ void LiveAssembler::Emit(std::unordered_map<std::string, Open>::iterator it, uin
   Open& trace = it->second;
   due_.erase({trace.complete_ms, trace.seq});
   by_seq_.erase(trace.seq);
-  out.push_back(Trace{it->first, std::move(trace.spans), complete_ms});
   uint64_t key = Hash64(it->first);
-  emitted_[key] = complete_ms;
+  emitted_[key] =
+      Emitted{complete_ms, trace.first_recv_ms, static_cast<uint32_t>(trace.spans.size())};
+  out.push_back(Trace{it->first, std::move(trace.spans), complete_ms});
   emitted_order_.emplace_back(complete_ms, key);
   open_.erase(it);
 }
@@ -69,7 +77,7 @@ void LiveAssembler::Forget(uint64_t now_ms) {
   while (!emitted_order_.empty() && emitted_order_.front().first + options_.late_ms < now_ms) {
     auto found = emitted_.find(emitted_order_.front().second);
     // Flush() may emit out of completion order; only forget the entry this one recorded.
-    if (found != emitted_.end() && found->second == emitted_order_.front().first) {
+    if (found != emitted_.end() && found->second.complete_ms == emitted_order_.front().first) {
       emitted_.erase(found);
     }
     emitted_order_.pop_front();

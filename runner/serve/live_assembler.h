@@ -5,8 +5,9 @@
 // records carry their receive times) completes every trace at the same moment and into the same
 // window as the uninterrupted run did.
 //
-// A span for a completed trace is late: refused while the trace is remembered (`late` after its
-// completion), after that it starts a new trace.
+// A span for a completed trace within `late` of its completion amends it (Verdict::kAmend: the
+// receiver records it against the trace's window, which is written only `late` after its end);
+// the trace is remembered for `late` after its completion, after that its id starts a new trace.
 #pragma once
 
 #include <cstdint>
@@ -35,14 +36,29 @@ class LiveAssembler {
     uint64_t complete_ms = 0;     // when it became complete
   };
 
+  // What a completed trace was when it was emitted, which an amendment names it by: its first
+  // span's receive time tells it from a later trace that reuses its id, and its span count which
+  // of its spans (in arrival order) it was emitted with.
+  struct Emitted {
+    uint64_t complete_ms = 0;
+    uint64_t first_recv_ms = 0;
+    uint32_t spans = 0;
+  };
+  enum class Verdict {
+    kAssemble,  // an open trace's span, or a new trace's: Add() it
+    kAmend,     // a span of a trace completed within `late`: described in `*amended`
+  };
+
   explicit LiveAssembler(const LiveAssemblyOptions& options) : options_(options) {}
 
-  // Whether a span of `trace_id` received at `recv_ms` would be accepted. A trace that is already
-  // complete at `recv_ms` is emitted into `out` first (so the answer does not depend on when the
-  // last sweep ran).
-  bool Accepts(const std::string& trace_id, uint64_t recv_ms, std::vector<Trace>& out);
-  // Whether a span of `trace_id` would open a new trace (for the in-flight bound).
-  bool IsOpen(const std::string& trace_id) const { return open_.count(trace_id) > 0; }
+  // What a span of `trace_id` received at `recv_ms` is. A trace that is already complete at
+  // `recv_ms` is emitted into `out` first (so the answer does not depend on when the last sweep
+  // ran), and the span then amends it.
+  Verdict Accepts(const std::string& trace_id, uint64_t recv_ms, std::vector<Trace>& out,
+                  Emitted* amended);
+  // Whether a span of `trace_id` would open no new trace (for the in-flight bound): its trace is
+  // open, or completed and remembered (the span would amend it).
+  bool IsKnown(const std::string& trace_id) const;
   // Adds a span that Accepts() allowed.
   void Add(OtlpSpan&& span, uint64_t recv_ms);
   // Emits the traces complete at `now_ms`, by completion time (ties: first seen).
@@ -58,6 +74,7 @@ class LiveAssembler {
     std::vector<OtlpSpan> spans;
     uint64_t seq = 0;
     uint64_t complete_ms = 0;
+    uint64_t first_recv_ms = 0;
     bool has_root = false;
   };
   using Due = std::pair<uint64_t, uint64_t>;  // (complete_ms, seq)
@@ -73,8 +90,9 @@ class LiveAssembler {
   // Completed traces remembered for `late_ms`, by a 64-bit hash of the trace id rather than the
   // id: at 10,000 traces/s a 10-minute late window remembers 6 million of them, and two strings
   // each cost about four times the memory. A collision (about 1 in 10^6 at that count) would
-  // refuse a new trace's spans as late.
-  std::unordered_map<uint64_t, uint64_t> emitted_;           // Hash64(trace id) -> completion time
+  // take a new trace's spans for an amendment of the other (whose window then finds no such
+  // trace and keeps them as a trace of their own, as docs/SERVE.md says).
+  std::unordered_map<uint64_t, Emitted> emitted_;            // Hash64(trace id) -> what it was
   std::deque<std::pair<uint64_t, uint64_t>> emitted_order_;  // (completion time, hash)
   uint64_t next_seq_ = 0;
 };

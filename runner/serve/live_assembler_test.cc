@@ -21,9 +21,12 @@ LiveAssemblyOptions Options() {
   return options;
 }
 
+using Verdict = LiveAssembler::Verdict;
+
 void Add(LiveAssembler& assembler, OtlpSpan span, uint64_t at) {
   std::vector<LiveAssembler::Trace> out;
-  ASSERT_TRUE(assembler.Accepts(span.trace_id, at, out));
+  LiveAssembler::Emitted amended;
+  ASSERT_EQ(assembler.Accepts(span.trace_id, at, out, &amended), Verdict::kAssemble);
   EXPECT_TRUE(out.empty());
   assembler.Add(std::move(span), at);
 }
@@ -55,18 +58,43 @@ TEST(LiveAssemblerTest, ARootlessTraceWaitsLonger) {
 }
 
 TEST(LiveAssemblerTest, CompletionDoesNotDependOnWhenSweepsRan) {
-  // A span arriving after the trace's completion time is late whether or not a sweep ran in
+  // A span arriving after the trace's completion time amends it whether or not a sweep ran in
   // between: the trace is emitted with its own completion time, as a sweep would have.
+  LiveAssembler assembler(Options());
+  Add(assembler, Span("t1", "c", "r"), 990);
+  Add(assembler, Span("t1", "r", ""), 1000);
+  std::vector<LiveAssembler::Trace> out;
+  LiveAssembler::Emitted amended;
+  EXPECT_EQ(assembler.Accepts("t1", 1100, out, &amended), Verdict::kAmend);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].complete_ms, 1100u);
+  EXPECT_EQ(amended.complete_ms, 1100u);
+  EXPECT_EQ(amended.first_recv_ms, 990u);
+  EXPECT_EQ(amended.spans, 2u);
+}
+
+TEST(LiveAssemblerTest, SpansWithinTheLateWindowAmendLaterOnesStartANewTrace) {
   LiveAssembler assembler(Options());
   Add(assembler, Span("t1", "r", ""), 1000);
   std::vector<LiveAssembler::Trace> out;
-  EXPECT_FALSE(assembler.Accepts("t1", 1100, out));
+  assembler.Sweep(1100, out);
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].complete_ms, 1100u);
   out.clear();
-  EXPECT_FALSE(assembler.Accepts("t1", 3000, out));  // remembered as emitted
+  LiveAssembler::Emitted amended;
+  EXPECT_EQ(assembler.Accepts("t1", 6100, out, &amended), Verdict::kAmend);  // 1100 + late_ms
+  EXPECT_EQ(amended.complete_ms, 1100u);
+  EXPECT_EQ(amended.first_recv_ms, 1000u);
+  EXPECT_EQ(amended.spans, 1u);
   EXPECT_TRUE(out.empty());
-  EXPECT_TRUE(assembler.Accepts("t1", 7000, out));  // forgotten after late_ms: a new trace
+  EXPECT_EQ(assembler.open_traces(), 0u);  // an amendment opens nothing
+  EXPECT_EQ(assembler.Accepts("t1", 6101, out, &amended), Verdict::kAssemble);  // forgotten
+  assembler.Add(Span("t1", "r2", ""), 6101);
+  assembler.Sweep(6201, out);
+  ASSERT_EQ(out.size(), 1u);
+  // The new trace of the same id is amended as itself, not as the first one.
+  EXPECT_EQ(assembler.Accepts("t1", 6300, out, &amended), Verdict::kAmend);
+  EXPECT_EQ(amended.first_recv_ms, 6101u);
+  EXPECT_EQ(amended.complete_ms, 6201u);
 }
 
 TEST(LiveAssemblerTest, FlushEmitsEveryOpenTraceByDueTime) {

@@ -39,14 +39,22 @@ std::string ServeMetrics::Text() const {
   Add(out, "arbiter_serve_spans_rejected_total", "counter",
       "Spans rejected in partial_success, by reason.",
       "arbiter_serve_spans_rejected_total{reason=\"invalid\"} " +
-          std::to_string(spans_invalid.load()) + "\n" +
-          "arbiter_serve_spans_rejected_total{reason=\"late\"} " +
-          std::to_string(spans_late.load()) + "\n");
+          std::to_string(spans_invalid.load()) + "\n");
+  Add(out, "arbiter_serve_spans_amending_total", "counter",
+      "Accepted spans of traces already complete (within the late window), by what became of "
+      "them (lost: their window was already written; never expected).",
+      "arbiter_serve_spans_amending_total{outcome=\"amended\"} " +
+          std::to_string(spans_amending.load() - spans_amending_lost.load()) + "\n" +
+          "arbiter_serve_spans_amending_total{outcome=\"lost\"} " +
+          std::to_string(spans_amending_lost.load()) + "\n");
   Add(out, "arbiter_serve_spans_replayed_total", "counter",
       "Spans read back from the journal at start.",
       One("arbiter_serve_spans_replayed_total", replayed_spans));
   Add(out, "arbiter_serve_traces_assembled_total", "counter", "Traces completed and spooled.",
       One("arbiter_serve_traces_assembled_total", traces_assembled));
+  Add(out, "arbiter_serve_traces_amended_total", "counter",
+      "Traces written with the spans that amended them after they completed.",
+      One("arbiter_serve_traces_amended_total", traces_amended));
   Add(out, "arbiter_serve_traces_dropped_total", "counter",
       "Traces dropped, by reason (unmappable: the mapping failed).",
       "arbiter_serve_traces_dropped_total{reason=\"unmappable\"} " +

@@ -17,8 +17,10 @@ struct ServeMetrics {
   std::atomic<uint64_t> requests_stopping{0};     // 503: shutting down
   std::atomic<uint64_t> spans_received{0};        // accepted and journaled
   std::atomic<uint64_t> spans_invalid{0};         // rejected: unreadable (no valid ids)
-  std::atomic<uint64_t> spans_late{0};            // rejected: their trace was already complete
+  std::atomic<uint64_t> spans_amending{0};        // spans amending a completed trace (replays too)
+  std::atomic<uint64_t> spans_amending_lost{0};   // amending a trace whose window was written
   std::atomic<uint64_t> traces_assembled{0};
+  std::atomic<uint64_t> traces_amended{0};  // written amended, at their window's close
   std::atomic<uint64_t> traces_unmappable{0};
   std::atomic<uint64_t> traces_sampled{0};
   std::atomic<uint64_t> traces_queued{0};  // into triage queues

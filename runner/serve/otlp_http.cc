@@ -45,8 +45,7 @@ bool IsProto(const std::string& content_type) {
          content_type.rfind("application/protobuf", 0) == 0;
 }
 
-void ErrorReply(httplib::Response& res, int http, int rpc, const std::string& message,
-                bool json) {
+void ErrorReply(httplib::Response& res, int http, int rpc, const std::string& message, bool json) {
   res.status = http;
   if (json) {
     nlohmann::json body = {{"code", rpc}, {"message", message}};
@@ -153,10 +152,10 @@ OtlpHttpServer::OtlpHttpServer(Receiver& receiver, const HttpOptions& options)
       // Read the body anyway, so the connection stays usable.
       content_reader([](const char*, size_t) { return true; });
       ++metrics.requests_unsupported;
-      ErrorReply(res, 415, kInvalidArgument,
-                 "Content-Type must be application/x-protobuf or application/json, not '" + type +
-                     "'",
-                 false);
+      ErrorReply(
+          res, 415, kInvalidArgument,
+          "Content-Type must be application/x-protobuf or application/json, not '" + type + "'",
+          false);
       return;
     }
     // A declared length over the limit is refused unread; the connection closes, since the
@@ -217,8 +216,7 @@ OtlpHttpServer::OtlpHttpServer(Receiver& receiver, const HttpOptions& options)
     } else {
       opentelemetry::proto::collector::trace::v1::ExportTraceServiceResponse reply;
       if (outcome.rejected > 0) {
-        reply.mutable_partial_success()->set_rejected_spans(
-            static_cast<int64_t>(outcome.rejected));
+        reply.mutable_partial_success()->set_rejected_spans(static_cast<int64_t>(outcome.rejected));
         reply.mutable_partial_success()->set_error_message(outcome.message);
       }
       res.set_content(reply.SerializeAsString(), "application/x-protobuf");
@@ -248,8 +246,8 @@ Status OtlpHttpServer::Bind() {
     port_ = options_.port;
     return Status::OK();
   }
-  return Status::IoError("cannot listen on " + options_.host + ":" +
-                         std::to_string(options_.port) + " (in use, or not an address here)");
+  return Status::IoError("cannot listen on " + options_.host + ":" + std::to_string(options_.port) +
+                         " (in use, or not an address here)");
 }
 
 void OtlpHttpServer::Run() { impl_->server.listen_after_bind(); }

@@ -110,11 +110,8 @@ Status Receiver::Replay(std::vector<JournalRecord>& records) {
                                 " bytes is not an OTLP request");
     }
     last_recv_ms_ = std::max(last_recv_ms_, record.recv_ms);
-    for (OtlpSpan& span : spans) {
-      if (!assembler_.Accepts(span.trace_id, record.recv_ms, emitted_)) continue;
-      assembler_.Add(std::move(span), record.recv_ms);
-      ++spans_replayed;
-    }
+    spans_replayed += spans.size();
+    Assemble(spans, record.recv_ms);
     record.payload = std::string();
   }
   metrics_.replayed_spans = spans_replayed;
@@ -157,23 +154,36 @@ void Receiver::LogOnce(bool& flag, const std::string& message) {
   std::fflush(log_);
 }
 
+void Receiver::Assemble(std::vector<OtlpSpan>& spans, uint64_t recv_ms) {
+  for (OtlpSpan& span : spans) {
+    LiveAssembler::Emitted trace;
+    if (assembler_.Accepts(span.trace_id, recv_ms, emitted_, &trace) ==
+        LiveAssembler::Verdict::kAmend) {
+      amending_.push_back(PendingAmendment{std::move(span.trace_id), trace, recv_ms});
+    } else {
+      assembler_.Add(std::move(span), recv_ms);
+    }
+  }
+}
+
 IngestOutcome Receiver::Ingest(ExportSpans&& request) {
   IngestOutcome outcome;
   uint64_t invalid =
       request.declared > request.spans.size() ? request.declared - request.spans.size() : 0;
-  // Serialized before taking the lock; again under it only when a span turns out late.
+  // Serialized before taking the lock: every readable span is journaled (it assembles a trace or
+  // amends one).
   std::string payload = request.spans.empty() ? std::string() : Serialize(request.spans);
-  uint64_t sequence = 0, late = 0, accepted_count = 0;
+  uint64_t sequence = 0, accepted_count = 0;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_) {
       outcome.code = IngestOutcome::kStopping;
       return outcome;
     }
-    uint64_t recv_ms = std::max(NowMs(), last_recv_ms_);
+    uint64_t recv_ms = std::max({NowMs(), last_recv_ms_, clock_ms_});
     std::unordered_set<std::string_view> fresh;
     for (const OtlpSpan& span : request.spans) {
-      if (!assembler_.IsOpen(span.trace_id)) fresh.insert(span.trace_id);
+      if (!assembler_.IsKnown(span.trace_id)) fresh.insert(span.trace_id);
     }
     if (!fresh.empty() && assembler_.open_traces() + fresh.size() > options_.max_inflight_traces) {
       outcome.code = IngestOutcome::kFull;
@@ -181,18 +191,7 @@ IngestOutcome Receiver::Ingest(ExportSpans&& request) {
                         ") traces are being assembled";
       return outcome;
     }
-    last_recv_ms_ = recv_ms;
-    std::vector<OtlpSpan> accepted;
-    accepted.reserve(request.spans.size());
-    for (OtlpSpan& span : request.spans) {
-      if (assembler_.Accepts(span.trace_id, recv_ms, emitted_)) {
-        accepted.push_back(std::move(span));
-      } else {
-        ++late;
-      }
-    }
-    if (late > 0) payload = accepted.empty() ? std::string() : Serialize(accepted);
-    if (!accepted.empty()) {
+    if (!request.spans.empty()) {
       Result<uint64_t> appended = journal_->Append(recv_ms, payload);
       if (!appended.ok()) {
         LogOnce(journal_error_logged_, "cannot write the journal (answering 503 until it can): " +
@@ -202,9 +201,10 @@ IngestOutcome Receiver::Ingest(ExportSpans&& request) {
         return outcome;
       }
       journal_error_logged_ = false;
+      last_recv_ms_ = clock_ms_ = recv_ms;
       sequence = *appended;
-      for (OtlpSpan& span : accepted) assembler_.Add(std::move(span), recv_ms);
-      accepted_count = accepted.size();
+      accepted_count = request.spans.size();
+      Assemble(request.spans, recv_ms);
     }
     metrics_.inflight_traces = assembler_.open_traces();
   }
@@ -220,20 +220,33 @@ IngestOutcome Receiver::Ingest(ExportSpans&& request) {
   }
   metrics_.spans_received += accepted_count;
   metrics_.spans_invalid += invalid;
-  metrics_.spans_late += late;
-  outcome.rejected = invalid + late;
-  if (outcome.rejected > 0) {
-    std::string message;
-    for (size_t i = 0; i < request.problems.size() && i < 3; ++i) {
-      message += (i ? "; " : "") + request.problems[i];
-    }
-    if (late > 0) {
-      message += std::string(message.empty() ? "" : "; ") + std::to_string(late) +
-                 " late span(s): their trace was already complete";
-    }
-    outcome.message = message;
+  outcome.rejected = invalid;
+  for (size_t i = 0; i < request.problems.size() && i < 3; ++i) {
+    outcome.message += (i ? "; " : "") + request.problems[i];
   }
   return outcome;
+}
+
+void Receiver::RecordAmendments() {
+  for (PendingAmendment& span : amending_) {
+    ++metrics_.spans_amending;
+    auto window = windows_.find(WindowStart(span.trace.complete_ms));
+    if (window == windows_.end()) {
+      // Not expected: a window is written `late` after its end by a clock that never goes back,
+      // when every trace of it has been forgotten. Were it to happen, say so rather than drop
+      // the span without a word.
+      ++metrics_.spans_amending_lost;
+      std::fprintf(log_, "arbiter serve: a span of trace %s came after its window was written\n",
+                   span.trace_id.c_str());
+      continue;
+    }
+    AmendedTrace& trace =
+        window->second.amendments[{std::move(span.trace_id), span.trace.first_recv_ms}];
+    trace.spans_at_completion = span.trace.spans;
+    trace.last_recv_ms = std::max(trace.last_recv_ms, span.recv_ms);
+    ++trace.amending_spans;
+  }
+  amending_.clear();
 }
 
 Status Receiver::Advance(uint64_t now_ms, bool final, std::vector<Completed>& completed,
@@ -260,6 +273,7 @@ Status Receiver::Advance(uint64_t now_ms, bool final, std::vector<Completed>& co
     completed.push_back(Completed{std::move(trace), start});
   }
   emitted_.clear();
+  RecordAmendments();
   if (final && windows_.empty()) {
     // A shutdown writes the window it interrupts even when no trace completed in it.
     uint64_t start = WindowStart(now_ms);
@@ -269,7 +283,8 @@ Status Receiver::Advance(uint64_t now_ms, bool final, std::vector<Completed>& co
   }
   while (!windows_.empty()) {
     auto first = windows_.begin();
-    if (!final && first->second.end_ms > now_ms) break;
+    // Written once no trace of it can be amended: `late` after its end.
+    if (!final && first->second.end_ms + options_.assembly.late_ms > now_ms) break;
     Cut cut;
     cut.start_ms = first->first;
     cut.window = std::move(first->second);
@@ -368,31 +383,57 @@ Status Receiver::WriteCut(Cut& cut) {
   settings.redactor = redactor_;
   settings.seed = options_.seed;
   settings.focus_state = options_.out / "focus-state.json";
+  // The journal still holds every span of the window's traces: read it before the outputs, for
+  // the amended traces; cut it after them.
+  std::vector<fs::path> before = journal_->FilesBefore(cut.segment);
+  std::vector<JournalRecord> carried;
+  ARBITER_RETURN_IF_ERROR(ReadJournalForCut(before, cut, carried));
+  fs::path spool = cut.window.spool;
+  AmendCounts amended;
+  if (!cut.window.amendments.empty()) {
+    spool = options_.out / "spool" / (std::to_string(cut.start_ms) + ".amended.jsonl");
+    ARBITER_ASSIGN_OR_RETURN(
+        amended, AmendSpool(cut.window.spool, spool, cut.window.amendments, policy_.otlp));
+    metrics_.traces_amended += amended.amended;
+    metrics_.traces_unmappable += amended.unmappable;
+  }
   ARBITER_ASSIGN_OR_RETURN(
       WindowSummary summary,
-      WriteWindowOutputs(options_.out, cut.window.spool,
+      WriteWindowOutputs(options_.out, spool,
                          WindowSpan{cut.start_ms, cut.window.end_ms, cut.window.partial}, settings,
                          log_));
   metrics_.traces_sampled += summary.sampled;
   metrics_.traces_queued += summary.queued;
   ++metrics_.windows_closed;
-  std::fprintf(log_, "arbiter serve: window %s%s: %llu traces, %llu sampled, %llu queued\n",
+  std::string amended_text =
+      amended.amended > 0 ? " (" + std::to_string(amended.amended) + " amended)" : "";
+  std::fprintf(log_, "arbiter serve: window %s%s: %llu traces%s, %llu sampled, %llu queued\n",
                WindowName(cut.start_ms).c_str(), cut.window.partial ? " (partial)" : "",
-               static_cast<unsigned long long>(summary.traces),
+               static_cast<unsigned long long>(summary.traces), amended_text.c_str(),
                static_cast<unsigned long long>(summary.sampled),
                static_cast<unsigned long long>(summary.queued));
   std::fflush(log_);
 
-  // The window is written: the journal keeps only the spans of traces still owed.
-  std::vector<fs::path> before = journal_->FilesBefore(cut.segment);
-  std::vector<JournalRecord> carried;
-  for (const fs::path& path : before) {
+  ARBITER_RETURN_IF_ERROR(journal_->Carry(cut.segment, before, carried));
+  metrics_.journal_bytes = journal_->bytes();
+  std::error_code ec;
+  fs::remove(cut.window.spool, ec);
+  if (spool != cut.window.spool) fs::remove(spool, ec);
+  return Status::OK();
+}
+
+Status Receiver::ReadJournalForCut(const std::vector<fs::path>& files, Cut& cut,
+                                   std::vector<JournalRecord>& carried) {
+  for (const fs::path& path : files) {
     std::vector<JournalRecord> records;
     ARBITER_RETURN_IF_ERROR(Journal::ReadSegment(path, records));
     for (JournalRecord& record : records) {
       std::vector<OtlpSpan> spans, kept;
       std::vector<std::string> problems;
       if (!ReadOtlpProtoBytes(record.payload, spans, problems)) continue;
+      if (!cut.window.amendments.empty()) {
+        CollectAmendedSpans(spans, record.recv_ms, cut.window.amendments);
+      }
       for (OtlpSpan& span : spans) {
         if (cut.carry_all || cut.owed.count(span.trace_id)) kept.push_back(std::move(span));
       }
@@ -402,10 +443,6 @@ Status Receiver::WriteCut(Cut& cut) {
                                                           : Serialize(kept)});
     }
   }
-  ARBITER_RETURN_IF_ERROR(journal_->Carry(cut.segment, before, carried));
-  metrics_.journal_bytes = journal_->bytes();
-  std::error_code ec;
-  fs::remove(cut.window.spool, ec);
   return Status::OK();
 }
 
@@ -416,7 +453,8 @@ void Receiver::TickLoop() {
     if (ticker_stop_) break;
     std::vector<Completed> completed;
     std::vector<Cut> cuts;
-    Status advanced = Advance(std::max(NowMs(), last_recv_ms_), false, completed, cuts);
+    clock_ms_ = std::max({NowMs(), last_recv_ms_, clock_ms_});
+    Status advanced = Advance(clock_ms_, false, completed, cuts);
     metrics_.journal_bytes = journal_->bytes();
     lock.unlock();
     Status finished = advanced.ok() ? Finish(completed, cuts) : advanced;
@@ -441,7 +479,7 @@ Status Receiver::Shutdown() {
   uint64_t now_ms = 0;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    now_ms = std::max(NowMs(), last_recv_ms_);
+    now_ms = clock_ms_ = std::max({NowMs(), last_recv_ms_, clock_ms_});
     ARBITER_RETURN_IF_ERROR(Advance(now_ms, true, completed, cuts));
   }
   ARBITER_RETURN_IF_ERROR(Finish(completed, cuts));

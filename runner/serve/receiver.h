@@ -4,9 +4,10 @@
 //
 // Windows: a trace belongs to the window holding its completion time (live_assembler.h), windows
 // are aligned on multiples of their length since the Unix epoch (UTC), except the first after a
-// clean shutdown, which starts where the partial one ended. The journal is cut at each window
-// close: once a window's outputs are written, what the journal still owes (spans of traces not
-// in that window) is carried into a new segment and the rest removed.
+// clean shutdown, which starts where the partial one ended. A window is written `late` after its
+// end, when no trace of it can be amended any more (amendment.h). The journal is cut at each
+// window close: once a window's outputs are written, what the journal still owes (spans of traces
+// not in that window) is carried into a new segment and the rest removed.
 #pragma once
 
 #include <condition_variable>
@@ -25,6 +26,7 @@
 #include "runner/base/status.h"
 #include "runner/redact/redactor.h"
 #include "runner/sampling/policy.h"
+#include "runner/serve/amendment.h"
 #include "runner/serve/journal.h"
 #include "runner/serve/live_assembler.h"
 #include "runner/serve/metrics.h"
@@ -100,6 +102,12 @@ class Receiver {
     bool partial = false;
     std::vector<std::string> ids;  // kept while a window before it is still open
     bool ids_complete = true;      // false: it was first when a window opened before it
+    Amendments amendments;         // its traces that late spans amended
+  };
+  struct PendingAmendment {  // an amending span, until Advance() finds its trace's window
+    std::string trace_id;
+    LiveAssembler::Emitted trace;
+    uint64_t recv_ms = 0;
   };
   struct Completed {
     LiveAssembler::Trace trace;
@@ -130,6 +138,14 @@ class Receiver {
   // and in-flight traces would pile up to their bound (503s).
   void WriterLoop();
   Status WriteCut(Cut& cut);
+  // Reads the journal files before the cut: the records still owed into `carried`, the spans of
+  // the window's amended traces into its amendments.
+  Status ReadJournalForCut(const std::vector<std::filesystem::path>& files, Cut& cut,
+                           std::vector<JournalRecord>& carried);
+  // Under mu_: hands journaled spans received at `recv_ms` to assembly, or to `amending_`.
+  void Assemble(std::vector<OtlpSpan>& spans, uint64_t recv_ms);
+  // Under mu_, in Advance(): records the amending spans against their traces' windows.
+  void RecordAmendments();
   // Waits until every cut handed over is written; the first error the writer met.
   Status DrainWriter();
   void TickLoop();
@@ -147,8 +163,12 @@ class Receiver {
   std::mutex mu_;  // the assembler, the windows, the journal's order
   LiveAssembler assembler_;
   std::vector<LiveAssembler::Trace> emitted_;  // completed by Ingest, not yet assigned
+  std::vector<PendingAmendment> amending_;     // accepted amending spans, not yet recorded
   std::map<uint64_t, Window> windows_;         // by start
   uint64_t last_recv_ms_ = 0;
+  // The receiver's clock: never goes back, so a span received after a tick wrote a window (whose
+  // traces were all forgotten by then) cannot amend a trace of it.
+  uint64_t clock_ms_ = 0;
   bool stopping_ = false;
   bool journal_error_logged_ = false;
 

@@ -5,29 +5,17 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <gtest/gtest.h>
-#include <simdjson.h>
 #include <nlohmann/json.hpp>
 
-#include "runner/source/otlp/document.h"
+#include "runner/serve/fixture_spans.h"
 
 namespace arbiter {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::vector<OtlpSpan> FixtureSpans(const std::string& name) {
-  const char* root = std::getenv("ARBITER_SOURCE_DIR");
-  std::ifstream in(std::string(root ? root : ".") + "/tests/fixtures/otlp/" + name);
-  std::stringstream text;
-  text << in.rdbuf();
-  simdjson::dom::parser parser;
-  std::vector<OtlpSpan> spans;
-  std::vector<std::string> problems;
-  ReadOtlpDocument(parser.parse(text.str()), spans, problems);
-  return spans;
-}
 
 ExportSpans Request(std::vector<OtlpSpan> spans) {
   ExportSpans request;
@@ -136,6 +124,72 @@ TEST(ReceiverTest, ACrashLosesNoAcknowledgedSpan) {
   EXPECT_EQ(receiver->metrics().replayed_spans.load(), total);
   ASSERT_TRUE(receiver->Shutdown().ok());
   EXPECT_EQ(fixture.Lines("samples", ".jsonl").size(), 2u);
+}
+
+// Both requests before either trace completes: the reference for the amendment tests.
+std::vector<std::string> SampledTogether(const std::string& name) {
+  Fixture fixture(name);
+  auto receiver = fixture.Start();
+  EXPECT_EQ(receiver->Ingest(Request(FixtureSpans("split_1.json"))).code, IngestOutcome::kOk);
+  EXPECT_EQ(receiver->Ingest(Request(FixtureSpans("split_2.json"))).code, IngestOutcome::kOk);
+  EXPECT_TRUE(receiver->Shutdown().ok());
+  return fixture.Lines("samples", ".jsonl");
+}
+
+// A fixture whose traces complete within 50 ms, checked every 10 ms.
+void CompleteQuickly(Fixture& fixture) {
+  fixture.options.assembly.quiet_ms = 20;
+  fixture.options.assembly.rootless_ms = 50;
+  fixture.options.tick_ms = 10;
+}
+
+// Waits (up to 10 s) until the receiver has spooled `traces` completed traces.
+void WaitAssembled(Receiver& receiver, uint64_t traces) {
+  for (int i = 0; i < 1000 && receiver.metrics().traces_assembled.load() < traces; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(receiver.metrics().traces_assembled.load(), traces);
+}
+
+// split_1.json holds a child span of trace 8f1e... and the root of 9a8b...; split_2.json the root
+// of 8f1e..., which here arrives after 8f1e... completed without it (rootless) and was spooled.
+TEST(ReceiverTest, ASpanWithinTheLateWindowAmendsItsCompletedTrace) {
+  std::vector<std::string> reference = SampledTogether("amend_reference");
+  ASSERT_EQ(reference.size(), 2u);
+  Fixture fixture("amend");
+  CompleteQuickly(fixture);
+  auto receiver = fixture.Start();
+  ASSERT_EQ(receiver->Ingest(Request(FixtureSpans("split_1.json"))).code, IngestOutcome::kOk);
+  WaitAssembled(*receiver, 2);
+  IngestOutcome outcome = receiver->Ingest(Request(FixtureSpans("split_2.json")));
+  EXPECT_EQ(outcome.code, IngestOutcome::kOk);
+  EXPECT_EQ(outcome.rejected, 0u);
+  ASSERT_TRUE(receiver->Shutdown().ok());
+  EXPECT_EQ(receiver->metrics().spans_amending.load(), 1u);
+  EXPECT_EQ(receiver->metrics().spans_amending_lost.load(), 0u);
+  EXPECT_EQ(receiver->metrics().traces_amended.load(), 1u);
+  EXPECT_EQ(receiver->metrics().traces_assembled.load(), 2u);  // amended, not a third trace
+  // The window holds the trace as if its root had come in time: the same line, in its place.
+  EXPECT_EQ(fixture.Lines("samples", ".jsonl"), reference);
+  EXPECT_EQ(fixture.Plan()["traces"], 2);
+}
+
+TEST(ReceiverTest, AnAmendmentSurvivesACrash) {
+  std::vector<std::string> reference = SampledTogether("amend_crash_reference");
+  Fixture fixture("amend_crash");
+  CompleteQuickly(fixture);
+  {
+    auto receiver = fixture.Start();
+    ASSERT_EQ(receiver->Ingest(Request(FixtureSpans("split_1.json"))).code, IngestOutcome::kOk);
+    WaitAssembled(*receiver, 2);
+    ASSERT_EQ(receiver->Ingest(Request(FixtureSpans("split_2.json"))).code, IngestOutcome::kOk);
+    // Destroyed without Shutdown: as after kill -9, only the journal remains.
+  }
+  auto receiver = fixture.Start();
+  EXPECT_EQ(receiver->metrics().replayed_spans.load(), 3u);
+  ASSERT_TRUE(receiver->Shutdown().ok());
+  EXPECT_EQ(receiver->metrics().traces_amended.load(), 1u);
+  EXPECT_EQ(fixture.Lines("samples", ".jsonl"), reference);
 }
 
 TEST(ReceiverTest, PastTheInflightBoundRequestsAreRefused) {

@@ -67,7 +67,8 @@ Result<WindowSummary> WriteWindowOutputs(const std::filesystem::path& out,
   options.seed = settings.seed;
   FocusState state;
   if (!policy.focus.empty()) {
-    ARBITER_ASSIGN_OR_RETURN(state, LoadFocusState(settings.focus_state));
+    ARBITER_ASSIGN_OR_RETURN(FocusState saved, LoadFocusState(settings.focus_state));
+    state = saved.ForWindow(window.start_ms);
     for (const FocusRule& rule : policy.focus) {
       options.focus_collected.push_back(state.Collected(rule));
     }
@@ -112,6 +113,7 @@ Result<WindowSummary> WriteWindowOutputs(const std::filesystem::path& out,
 
   if (!policy.focus.empty()) {
     // Focus rules carry what they collected into the next window.
+    FocusState before = state;
     size_t active = 0;
     for (size_t i = 0; i < policy.focus.size(); ++i) {
       const FocusRule& rule = policy.focus[i];
@@ -119,6 +121,8 @@ Result<WindowSummary> WriteWindowOutputs(const std::filesystem::path& out,
       if (options.focus_collected[i] < rule.collect) taken = sampled.plan.focus[active++].sample;
       state.Add(rule, taken);
     }
+    state.window_ms = window.start_ms;
+    state.before_window = std::move(before.rules);
     ARBITER_RETURN_IF_ERROR(SaveFocusState(settings.focus_state, state));
   }
   return WindowSummary{sampled.traces, sampled.sampled, triaged.queued};
