@@ -111,6 +111,23 @@ TEST(TriageCliTest, ReadsStandardInput) {
   EXPECT_EQ(ReadQueue(dir.path() / "otlp.jsonl").size(), 30u);
 }
 
+TEST(TriageCliTest, StreamingGroupStatsQueueTheDemoAsExactOnes) {
+  // Every demo group is under the sketch's capacity: `serve`'s streaming medians are exact there.
+  TempDir dir;
+  auto exact = dir.path() / "exact.jsonl", streaming = dir.path() / "streaming.jsonl";
+  auto triage = [](const std::string& flags, const std::filesystem::path& out) {
+    return RunArbiter("triage " + flags + " --traces " + kDemoTraces + " --top 50 --out " +
+                      out.string());
+  };
+  ASSERT_EQ(triage("", exact).exit_code, 0);
+  auto result = triage("--group-stats streaming", streaming);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(ReadFile(streaming), ReadFile(exact));
+  result = triage("--group-stats median", streaming);
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("--group-stats"));
+}
+
 TEST(TriageCliTest, RedactsByDefault) {
   TempDir dir;
   auto traces = dir.Write("t.jsonl", R"({"trace_id":"a","input":"mail me at jane.doe@example.com",)"

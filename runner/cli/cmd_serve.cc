@@ -112,6 +112,8 @@ int Serve(const ServeFlags& flags) {
   }
   triage.top = flags.top;
   triage.threads = 1;  // the window closes beside the receiver's threads
+  // Each window's group medians from a bounded sketch per group, not every count at once.
+  triage.group_stats = TriageGroupStats::kStreaming;
   Status valid = triage.Validate();
   if (!valid.ok()) return Fail("serve", valid);
   std::unique_ptr<Redactor> redactor;

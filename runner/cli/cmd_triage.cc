@@ -1,6 +1,6 @@
 // `arbiter triage --traces FILE... --top K --out FILE [--per-session N] [--policy P]
-// [--no-redact] [--threads N]`: the traces most worth a human's look, ranked by anomaly score, each
-// with
+// [--no-redact] [--threads N] [--group-stats exact|streaming]`: the traces most worth a human's
+// look, ranked by anomaly score, each with
 // `_triage` saying why (runner/triage/options.h lists the signals and their thresholds).
 #include <cstdio>
 #include <filesystem>
@@ -25,6 +25,7 @@ struct TriageFlags {
   long per_session = -1;  // -1: the policy's (default 1)
   bool no_redact = false;
   size_t threads = 0;
+  std::string group_stats = "exact";
 };
 
 std::string SignalCounts(const TriageSummary& summary) {
@@ -44,6 +45,7 @@ int Triage(const TriageFlags& flags) {
   }
   options.top = flags.top;
   options.threads = flags.threads;
+  ParseTriageGroupStats(flags.group_stats, options.group_stats);  // checked by the flag
   if (flags.per_session >= 0) options.per_session = static_cast<size_t>(flags.per_session);
   Status valid = options.Validate();
   if (!valid.ok()) return Fail("triage", valid);
@@ -108,6 +110,11 @@ Command TriageCommand() {
             AddThreadsOption(app, flags->threads,
                              "Threads parsing traces (0: one per core; at most 1024); the queue is "
                              "the same")
+                ->capture_default_str();
+            app.add_option("--group-stats", flags->group_stats,
+                           "token_spike's group medians: 'exact', or 'streaming' as `arbiter "
+                           "serve` finds them (a sketch per group, docs/SERVE.md)")
+                ->check(CLI::IsMember({"exact", "streaming"}))
                 ->capture_default_str();
             app.add_flag("--no-redact", flags->no_redact,
                          "Write traces as read (PII is redacted by default)");

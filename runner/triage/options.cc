@@ -94,6 +94,20 @@ const char* TriageSignalName(TriageSignal signal) {
   return "unknown";
 }
 
+const char* TriageGroupStatsName(TriageGroupStats stats) {
+  return stats == TriageGroupStats::kStreaming ? "streaming" : "exact";
+}
+
+bool ParseTriageGroupStats(std::string_view name, TriageGroupStats& stats) {
+  for (TriageGroupStats each : {TriageGroupStats::kExact, TriageGroupStats::kStreaming}) {
+    if (name == TriageGroupStatsName(each)) {
+      stats = each;
+      return true;
+    }
+  }
+  return false;
+}
+
 std::vector<std::string> TriageOptions::DefaultRefusalPhrases() {
   // evaluators/no-refusal.yaml's phrases (both apostrophes), then common English refusals.
   return {"I'm sorry, but I can't help with that",

@@ -44,6 +44,17 @@ inline constexpr size_t kTriageSignalCount = 7;
 // "context_pressure", "token_spike", ...: the `signal` of a reason.
 const char* TriageSignalName(TriageSignal signal);
 
+// How token_spike finds each group's median, MAD and mean absolute deviation.
+enum class TriageGroupStats {
+  kExact,      // from every token count, sorted per group: 4 bytes per trace while ranking
+  kStreaming,  // from a quantile sketch per group fed in input order (token_stats.h): bounded
+               // memory per group, exact below 1,025 traces, estimates within a stated rank error
+};
+
+// "exact" or "streaming"; and back (false for another name).
+const char* TriageGroupStatsName(TriageGroupStats stats);
+bool ParseTriageGroupStats(std::string_view name, TriageGroupStats& stats);
+
 struct TriageOptions {
   // Queue length (`--top`). Fewer traces are queued when fewer show any signal.
   size_t top = 100;
@@ -62,17 +73,21 @@ struct TriageOptions {
   // 3.5 is their recommended cut). Only spikes upward count. When MAD is 0 (more than half of the
   // group used the same count), z = (x - median) / (1.253314 MeanAD), the mean absolute
   // deviation scaled to agree with the standard deviation of a normal distribution; when that
-  // is 0 too, every trace of the group used the same count and nothing is a spike.
+  // is 0 too, every trace of the group used the same count and nothing is a spike. The median,
+  // MAD and mean absolute deviation are exact or estimated as `group_stats` says.
   // Strength 0.5 at spike_z, 1 at twice it, at most 2.
   double spike_z = 3.5;
   // A (model, intent) group with fewer traces is judged against all traces of its model instead,
   // and a model with fewer traces is not judged: a median of a handful says little.
   size_t min_group_size = 10;
+  // `arbiter triage` is exact by default; `arbiter serve` streams (its windows must not need
+  // every count of a busy window at once).
+  TriageGroupStats group_stats = TriageGroupStats::kExact;
 
   // resubmission fires on a trace when the next trace of its session (by timestamp) starts at
   // most this many seconds later and its input has at least this similarity (estimated Jaccard
-  // similarity of character 3-shingles, runner/triage/text_fingerprint.h). The earlier trace is the one
-  // flagged: its answer did not satisfy. Traces without a session_id or a parseable timestamp
+  // similarity of character 3-shingles, runner/triage/text_fingerprint.h). The earlier trace is the
+  // one flagged: its answer did not satisfy. Traces without a session_id or a parseable timestamp
   // are not compared. Strength 0.5 at the similarity threshold, 1 for the same text.
   double resubmit_window_s = 300;
   double resubmit_similarity = 0.5;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <numeric>
 #include <queue>
 
 #include "runner/base/json_util.h"
@@ -17,21 +18,6 @@ namespace {
 // for the mean absolute deviation.
 constexpr double kMadScale = 0.6745;
 constexpr double kMeanAdScale = 1.253314;
-
-// Median of sorted values.
-double SortedMedian(const std::vector<double>& sorted) {
-  size_t n = sorted.size();
-  return n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-}
-
-// The exact median, in linear time; reorders `values`. REQUIRES: !values.empty().
-double Median(std::vector<double>& values) {
-  size_t n = values.size();
-  auto middle = values.begin() + static_cast<std::ptrdiff_t>(n / 2);
-  std::nth_element(values.begin(), middle, values.end());
-  if (n % 2) return *middle;
-  return (*std::max_element(values.begin(), middle) + *middle) / 2;
-}
 
 // The entry of `sorted` (by index) for `index`, or null.
 template <typename T>
@@ -67,6 +53,9 @@ Status TriageQueue::Shard::Add(const TraceFacts& facts, size_t input, uint64_t o
   if (ids_.full() || ordinal > std::numeric_limits<uint32_t>::max() || input > 0xffff) {
     return Status::Internal("too many traces for one triage run (4 GB of trace ids)");
   }
+  const uint64_t position = uint64_t{input} << 32 | ordinal;
+  if (records_.size() > 0 && position <= last_position_) in_order_ = false;
+  last_position_ = position;
   const uint32_t index = static_cast<uint32_t>(records_.size());
   Record& record = records_.emplace_back();
   record.id_offset = ids_.Append(facts.trace_id);
@@ -142,6 +131,7 @@ Status TriageQueue::Merge() {
   // own malloc arena, where the main thread would not reuse it for a copy.
   places_.resize(shards_.size());
   for (size_t k = 0; k < shards_.size(); ++k) {
+    places_[k].size = static_cast<uint32_t>(shards_[k]->records_.size());
     places_[k].moved_base = static_cast<uint32_t>(records_.size());
     places_[k].moved = static_cast<uint32_t>(records_.TakeFullBlocks(shards_[k]->records_));
   }
@@ -178,19 +168,61 @@ std::vector<TriageQueue::GroupStats> TriageQueue::Stats(const std::vector<uint32
     auto last = tokens.begin() + static_cast<std::ptrdiff_t>(begin[g + 1]);
     std::sort(first, last);
     values.assign(first, last);
-    GroupStats& s = stats[g];
-    s.n = values.size();
-    s.median = SortedMedian(values);
-    deviations.clear();
-    double sum = 0;
-    for (double v : values) {
-      deviations.push_back(std::fabs(v - s.median));
-      sum += deviations.back();
-    }
-    s.mad = Median(deviations);
-    s.mean_ad = sum / static_cast<double>(values.size());
+    stats[g] = ExactTokenStats(values, deviations);
   }
   return stats;
+}
+
+template <typename Visit>
+void TriageQueue::ForEachInInputOrder(Visit&& visit) const {
+  auto position = [&](uint32_t index) {
+    return uint64_t{records_[index].input} << 32 | records_[index].ordinal;
+  };
+  bool in_order = true;
+  for (const auto& shard : shards_) in_order = in_order && shard->in_order_;
+  if (!in_order) {
+    // Not as ScanRecords feeds the shards (a test's order, say): sort, 4 bytes per trace.
+    std::vector<uint32_t> order(records_.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+      return position(a) != position(b) ? position(a) < position(b) : a < b;
+    });
+    for (uint32_t index : order) visit(records_[index]);
+    return;
+  }
+  // Each shard's records are a rising run of positions: merge the runs, a cursor per shard.
+  using Head = std::pair<uint64_t, size_t>;  // position, shard
+  std::priority_queue<Head, std::vector<Head>, std::greater<>> heads;
+  std::vector<uint32_t> next(shards_.size(), 0);
+  for (size_t k = 0; k < shards_.size(); ++k) {
+    if (places_[k].size > 0) heads.push({position(places_[k].Global(0)), k});
+  }
+  while (!heads.empty()) {
+    const size_t k = heads.top().second;
+    heads.pop();
+    visit(records_[places_[k].Global(next[k]++)]);
+    if (next[k] < places_[k].size) heads.push({position(places_[k].Global(next[k])), k});
+  }
+}
+
+void TriageQueue::StreamStats() {
+  // A sketch's items depend on the order of its values, so they come in input order, which a
+  // replayed serve window repeats, rather than in the order the workers happened to add them.
+  std::vector<QuantileSketch> groups(groups_.size()), models(models_);
+  ForEachInInputOrder([&](const Record& record) {
+    if (record.tokens == kNoTokens) return;
+    groups[record.group].Add(record.tokens);
+    models[model_of_[record.group]].Add(record.tokens);
+  });
+  auto stats = [](const std::vector<QuantileSketch>& sketches) {
+    std::vector<GroupStats> out(sketches.size());
+    for (size_t i = 0; i < sketches.size(); ++i) {
+      if (sketches[i].count() > 0) out[i] = SketchTokenStats(sketches[i]);
+    }
+    return out;
+  };
+  by_group_ = stats(groups);
+  by_model_ = stats(models);
 }
 
 TriageQueue::Spike TriageQueue::SpikeOf(const Record& record) const {
@@ -339,7 +371,8 @@ Status TriageQueue::LoadSessions(const std::vector<Candidate>& ranked, size_t co
 std::string TriageQueue::SpikeDetail(const Record& record, const Spike& spike) const {
   const Group& group = groups_[record.group];
   const GroupStats& s = *spike.stats;
-  std::string text = "total tokens " + CountText(record.tokens) + " against a median of " +
+  std::string text = "total tokens " + CountText(record.tokens) + " against " +
+                     (s.estimated ? "an estimated median of " : "a median of ") +
                      CountText(s.median) + " over " + CountText(static_cast<double>(s.n)) +
                      " traces of model '" + group.model + "'";
   if (spike.model_wide) {
@@ -355,8 +388,12 @@ std::string TriageQueue::SpikeDetail(const Record& record, const Spike& spike) c
 
 Result<TriageRanking> TriageQueue::Finish(size_t bucket_turns) {
   ARBITER_RETURN_IF_ERROR(Merge());
-  by_group_ = Stats(nullptr, groups_.size());
-  by_model_ = Stats(&model_of_, models_);
+  if (options_.group_stats == TriageGroupStats::kStreaming) {
+    StreamStats();
+  } else {
+    by_group_ = Stats(nullptr, groups_.size());
+    by_model_ = Stats(&model_of_, models_);
+  }
 
   std::vector<size_t> shard_of;
   std::vector<TurnSpill*> spills = Spills(shard_of);

@@ -1,14 +1,16 @@
 // The anomaly queue of `arbiter triage`: a compact record per trace during the pass over the
 // inputs, then, once every trace is known, the signals that need the others (token spikes
-// against the exact median and MAD of the trace's group, re-submissions against the next turn
-// of its session), the score, and the ranking with its per-session cap.
+// against the median and MAD of the trace's group, exact or streamed through a quantile sketch
+// per group, re-submissions against the next turn of its session), the score, and the ranking
+// with its per-session cap.
 //
-// Memory: 36 bytes per trace plus its trace_id, whatever the trace's size; at the end, 4 more
-// while the group medians are found and 24 per re-submission found. A trace's session turn
-// (session, time, input fingerprint: 56 bytes) goes to a scratch file instead and comes back a
-// bucket of sessions at a time (session_turns.h). The ranking keeps only the traces that can
-// reach its head, not every trace with a score. The traces
-// themselves are fetched again for the queued ones only (stream.h).
+// Memory: 36 bytes per trace plus its trace_id, whatever the trace's size; at the end, 24 per
+// re-submission found, and while the group medians are found either 4 more per trace (exact)
+// or a sketch per group and model (streaming, at most 44 KiB each at 1,000,000 traces). A trace's
+// session turn (session, time, input fingerprint: 56 bytes) goes to a scratch file instead and
+// comes back a bucket of sessions at a time (session_turns.h). The ranking keeps only the traces
+// that can reach its head, not every trace with a score. The traces themselves are fetched again
+// for the queued ones only (stream.h).
 #pragma once
 
 #include <array>
@@ -26,6 +28,7 @@
 #include "runner/triage/options.h"
 #include "runner/triage/session_turns.h"
 #include "runner/triage/signals.h"
+#include "runner/triage/token_stats.h"
 
 namespace arbiter {
 
@@ -79,6 +82,10 @@ class TriageQueue {
     std::vector<Group> groups_;         // by the shard's group id
     std::unique_ptr<TurnSpill> turns_;  // created with the first trace that has a session
     std::string key_;                   // scratch for group lookups
+    // Whether the records came in input order, (input, ordinal) rising, as ScanRecords hands
+    // its batches out; the streaming group figures rely on it or sort.
+    uint64_t last_position_ = 0;
+    bool in_order_ = true;
   };
 
   // `shards`: at most 65,536, one per worker.
@@ -112,10 +119,7 @@ class TriageQueue {
   };
   static_assert(sizeof(Record) == 36, "the per-trace record that docs/PERFORMANCE.md counts");
   static constexpr uint32_t kNoTokens = 0xffffffff;
-  struct GroupStats {
-    uint64_t n = 0;
-    double median = 0, mad = 0, mean_ad = 0;
-  };
+  using GroupStats = TokenStats;
   struct Spike {
     double strength = 0, z = 0;
     const GroupStats* stats = nullptr;
@@ -139,7 +143,7 @@ class TriageQueue {
   // Where a shard's records went in records_: its full blocks moved whole, its last partial
   // block copied after every shard's full blocks.
   struct ShardPlace {
-    uint32_t moved_base = 0, moved = 0, tail_base = 0;
+    uint32_t moved_base = 0, moved = 0, tail_base = 0, size = 0;
     uint32_t Global(uint32_t local) const {
       return local < moved ? moved_base + local : tail_base + (local - moved);
     }
@@ -150,8 +154,14 @@ class TriageQueue {
   }
   // Moves the shards' records into records_ with the queue's group ids, and sets places_.
   Status Merge();
-  // Medians by group, or by model with `to_model` (group -> model).
+  // Exact medians by group, or by model with `to_model` (group -> model).
   std::vector<GroupStats> Stats(const std::vector<uint32_t>* to_model, size_t groups) const;
+  // by_group_ and by_model_ from a sketch each, fed in input order.
+  void StreamStats();
+  // Calls visit(record) for every record in input order: the order the sketches must see, the
+  // same whatever the threads and shards.
+  template <typename Visit>
+  void ForEachInInputOrder(Visit&& visit) const;
   Spike SpikeOf(const Record& record) const;
   double ScoreOf(const Record& record, const Spike& spike, const Resubmission* resubmission) const;
   double ResubmissionStrength(float similarity) const;

@@ -2,11 +2,15 @@
 // sessions, and spilling session turns changes no ranking: the demo's queue is the same for any
 // number of shards and buckets, and equals the figures of the queue that kept every trace's
 // session, time and input fingerprint in memory (its queue of the demo traces with --top 200
-// --per-session 0, in tests/golden/triage-demo-head.txt, and its signal counts).
+// --per-session 0, in tests/golden/triage-demo-head.txt, and its signal counts). The streaming
+// group figures: the exact queue where groups are small, the same spikes within the sketch's
+// rank error on a large group, the same queue whatever the shards and the order they were fed.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <random>
@@ -23,6 +27,7 @@
 #include "runner/triage/queue.h"
 #include "runner/triage/session_turns.h"
 #include "runner/triage/signals.h"
+#include "runner/triage/token_stats.h"
 #include "tests/test_util.h"
 
 namespace arbiter {
@@ -164,6 +169,91 @@ TEST(TriageQueueTest, SpilledSessionsRankAsTheQueueThatKeptThemInMemory) {
   TriageOptions capped;
   capped.top = 50;
   EXPECT_EQ(Head(RankDemo(capped, 1, kSessionBucketTurns), 50), Head(RankDemo(capped, 2, 4), 50));
+}
+
+TEST(TriageQueueTest, StreamingGroupStatsAreTheExactOnesForSmallGroups) {
+  // The demo's groups hold under 1,025 traces each: the sketches never compact.
+  TriageOptions exact;
+  exact.top = 200;
+  exact.per_session = 0;
+  TriageOptions streaming = exact;
+  streaming.group_stats = TriageGroupStats::kStreaming;
+  TriageRanking reference = RankDemo(exact, 1, kSessionBucketTurns);
+  TriageRanking streamed = RankDemo(streaming, 3, kSessionBucketTurns);
+  EXPECT_EQ(Head(streamed, 200), Head(reference, 200));
+  EXPECT_EQ(streamed.fired, reference.fired);
+}
+
+// 50,000 traces of one model and intent, totals 2,000 +- 400 (the sum of two uniforms: no robust
+// z reaches 2.4), and five spikes at robust z 5 to 12.
+std::vector<uint32_t> LargeGroupTotals() {
+  std::mt19937 rng(13);
+  std::uniform_int_distribution<uint32_t> half(0, 400);
+  std::vector<uint32_t> totals;
+  for (int i = 0; i < 50000; ++i) totals.push_back(1600 + half(rng) + half(rng));
+  for (uint32_t spike : {2900, 3200, 3500, 3800, 4100})
+    totals.insert(totals.begin() + spike, spike);
+  return totals;
+}
+
+// `totals` as traces "t<i>" into `shards` shards, round robin, in input order or reversed.
+TriageRanking RankTotals(const std::vector<uint32_t>& totals, TriageGroupStats stats, size_t shards,
+                         bool reversed) {
+  TriageOptions options;
+  options.top = 10;
+  options.group_stats = stats;
+  TriageQueue queue(options, shards);
+  for (size_t k = 0; k < totals.size(); ++k) {
+    size_t i = reversed ? totals.size() - 1 - k : k;
+    std::string id = "t" + std::to_string(i);
+    TraceFacts facts;
+    facts.trace_id = id;
+    facts.model = "m";
+    facts.intent = "i";
+    facts.has_tokens = true;
+    facts.total_tokens = totals[i];
+    EXPECT_TRUE(queue.shard(i % shards).Add(facts, 0, i, ContentHash(id)).ok());
+  }
+  Result<TriageRanking> ranking = queue.Finish();
+  EXPECT_TRUE(ranking.ok()) << ranking.status().ToString();
+  return ranking.ok() ? std::move(*ranking) : TriageRanking();
+}
+
+TEST(TriageQueueTest, StreamingGroupStatsOnALargeGroupFindTheSameSpikesWithinTheBound) {
+  const std::vector<uint32_t> totals = LargeGroupTotals();
+  TriageRanking exact = RankTotals(totals, TriageGroupStats::kExact, 1, false);
+  TriageRanking streamed = RankTotals(totals, TriageGroupStats::kStreaming, 1, false);
+  ASSERT_EQ(exact.queued.size(), 5u);
+  ASSERT_EQ(streamed.queued.size(), 5u);
+  std::vector<double> sorted(totals.begin(), totals.end());
+  std::sort(sorted.begin(), sorted.end());
+  // (n / 1,024) ceil(log2(n / 1,024)): QuantileSketch's documented bound.
+  const double n = static_cast<double>(totals.size());
+  const double bound = n / 1024 * std::ceil(std::log2(n / 1024));
+  for (size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(streamed.queued[i].trace_id, exact.queued[i].trace_id);
+    ASSERT_EQ(streamed.queued[i].reasons.size(), 1u);
+    const std::string& detail = streamed.queued[i].reasons[0].detail;
+    EXPECT_THAT(detail, ::testing::HasSubstr("against an estimated median of "));
+    // The median as the detail writes it, rounded to a count: within the bound, plus one rank
+    // for the rounding of a median halfway between two counts.
+    std::string figure = detail.substr(detail.find("median of ") + 10);
+    figure = figure.substr(0, figure.find(' '));
+    figure.erase(std::remove(figure.begin(), figure.end(), ','), figure.end());
+    EXPECT_LE(QuantileRankError(sorted, std::stod(figure), 0.5), bound + 1) << detail;
+  }
+  EXPECT_EQ(streamed.fired, exact.fired);
+}
+
+TEST(TriageQueueTest, StreamingGroupStatsDoNotDependOnShardsOrTheOrderOfAdding) {
+  const std::vector<uint32_t> totals = LargeGroupTotals();
+  std::vector<std::string> reference =
+      Head(RankTotals(totals, TriageGroupStats::kStreaming, 1, false), 10);
+  ASSERT_EQ(reference.size(), 5u);
+  // Shards in input order are merged; records added out of order are sorted first.
+  EXPECT_EQ(Head(RankTotals(totals, TriageGroupStats::kStreaming, 3, false), 10), reference);
+  EXPECT_EQ(Head(RankTotals(totals, TriageGroupStats::kStreaming, 1, true), 10), reference);
+  EXPECT_EQ(Head(RankTotals(totals, TriageGroupStats::kStreaming, 4, true), 10), reference);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // `arbiter triage` in-process: every signal on crafted traces (it fires, and a near miss does
 // not), the robust z-score against an independent computation, ranking and its tie-breaks, the
-// per-session cap, order independence, redaction and broken lines.
+// per-session cap, order independence (and the streaming medians' independence of the threads),
+// redaction and broken lines.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -437,6 +438,31 @@ TEST(TriageQueueTest, ShuffledInputGivesTheSameBytesWhateverTheThreads) {
     for (const std::string& line : lines) shuffled += line;
     ASSERT_NE(shuffled, joined);
     EXPECT_EQ(RunTriageText(shuffled, options).text, reference.text);
+  }
+}
+
+TEST(TriageQueueTest, StreamingGroupStatsGiveTheSameBytesWhateverTheThreads) {
+  // 3,000 traces in one group, past the sketch's capacity of 1,024: the estimate depends on the
+  // order the sketch sees, which is the input's, not the workers'.
+  std::vector<json> traces;
+  std::mt19937 rng(17);
+  for (int i = 0; i < 3000; ++i) {
+    json trace = Plain("g" + std::to_string(i));
+    trace["usage"]["output_tokens"] = 20 + static_cast<int>(rng() % 60);
+    traces.push_back(trace);
+  }
+  for (int spike : {400, 700, 1000})
+    traces[static_cast<size_t>(spike)]["usage"]["output_tokens"] = spike;
+  TriageOptions options;
+  options.group_stats = TriageGroupStats::kStreaming;
+  options.top = 10;
+  options.threads = 1;
+  Outcome one = RunTriage(traces, options);
+  ASSERT_EQ(one.queue.size(), 3u) << one.text;
+  EXPECT_THAT(Detail(one.queue[0], "token_spike"), HasSubstr("against an estimated median of"));
+  for (size_t threads : {2, 3}) {
+    options.threads = threads;
+    EXPECT_EQ(RunTriage(traces, options).text, one.text);
   }
 }
 
