@@ -330,13 +330,16 @@ TEST(CliTest, StageTimesNameEveryStage) {
                         " --traces " + kDemoTraces + " --out " + dir.path().string());
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_THAT(run.err, HasSubstr("stage times: 1000 traces"));
-  for (const char* stage :
-       {"read (read, split, copy)", "input hash", "score (parse, evaluate)", "consume (scorecard)",
-        "write (scores.jsonl)", "finish (report files)"}) {
+  for (const char* stage : {"read (pread into blocks)", "split (lines into batches)", "input hash",
+                            "score (parse, evaluate)", "consume (scorecard)",
+                            "write (scores.jsonl)", "finish (report files)"}) {
     EXPECT_THAT(run.err, HasSubstr(stage));
   }
   EXPECT_THAT(run.err,
               ::testing::ContainsRegex("consume \\(scorecard\\) +1 +[0-9.]+ +[0-9.]+ +1/"));
+  // A plain file is read on threads of its own, each a serial stage of its own.
+  EXPECT_THAT(run.err, ::testing::ContainsRegex(
+                           "read \\(pread into blocks\\) +2 +[0-9.]+ +[0-9.]+ +1/[0-9.]+ each"));
   auto quiet = RunArbiter(std::string("run --quiet --suite ") + kDemoSuite + " --traces " +
                           kDemoTraces + " --out " + (dir.path() / "q").string());
   EXPECT_THAT(quiet.err, Not(HasSubstr("stage times")));

@@ -51,45 +51,80 @@ std::string HexOfDigests(const std::vector<Digest>& digests) {
 
 }  // namespace
 
-// Chunks hashed on threads of their own. The feeding thread only copies bytes into chunk
-// buffers (a memcpy, some twenty times cheaper than hashing them); buffers are recycled, and
-// the feeder waits when all 2 * threads of them are in flight, so memory stays bounded.
+// Chunks hashed on threads of their own. A chunk is a list of pieces: bytes that an owner keeps
+// alive (Update with an owner: nothing copied) or bytes the feeding thread copied into a chunk
+// buffer of the pool (a memcpy, some twenty times cheaper than hashing them). At most
+// 2 * threads chunks are in flight; the feeder waits for one to be hashed beyond that, so memory
+// stays bounded, and copy buffers are recycled.
 struct InputHasher::Pool {
-  explicit Pool(size_t count) : max_buffers(2 * count) {
+  struct Piece {
+    std::shared_ptr<const void> owner;  // null: the bytes lie in the chunk's copy buffer
+    std::string_view bytes;
+  };
+  struct Chunk {
+    std::unique_ptr<std::string> copy;  // reserved to a chunk's size, so views into it hold
+    std::vector<Piece> pieces;
+    size_t size = 0;
+  };
+
+  explicit Pool(size_t count) : max_pending(2 * count) {
     for (size_t i = 0; i < count; ++i) threads.emplace_back([this] { Work(); });
   }
   ~Pool() { Stop(); }
 
   void Work() {
+    EVP_MD_CTX* context = NewSha256();
     std::unique_lock lock(mutex);
     for (;;) {
       ready.wait(lock, [&] { return !queue.empty() || stopping; });
       if (queue.empty()) break;
-      auto [index, bytes] = std::move(queue.front());
+      auto [index, chunk] = std::move(queue.front());
       queue.pop_front();
       lock.unlock();
-      Digest digest = DigestOf(*bytes);
+      Digest digest{};
+      for (const Piece& piece : chunk.pieces) {
+        EVP_DigestUpdate(context, piece.bytes.data(), piece.bytes.size());
+      }
+      TakeDigest(context, digest.data());
+      chunk.pieces.clear();  // gives the owners back before waiting for the next chunk
       lock.lock();
       digests[index] = digest;
-      free.push_back(std::move(bytes));
+      if (chunk.copy) free.push_back(std::move(chunk.copy));
       --pending;
       space.notify_all();
     }
+    lock.unlock();
+    EVP_MD_CTX_free(context);
     hash_thread_cpu_nanos += ThreadCpuNanos();
   }
 
-  void Feed(std::string_view bytes) {
+  // `owner` null: copy the bytes.
+  void Feed(const std::shared_ptr<const void>& owner, std::string_view bytes) {
     while (!bytes.empty()) {
-      if (!current) current = TakeBuffer();
-      size_t take = std::min(bytes.size(), kInputHashChunkBytes - current->size());
-      current->append(bytes.data(), take);
+      size_t take = std::min(bytes.size(), kInputHashChunkBytes - current.size);
+      std::string_view piece = bytes.substr(0, take);
+      if (!owner) {
+        if (!current.copy) current.copy = TakeBuffer();
+        const size_t at = current.copy->size();
+        current.copy->append(piece);
+        piece = std::string_view(*current.copy).substr(at);
+      }
+      // Bytes copied one after the other extend one piece.
+      if (!owner && !current.pieces.empty() && !current.pieces.back().owner &&
+          current.pieces.back().bytes.data() + current.pieces.back().bytes.size() == piece.data()) {
+        Piece& last = current.pieces.back();
+        last.bytes = std::string_view(last.bytes.data(), last.bytes.size() + piece.size());
+      } else {
+        current.pieces.push_back(Piece{owner, piece});
+      }
+      current.size += take;
       bytes.remove_prefix(take);
-      if (current->size() == kInputHashChunkBytes) Submit();
+      if (current.size == kInputHashChunkBytes) Submit();
     }
   }
 
   std::vector<Digest> Finish() {
-    if (current && !current->empty()) Submit();
+    if (current.size > 0) Submit();
     {
       std::unique_lock lock(mutex);
       space.wait(lock, [&] { return pending == 0; });
@@ -99,14 +134,15 @@ struct InputHasher::Pool {
   }
 
   std::unique_ptr<std::string> TakeBuffer() {
-    std::unique_lock lock(mutex);
-    space.wait(lock, [&] { return !free.empty() || buffers < max_buffers; });
     std::unique_ptr<std::string> buffer;
-    if (!free.empty()) {
-      buffer = std::move(free.back());
-      free.pop_back();
-    } else {
-      ++buffers;
+    {
+      std::lock_guard lock(mutex);
+      if (!free.empty()) {
+        buffer = std::move(free.back());
+        free.pop_back();
+      }
+    }
+    if (!buffer) {
       buffer = std::make_unique<std::string>();
       buffer->reserve(kInputHashChunkBytes);
     }
@@ -115,9 +151,11 @@ struct InputHasher::Pool {
   }
 
   void Submit() {
-    std::lock_guard lock(mutex);
+    std::unique_lock lock(mutex);
+    space.wait(lock, [&] { return pending < max_pending; });
     digests.emplace_back();
     queue.emplace_back(digests.size() - 1, std::move(current));
+    current = Chunk();
     ++pending;
     ready.notify_one();
   }
@@ -132,17 +170,16 @@ struct InputHasher::Pool {
     threads.clear();
   }
 
-  const size_t max_buffers;
+  const size_t max_pending;
   std::mutex mutex;
-  std::condition_variable ready;  // a chunk to hash, or stopping
-  std::condition_variable space;  // a buffer came back
-  std::deque<std::pair<size_t, std::unique_ptr<std::string>>> queue;  // chunk index, bytes
+  std::condition_variable ready;               // a chunk to hash, or stopping
+  std::condition_variable space;               // a chunk was hashed
+  std::deque<std::pair<size_t, Chunk>> queue;  // chunk index, pieces
   std::vector<std::unique_ptr<std::string>> free;
-  size_t buffers = 0;  // allocated so far
   size_t pending = 0;  // submitted, not yet hashed
   bool stopping = false;
-  std::vector<Digest> digests;           // by chunk index
-  std::unique_ptr<std::string> current;  // being filled, by the feeding thread only
+  std::vector<Digest> digests;  // by chunk index
+  Chunk current;                // being filled, by the feeding thread only
   std::vector<std::thread> threads;
 };
 
@@ -169,7 +206,7 @@ InputHasher::~InputHasher() {
 }
 
 void InputHasher::Update(std::string_view bytes) {
-  if (pool_) return pool_->Feed(bytes);
+  if (pool_) return pool_->Feed(nullptr, bytes);
   auto* context = static_cast<EVP_MD_CTX*>(running_);
   if (kind_ == InputHashKind::kSha256) {
     EVP_DigestUpdate(context, bytes.data(), bytes.size());
@@ -182,6 +219,11 @@ void InputHasher::Update(std::string_view bytes) {
     chunk_fill_ += take;
     if (chunk_fill_ == kInputHashChunkBytes) CloseChunk();
   }
+}
+
+void InputHasher::Update(std::shared_ptr<const void> owner, std::string_view bytes) {
+  if (pool_) return pool_->Feed(owner, bytes);
+  Update(bytes);  // hashed here, on the caller's thread, before `owner` is let go
 }
 
 void InputHasher::CloseChunk() {

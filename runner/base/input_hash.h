@@ -47,6 +47,10 @@ class InputHasher {
   InputHasher& operator=(const InputHasher&) = delete;
 
   void Update(std::string_view bytes);
+  // The same for bytes that `owner` keeps alive: the hashing threads read them where they are,
+  // holding `owner` until then, instead of the caller copying them into a chunk (the read stage
+  // of `arbiter run` hands over the blocks it read, base/block_reader.h).
+  void Update(std::shared_ptr<const void> owner, std::string_view bytes);
   // Lowercase hex of everything passed to Update. Call once, after the last Update.
   std::string Finish();
 

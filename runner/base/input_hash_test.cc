@@ -51,6 +51,29 @@ TEST(InputHashTest, ChunksMatchTheDefinitionForAnyThreadsAndPieces) {
   }
 }
 
+// Bytes handed over with their owner (a plain file's blocks) are hashed where they lie, on the
+// hashing threads, which hold the owner until then; mixed with copied bytes, in pieces of any
+// size across the chunks, they hash as the bytes do.
+TEST(InputHashTest, OwnedPiecesHashAsTheirBytes) {
+  const std::string bytes = RandomBytes(3 * kInputHashChunkBytes + 12345);
+  const std::string expected = ChunksByDefinition(bytes);
+  for (size_t threads : {size_t{1}, size_t{3}}) {
+    InputHasher hasher(InputHashKind::kSha256Chunks, threads);
+    size_t at = 0;
+    for (size_t i = 0; at < bytes.size(); ++i) {
+      const size_t piece = std::min(bytes.size() - at, (i * 7919 * 13) % 700000 + 1);
+      if (i % 3 == 0) {
+        hasher.Update(std::string_view(bytes).substr(at, piece));
+      } else {
+        auto owner = std::make_shared<const std::string>(bytes.substr(at, piece));
+        hasher.Update(owner, *owner);  // the only holder once this scope ends
+      }
+      at += piece;
+    }
+    EXPECT_EQ(hasher.Finish(), expected) << threads << " threads";
+  }
+}
+
 TEST(InputHashTest, AnEmptyInputIsTheDigestOfNothing) {
   EXPECT_EQ(InputHashHex(InputHashKind::kSha256Chunks, "", 3), Sha256Hex(""));
 }

@@ -11,11 +11,13 @@ namespace arbiter {
 uint64_t ThreadCpuNanos();
 
 // CPU nanoseconds by stage of a batched read (source/batched_read.h), added by each thread as
-// it ends: the reader (reading, decompressing, splitting, copying into hash chunks), the workers
-// together, and the consumer (in-order delivery: the scorecard, writing rows). `write` is the
-// part of `consume` spent handing rows to the kernel, added by the consumer itself.
+// it ends: the reader that makes batches (splitting lines; for .gz files, standard input and
+// OTLP also reading and decompressing; plain files are read on threads of their own,
+// base/block_reader.h), the workers together, and the consumer (in-order delivery: the
+// scorecard, writing rows). `write` is the part of `consume` spent handing rows to the kernel,
+// added by the consumer itself.
 struct StageCpu {
-  std::atomic<uint64_t> read{0};
+  std::atomic<uint64_t> split{0};
   std::atomic<uint64_t> work{0};
   std::atomic<uint64_t> consume{0};
   std::atomic<uint64_t> write{0};

@@ -43,8 +43,8 @@ Status RunPipeline(const Suite& suite, const std::vector<std::string>& inputs,
         result.error = std::move(record.error);
         continue;
       }
-      scorer.Score(PaddedJson{records.text.data() + record.offset, record.length},
-                   static_cast<int>(worker), parsers[worker], batch.rows, result);
+      scorer.Score(PaddedJson{records.json(record).data(), record.length}, static_cast<int>(worker),
+                   parsers[worker], batch.rows, result);
     }
     if (callbacks.scored) callbacks.scored(batch);
     return Status::OK();

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runner/base/atomic_file.h"
+#include "runner/base/block_reader.h"
 #include "runner/base/input_hash.h"
 #include "runner/base/json_util.h"
 #include "runner/base/thread_cpu.h"
@@ -234,6 +235,7 @@ Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& optio
   }
   const auto wall_start = std::chrono::steady_clock::now();
   const double hash_start = InputHashThreadCpuSeconds();
+  const double read_start = BlockReadThreadCpuSeconds();
   Notify(events.scoring_started, InputBytes(inputs, pipeline.ranges));
   Status status = RunPipeline(suite, inputs, pipeline, callbacks);
   Notify(events.scoring_finished);
@@ -273,7 +275,9 @@ Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& optio
     StageTimes& times = result.stage_times.emplace();
     times.traces = result.traces + result.trace_errors;
     times.workers = pipeline.threads;
-    times.read = static_cast<double>(cpu.read) / 1e9;
+    times.read = BlockReadThreadCpuSeconds() - read_start;
+    times.read_threads = static_cast<int>(BlockReader::kDefaultThreads);
+    times.split = static_cast<double>(cpu.split) / 1e9;
     times.hash = InputHashThreadCpuSeconds() - hash_start;
     times.work = static_cast<double>(cpu.work) / 1e9;
     times.consume = static_cast<double>(cpu.consume - cpu.write) / 1e9;

@@ -1,5 +1,6 @@
 #include "runner/scoring/stage_times.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "runner/base/report_text.h"
@@ -16,26 +17,29 @@ std::string StageTimesText(const StageTimes& times) {
   };
   struct Stage {
     const char* name;
-    std::string threads;
+    int threads;
     double cpu;
-    bool serial;
+    int serial;  // 0: a parallel stage; else its threads, each a serial stage of its own
   };
-  const std::string workers = std::to_string(times.workers);
+  const int read_threads = times.read > 0 ? std::max(times.read_threads, 1) : 0;
   const std::vector<Stage> stages = {
-      {"read (read, split, copy)", "1", times.read, true},
-      {"input hash", times.hash > 0 ? workers : "0", times.hash, false},
-      {"score (parse, evaluate)", workers, times.work, false},
-      {"consume (scorecard)", "1", times.consume, true},
-      {"write (scores.jsonl)", "1", times.write, true},
-      {"finish (report files)", "1", times.finish, true},
+      {"read (pread into blocks)", read_threads, times.read, std::max(read_threads, 1)},
+      {"split (lines into batches)", 1, times.split, 1},
+      {"input hash", times.hash > 0 ? times.workers : 0, times.hash, 0},
+      {"score (parse, evaluate)", times.workers, times.work, 0},
+      {"consume (scorecard)", 1, times.consume, 1},
+      {"write (scores.jsonl)", 1, times.write, 1},
+      {"finish (report files)", 1, times.finish, 1},
   };
   TextTable table;
   table.header = {"stage", "threads", "CPU s", "us/trace", "vs score"};
   table.right = {false, true, true, true, true};
   for (const Stage& stage : stages) {
-    table.rows.push_back({stage.name, stage.threads, FigureText(stage.cpu, 3),
-                          FigureText(stage.cpu / traces * 1e6, 2),
-                          stage.serial ? share(stage.cpu) : ""});
+    std::string versus;  // a serial stage's share; a read on two threads: each thread's
+    if (stage.serial > 0) versus = share(stage.cpu / stage.serial);
+    if (stage.serial > 1) versus += " each";
+    table.rows.push_back({stage.name, std::to_string(stage.threads), FigureText(stage.cpu, 3),
+                          FigureText(stage.cpu / traces * 1e6, 2), versus});
   }
   return "stage times: " + std::to_string(times.traces) + " traces, " + FigureText(times.wall, 2) +
          " s wall\n" + table.Plain();

@@ -83,7 +83,7 @@ Status ReadBatched(const std::vector<std::string>& inputs, const BatchedReadOpti
       batch = queue.TakeFree();
     }
     queue.Close();
-    if (options.cpu) options.cpu->read += ThreadCpuNanos();
+    if (options.cpu) options.cpu->split += ThreadCpuNanos();
   });
   std::vector<std::thread> workers;
   for (size_t worker = 0; worker < options.workers; ++worker) {

@@ -3,11 +3,17 @@
 #include <string>
 
 namespace arbiter {
-namespace {
 
-bool IsBlank(std::string_view text) {
+bool IsBlankLine(std::string_view text) {
   return text.find_first_not_of(" \t\r") == std::string_view::npos;
 }
+
+std::string OversizedLineError(size_t length, size_t max_line_bytes) {
+  return "line of " + std::to_string(length) + " bytes exceeds the limit of " +
+         std::to_string(max_line_bytes) + " bytes";
+}
+
+namespace {
 
 class JsonlSource : public TraceSource {
  public:
@@ -16,12 +22,11 @@ class JsonlSource : public TraceSource {
   bool Next(TraceRecord& record) override {
     Line line;
     while (reader_->Next(line)) {
-      if (!line.oversized && IsBlank(line.text)) continue;
+      if (!line.oversized && IsBlankLine(line.text)) continue;
       record.line = line.number;
       if (line.oversized) {
         record.json = {};
-        record.error = "line of " + std::to_string(line.length) + " bytes exceeds the limit of " +
-                       std::to_string(reader_->max_line_bytes()) + " bytes";
+        record.error = OversizedLineError(line.length, reader_->max_line_bytes());
       } else {
         record.json = line.text;
         record.error.clear();

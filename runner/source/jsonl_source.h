@@ -3,6 +3,8 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <string_view>
 
 #include "runner/base/line_reader.h"
 #include "runner/source/trace_source.h"
@@ -11,5 +13,10 @@ namespace arbiter {
 
 // Blank lines are skipped; an oversized line becomes an error record.
 std::unique_ptr<TraceSource> MakeJsonlSource(std::unique_ptr<LineReader> reader);
+
+// What every JSONL source (this one and block_jsonl_source.h) says of a line: blank (nothing but
+// spaces, tabs and carriage returns: skipped), or over the limit (its error record).
+bool IsBlankLine(std::string_view text);
+std::string OversizedLineError(size_t length, size_t max_line_bytes);
 
 }  // namespace arbiter

@@ -18,8 +18,14 @@ void RecordBatch::Add(const TraceRecord& record, uint64_t ordinal) {
     added.error = record.error;
     return;
   }
-  added.offset = text.size();
   added.length = record.json.size();
+  if (record.owner) {
+    added.data = record.json.data();
+    if (held.empty() || held.back() != record.owner) held.push_back(record.owner);
+    held_bytes += record.json.size() + simdjson::SIMDJSON_PADDING;
+    return;
+  }
+  added.offset = text.size();
   text.append(record.json);
   text.append(simdjson::SIMDJSON_PADDING, ' ');
 }
@@ -28,6 +34,8 @@ void RecordBatch::Clear() {
   input = 0;
   text.clear();
   if (text.capacity() > kMaxKeptBytes) std::string().swap(text);
+  held.clear();  // the last holder of a block gives it back for the next read
+  held_bytes = 0;
   records.clear();
   input_end = false;
   bytes_read = 0;
@@ -85,7 +93,7 @@ bool RecordBatcher::Next(RecordBatch& batch) {
       batch.Add(record, ordinal_);
     }
     ++records_;
-    if (batch.records.size() >= options_.max_records || batch.text.size() >= options_.max_bytes ||
+    if (batch.records.size() >= options_.max_records || batch.bytes() >= options_.max_bytes ||
         (options_.limit > 0 && records_ >= options_.limit)) {
       last_full_ = true;
       batch.bytes_read = source_->BytesRead();

@@ -1,8 +1,9 @@
 // Records in batches: the reader thread of `arbiter run` and of the record scan (`sample`,
 // `triage`) splits its inputs into batches so that workers parse them off the reading thread.
-// A batch holds the records of one input with their texts in one buffer, each followed by
-// simdjson's padding, so a worker parses them in place: one copy per record (from the source's
-// buffer) and, once batches are recycled (batch_queue.h), no allocation per record.
+// A batch holds the records of one input, each text followed by simdjson's padding, so a worker
+// parses them in place. A text lies either in memory the source shares (TraceRecord::owner: a
+// plain file's blocks), which the batch holds, or, copied once, in the batch's own buffer; once
+// batches are recycled (batch_queue.h), no allocation per record.
 #pragma once
 
 #include <atomic>
@@ -22,7 +23,8 @@ namespace arbiter {
 
 struct RecordBatch {
   struct Record {
-    size_t offset = 0;  // into `text`
+    const char* data = nullptr;  // in one of `held`; null: at `offset` in `text`
+    size_t offset = 0;
     size_t length = 0;
     uint64_t line = 0;     // 1-based line in the input where the record starts
     uint64_t ordinal = 0;  // position among the input's readable records (0-based)
@@ -30,16 +32,21 @@ struct RecordBatch {
   };
   size_t input = 0;  // index into the inputs
   std::string text;
+  std::vector<std::shared_ptr<const void>> held;  // owners of the texts not in `text`
+  size_t held_bytes = 0;  // of the texts in `held`, each with its padding, as if copied
   std::vector<Record> records;
-  bool input_end = false;  // the input's last batch, which may hold no record
+  bool input_end = false;   // the input's last batch, which may hold no record
   uint64_t bytes_read = 0;  // of the input, after this batch (TraceSource::BytesRead)
-  std::string input_hash;  // with input_end: the input's hash when SourceOptions hash it
+  std::string input_hash;   // with input_end: the input's hash when SourceOptions hash it
 
   // The record's text, followed by simdjson::SIMDJSON_PADDING bytes that may be read (not
   // written): parse it in place with parser.parse(json.data(), json.size(), false).
   std::string_view json(const Record& record) const {
+    if (record.data) return std::string_view(record.data, record.length);
     return std::string_view(text).substr(record.offset, record.length);
   }
+  // The bytes of text the batch stands for, copied or held: what BatchingOptions::max_bytes caps.
+  size_t bytes() const { return text.size() + held_bytes; }
   void Add(const TraceRecord& record, uint64_t ordinal);
   void Clear();
 };

@@ -2,7 +2,11 @@
 
 #include <filesystem>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "runner/base/line_reader.h"
+#include "runner/source/block_jsonl_source.h"
 #include "runner/source/jsonl_source.h"
 #include "runner/source/otlp_proto_source.h"
 #include "runner/source/otlp_source.h"
@@ -45,6 +49,19 @@ class HashedSource : public TraceSource {
   LineReader* reader_;  // owned by inner_
 };
 
+// A regular file that zlib would not decompress (it does so for any that starts with gzip's
+// magic bytes, whatever its name): one that can be read in blocks as it is.
+bool IsPlainRegularFile(const std::string& path) {
+  std::error_code ec;
+  if (path == "-" || !std::filesystem::is_regular_file(path, ec)) return false;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;  // LineReader reports why
+  unsigned char magic[2] = {0, 0};
+  const bool gzip = ::pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+  ::close(fd);
+  return !gzip;
+}
+
 }  // namespace
 
 bool IsStreamInput(const std::string& path) {
@@ -84,6 +101,13 @@ Result<std::unique_ptr<TraceSource>> OpenTraceSource(const std::string& path,
                                                      const SourceOptions& options) {
   if (IsProtoFile(path, options.format)) {
     return OpenOtlpProtoSource(path, options, OtlpAssemblyOptions());
+  }
+  if (options.format != TraceFormat::kOtlp && IsPlainRegularFile(path)) {
+    TraceFormat format = options.format;
+    if (format == TraceFormat::kAuto) {
+      ARBITER_ASSIGN_OR_RETURN(format, DetectTraceFormat(path));
+    }
+    if (format == TraceFormat::kJsonl) return OpenBlockJsonlSource(path, options);
   }
   std::optional<InputHashSpec> hash;
   if (options.hash_input) hash = InputHashSpec{options.input_hash, options.hash_threads};

@@ -17,8 +17,12 @@ namespace arbiter {
 
 struct TraceRecord {
   // One trace as JSON text (empty when `error` is set). A view into the source's buffer, valid
-  // until the next Next(): the pipeline copies it once, into the batch it sends to a worker.
+  // until the next Next(): the pipeline copies it once, into the batch it sends to a worker...
   std::string_view json;
+  // ... unless `owner` is set: then `json` lies in memory that `owner` keeps alive, followed by
+  // simdjson::SIMDJSON_PADDING readable bytes, and the batch holds `owner` instead of copying
+  // (a plain file's blocks, block_jsonl_source.h).
+  std::shared_ptr<const void> owner;
   uint64_t line = 0;  // 1-based line in the source where the trace starts
   std::string error;  // non-empty: the record could not be read; report "file:line: error"
 };
@@ -49,6 +53,9 @@ struct SourceOptions {
   InputHashKind input_hash = InputHashKind::kSha256Chunks;  // `run --input-hash`
   size_t hash_threads = 1;       // threads that hash chunks beside the reader (InputHasher)
   OtlpMappingOptions otlp = {};  // a suite's or policy's `otlp:` (FORMATS.md)
+  // Plain JSONL files are read in blocks of this many bytes (block_jsonl_source.h); 0: the
+  // default, one 2 MiB huge page. Tests make them small to put lines across block boundaries.
+  size_t block_bytes = 0;
 };
 
 // The trace files a command was given, checked before any work starts, so that a typo is a
@@ -62,7 +69,9 @@ Status CheckTraceFiles(const std::vector<std::string>& paths);
 // A command that reads its traces twice keeps a copy of such an input from the first read.
 bool IsStreamInput(const std::string& path);
 
-// Opens `path` ("-" for standard input, ".gz" read directly) as JSONL or OTLP/JSON.
+// Opens `path` ("-" for standard input, ".gz" read directly) as JSONL or OTLP/JSON. A plain
+// JSONL file is read in blocks on a thread of its own (block_jsonl_source.h); the others
+// through LineReader (zlib) on the caller's thread.
 Result<std::unique_ptr<TraceSource>> OpenTraceSource(const std::string& path,
                                                      const SourceOptions& options);
 
