@@ -44,7 +44,8 @@ Result<AmendCounts> AmendSpool(const std::filesystem::path& spool,
                                 trace.spans.begin() + trace.spans_at_completion);
     Result<std::string> before = TryMapOtlpTraceJson(first, otlp);
     Result<std::string> after = TryMapOtlpTraceJson(trace.spans, otlp);
-    if (!after.ok()) ++counts.unmappable;
+    // One whose first mapping failed was counted as unmappable when it was spooled.
+    if (before.ok() && !after.ok()) ++counts.unmappable;
     if (before.ok()) by_old_line[std::move(*before)].push_back(rewrites.size());
     rewrites.push_back(Rewrite{after.ok() ? std::move(*after) : std::string()});
   }

@@ -24,8 +24,7 @@ namespace arbiter {
 struct AmendedTrace {
   uint32_t spans_at_completion = 0;  // the spans it was spooled with, first in arrival order
   uint64_t last_recv_ms = 0;         // when its latest amending span arrived
-  uint64_t amending_spans = 0;
-  std::vector<OtlpSpan> spans;  // every span of it, collected from the journal
+  std::vector<OtlpSpan> spans;       // every span of it, collected from the journal
 };
 
 // By (trace id, when the trace's first span arrived).
@@ -38,7 +37,7 @@ void CollectAmendedSpans(const std::vector<OtlpSpan>& spans, uint64_t recv_ms,
 
 struct AmendCounts {
   uint64_t amended = 0;     // lines replaced, or added where the trace had none
-  uint64_t unmappable = 0;  // amended traces that no longer map: their line removed
+  uint64_t unmappable = 0;  // amended traces that mapped when they completed and no longer do
 };
 
 // Copies `spool` to `amended_spool` with the amended traces' lines replaced.

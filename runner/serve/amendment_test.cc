@@ -42,7 +42,6 @@ TEST(AmendmentTest, TheAmendedTraceIsReplacedInPlaceAndAReusedIdIsLeftAlone) {
   AmendedTrace& amended = amendments[{root.trace_id, 300}];
   amended.spans_at_completion = 1;
   amended.last_recv_ms = 400;
-  amended.amending_spans = 1;
   CollectAmendedSpans({child}, 100, amendments);  // the earlier trace of the same id
   CollectAmendedSpans({other}, 150, amendments);
   CollectAmendedSpans({root}, 300, amendments);

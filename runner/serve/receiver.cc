@@ -244,7 +244,6 @@ void Receiver::RecordAmendments() {
         window->second.amendments[{std::move(span.trace_id), span.trace.first_recv_ms}];
     trace.spans_at_completion = span.trace.spans;
     trace.last_recv_ms = std::max(trace.last_recv_ms, span.recv_ms);
-    ++trace.amending_spans;
   }
   amending_.clear();
 }

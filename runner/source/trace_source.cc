@@ -117,7 +117,7 @@ Result<std::unique_ptr<TraceSource>> OpenTraceSource(const std::string& path,
     format = TraceFormat::kJsonl;
     Line line;
     while (reader->Next(line)) {
-      if (line.oversized || line.text.find_first_not_of(" \t\r") != std::string_view::npos) {
+      if (line.oversized || !IsBlankLine(line.text)) {
         if (!line.oversized) format = DetectFormat(line.text);
         reader->PushBack();
         break;
