@@ -39,6 +39,7 @@ struct ServeFlags {
   std::string late_window = "10m";
   std::string stop_after;
   size_t max_inflight_traces = 20000;
+  uint64_t late_ids = 1000000;
   size_t max_body_bytes = 16 << 20;
   size_t top = 50;
   size_t threads = 64;
@@ -98,6 +99,7 @@ int Serve(const ServeFlags& flags) {
   options.assembly.quiet_ms = *quiet;
   options.assembly.late_ms = *late;
   options.assembly.rootless_ms = std::max(*quiet, *late);
+  options.assembly.late_ids = flags.late_ids;
   uint64_t stop_after = 0;
   if (!flags.stop_after.empty()) {
     Result<uint64_t> ms = Duration("--stop-after", flags.stop_after);
@@ -256,6 +258,11 @@ Command ServeCommand() {
                            "Spans up to this long after their trace completed amend it; a "
                            "window is written this long after its end (and a trace without a "
                            "root completes after this long)")
+                ->capture_default_str();
+            app.add_option("--late-ids", flags->late_ids,
+                           "Trace ids remembered after their late window, so that later spans "
+                           "are refused as late (about 50 bytes each; 0: none, they start a new "
+                           "trace)")
                 ->capture_default_str();
             app.add_option("--max-inflight-traces", flags->max_inflight_traces,
                            "Traces assembled at once; past it requests get 503 + Retry-After")

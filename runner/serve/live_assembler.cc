@@ -18,6 +18,14 @@ LiveAssembler::Verdict LiveAssembler::Accepts(const std::string& trace_id, uint6
   return Verdict::kAmend;
 }
 
+bool LiveAssembler::IsLate(const std::string& trace_id, uint64_t recv_ms) {
+  Forget(recv_ms);
+  if (forgotten_.empty()) return false;
+  uint64_t key = Hash64(trace_id);
+  // A forgotten id that a new trace reuses (open or remembered) is that trace's.
+  return forgotten_.count(key) > 0 && emitted_.count(key) == 0 && open_.count(trace_id) == 0;
+}
+
 bool LiveAssembler::IsKnown(const std::string& trace_id) const {
   return open_.count(trace_id) > 0 || emitted_.count(Hash64(trace_id)) > 0;
 }
@@ -79,8 +87,19 @@ void LiveAssembler::Forget(uint64_t now_ms) {
     // Flush() may emit out of completion order; only forget the entry this one recorded.
     if (found != emitted_.end() && found->second.complete_ms == emitted_order_.front().first) {
       emitted_.erase(found);
+      Remember(emitted_order_.front().second);
     }
     emitted_order_.pop_front();
+  }
+}
+
+void LiveAssembler::Remember(uint64_t key) {
+  if (options_.late_ids == 0) return;
+  forgotten_.insert(key);
+  forgotten_order_.push_back(key);
+  while (forgotten_order_.size() > options_.late_ids) {
+    forgotten_.erase(forgotten_order_.front());
+    forgotten_order_.pop_front();
   }
 }
 

@@ -7,7 +7,9 @@
 //
 // A span for a completed trace within `late` of its completion amends it (Verdict::kAmend: the
 // receiver records it against the trace's window, which is written only `late` after its end);
-// the trace is remembered for `late` after its completion, after that its id starts a new trace.
+// the trace is remembered for `late` after its completion. After that its id is kept among the
+// last `late_ids` forgotten ones (a 64-bit hash each), and a span of it is late (IsLate): the
+// receiver refuses it. An id forgotten longer ago than that starts a new trace.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +17,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -26,6 +29,7 @@ struct LiveAssemblyOptions {
   uint64_t quiet_ms = 30000;
   uint64_t rootless_ms = 600000;
   uint64_t late_ms = 600000;
+  uint64_t late_ids = 1000000;  // forgotten trace ids remembered to count late spans; 0: none
 };
 
 class LiveAssembler {
@@ -56,6 +60,9 @@ class LiveAssembler {
   // ran), and the span then amends it.
   Verdict Accepts(const std::string& trace_id, uint64_t recv_ms, std::vector<Trace>& out,
                   Emitted* amended);
+  // Whether a span of `trace_id` received at `recv_ms` comes after its trace's late window: the
+  // trace is neither open nor remembered, but among the last `late_ids` forgotten.
+  bool IsLate(const std::string& trace_id, uint64_t recv_ms);
   // Whether a span of `trace_id` would open no new trace (for the in-flight bound): its trace is
   // open, or completed and remembered (the span would amend it).
   bool IsKnown(const std::string& trace_id) const;
@@ -82,6 +89,7 @@ class LiveAssembler {
   void Emit(std::unordered_map<std::string, Open>::iterator it, uint64_t complete_ms,
             std::vector<Trace>& out);
   void Forget(uint64_t now_ms);
+  void Remember(uint64_t key);  // one more forgotten trace, for IsLate
 
   LiveAssemblyOptions options_;
   std::unordered_map<std::string, Open> open_;
@@ -94,6 +102,10 @@ class LiveAssembler {
   // trace and keeps them as a trace of their own, as docs/SERVE.md says).
   std::unordered_map<uint64_t, Emitted> emitted_;            // Hash64(trace id) -> what it was
   std::deque<std::pair<uint64_t, uint64_t>> emitted_order_;  // (completion time, hash)
+  // Hashes of the last `late_ids` traces forgotten, oldest first in the deque; an id forgotten
+  // twice has two entries there, and leaves the set with its first.
+  std::unordered_set<uint64_t> forgotten_;
+  std::deque<uint64_t> forgotten_order_;
   uint64_t next_seq_ = 0;
 };
 

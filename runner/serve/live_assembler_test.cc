@@ -73,8 +73,10 @@ TEST(LiveAssemblerTest, CompletionDoesNotDependOnWhenSweepsRan) {
   EXPECT_EQ(amended.spans, 2u);
 }
 
-TEST(LiveAssemblerTest, SpansWithinTheLateWindowAmendLaterOnesStartANewTrace) {
-  LiveAssembler assembler(Options());
+TEST(LiveAssemblerTest, SpansWithinTheLateWindowAmendLaterOnesStartANewTraceWithoutLateIds) {
+  LiveAssemblyOptions options = Options();
+  options.late_ids = 0;
+  LiveAssembler assembler(options);
   Add(assembler, Span("t1", "r", ""), 1000);
   std::vector<LiveAssembler::Trace> out;
   assembler.Sweep(1100, out);
@@ -86,8 +88,9 @@ TEST(LiveAssemblerTest, SpansWithinTheLateWindowAmendLaterOnesStartANewTrace) {
   EXPECT_EQ(amended.first_recv_ms, 1000u);
   EXPECT_EQ(amended.spans, 1u);
   EXPECT_TRUE(out.empty());
-  EXPECT_EQ(assembler.open_traces(), 0u);  // an amendment opens nothing
-  EXPECT_EQ(assembler.Accepts("t1", 6101, out, &amended), Verdict::kAssemble);  // forgotten
+  EXPECT_EQ(assembler.open_traces(), 0u);      // an amendment opens nothing
+  EXPECT_FALSE(assembler.IsLate("t1", 6101));  // forgotten, and no forgotten id is kept
+  EXPECT_EQ(assembler.Accepts("t1", 6101, out, &amended), Verdict::kAssemble);
   assembler.Add(Span("t1", "r2", ""), 6101);
   assembler.Sweep(6201, out);
   ASSERT_EQ(out.size(), 1u);
@@ -95,6 +98,46 @@ TEST(LiveAssemblerTest, SpansWithinTheLateWindowAmendLaterOnesStartANewTrace) {
   EXPECT_EQ(assembler.Accepts("t1", 6300, out, &amended), Verdict::kAmend);
   EXPECT_EQ(amended.first_recv_ms, 6101u);
   EXPECT_EQ(amended.complete_ms, 6201u);
+}
+
+TEST(LiveAssemblerTest, ASpanAfterTheLateWindowIsLateWhileItsIdIsAmongTheLastForgotten) {
+  LiveAssemblyOptions options = Options();
+  options.late_ids = 2;
+  LiveAssembler assembler(options);
+  std::vector<LiveAssembler::Trace> out;
+  for (const char* id : {"a", "b", "c"}) Add(assembler, Span(id, "r", ""), 1000);
+  Add(assembler, Span("d", "r", ""), 2000);
+  assembler.Sweep(2100, out);
+  ASSERT_EQ(out.size(), 4u);
+  EXPECT_FALSE(assembler.IsLate("a", 6100));  // within the late window: it amends
+  EXPECT_FALSE(assembler.IsLate("new", 6101));
+  // a, b and c are forgotten at 6101 in that order; two ids are kept, so a is not among them.
+  EXPECT_FALSE(assembler.IsLate("a", 6101));
+  EXPECT_TRUE(assembler.IsLate("b", 6101));
+  EXPECT_TRUE(assembler.IsLate("c", 6101));
+  EXPECT_FALSE(assembler.IsLate("d", 6101));  // still remembered: it amends
+  LiveAssembler::Emitted amended;
+  EXPECT_EQ(assembler.Accepts("d", 6101, out, &amended), Verdict::kAmend);
+  EXPECT_TRUE(assembler.IsLate("d", 7101));  // forgotten now; b leaves for it
+  EXPECT_FALSE(assembler.IsLate("b", 7101));
+  EXPECT_TRUE(assembler.IsLate("c", 7101));
+}
+
+TEST(LiveAssemblerTest, AnOpenTraceIsNeverLate) {
+  LiveAssembler assembler(Options());
+  Add(assembler, Span("t", "r", ""), 1000);
+  std::vector<LiveAssembler::Trace> out;
+  assembler.Sweep(1100, out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_TRUE(assembler.IsLate("t", 6101));
+  // Its id reused by a new trace (once forgotten ids no longer hold it): open, so not late.
+  LiveAssemblyOptions none = Options();
+  none.late_ids = 0;
+  LiveAssembler reuse(none);
+  Add(reuse, Span("t", "r", ""), 1000);
+  reuse.Sweep(1100, out);
+  Add(reuse, Span("t", "r2", "x"), 6101);
+  EXPECT_FALSE(reuse.IsLate("t", 6200));
 }
 
 TEST(LiveAssemblerTest, FlushEmitsEveryOpenTraceByDueTime) {

@@ -37,9 +37,11 @@ std::string ServeMetrics::Text() const {
       "Spans accepted and journaled before the reply.",
       One("arbiter_serve_spans_received_total", spans_received));
   Add(out, "arbiter_serve_spans_rejected_total", "counter",
-      "Spans rejected in partial_success, by reason.",
+      "Spans rejected in partial_success, by reason (late: after their trace's late window).",
       "arbiter_serve_spans_rejected_total{reason=\"invalid\"} " +
-          std::to_string(spans_invalid.load()) + "\n");
+          std::to_string(spans_invalid.load()) + "\n" +
+          "arbiter_serve_spans_rejected_total{reason=\"late\"} " +
+          std::to_string(spans_late.load()) + "\n");
   Add(out, "arbiter_serve_spans_amending_total", "counter",
       "Accepted spans of traces already complete (within the late window), by what became of "
       "them (lost: their window was already written; never expected).",

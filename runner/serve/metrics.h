@@ -17,6 +17,7 @@ struct ServeMetrics {
   std::atomic<uint64_t> requests_stopping{0};     // 503: shutting down
   std::atomic<uint64_t> spans_received{0};        // accepted and journaled
   std::atomic<uint64_t> spans_invalid{0};         // rejected: unreadable (no valid ids)
+  std::atomic<uint64_t> spans_late{0};            // rejected: after their trace's late window
   std::atomic<uint64_t> spans_amending{0};        // spans amending a completed trace (replays too)
   std::atomic<uint64_t> spans_amending_lost{0};   // amending a trace whose window was written
   std::atomic<uint64_t> traces_assembled{0};

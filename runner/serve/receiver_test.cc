@@ -174,6 +174,28 @@ TEST(ReceiverTest, ASpanWithinTheLateWindowAmendsItsCompletedTrace) {
   EXPECT_EQ(fixture.Plan()["traces"], 2);
 }
 
+TEST(ReceiverTest, ASpanAfterTheLateWindowIsRefusedAsLate) {
+  Fixture fixture("late");
+  CompleteQuickly(fixture);
+  fixture.options.assembly.late_ms = 100;
+  auto receiver = fixture.Start();
+  ASSERT_EQ(receiver->Ingest(Request(FixtureSpans("split_1.json"))).code, IngestOutcome::kOk);
+  WaitAssembled(*receiver, 2);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // past the late window
+  IngestOutcome outcome = receiver->Ingest(Request(FixtureSpans("split_2.json")));
+  EXPECT_EQ(outcome.code, IngestOutcome::kOk);
+  EXPECT_EQ(outcome.rejected, 1u);
+  EXPECT_NE(outcome.message.find("1 span came after their trace's late window"),
+            std::string::npos)
+      << outcome.message;
+  ASSERT_TRUE(receiver->Shutdown().ok());
+  EXPECT_EQ(receiver->metrics().spans_late.load(), 1u);
+  EXPECT_EQ(receiver->metrics().spans_received.load(), 2u);  // the late span is not accepted
+  EXPECT_EQ(receiver->metrics().spans_amending.load(), 0u);
+  EXPECT_EQ(receiver->metrics().traces_assembled.load(), 2u);  // and opened no third trace
+  EXPECT_EQ(fixture.Plan()["traces"], 2);
+}
+
 TEST(ReceiverTest, AnAmendmentSurvivesACrash) {
   std::vector<std::string> reference = SampledTogether("amend_crash_reference");
   Fixture fixture("amend_crash");
