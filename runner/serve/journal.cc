@@ -94,25 +94,39 @@ bool ParseName(const std::string& name, uint64_t& number, char& kind) {
 
 }  // namespace
 
-Status Journal::ReadSegment(const fs::path& path, std::vector<JournalRecord>& out,
+Status Journal::ScanSegment(const fs::path& path, const RecordVisitor& visit,
                             uint64_t* torn_bytes) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::IoError(path.string() + ": cannot open");
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  size_t at = 0;
-  while (at + kHeader <= bytes.size()) {
-    const char* header = bytes.data() + at;
+  std::error_code ec;
+  uint64_t file_size = fs::file_size(path, ec);
+  uint64_t at = 0;
+  char header[kHeader];
+  std::string payload;
+  while (in.read(header, kHeader)) {
     if (std::memcmp(header, kMagic, 4) != 0) break;
     uint32_t length = Get32(header + 4);
-    if (length > kMaxPayload || at + kHeader + length > bytes.size()) break;
-    std::string_view payload(bytes.data() + at + kHeader, length);
+    if (length > kMaxPayload || (!ec && at + kHeader + length > file_size)) break;
+    payload.resize(length);
+    if (!in.read(payload.data(), length)) break;
     uint64_t recv_ms = Get64(header + 12);
     if (Crc(recv_ms, payload) != Get32(header + 8)) break;
-    out.push_back(JournalRecord{recv_ms, std::string(payload)});
     at += kHeader + length;
+    ARBITER_RETURN_IF_ERROR(visit(recv_ms, payload));
   }
-  if (torn_bytes != nullptr) *torn_bytes += bytes.size() - at;
+  if (torn_bytes != nullptr && !ec && file_size > at) *torn_bytes += file_size - at;
   return Status::OK();
+}
+
+Status Journal::ReadSegment(const fs::path& path, std::vector<JournalRecord>& out,
+                            uint64_t* torn_bytes) {
+  return ScanSegment(
+      path,
+      [&out](uint64_t recv_ms, std::string_view payload) {
+        out.push_back(JournalRecord{recv_ms, std::string(payload)});
+        return Status::OK();
+      },
+      torn_bytes);
 }
 
 Journal::Journal(fs::path folder, uint64_t number, uint64_t bytes_before)
@@ -251,33 +265,44 @@ std::vector<fs::path> Journal::FilesBefore(uint64_t number) const {
   return before;
 }
 
-Status Journal::Carry(uint64_t number, const std::vector<fs::path>& replaced,
-                      const std::vector<JournalRecord>& records) {
+Journal::CarryWriter::CarryWriter(fs::path path, int fd) : path_(std::move(path)), fd_(fd) {
+  temp_ = path_;
+  temp_ += ".tmp";
+}
+
+Journal::CarryWriter::~CarryWriter() {
+  if (fd_ < 0) return;
+  ::close(fd_);
+  std::error_code ec;
+  fs::remove(temp_, ec);
+}
+
+Status Journal::CarryWriter::Add(uint64_t recv_ms, std::string_view payload) {
+  std::string encoded = Encode(recv_ms, payload);
+  ARBITER_RETURN_IF_ERROR(WriteAll(fd_, encoded, temp_));
+  size_ += encoded.size();
+  return Status::OK();
+}
+
+Result<std::unique_ptr<Journal::CarryWriter>> Journal::BeginCarry(uint64_t number) {
   fs::path path = folder_ / SegmentName(number, 'a');
   fs::path temp = path;
   temp += ".tmp";
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::IoError(temp.string() + ": " + std::strerror(errno));
-  uint64_t size = 0;
-  for (const JournalRecord& record : records) {
-    std::string encoded = Encode(record.recv_ms, record.payload);
-    Status written = WriteAll(fd, encoded, temp);
-    if (!written.ok()) {
-      ::close(fd);
-      fs::remove(temp);
-      return written;
-    }
-    size += encoded.size();
-  }
-  if (::fsync(fd) != 0) {
-    ::close(fd);
-    fs::remove(temp);
-    return Status::IoError(temp.string() + ": fsync failed");
-  }
-  ::close(fd);
+  return std::unique_ptr<CarryWriter>(new CarryWriter(std::move(path), fd));
+}
+
+Status Journal::CommitCarry(CarryWriter& carry, const std::vector<fs::path>& replaced) {
+  if (::fsync(carry.fd_) != 0) return Status::IoError(carry.temp_.string() + ": fsync failed");
+  ::close(carry.fd_);
+  carry.fd_ = -1;
   std::error_code ec;
-  fs::rename(temp, path, ec);
-  if (ec) return Status::IoError(path.string() + ": " + ec.message());
+  fs::rename(carry.temp_, carry.path_, ec);
+  if (ec) {
+    fs::remove(carry.temp_, ec);
+    return Status::IoError(carry.path_.string() + ": " + ec.message());
+  }
   SyncFolder(folder_);
   uint64_t removed = 0;
   for (const fs::path& old : replaced) {
@@ -286,8 +311,18 @@ Status Journal::Carry(uint64_t number, const std::vector<fs::path>& replaced,
   }
   SyncFolder(folder_);
   std::lock_guard<std::mutex> lock(mu_);
+  uint64_t size = carry.size_;
   bytes_before_ = bytes_before_ + size > removed ? bytes_before_ + size - removed : 0;
   return Status::OK();
+}
+
+Status Journal::Carry(uint64_t number, const std::vector<fs::path>& replaced,
+                      const std::vector<JournalRecord>& records) {
+  ARBITER_ASSIGN_OR_RETURN(std::unique_ptr<CarryWriter> carry, BeginCarry(number));
+  for (const JournalRecord& record : records) {
+    ARBITER_RETURN_IF_ERROR(carry->Add(record.recv_ms, record.payload));
+  }
+  return CommitCarry(*carry, replaced);
 }
 
 uint64_t Journal::bytes() const {

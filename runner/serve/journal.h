@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -51,12 +52,37 @@ class Journal {
   Result<uint64_t> Rotate();
   // The files numbered below `number`, in replay order.
   std::vector<std::filesystem::path> FilesBefore(uint64_t number) const;
-  // Writes `records` as carry `number` (atomically: temporary file, fsync, rename), then removes
-  // `replaced` (FilesBefore(number)). Once the carry is in place, replay ignores every file
-  // numbered below it, so a crash between the two steps replays nothing twice.
+  // A carry being written, one record at a time, to a temporary file (so a cut holds one record
+  // in memory, not minutes of traffic). Destroyed uncommitted, it removes the file.
+  class CarryWriter {
+   public:
+    ~CarryWriter();
+    CarryWriter(const CarryWriter&) = delete;
+    CarryWriter& operator=(const CarryWriter&) = delete;
+    Status Add(uint64_t recv_ms, std::string_view payload);
+
+   private:
+    friend class Journal;
+    CarryWriter(std::filesystem::path path, int fd);
+    std::filesystem::path path_, temp_;
+    int fd_ = -1;
+    uint64_t size_ = 0;
+  };
+  // Starts carry `number`; CommitCarry() puts it in place.
+  Result<std::unique_ptr<CarryWriter>> BeginCarry(uint64_t number);
+  // Makes the carry durable and renames it into place (atomically), then removes `replaced`
+  // (FilesBefore(number)). Once the carry is in place, replay ignores every file numbered below
+  // it, so a crash between the two steps replays nothing twice.
+  Status CommitCarry(CarryWriter& carry, const std::vector<std::filesystem::path>& replaced);
+  // BeginCarry, Add each of `records`, CommitCarry.
   Status Carry(uint64_t number, const std::vector<std::filesystem::path>& replaced,
                const std::vector<JournalRecord>& records);
 
+  // Calls `visit` with each record of one segment file in order, reading one record at a time
+  // (a torn tail ends it); stops at the first error `visit` returns.
+  using RecordVisitor = std::function<Status(uint64_t recv_ms, std::string_view payload)>;
+  static Status ScanSegment(const std::filesystem::path& path, const RecordVisitor& visit,
+                            uint64_t* torn_bytes = nullptr);
   // The records of one segment file (a torn tail ends it).
   static Status ReadSegment(const std::filesystem::path& path, std::vector<JournalRecord>& out,
                             uint64_t* torn_bytes = nullptr);

@@ -118,5 +118,53 @@ TEST(JournalTest, AnInterruptedCarryReplaysNothingTwice) {
   EXPECT_FALSE(fs::exists(kept));  // removed on open
 }
 
+TEST(JournalTest, ACarryNotCommittedLeavesTheJournalAsItWas) {
+  fs::path folder = Fresh("uncommitted");
+  {
+    std::vector<JournalRecord> replayed;
+    uint64_t torn = 0;
+    auto opened = Journal::Open(folder, replayed, torn);
+    ASSERT_TRUE(opened.ok());
+    Journal& journal = **opened;
+    ASSERT_TRUE(journal.WaitDurable(*journal.Append(1, "owed")).ok());
+    Result<uint64_t> cut = journal.Rotate();
+    ASSERT_TRUE(cut.ok());
+    // The window's outputs failed after the carry was written: it is dropped, not put in place.
+    auto carry = journal.BeginCarry(*cut);
+    ASSERT_TRUE(carry.ok());
+    ASSERT_TRUE((*carry)->Add(1, "a part of it").ok());
+  }
+  for (const auto& entry : fs::directory_iterator(folder)) {
+    EXPECT_NE(entry.path().extension(), ".tmp") << entry.path();
+  }
+  EXPECT_EQ(Payloads(Reopen(folder)), (std::vector<std::string>{"owed"}));
+}
+
+TEST(JournalTest, ScanningStopsAtTheVisitorsError) {
+  fs::path folder = Fresh("scan");
+  fs::path segment;
+  {
+    std::vector<JournalRecord> replayed;
+    uint64_t torn = 0;
+    auto opened = Journal::Open(folder, replayed, torn);
+    ASSERT_TRUE(opened.ok());
+    Journal& journal = **opened;
+    for (uint64_t i = 1; i <= 3; ++i) {
+      ASSERT_TRUE(journal.WaitDurable(*journal.Append(i, "r" + std::to_string(i))).ok());
+    }
+    Result<uint64_t> cut = journal.Rotate();
+    ASSERT_TRUE(cut.ok());
+    segment = journal.FilesBefore(*cut).front();
+  }
+  std::vector<uint64_t> seen;
+  Status scanned = Journal::ScanSegment(segment, [&](uint64_t recv_ms, std::string_view payload) {
+    seen.push_back(recv_ms);
+    EXPECT_EQ(payload, "r" + std::to_string(recv_ms));
+    return recv_ms == 2 ? Status::IoError("disk full") : Status::OK();
+  });
+  EXPECT_EQ(scanned.message(), "disk full");
+  EXPECT_EQ(seen, (std::vector<uint64_t>{1, 2}));
+}
+
 }  // namespace
 }  // namespace arbiter

@@ -398,8 +398,9 @@ Status Receiver::WriteCut(Cut& cut) {
   // The journal still holds every span of the window's traces: read it before the outputs, for
   // the amended traces; cut it after them.
   std::vector<fs::path> before = journal_->FilesBefore(cut.segment);
-  std::vector<JournalRecord> carried;
-  ARBITER_RETURN_IF_ERROR(ReadJournalForCut(before, cut, carried));
+  ARBITER_ASSIGN_OR_RETURN(std::unique_ptr<Journal::CarryWriter> carry,
+                           journal_->BeginCarry(cut.segment));
+  ARBITER_RETURN_IF_ERROR(ReadJournalForCut(before, cut, *carry));
   fs::path spool = cut.window.spool;
   AmendCounts amended;
   if (!cut.window.amendments.empty()) {
@@ -426,7 +427,7 @@ Status Receiver::WriteCut(Cut& cut) {
                static_cast<unsigned long long>(summary.queued));
   std::fflush(log_);
 
-  ARBITER_RETURN_IF_ERROR(journal_->Carry(cut.segment, before, carried));
+  ARBITER_RETURN_IF_ERROR(journal_->CommitCarry(*carry, before));
   metrics_.journal_bytes = journal_->bytes();
   std::error_code ec;
   fs::remove(cut.window.spool, ec);
@@ -435,25 +436,23 @@ Status Receiver::WriteCut(Cut& cut) {
 }
 
 Status Receiver::ReadJournalForCut(const std::vector<fs::path>& files, Cut& cut,
-                                   std::vector<JournalRecord>& carried) {
+                                   Journal::CarryWriter& carry) {
   for (const fs::path& path : files) {
-    std::vector<JournalRecord> records;
-    ARBITER_RETURN_IF_ERROR(Journal::ReadSegment(path, records));
-    for (JournalRecord& record : records) {
-      std::vector<OtlpSpan> spans, kept;
-      std::vector<std::string> problems;
-      if (!ReadOtlpProtoBytes(record.payload, spans, problems)) continue;
-      if (!cut.window.amendments.empty()) {
-        CollectAmendedSpans(spans, record.recv_ms, cut.window.amendments);
-      }
-      for (OtlpSpan& span : spans) {
-        if (cut.carry_all || cut.owed.count(span.trace_id)) kept.push_back(std::move(span));
-      }
-      if (kept.empty()) continue;
-      carried.push_back(JournalRecord{record.recv_ms, kept.size() == spans.size()
-                                                          ? std::move(record.payload)
-                                                          : Serialize(kept)});
-    }
+    ARBITER_RETURN_IF_ERROR(
+        Journal::ScanSegment(path, [&](uint64_t recv_ms, std::string_view payload) -> Status {
+          std::vector<OtlpSpan> spans, kept;
+          std::vector<std::string> problems;
+          if (!ReadOtlpProtoBytes(payload, spans, problems)) return Status::OK();
+          if (!cut.window.amendments.empty()) {
+            CollectAmendedSpans(spans, recv_ms, cut.window.amendments);
+          }
+          for (OtlpSpan& span : spans) {
+            if (cut.carry_all || cut.owed.count(span.trace_id)) kept.push_back(std::move(span));
+          }
+          if (kept.empty()) return Status::OK();
+          if (kept.size() == spans.size()) return carry.Add(recv_ms, payload);
+          return carry.Add(recv_ms, Serialize(kept));
+        }));
   }
   return Status::OK();
 }

@@ -138,10 +138,10 @@ class Receiver {
   // and in-flight traces would pile up to their bound (503s).
   void WriterLoop();
   Status WriteCut(Cut& cut);
-  // Reads the journal files before the cut: the records still owed into `carried`, the spans of
-  // the window's amended traces into its amendments.
+  // Reads the journal files before the cut, a record at a time: the records still owed into
+  // `carry`, the spans of the window's amended traces into its amendments.
   Status ReadJournalForCut(const std::vector<std::filesystem::path>& files, Cut& cut,
-                           std::vector<JournalRecord>& carried);
+                           Journal::CarryWriter& carry);
   // Under mu_: hands journaled spans received at `recv_ms` to assembly, or to `amending_`.
   void Assemble(std::vector<OtlpSpan>& spans, uint64_t recv_ms);
   // Under mu_, in Advance(): records the amending spans against their traces' windows.
