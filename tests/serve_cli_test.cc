@@ -312,6 +312,33 @@ TEST(ServeCliTest, ASpanWithinTheLateWindowAmendsItsTrace) {
             std::string::npos);
 }
 
+TEST(ServeCliTest, ASpanAfterTheLateWindowIsRefusedAsLate) {
+  TempDir dir;
+  fs::path out = dir.path() / "out";
+  Server server(out, dir.path() / "serve.log",
+                {"--quiet-period", "100ms", "--late-window", "300ms", "--window", "1h"});
+  ASSERT_EQ(server.Post(Fixture("split_1.json"), "application/json")->status, 200);
+  std::string metrics;
+  for (int i = 0; i < 300; ++i) {
+    metrics = server.Get("/metrics")->body;
+    if (metrics.find("arbiter_serve_traces_assembled_total 2") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_NE(metrics.find("arbiter_serve_traces_assembled_total 2"), std::string::npos) << metrics;
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));  // past 8f1e...'s late window
+  auto late = server.Post(Fixture("split_2.json"), "application/json");
+  ASSERT_EQ(late->status, 200);
+  EXPECT_NE(late->body.find("\"rejectedSpans\":\"1\""), std::string::npos) << late->body;
+  EXPECT_NE(late->body.find("1 span came after their trace's late window"), std::string::npos)
+      << late->body;
+  metrics = server.Get("/metrics")->body;
+  EXPECT_NE(metrics.find("arbiter_serve_spans_rejected_total{reason=\"late\"} 1"),
+            std::string::npos)
+      << metrics;
+  EXPECT_EQ(server.Signal(SIGTERM), 0) << ReadFile((dir.path() / "serve.log").string());
+  EXPECT_EQ(PlanOf(out / "samples")["traces"], 2);  // no third trace from the late root
+}
+
 // The window's file in `folder` whose name ends with `suffix` ("" when there is none).
 std::string WindowFile(const fs::path& folder, const std::string& suffix) {
   if (!fs::exists(folder)) return "";

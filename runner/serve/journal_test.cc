@@ -24,6 +24,15 @@ std::vector<JournalRecord> Reopen(const fs::path& folder, uint64_t* torn = nullp
   return records;
 }
 
+// Opens a journal in a fresh folder (nothing to replay); null on failure.
+std::unique_ptr<Journal> OpenEmpty(const fs::path& folder) {
+  std::vector<JournalRecord> replayed;
+  uint64_t torn = 0;
+  auto journal = Journal::Open(folder, replayed, torn);
+  if (!journal.ok() || !replayed.empty()) return nullptr;
+  return std::move(*journal);
+}
+
 std::vector<std::string> Payloads(const std::vector<JournalRecord>& records) {
   std::vector<std::string> out;
   for (const JournalRecord& record : records) out.push_back(record.payload);
@@ -79,11 +88,9 @@ TEST(JournalTest, ATornTailIsDropped) {
 TEST(JournalTest, ACarryReplacesEverythingBeforeItsCut) {
   fs::path folder = Fresh("carry");
   {
-    std::vector<JournalRecord> replayed;
-    uint64_t torn = 0;
-    auto opened = Journal::Open(folder, replayed, torn);
-    ASSERT_TRUE(opened.ok());
-    Journal& journal = **opened;
+    std::unique_ptr<Journal> opened = OpenEmpty(folder);
+    ASSERT_NE(opened, nullptr);
+    Journal& journal = *opened;
     ASSERT_TRUE(journal.WaitDurable(*journal.Append(1, "closed window")).ok());
     ASSERT_TRUE(journal.WaitDurable(*journal.Append(2, "still owed")).ok());
     Result<uint64_t> cut = journal.Rotate();
@@ -100,11 +107,9 @@ TEST(JournalTest, AnInterruptedCarryReplaysNothingTwice) {
   fs::path folder = Fresh("interrupted");
   fs::path kept;
   {
-    std::vector<JournalRecord> replayed;
-    uint64_t torn = 0;
-    auto opened = Journal::Open(folder, replayed, torn);
-    ASSERT_TRUE(opened.ok());
-    Journal& journal = **opened;
+    std::unique_ptr<Journal> opened = OpenEmpty(folder);
+    ASSERT_NE(opened, nullptr);
+    Journal& journal = *opened;
     ASSERT_TRUE(journal.WaitDurable(*journal.Append(1, "old")).ok());
     Result<uint64_t> cut = journal.Rotate();
     ASSERT_TRUE(cut.ok());
@@ -121,11 +126,9 @@ TEST(JournalTest, AnInterruptedCarryReplaysNothingTwice) {
 TEST(JournalTest, ACarryNotCommittedLeavesTheJournalAsItWas) {
   fs::path folder = Fresh("uncommitted");
   {
-    std::vector<JournalRecord> replayed;
-    uint64_t torn = 0;
-    auto opened = Journal::Open(folder, replayed, torn);
-    ASSERT_TRUE(opened.ok());
-    Journal& journal = **opened;
+    std::unique_ptr<Journal> opened = OpenEmpty(folder);
+    ASSERT_NE(opened, nullptr);
+    Journal& journal = *opened;
     ASSERT_TRUE(journal.WaitDurable(*journal.Append(1, "owed")).ok());
     Result<uint64_t> cut = journal.Rotate();
     ASSERT_TRUE(cut.ok());
@@ -144,11 +147,9 @@ TEST(JournalTest, ScanningStopsAtTheVisitorsError) {
   fs::path folder = Fresh("scan");
   fs::path segment;
   {
-    std::vector<JournalRecord> replayed;
-    uint64_t torn = 0;
-    auto opened = Journal::Open(folder, replayed, torn);
-    ASSERT_TRUE(opened.ok());
-    Journal& journal = **opened;
+    std::unique_ptr<Journal> opened = OpenEmpty(folder);
+    ASSERT_NE(opened, nullptr);
+    Journal& journal = *opened;
     for (uint64_t i = 1; i <= 3; ++i) {
       ASSERT_TRUE(journal.WaitDurable(*journal.Append(i, "r" + std::to_string(i))).ok());
     }

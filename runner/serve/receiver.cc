@@ -437,21 +437,44 @@ Status Receiver::WriteCut(Cut& cut) {
 
 Status Receiver::ReadJournalForCut(const std::vector<fs::path>& files, Cut& cut,
                                    Journal::CarryWriter& carry) {
+  // The cut reads minutes of traffic (the window and its late window): each record's trace ids
+  // decide, from the parsed message, without reading its spans' attributes into OtlpSpans, which
+  // only the rare record holding a span of an amended trace needs.
+  OtlpExportRequest request;
   for (const fs::path& path : files) {
     ARBITER_RETURN_IF_ERROR(
         Journal::ScanSegment(path, [&](uint64_t recv_ms, std::string_view payload) -> Status {
-          std::vector<OtlpSpan> spans, kept;
-          std::vector<std::string> problems;
-          if (!ReadOtlpProtoBytes(payload, spans, problems)) return Status::OK();
-          if (!cut.window.amendments.empty()) {
-            CollectAmendedSpans(spans, recv_ms, cut.window.amendments);
+          request.Clear();
+          if (!request.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+            return Status::OK();
           }
-          for (OtlpSpan& span : spans) {
-            if (cut.carry_all || cut.owed.count(span.trace_id)) kept.push_back(std::move(span));
+          size_t spans = 0, owed = 0;
+          bool amends = false;
+          for (const auto& resource : request.resource_spans()) {
+            for (const auto& scope : resource.scope_spans()) {
+              for (const auto& span : scope.spans()) {
+                std::string trace_id = OtlpHexId(span.trace_id());
+                ++spans;
+                if (cut.carry_all || cut.owed.count(trace_id)) ++owed;
+                if (!cut.window.amendments.empty()) {
+                  auto it = cut.window.amendments.lower_bound({trace_id, 0});
+                  amends |= it != cut.window.amendments.end() && it->first.first == trace_id;
+                }
+              }
+            }
           }
-          if (kept.empty()) return Status::OK();
-          if (kept.size() == spans.size()) return carry.Add(recv_ms, payload);
-          return carry.Add(recv_ms, Serialize(kept));
+          if (amends) {
+            std::vector<OtlpSpan> read;
+            std::vector<std::string> problems;
+            ReadOtlpProto(request, read, problems);
+            CollectAmendedSpans(read, recv_ms, cut.window.amendments);
+          }
+          if (owed == 0) return Status::OK();
+          if (owed == spans) return carry.Add(recv_ms, payload);
+          KeepOtlpSpans(request, [&](const std::string& trace_id) {
+            return cut.owed.count(OtlpHexId(trace_id)) > 0;
+          });
+          return carry.Add(recv_ms, request.SerializeAsString());
         }));
   }
   return Status::OK();

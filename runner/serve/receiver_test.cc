@@ -2,6 +2,7 @@
 // shutdown writes the open window as partial, and the journal is emptied once it is written.
 #include "runner/serve/receiver.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -185,8 +186,7 @@ TEST(ReceiverTest, ASpanAfterTheLateWindowIsRefusedAsLate) {
   IngestOutcome outcome = receiver->Ingest(Request(FixtureSpans("split_2.json")));
   EXPECT_EQ(outcome.code, IngestOutcome::kOk);
   EXPECT_EQ(outcome.rejected, 1u);
-  EXPECT_NE(outcome.message.find("1 span came after their trace's late window"),
-            std::string::npos)
+  EXPECT_NE(outcome.message.find("1 span came after their trace's late window"), std::string::npos)
       << outcome.message;
   ASSERT_TRUE(receiver->Shutdown().ok());
   EXPECT_EQ(receiver->metrics().spans_late.load(), 1u);
@@ -212,6 +212,43 @@ TEST(ReceiverTest, AnAmendmentSurvivesACrash) {
   ASSERT_TRUE(receiver->Shutdown().ok());
   EXPECT_EQ(receiver->metrics().traces_amended.load(), 1u);
   EXPECT_EQ(fixture.Lines("samples", ".jsonl"), reference);
+}
+
+// The lines of `lines` without their `_sample` weights (which depend on the window's population),
+// sorted.
+std::vector<std::string> WithoutWeights(const std::vector<std::string>& lines) {
+  std::vector<std::string> out;
+  for (const std::string& line : lines) {
+    nlohmann::json trace = nlohmann::json::parse(line);
+    trace.erase("_sample");
+    out.push_back(trace.dump());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST(ReceiverTest, ACutCarriesTheSpansOfOpenTracesThroughACrash) {
+  std::vector<std::string> reference = WithoutWeights(SampledTogether("cut_reference"));
+  Fixture fixture("cut");
+  fixture.options.window_ms = 1000;
+  fixture.options.tick_ms = 10;
+  fixture.options.assembly.quiet_ms = 20;  // 9a8b... completes; 8f1e... (no root yet) stays open
+  fixture.options.assembly.late_ms = 50;
+  {
+    auto receiver = fixture.Start();
+    // One record holding a span of each: the cut of 9a8b...'s window keeps only 8f1e...'s.
+    ASSERT_EQ(receiver->Ingest(Request(FixtureSpans("split_1.json"))).code, IngestOutcome::kOk);
+    for (int i = 0; i < 500 && receiver->metrics().windows_closed.load() == 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_EQ(receiver->metrics().windows_closed.load(), 1u);
+    // Destroyed without Shutdown: as after kill -9, only the journal remains.
+  }
+  auto receiver = fixture.Start();
+  EXPECT_EQ(receiver->metrics().replayed_spans.load(), 1u);  // 8f1e...'s span, carried
+  ASSERT_EQ(receiver->Ingest(Request(FixtureSpans("split_2.json"))).code, IngestOutcome::kOk);
+  ASSERT_TRUE(receiver->Shutdown().ok());
+  EXPECT_EQ(WithoutWeights(fixture.Lines("samples", ".jsonl")), reference);
 }
 
 TEST(ReceiverTest, PastTheInflightBoundRequestsAreRefused) {

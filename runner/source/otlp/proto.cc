@@ -1,5 +1,6 @@
 #include "runner/source/otlp/proto.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -251,11 +252,39 @@ void ReadOtlpProto(const OtlpExportRequest& request, std::vector<OtlpSpan>& span
     s = 0;
     for (const trace::InstrumentationLibrarySpans& scope :
          resource_spans.instrumentation_library_spans()) {
-      ReadSpans(scope.spans(),
-                place + ".instrumentationLibrarySpans[" + std::to_string(s++) + "]", shared,
-                spans, problems);
+      ReadSpans(scope.spans(), place + ".instrumentationLibrarySpans[" + std::to_string(s++) + "]",
+                shared, spans, problems);
     }
   }
+}
+
+std::string OtlpHexId(const std::string& bytes) { return Hex(bytes); }
+
+size_t KeepOtlpSpans(OtlpExportRequest& request,
+                     const std::function<bool(const std::string& trace_id)>& keep) {
+  size_t kept = 0;
+  auto* resources = request.mutable_resource_spans();
+  for (trace::ResourceSpans& resource : *resources) {
+    auto* scopes = resource.mutable_scope_spans();
+    for (trace::ScopeSpans& scope : *scopes) {
+      auto* spans = scope.mutable_spans();
+      spans->erase(std::remove_if(spans->begin(), spans->end(),
+                                  [&](const trace::Span& span) { return !keep(span.trace_id()); }),
+                   spans->end());
+      kept += static_cast<size_t>(spans->size());
+    }
+    scopes->erase(
+        std::remove_if(scopes->begin(), scopes->end(),
+                       [](const trace::ScopeSpans& scope) { return scope.spans().empty(); }),
+        scopes->end());
+  }
+  resources->erase(std::remove_if(resources->begin(), resources->end(),
+                                  [](const trace::ResourceSpans& resource) {
+                                    return resource.scope_spans().empty() &&
+                                           resource.instrumentation_library_spans().empty();
+                                  }),
+                   resources->end());
+  return kept;
 }
 
 bool ReadOtlpProtoBytes(std::string_view bytes, std::vector<OtlpSpan>& spans,

@@ -3,6 +3,7 @@
 // The messages are proto/opentelemetry/proto/*, compiled at build time.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,15 @@ void ReadOtlpProto(const OtlpExportRequest& request, std::vector<OtlpSpan>& span
 // False, with nothing appended, when `bytes` is not a valid message.
 bool ReadOtlpProtoBytes(std::string_view bytes, std::vector<OtlpSpan>& spans,
                         std::vector<std::string>& problems);
+
+// An id's bytes as the lowercase hex that OtlpSpan holds.
+std::string OtlpHexId(const std::string& bytes);
+
+// Keeps the request's spans (in `scope_spans`, the field WriteOtlpProto writes) whose trace id
+// (its bytes) `keep` accepts, dropping the scopes and resources left empty, without reading the
+// spans into OtlpSpans; returns how many it kept.
+size_t KeepOtlpSpans(OtlpExportRequest& request,
+                     const std::function<bool(const std::string& trace_id)>& keep);
 
 // The spans as one request: one ResourceSpans per run of spans sharing a resource, one scope
 // each. Reading the result back gives the same spans (JSON integers beyond int64 become doubles).

@@ -149,6 +149,33 @@ TEST(OtlpProtoTest, BadIdsAreSkippedWithTheirPlace) {
                 "resourceSpans[0].scopeSpans[0].spans[1]: spanId is all zeros"}));
 }
 
+TEST(OtlpProtoTest, KeepingSpansByTraceIdReadsBackAsTheKeptSpans) {
+  // Two services (two resources), spans of two traces in each.
+  std::vector<OtlpSpan> spans = JsonSpans(FixtureText("split_1.json"));
+  std::vector<OtlpSpan> other = JsonSpans(FixtureText("openinference.json"));
+  spans.insert(spans.end(), other.begin(), other.end());
+  ASSERT_GE(spans.size(), 3u);
+  const std::string keep_id = spans.front().trace_id;
+  std::vector<OtlpSpan> expected;
+  for (const OtlpSpan& span : spans) {
+    if (span.trace_id == keep_id) expected.push_back(span);
+  }
+  ASSERT_LT(expected.size(), spans.size());
+  OtlpExportRequest request;
+  WriteOtlpProto(spans, request);
+  int resources = request.resource_spans_size();
+  size_t kept = KeepOtlpSpans(
+      request, [&](const std::string& trace_id) { return OtlpHexId(trace_id) == keep_id; });
+  EXPECT_EQ(kept, expected.size());
+  EXPECT_LT(request.resource_spans_size(), resources);  // the other trace's resource is gone
+  std::vector<OtlpSpan> back;
+  std::vector<std::string> problems;
+  ASSERT_TRUE(ReadOtlpProtoBytes(request.SerializeAsString(), back, problems));
+  EXPECT_EQ(Mapped(back), Mapped(expected));
+  EXPECT_EQ(KeepOtlpSpans(request, [](const std::string&) { return false; }), 0u);
+  EXPECT_EQ(request.resource_spans_size(), 0);
+}
+
 TEST(OtlpProtoTest, GarbageIsNotARequest) {
   std::vector<OtlpSpan> spans;
   std::vector<std::string> problems;
