@@ -9,6 +9,8 @@
 #
 #   bench/serve.sh [SECONDS] [BUILD_DIR] [THREADS] [TMPFS_SECONDS]   (default 600, build, 4,
 #                                                                       SECONDS)
+#   LATE_WINDOW=10s bench/serve.sh ...   (default 2m; each window's journal cut rewrites what
+#                                         arrived in its late window, late/window of the traffic)
 #
 # Build first: cmake --build build -j2 --target arbiter serve_load
 set -euo pipefail
@@ -17,6 +19,7 @@ seconds=${1:-600}
 build=${2:-build}
 threads=${3:-4}
 tmpfs_seconds=${4:-$seconds}
+late_window=${LATE_WINDOW:-2m}
 arbiter=$build/runner/arbiter
 load=$build/bench/serve_load
 [[ -x $arbiter && -x $load ]] || { echo "build $build first (see the header)" >&2; exit 2; }
@@ -27,9 +30,11 @@ serve_once() {
   local label=$1 out=$2 seconds=$3 log=$2.log
   rm -rf "$out"
   # The quiet period is short so that traces in flight stay below the bound at this rate; the
-  # late window (how long completed trace ids are remembered) is 2 minutes so that memory reaches
-  # its plateau well within a 10-minute run (at the default 10 minutes it would grow to the end).
-  "$arbiter" serve --out "$out" --port 0 --grpc -1 --window 1m --quiet-period 1s --late-window 2m \
+  # late window (how long completed trace ids are remembered) is 2 minutes by default so that
+  # memory reaches its plateau well within a 10-minute run (at the default 10 minutes it would
+  # grow to the end).
+  "$arbiter" serve --out "$out" --port 0 --grpc -1 --window 1m --quiet-period 1s \
+    --late-window "$late_window" \
     --max-inflight-traces 200000 --policy datasets/demo/sample-policy.yaml 2> "$log" &
   local pid=$! port=""
   for _ in $(seq 100); do

@@ -281,6 +281,17 @@ TEST(ServeCliTest, ATraceCompletesAndItsWindowClosesOnItsOwn) {
 // The root of trace 8f1e... (split_2.json) arrives after the trace completed without it (the
 // late window's rootless wait) and was spooled: it amends the trace, whose window (written a late
 // window after its end) holds the trace the file reader makes of both fixtures, counted once.
+// Whether the server's /metrics come to hold `line` within 30 s (the metrics when not).
+::testing::AssertionResult MetricsReach(Server& server, const std::string& line) {
+  std::string metrics;
+  for (int i = 0; i < 300; ++i) {
+    metrics = server.Get("/metrics")->body;
+    if (metrics.find(line) != std::string::npos) return ::testing::AssertionSuccess();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return ::testing::AssertionFailure() << metrics;
+}
+
 TEST(ServeCliTest, ASpanWithinTheLateWindowAmendsItsTrace) {
   TempDir dir;
   fs::path out = dir.path() / "out";
@@ -288,13 +299,7 @@ TEST(ServeCliTest, ASpanWithinTheLateWindowAmendsItsTrace) {
                 {"--quiet-period", "100ms", "--late-window", "1s", "--window", "1h"});
   ASSERT_EQ(server.Post(Fixture("split_1.json"), "application/json")->status, 200);
   // Both traces complete (8f1e... without its root after the 1 s rootless wait) and are spooled.
-  std::string metrics;
-  for (int i = 0; i < 300; ++i) {
-    metrics = server.Get("/metrics")->body;
-    if (metrics.find("arbiter_serve_traces_assembled_total 2") != std::string::npos) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  ASSERT_NE(metrics.find("arbiter_serve_traces_assembled_total 2"), std::string::npos) << metrics;
+  ASSERT_TRUE(MetricsReach(server, "arbiter_serve_traces_assembled_total 2"));
   auto late = server.Post(Fixture("split_2.json"), "application/json");
   ASSERT_EQ(late->status, 200);
   EXPECT_EQ(late->body, "{}");  // accepted, nothing rejected
@@ -318,20 +323,14 @@ TEST(ServeCliTest, ASpanAfterTheLateWindowIsRefusedAsLate) {
   Server server(out, dir.path() / "serve.log",
                 {"--quiet-period", "100ms", "--late-window", "300ms", "--window", "1h"});
   ASSERT_EQ(server.Post(Fixture("split_1.json"), "application/json")->status, 200);
-  std::string metrics;
-  for (int i = 0; i < 300; ++i) {
-    metrics = server.Get("/metrics")->body;
-    if (metrics.find("arbiter_serve_traces_assembled_total 2") != std::string::npos) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  ASSERT_NE(metrics.find("arbiter_serve_traces_assembled_total 2"), std::string::npos) << metrics;
+  ASSERT_TRUE(MetricsReach(server, "arbiter_serve_traces_assembled_total 2"));
   std::this_thread::sleep_for(std::chrono::milliseconds(800));  // past 8f1e...'s late window
   auto late = server.Post(Fixture("split_2.json"), "application/json");
   ASSERT_EQ(late->status, 200);
   EXPECT_NE(late->body.find("\"rejectedSpans\":\"1\""), std::string::npos) << late->body;
   EXPECT_NE(late->body.find("1 span came after their trace's late window"), std::string::npos)
       << late->body;
-  metrics = server.Get("/metrics")->body;
+  std::string metrics = server.Get("/metrics")->body;
   EXPECT_NE(metrics.find("arbiter_serve_spans_rejected_total{reason=\"late\"} 1"),
             std::string::npos)
       << metrics;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include <google/protobuf/arena.h>
 #include <nlohmann/json.hpp>
 
 #include "runner/source/otlp/document.h"
@@ -89,13 +90,16 @@ ExportSpans SpansOfRequest(const OtlpExportRequest& request) {
 
 bool DecodeOtlpBody(std::string_view body, bool json, ExportSpans& out, std::string& error) {
   if (!json) {
-    OtlpExportRequest request;
+    // On an arena: a request's hundreds of small strings, freed one by one, had the receiving
+    // threads spend half their time in malloc (bench/serve.sh, perf).
+    google::protobuf::Arena arena;
+    auto* request = google::protobuf::Arena::CreateMessage<OtlpExportRequest>(&arena);
     if (body.size() > size_t(INT32_MAX) ||
-        !request.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
+        !request->ParseFromArray(body.data(), static_cast<int>(body.size()))) {
       error = "the body is not an OTLP ExportTraceServiceRequest (protobuf)";
       return false;
     }
-    out = SpansOfRequest(request);
+    out = SpansOfRequest(*request);
     return true;
   }
   thread_local simdjson::dom::parser parser;

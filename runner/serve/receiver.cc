@@ -8,6 +8,7 @@
 #include <sstream>
 #include <unordered_set>
 
+#include <google/protobuf/arena.h>
 #include <nlohmann/json.hpp>
 
 #include "runner/base/atomic_file.h"
@@ -20,9 +21,10 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string Serialize(const std::vector<OtlpSpan>& spans) {
-  OtlpExportRequest request;
-  WriteOtlpProto(spans, request);
-  return request.SerializeAsString();
+  google::protobuf::Arena arena;  // as DecodeOtlpBody: one free, not one per string
+  auto* request = google::protobuf::Arena::CreateMessage<OtlpExportRequest>(&arena);
+  WriteOtlpProto(spans, *request);
+  return request->SerializeAsString();
 }
 
 fs::path StatePath(const fs::path& out) { return out / "serve-state.json"; }

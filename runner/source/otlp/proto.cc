@@ -6,6 +6,8 @@
 #include <limits>
 #include <memory>
 
+#include <google/protobuf/arena.h>
+
 namespace arbiter {
 namespace {
 
@@ -289,12 +291,14 @@ size_t KeepOtlpSpans(OtlpExportRequest& request,
 
 bool ReadOtlpProtoBytes(std::string_view bytes, std::vector<OtlpSpan>& spans,
                         std::vector<std::string>& problems) {
-  OtlpExportRequest request;
+  // On an arena: one free for the message's many small strings, not one each.
+  google::protobuf::Arena arena;
+  auto* request = google::protobuf::Arena::CreateMessage<OtlpExportRequest>(&arena);
   if (bytes.size() > size_t(std::numeric_limits<int>::max()) ||
-      !request.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+      !request->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     return false;
   }
-  ReadOtlpProto(request, spans, problems);
+  ReadOtlpProto(*request, spans, problems);
   return true;
 }
 
