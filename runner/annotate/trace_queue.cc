@@ -22,9 +22,9 @@ namespace {
 constexpr size_t kMaxSkippedMessages = 20;
 
 // True for a gzip file or OTLP/JSON: the index below needs one plain JSONL trace per line.
-Result<bool> NeedsSpooling(const std::filesystem::path& path, int fd) {
-  unsigned char magic[2] = {0, 0};
-  if (pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) return true;
+Result<bool> NeedsSpooling(const std::filesystem::path& path) {
+  Result<bool> gzip = IsGzipFile(path.string());
+  if (!gzip.ok() || *gzip) return gzip;
   Result<TraceFormat> format = DetectTraceFormat(path.string());
   if (!format.ok()) return format.status();
   return *format == TraceFormat::kOtlp;
@@ -98,7 +98,7 @@ Result<std::unique_ptr<TraceQueue>> TraceQueue::Open(const std::filesystem::path
   // Gzip and OTLP are read once into plain lines; a plain JSONL file is mapped as it is.
   std::vector<uint64_t> original_lines;
   std::vector<std::string> spool_problems;
-  Result<bool> spool = NeedsSpooling(path, fd);
+  Result<bool> spool = NeedsSpooling(path);
   if (!spool.ok()) {
     close(fd);
     return spool.status();

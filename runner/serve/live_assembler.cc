@@ -18,16 +18,13 @@ LiveAssembler::Verdict LiveAssembler::Accepts(const std::string& trace_id, uint6
   return Verdict::kAmend;
 }
 
-bool LiveAssembler::IsLate(const std::string& trace_id, uint64_t recv_ms) {
+LiveAssembler::Arrival LiveAssembler::Classify(const std::string& trace_id, uint64_t recv_ms) {
   Forget(recv_ms);
-  if (forgotten_.empty()) return false;
-  uint64_t key = Hash64(trace_id);
+  if (open_.count(trace_id) > 0) return Arrival::kKnown;
   // A forgotten id that a new trace reuses (open or remembered) is that trace's.
-  return forgotten_.count(key) > 0 && emitted_.count(key) == 0 && open_.count(trace_id) == 0;
-}
-
-bool LiveAssembler::IsKnown(const std::string& trace_id) const {
-  return open_.count(trace_id) > 0 || emitted_.count(Hash64(trace_id)) > 0;
+  uint64_t key = Hash64(trace_id);
+  if (emitted_.count(key) > 0) return Arrival::kKnown;
+  return forgotten_.count(key) > 0 ? Arrival::kLate : Arrival::kNew;
 }
 
 void LiveAssembler::Add(OtlpSpan&& span, uint64_t recv_ms) {

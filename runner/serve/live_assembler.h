@@ -60,12 +60,18 @@ class LiveAssembler {
   // ran), and the span then amends it.
   Verdict Accepts(const std::string& trace_id, uint64_t recv_ms, std::vector<Trace>& out,
                   Emitted* amended);
-  // Whether a span of `trace_id` received at `recv_ms` comes after its trace's late window: the
-  // trace is neither open nor remembered, but among the last `late_ids` forgotten.
-  bool IsLate(const std::string& trace_id, uint64_t recv_ms);
-  // Whether a span of `trace_id` would open no new trace (for the in-flight bound): its trace is
-  // open, or completed and remembered (the span would amend it).
-  bool IsKnown(const std::string& trace_id) const;
+  enum class Arrival {
+    kNew,    // it would open a new trace
+    kKnown,  // its trace is open, or completed and remembered (the span would amend it)
+    kLate,   // after its trace's late window: neither open nor remembered, but among the last
+             // `late_ids` forgotten
+  };
+  // What a span of `trace_id` received at `recv_ms` would be, asked before it is journaled: the
+  // receiver refuses late spans and bounds the traces in flight by the new ones.
+  Arrival Classify(const std::string& trace_id, uint64_t recv_ms);
+  bool IsLate(const std::string& trace_id, uint64_t recv_ms) {
+    return Classify(trace_id, recv_ms) == Arrival::kLate;
+  }
   // Adds a span that Accepts() allowed.
   void Add(OtlpSpan&& span, uint64_t recv_ms);
   // Emits the traces complete at `now_ms`, by completion time (ties: first seen).
@@ -89,7 +95,7 @@ class LiveAssembler {
   void Emit(std::unordered_map<std::string, Open>::iterator it, uint64_t complete_ms,
             std::vector<Trace>& out);
   void Forget(uint64_t now_ms);
-  void Remember(uint64_t key);  // one more forgotten trace, for IsLate
+  void Remember(uint64_t key);  // one more forgotten trace, for Classify
 
   LiveAssemblyOptions options_;
   std::unordered_map<std::string, Open> open_;

@@ -27,6 +27,13 @@ std::string Serialize(const std::vector<OtlpSpan>& spans) {
   return request->SerializeAsString();
 }
 
+// A journal record is CRC-checked and was serialized by Serialize(): one that does not parse
+// means the journal is not what this code wrote, which neither replay nor a cut may skip.
+Status UnreadableRecord(size_t bytes) {
+  return Status::Corruption("journal record of " + std::to_string(bytes) +
+                            " bytes is not an OTLP request");
+}
+
 fs::path StatePath(const fs::path& out) { return out / "serve-state.json"; }
 
 // Where the previous run's clean shutdown closed its partial window, or 0.
@@ -108,10 +115,9 @@ Status Receiver::Replay(std::vector<JournalRecord>& records) {
     std::vector<OtlpSpan> spans;
     std::vector<std::string> problems;
     if (!ReadOtlpProtoBytes(record.payload, spans, problems)) {
-      return Status::Corruption("journal record of " + std::to_string(record.payload.size()) +
-                                " bytes is not an OTLP request");
+      return UnreadableRecord(record.payload.size());
     }
-    last_recv_ms_ = std::max(last_recv_ms_, record.recv_ms);
+    clock_ms_ = std::max(clock_ms_, record.recv_ms);
     spans_replayed += spans.size();
     Assemble(spans, record.recv_ms);
     record.payload = std::string();
@@ -182,23 +188,26 @@ IngestOutcome Receiver::Ingest(ExportSpans&& request) {
       outcome.code = IngestOutcome::kStopping;
       return outcome;
     }
-    uint64_t recv_ms = std::max({NowMs(), last_recv_ms_, clock_ms_});
-    // Spans after their trace's late window are refused in partial_success, not journaled. Rare,
-    // so the request is serialized again here, under the lock, only when there are some.
-    size_t spans_before = request.spans.size();
-    std::erase_if(request.spans,
-                  [&](const OtlpSpan& span) { return assembler_.IsLate(span.trace_id, recv_ms); });
-    late = spans_before - request.spans.size();
-    if (late > 0) payload = request.spans.empty() ? std::string() : Serialize(request.spans);
+    uint64_t recv_ms = ClockMs();
     std::unordered_set<std::string_view> fresh;
     for (const OtlpSpan& span : request.spans) {
-      if (!assembler_.IsKnown(span.trace_id)) fresh.insert(span.trace_id);
+      LiveAssembler::Arrival arrival = assembler_.Classify(span.trace_id, recv_ms);
+      if (arrival == LiveAssembler::Arrival::kNew) fresh.insert(span.trace_id);
+      if (arrival == LiveAssembler::Arrival::kLate) ++late;
     }
     if (!fresh.empty() && assembler_.open_traces() + fresh.size() > options_.max_inflight_traces) {
       outcome.code = IngestOutcome::kFull;
       outcome.message = "max_inflight_traces (" + std::to_string(options_.max_inflight_traces) +
                         ") traces are being assembled";
       return outcome;
+    }
+    if (late > 0) {
+      // Refused in partial_success, not journaled. Rare, so the request is serialized again here,
+      // under the lock, only when it held late spans.
+      std::erase_if(request.spans, [&](const OtlpSpan& span) {
+        return assembler_.IsLate(span.trace_id, recv_ms);
+      });
+      payload = request.spans.empty() ? std::string() : Serialize(request.spans);
     }
     if (!request.spans.empty()) {
       Result<uint64_t> appended = journal_->Append(recv_ms, payload);
@@ -210,7 +219,7 @@ IngestOutcome Receiver::Ingest(ExportSpans&& request) {
         return outcome;
       }
       journal_error_logged_ = false;
-      last_recv_ms_ = clock_ms_ = recv_ms;
+      clock_ms_ = recv_ms;
       sequence = *appended;
       accepted_count = request.spans.size();
       Assemble(request.spans, recv_ms);
@@ -446,9 +455,8 @@ Status Receiver::ReadJournalForCut(const std::vector<fs::path>& files, Cut& cut,
   for (const fs::path& path : files) {
     ARBITER_RETURN_IF_ERROR(
         Journal::ScanSegment(path, [&](uint64_t recv_ms, std::string_view payload) -> Status {
-          request.Clear();
-          if (!request.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
-            return Status::OK();
+          if (!ParseOtlpRequest(payload, request)) {
+            return UnreadableRecord(payload.size());
           }
           size_t spans = 0, owed = 0;
           bool amends = false;
@@ -489,7 +497,7 @@ void Receiver::TickLoop() {
     if (ticker_stop_) break;
     std::vector<Completed> completed;
     std::vector<Cut> cuts;
-    clock_ms_ = std::max({NowMs(), last_recv_ms_, clock_ms_});
+    clock_ms_ = ClockMs();
     Status advanced = Advance(clock_ms_, false, completed, cuts);
     metrics_.journal_bytes = journal_->bytes();
     lock.unlock();
@@ -515,7 +523,7 @@ Status Receiver::Shutdown() {
   uint64_t now_ms = 0;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    now_ms = clock_ms_ = std::max({NowMs(), last_recv_ms_, clock_ms_});
+    now_ms = clock_ms_ = ClockMs();
     ARBITER_RETURN_IF_ERROR(Advance(now_ms, true, completed, cuts));
   }
   ARBITER_RETURN_IF_ERROR(Finish(completed, cuts));

@@ -10,6 +10,7 @@
 // not in that window) is carried into a new segment and the rest removed.
 #pragma once
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
@@ -142,6 +143,8 @@ class Receiver {
   // `carry`, the spans of the window's amended traces into its amendments.
   Status ReadJournalForCut(const std::vector<std::filesystem::path>& files, Cut& cut,
                            Journal::CarryWriter& carry);
+  // Under mu_: now by the receiver's clock, which has not advanced yet (callers store it).
+  uint64_t ClockMs() const { return std::max(NowMs(), clock_ms_); }
   // Under mu_: hands journaled spans received at `recv_ms` to assembly, or to `amending_`.
   void Assemble(std::vector<OtlpSpan>& spans, uint64_t recv_ms);
   // Under mu_, in Advance(): records the amending spans against their traces' windows.
@@ -165,9 +168,9 @@ class Receiver {
   std::vector<LiveAssembler::Trace> emitted_;  // completed by Ingest, not yet assigned
   std::vector<PendingAmendment> amending_;     // accepted amending spans, not yet recorded
   std::map<uint64_t, Window> windows_;         // by start
-  uint64_t last_recv_ms_ = 0;
-  // The receiver's clock: never goes back, so a span received after a tick wrote a window (whose
-  // traces were all forgotten by then) cannot amend a trace of it.
+  // The receiver's clock (ClockMs): never goes back, nor behind a receive time replayed, so a span
+  // received after a tick wrote a window (whose traces were all forgotten by then) cannot amend
+  // a trace of it.
   uint64_t clock_ms_ = 0;
   bool stopping_ = false;
   bool journal_error_logged_ = false;

@@ -33,15 +33,6 @@ Result<std::string> Probe(const std::string& path, uint64_t size) {
   return sha.Hex();
 }
 
-Result<bool> IsGzip(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::IoError(path + ": cannot open: " + strerror(errno));
-  unsigned char magic[2] = {0, 0};
-  ssize_t n = ::read(fd, magic, 2);
-  ::close(fd);
-  return n == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
-}
-
 // The k-th whole input (k counted among whole inputs only) goes to shard k mod N.
 uint32_t WholeOwner(const std::vector<ShardInput>& inputs, size_t input, uint32_t count) {
   size_t whole_before = 0;
@@ -74,7 +65,7 @@ Result<std::vector<ShardInput>> DescribeShardInputs(const std::vector<std::strin
     ShardInput& input = inputs.emplace_back();
     input.path = path;
     input.bytes = size;
-    ARBITER_ASSIGN_OR_RETURN(bool gzip, IsGzip(path));
+    ARBITER_ASSIGN_OR_RETURN(bool gzip, IsGzipFile(path));
     TraceFormat detected = format;
     if (!gzip && detected == TraceFormat::kAuto) {
       ARBITER_ASSIGN_OR_RETURN(detected, DetectTraceFormat(path));

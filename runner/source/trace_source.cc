@@ -1,5 +1,7 @@
 #include "runner/source/trace_source.h"
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 #include <fcntl.h>
@@ -49,17 +51,12 @@ class HashedSource : public TraceSource {
   LineReader* reader_;  // owned by inner_
 };
 
-// A regular file that zlib would not decompress (it does so for any that starts with gzip's
-// magic bytes, whatever its name): one that can be read in blocks as it is.
+// A regular file that zlib would not decompress: one that can be read in blocks as it is.
 bool IsPlainRegularFile(const std::string& path) {
   std::error_code ec;
   if (path == "-" || !std::filesystem::is_regular_file(path, ec)) return false;
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;  // LineReader reports why
-  unsigned char magic[2] = {0, 0};
-  const bool gzip = ::pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
-  ::close(fd);
-  return !gzip;
+  Result<bool> gzip = IsGzipFile(path);
+  return gzip.ok() && !*gzip;  // one that cannot be opened: LineReader reports why
 }
 
 }  // namespace
@@ -144,12 +141,21 @@ Result<std::unique_ptr<TraceSource>> OpenTraceSourceRange(const std::string& pat
   return MakeJsonlSource(std::move(reader));
 }
 
+Result<bool> IsGzipFile(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::IoError(path + ": cannot open: " + std::strerror(errno));
+  unsigned char magic[2] = {0, 0};
+  ssize_t n = ::pread(fd, magic, 2, 0);
+  ::close(fd);
+  return n == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+}
+
 Result<TraceFormat> DetectTraceFormat(const std::string& path) {
   ARBITER_ASSIGN_OR_RETURN(auto reader, LineReader::Open(path));
   Line line;
   while (reader->Next(line)) {
     if (line.oversized) return TraceFormat::kJsonl;
-    if (line.text.find_first_not_of(" \t\r") != std::string_view::npos) {
+    if (!IsBlankLine(line.text)) {
       return DetectFormat(line.text);
     }
   }

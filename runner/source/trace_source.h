@@ -84,6 +84,10 @@ struct ByteRange {
 Result<std::unique_ptr<TraceSource>> OpenTraceSourceRange(const std::string& path, ByteRange range,
                                                           const SourceOptions& options);
 
+// Whether `path` starts with gzip's magic bytes (zlib, and so every reader, decompresses such a
+// file whatever its name). IoError when it cannot be opened.
+Result<bool> IsGzipFile(const std::string& path);
+
 // The format `path` holds, as OpenTraceSource would detect it (the first non-blank line).
 Result<TraceFormat> DetectTraceFormat(const std::string& path);
 

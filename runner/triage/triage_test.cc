@@ -18,8 +18,10 @@
 #include "runner/base/atomic_file.h"
 #include "runner/redact/redactor.h"
 #include "runner/triage/options.h"
+#include "runner/triage/quantile_sketch.h"
 #include "runner/triage/stream.h"
 #include "runner/triage/text_fingerprint.h"
+#include "runner/triage/token_stats.h"
 #include "tests/test_util.h"
 
 namespace arbiter {
@@ -443,16 +445,28 @@ TEST(TriageQueueTest, ShuffledInputGivesTheSameBytesWhateverTheThreads) {
 
 TEST(TriageQueueTest, StreamingGroupStatsGiveTheSameBytesWhateverTheThreads) {
   // 3,000 traces in one group, past the sketch's capacity of 1,024: the estimate depends on the
-  // order the sketch sees, which is the input's, not the workers'.
+  // order the sketch sees, which is the input's, not the workers'. Token counts mostly distinct,
+  // so that another order would give another estimate (checked below) and other bytes.
   std::vector<json> traces;
+  std::vector<uint32_t> totals;
   std::mt19937 rng(17);
   for (int i = 0; i < 3000; ++i) {
     json trace = Plain("g" + std::to_string(i));
-    trace["usage"]["output_tokens"] = 20 + static_cast<int>(rng() % 60);
+    trace["usage"]["output_tokens"] = 1000 + static_cast<int>(rng() % 100000);
+    trace["usage"]["context_window"] = 100000000;  // no context pressure
     traces.push_back(trace);
   }
-  for (int spike : {400, 700, 1000})
-    traces[static_cast<size_t>(spike)]["usage"]["output_tokens"] = spike;
+  for (int spike : {400, 700, 1000}) {
+    traces[static_cast<size_t>(spike)]["usage"]["output_tokens"] = spike * 10000;
+  }
+  for (const json& trace : traces) {
+    totals.push_back(trace["usage"]["input_tokens"].get<uint32_t>() +
+                     trace["usage"]["output_tokens"].get<uint32_t>());
+  }
+  QuantileSketch in_order, reversed;
+  for (uint32_t total : totals) in_order.Add(total);
+  for (auto it = totals.rbegin(); it != totals.rend(); ++it) reversed.Add(*it);
+  ASSERT_NE(SketchTokenStats(in_order).median, SketchTokenStats(reversed).median);
   TriageOptions options;
   options.group_stats = TriageGroupStats::kStreaming;
   options.top = 10;

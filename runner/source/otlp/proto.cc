@@ -6,8 +6,6 @@
 #include <limits>
 #include <memory>
 
-#include <google/protobuf/arena.h>
-
 namespace arbiter {
 namespace {
 
@@ -289,15 +287,21 @@ size_t KeepOtlpSpans(OtlpExportRequest& request,
   return kept;
 }
 
+bool ParseOtlpRequest(std::string_view bytes, OtlpExportRequest& request) {
+  return bytes.size() <= size_t(std::numeric_limits<int>::max()) &&
+         request.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
+}
+
+OtlpExportRequest* ParseOtlpRequest(std::string_view bytes, google::protobuf::Arena& arena) {
+  auto* request = google::protobuf::Arena::CreateMessage<OtlpExportRequest>(&arena);
+  return ParseOtlpRequest(bytes, *request) ? request : nullptr;
+}
+
 bool ReadOtlpProtoBytes(std::string_view bytes, std::vector<OtlpSpan>& spans,
                         std::vector<std::string>& problems) {
-  // On an arena: one free for the message's many small strings, not one each.
   google::protobuf::Arena arena;
-  auto* request = google::protobuf::Arena::CreateMessage<OtlpExportRequest>(&arena);
-  if (bytes.size() > size_t(std::numeric_limits<int>::max()) ||
-      !request->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return false;
-  }
+  const OtlpExportRequest* request = ParseOtlpRequest(bytes, arena);
+  if (request == nullptr) return false;
   ReadOtlpProto(*request, spans, problems);
   return true;
 }

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include <google/protobuf/arena.h>
 #include <opentelemetry/proto/collector/trace/v1/trace_service.pb.h>
 
 #include "runner/source/otlp/span.h"
@@ -24,6 +25,14 @@ using OtlpExportRequest = opentelemetry::proto::collector::trace::v1::ExportTrac
 // ("resourceSpans[0].scopeSpans[1].spans[2]: traceId is 3 bytes, not 16").
 void ReadOtlpProto(const OtlpExportRequest& request, std::vector<OtlpSpan>& spans,
                    std::vector<std::string>& problems);
+
+// Parses one serialized ExportTraceServiceRequest (or TracesData: the same fields) into
+// `request`; false when `bytes` is not a valid message (or over protobuf's 2 GB limit).
+bool ParseOtlpRequest(std::string_view bytes, OtlpExportRequest& request);
+
+// The request parsed on `arena` (a request's hundreds of small strings are freed at once with
+// it, not one by one), or null when `bytes` is not a valid message.
+OtlpExportRequest* ParseOtlpRequest(std::string_view bytes, google::protobuf::Arena& arena);
 
 // Parses one serialized ExportTraceServiceRequest (or TracesData: the same fields) and reads it.
 // False, with nothing appended, when `bytes` is not a valid message.
