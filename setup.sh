@@ -11,7 +11,7 @@ packages=(build-essential cmake pkg-config ccache libyaml-cpp-dev libre2-dev lib
   liblua5.4-dev libcurl4-openssl-dev libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev
   libcli11-dev libsimdjson-dev nlohmann-json3-dev libcpp-httplib-dev libxxhash-dev zlib1g-dev
   libssl-dev python3 protobuf-compiler libprotobuf-dev libgrpc++-dev protobuf-compiler-grpc
-  libpq-dev curl)
+  libpq-dev libjemalloc-dev curl)
 with_tests=0
 [[ "${ARBITER_WITH_BROWSER:-0}" == 1 ]] && with_tests=1
 if ((with_tests)); then

@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Sustained OTLP/HTTP protobuf ingest into `arbiter serve` (issue 13; figures in
-# docs/PERFORMANCE.md "serve"): bench/serve_load posts requests of 10 traces x 3 spans (an
-# agent root, an LLM span, a tool span; fresh trace ids) over THREADS kept-alive connections for
-# SECONDS, with assembly, 1-minute windows, sampling and triage on. Prints the load generator's
-# spans/s and latency percentiles, and serve's resident memory sampled every 10 s (the first and
-# last minute's peak: flat means bounded). Run once with the journal on the build's disk and once
-# on tmpfs (/dev/shm), whose fdatasync is free: the difference is what durability costs.
+# docs/PERFORMANCE.md "serve"): bench/serve_load posts requests of TRACES_PER_REQUEST traces x 3
+# spans (an agent root, an LLM span, a tool span; fresh trace ids) over THREADS kept-alive
+# connections for SECONDS, with assembly, 1-minute windows, sampling and triage on. Prints the load
+# generator's spans/s and latency percentiles, and serve's resident memory sampled every 10 s (the
+# first and last minute's peak, and every sample: flat means bounded). Run once with the journal
+# on the build's disk and once on tmpfs (/dev/shm), whose fdatasync is free: the difference is
+# what durability costs.
 #
 #   bench/serve.sh [SECONDS] [BUILD_DIR] [THREADS] [TMPFS_SECONDS]   (default 600, build, 4,
 #                                                                       SECONDS)
 #   LATE_WINDOW=10s bench/serve.sh ...   (default 2m; each window's journal cut rewrites what
 #                                         arrived in its late window, late/window of the traffic)
+#   TRACES_PER_REQUEST=170 bench/serve.sh ...   (default 10, 30 spans a request; 170 is 510
+#                                         spans, near the 512 of the SDKs' batch span processor)
 #
 # Build first: cmake --build build -j2 --target arbiter serve_load
 set -euo pipefail
@@ -20,6 +23,7 @@ build=${2:-build}
 threads=${3:-4}
 tmpfs_seconds=${4:-$seconds}
 late_window=${LATE_WINDOW:-2m}
+traces_per_request=${TRACES_PER_REQUEST:-10}
 arbiter=$build/runner/arbiter
 load=$build/bench/serve_load
 [[ -x $arbiter && -x $load ]] || { echo "build $build first (see the header)" >&2; exit 2; }
@@ -51,7 +55,8 @@ serve_once() {
   local sampler=$!
   local result cpu_before cpu_after
   cpu_before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
-  result=$("$load" "$port" "$seconds" "$threads" 10 3 || true)  # failed requests are printed
+  # Failed requests are counted in the result line, so a failing load generator does not stop here.
+  result=$("$load" "$port" "$seconds" "$threads" "$traces_per_request" 3 || true)
   cpu_after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
   kill -TERM "$pid"
   wait "$pid" || true
@@ -60,9 +65,10 @@ serve_once() {
   first=$(head -6 "$rss_log" | sort -n | tail -1)
   last=$(tail -6 "$rss_log" | sort -n | tail -1)
   local windows
-  windows=$(ls "$out"/samples/*.plan.json 2> /dev/null | wc -l)
+  windows=$(find "$out/samples" -name "*.plan.json" 2> /dev/null | wc -l)
   echo "$label: $result serve_cpu_s $(((cpu_after - cpu_before) / $(getconf CLK_TCK))) \
-rss_first_min_kb $first rss_last_min_kb $last windows $windows"
+rss_first_min_kb $first rss_last_min_kb $last windows $windows rss_mb_every_10s \
+$(awk '{printf "%s%d", (NR > 1 ? "," : ""), $1 / 1024}' "$rss_log")"
 }
 
 disk=$build/serve-bench

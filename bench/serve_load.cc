@@ -1,7 +1,9 @@
 // A load generator for `arbiter serve` (bench/serve.sh): THREADS connections each POST
 // OTLP/HTTP protobuf requests of TRACES_PER_REQUEST traces x SPANS_PER_TRACE spans (an
 // OpenInference agent: root, LLM, tools), fresh trace ids every request, for SECONDS.
-// Prints requests, spans/s and the receive latency's median and 99th percentile.
+// Prints requests, spans/s and the receive latency's median and 99th percentile. A 429 or 503
+// (serve is full) is counted as refused and waited out for its Retry-After, as the exporters
+// do; only spans of accepted requests are counted.
 //   serve_load PORT SECONDS THREADS TRACES_PER_REQUEST SPANS_PER_TRACE
 #include <httplib.h>
 
@@ -42,10 +44,9 @@ std::string Request(std::mt19937_64& random, int traces, int spans_per_trace) {
   service->set_key("service.name");
   service->mutable_value()->set_string_value("bench-agent");
   auto* scope = resource->add_scope_spans();
-  uint64_t now = static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count());
+  uint64_t now = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                           std::chrono::system_clock::now().time_since_epoch())
+                                           .count());
   static const char* kIntents[] = {"billing", "refund", "shipping", "account"};
   for (int t = 0; t < traces; ++t) {
     std::string trace_id = Bytes(random, 16);
@@ -100,7 +101,7 @@ int main(int argc, char** argv) {
   int threads = std::atoi(argv[3]);
   int traces = std::atoi(argv[4]);
   int spans = std::atoi(argv[5]);
-  std::atomic<uint64_t> requests{0}, failed{0};
+  std::atomic<uint64_t> requests{0}, refused{0}, failed{0};
   std::mutex mu;
   std::vector<double> latencies_ms;
   auto deadline = Clock::now() + std::chrono::duration<double>(seconds);
@@ -121,6 +122,15 @@ int main(int argc, char** argv) {
         auto sent = Clock::now();
         auto result = client.Post("/v1/traces", body, "application/x-protobuf");
         double ms = std::chrono::duration<double, std::milli>(Clock::now() - sent).count();
+        if (result && (result->status == 429 || result->status == 503)) {
+          ++refused;
+          int wait_s = std::max(1, std::atoi(result->get_header_value("Retry-After").c_str()));
+          auto resume = Clock::now() + std::chrono::seconds(wait_s);
+          while (Clock::now() < resume && Clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+          }
+          continue;
+        }
         if (!result || result->status != 200) {
           ++failed;
           continue;
@@ -141,11 +151,12 @@ int main(int argc, char** argv) {
                                  static_cast<size_t>(p * latencies_ms.size()))];
   };
   uint64_t total_spans = requests.load() * static_cast<uint64_t>(traces * spans);
-  std::printf("requests %llu failed %llu spans %llu seconds %.1f spans_per_s %.0f "
-              "p50_ms %.2f p99_ms %.2f\n",
-              static_cast<unsigned long long>(requests.load()),
-              static_cast<unsigned long long>(failed.load()),
-              static_cast<unsigned long long>(total_spans), elapsed, total_spans / elapsed,
-              pct(0.5), pct(0.99));
+  std::printf(
+      "requests %llu refused %llu failed %llu spans %llu seconds %.1f spans_per_s %.0f "
+      "p50_ms %.2f p99_ms %.2f\n",
+      static_cast<unsigned long long>(requests.load()),
+      static_cast<unsigned long long>(refused.load()),
+      static_cast<unsigned long long>(failed.load()), static_cast<unsigned long long>(total_spans),
+      elapsed, total_spans / elapsed, pct(0.5), pct(0.99));
   return failed.load() > 0 ? 1 : 0;
 }

@@ -1,6 +1,8 @@
 #include "runner/serve/window_output.h"
 
 #include <ctime>
+#include <map>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -113,7 +115,7 @@ Result<WindowSummary> WriteWindowOutputs(const std::filesystem::path& out,
 
   if (!policy.focus.empty()) {
     // Focus rules carry what they collected into the next window.
-    FocusState before = state;
+    std::map<std::string, FocusState::Rule> before = state.rules;
     size_t active = 0;
     for (size_t i = 0; i < policy.focus.size(); ++i) {
       const FocusRule& rule = policy.focus[i];
@@ -122,7 +124,7 @@ Result<WindowSummary> WriteWindowOutputs(const std::filesystem::path& out,
       state.Add(rule, taken);
     }
     state.window_ms = window.start_ms;
-    state.before_window = std::move(before.rules);
+    state.before_window = std::move(before);
     ARBITER_RETURN_IF_ERROR(SaveFocusState(settings.focus_state, state));
   }
   return WindowSummary{sampled.traces, sampled.sampled, triaged.queued};
