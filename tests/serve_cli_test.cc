@@ -168,6 +168,25 @@ nlohmann::json WithoutSample(const std::string& line) {
   return trace;
 }
 
+TEST(ServeCliTest, ABodyWithInvalidUtf8IsRefusedWithItsReasonAndNoLineInTheLog) {
+  TempDir dir;
+  Server server(dir.path() / "out", dir.path() / "serve.log");
+  // resourceSpans[0].resource.attributes[0].key is the byte 0xff: proto3 strings are UTF-8.
+  const std::string body("\x0a\x07\x0a\x05\x0a\x03\x0a\x01\xff", 9);
+  for (int i = 0; i < 3; ++i) {
+    auto reply = server.Post(body, "application/x-protobuf");
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(reply->status, 400);
+    EXPECT_NE(reply->body.find("KeyValue.key' contains invalid UTF-8"), std::string::npos)
+        << reply->body;
+  }
+  EXPECT_EQ(server.Signal(SIGTERM), 0);
+  // protobuf logged a line per bad request to stderr, which a client could fill without bound.
+  std::string log = ReadFile((dir.path() / "serve.log").string());
+  EXPECT_EQ(log.find("libprotobuf"), std::string::npos) << log;
+  EXPECT_NE(log.find("arbiter serve: stopped"), std::string::npos) << log;
+}
+
 TEST(ServeCliTest, ProtobufJsonAndGzipRequestsMakeTheTraceTheFileReaderMakes) {
   TempDir dir;
   fs::path out = dir.path() / "out";

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "runner/base/suggest.h"
+#include "runner/source/otlp/proto.h"
 
 namespace arbiter {
 
@@ -158,6 +159,7 @@ int Fail(std::string_view command, const Status& status) {
 }
 
 int RunCli(int argc, char** argv) {
+  KeepProtobufLogsOffStderr();  // before any thread starts: protobuf's handler is not thread-safe
   const std::vector<Command> commands = {
       ValidateCommand(), RunCommand(),       MergeCommand(),    PluginsCommand(),
       LabelsCommand(),   CalibrateCommand(), GenerateCommand(), GateCommand(),

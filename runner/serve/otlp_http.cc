@@ -95,6 +95,8 @@ bool DecodeOtlpBody(std::string_view body, bool json, ExportSpans& out, std::str
     const OtlpExportRequest* request = ParseOtlpRequest(body, arena);
     if (request == nullptr) {
       error = "the body is not an OTLP ExportTraceServiceRequest (protobuf)";
+      std::string problem = LastOtlpParseProblem();
+      if (!problem.empty()) error += ": " + problem;
       return false;
     }
     out = SpansOfRequest(*request);

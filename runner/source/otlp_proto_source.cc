@@ -59,8 +59,8 @@ std::vector<std::string_view> Framed(std::string_view bytes) {
 class ProtoSource : public TraceSource {
  public:
   ProtoSource(std::string path, std::string bytes, uint64_t file_bytes,
-              std::optional<InputHashSpec> hash,
-              OtlpMappingOptions mapping, const OtlpAssemblyOptions& assembly)
+              std::optional<InputHashSpec> hash, OtlpMappingOptions mapping,
+              const OtlpAssemblyOptions& assembly)
       : path_(std::move(path)),
         bytes_(std::move(bytes)),
         file_bytes_(file_bytes),
@@ -114,8 +114,10 @@ class ProtoSource : public TraceSource {
     spans_.clear();
     problems_.clear();
     if (!ReadOtlpProtoBytes(messages_[index], spans_, problems_)) {
+      std::string problem = LastOtlpParseProblem();
       Error(line, "not an OTLP/protobuf trace request (message " + std::to_string(line) + ", " +
-                      std::to_string(messages_[index].size()) + " bytes)");
+                      std::to_string(messages_[index].size()) + " bytes)" +
+                      (problem.empty() ? "" : ": " + problem));
     }
     for (size_t i = 0; i < problems_.size() && i < kMaxProblemsPerMessage; ++i) {
       Error(line, problems_[i]);

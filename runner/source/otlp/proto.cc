@@ -3,8 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <limits>
 #include <memory>
+#include <mutex>
+
+#include <google/protobuf/stubs/logging.h>
 
 namespace arbiter {
 namespace {
@@ -287,7 +291,34 @@ size_t KeepOtlpSpans(OtlpExportRequest& request,
   return kept;
 }
 
+namespace {
+
+thread_local std::string last_parse_problem;
+
+void KeepParseProblem(google::protobuf::LogLevel level, const char* filename, int line,
+                      const std::string& message) {
+  if (level >= google::protobuf::LOGLEVEL_FATAL) {
+    std::fprintf(stderr, "[libprotobuf FATAL %s:%d] %s\n", filename, line, message.c_str());
+    return;
+  }
+  last_parse_problem = message;
+  while (!last_parse_problem.empty() && last_parse_problem.back() == ' ') {
+    last_parse_problem.pop_back();
+  }
+}
+
+}  // namespace
+
+void KeepProtobufLogsOffStderr() {
+  static std::once_flag once;
+  std::call_once(once, [] { google::protobuf::SetLogHandler(&KeepParseProblem); });
+}
+
+std::string LastOtlpParseProblem() { return last_parse_problem; }
+
 bool ParseOtlpRequest(std::string_view bytes, OtlpExportRequest& request) {
+  KeepProtobufLogsOffStderr();
+  last_parse_problem.clear();
   return bytes.size() <= size_t(std::numeric_limits<int>::max()) &&
          request.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
 }

@@ -30,6 +30,17 @@ void ReadOtlpProto(const OtlpExportRequest& request, std::vector<OtlpSpan>& span
 // `request`; false when `bytes` is not a valid message (or over protobuf's 2 GB limit).
 bool ParseOtlpRequest(std::string_view bytes, OtlpExportRequest& request);
 
+// Why the last ParseOtlpRequest on this thread failed, when protobuf said ("String field
+// 'opentelemetry.proto.common.v1.KeyValue.key' contains invalid UTF-8 data ..."), else "".
+std::string LastOtlpParseProblem();
+
+// protobuf writes such problems to stderr itself: from untrusted clients, a line per bad request
+// that a server's log cannot bound. From the first call on, its messages below FATAL go to
+// LastOtlpParseProblem() instead (the callers report the failure once, in their own words).
+// protobuf's handler is not thread-safe to change: the CLI calls this before any thread starts;
+// ParseOtlpRequest calls it too (once) for tests and fuzz targets.
+void KeepProtobufLogsOffStderr();
+
 // The request parsed on `arena` (a request's hundreds of small strings are freed at once with
 // it, not one by one), or null when `bytes` is not a valid message.
 OtlpExportRequest* ParseOtlpRequest(std::string_view bytes, google::protobuf::Arena& arena);

@@ -183,6 +183,24 @@ TEST(OtlpProtoTest, GarbageIsNotARequest) {
   EXPECT_TRUE(spans.empty());
 }
 
+// A request whose one attribute key is the byte 0xff: not UTF-8, which proto3 string fields must
+// be (resourceSpans[0].resource.attributes[0].key).
+const std::string kInvalidUtf8Key("\x0a\x07\x0a\x05\x0a\x03\x0a\x01\xff", 9);
+
+TEST(OtlpProtoTest, AnInvalidUtf8StringIsAProblemOfTheParseNotALineOnStderr) {
+  OtlpExportRequest request;
+  ::testing::internal::CaptureStderr();
+  bool parsed = ParseOtlpRequest(kInvalidUtf8Key, request);
+  std::string stderr_text = ::testing::internal::GetCapturedStderr();
+  EXPECT_FALSE(parsed);
+  EXPECT_EQ(stderr_text, "");  // protobuf's own log line, once per bad request, is kept off it
+  EXPECT_NE(LastOtlpParseProblem().find("KeyValue.key' contains invalid UTF-8"), std::string::npos)
+      << LastOtlpParseProblem();
+  // The next parse starts without it.
+  EXPECT_TRUE(ParseOtlpRequest("", request));
+  EXPECT_EQ(LastOtlpParseProblem(), "");
+}
+
 std::vector<std::string> ReadFile(const std::string& path, TraceFormat format,
                                   const OtlpMappingOptions& otlp = {}) {
   SourceOptions options;
@@ -255,6 +273,23 @@ TEST(OtlpProtoTest, AFileThatIsNotProtobufIsOneErrorRecord) {
   EXPECT_EQ(record.line, 1u);
   EXPECT_NE(record.error.find("not an OTLP/protobuf trace request"), std::string::npos);
   EXPECT_FALSE((*source)->Next(record));
+}
+
+TEST(OtlpProtoTest, AFileMessageWithInvalidUtf8SaysSo) {
+  std::string path = ::testing::TempDir() + "proto_test_utf8.pb";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << kInvalidUtf8Key;
+  }
+  auto source = OpenTraceSource(path, SourceOptions());
+  ASSERT_TRUE(source.ok());
+  TraceRecord record;
+  ASSERT_TRUE((*source)->Next(record));
+  EXPECT_NE(record.error.find("not an OTLP/protobuf trace request (message 1, 9 bytes): String "
+                              "field 'opentelemetry.proto.common.v1.KeyValue.key' contains "
+                              "invalid UTF-8"),
+            std::string::npos)
+      << record.error;
 }
 
 }  // namespace
