@@ -146,11 +146,13 @@ bool LineReader::Fill() {
     base_ += begin_;
     begin_ = 0;
   }
-  if (buffer_.size() < end_ + kChunk) buffer_.resize(end_ + kChunk);
+  const size_t want = read_bytes_;
+  read_bytes_ = std::min(read_bytes_ * 2, kChunk);
+  if (buffer_.size() < end_ + want) buffer_.resize(end_ + want);
   if (!gz_) {
     ssize_t got = 0;
     do {
-      got = ::read(fd_, buffer_.data() + end_, kChunk);
+      got = ::read(fd_, buffer_.data() + end_, want);
     } while (got < 0 && errno == EINTR);
     if (got < 0) status_ = Status::IoError(path_ + ": read error: " + strerror(errno));
     if (got <= 0) {
@@ -160,7 +162,7 @@ bool LineReader::Fill() {
     end_ += static_cast<size_t>(got);
     return true;
   }
-  int n = gzread(static_cast<gzFile>(gz_), buffer_.data() + end_, kChunk);
+  int n = gzread(static_cast<gzFile>(gz_), buffer_.data() + end_, static_cast<unsigned>(want));
   if (n < 0) {
     int errnum = 0;
     const char* message = gzerror(static_cast<gzFile>(gz_), &errnum);

@@ -78,6 +78,9 @@ class LineReader {
   uint64_t range_end_ = UINT64_MAX;  // OpenRange: lines starting at or after it are not read
   size_t max_line_bytes_;
   std::string buffer_;
+  // Bytes asked for by the next read: 64 KiB first, doubling to 1 MiB, so that a small file (a
+  // label set, a one-trace test input) does not cost a zeroed megabyte.
+  size_t read_bytes_ = 64 << 10;
   size_t begin_ = 0;  // start of unread data in buffer_
   size_t end_ = 0;    // end of valid data in buffer_
   bool eof_ = false;

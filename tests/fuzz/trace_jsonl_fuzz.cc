@@ -15,8 +15,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static std::FILE* sink = std::fopen("/dev/null", "w");
   static const TracePath intent = TracePath::Parse("metadata.intent").value();
   simdjson::dom::parser parser;
+  // Blocks of 4 KiB, not the default 2 MiB huge page: lines cross block boundaries at these
+  // sizes, and an input no longer costs a huge allocation and its page faults (under the
+  // sanitizers, 30 inputs a second instead of thousands).
+  SourceOptions options;
+  options.block_bytes = 4096;
   uint64_t skipped = 0;
-  Status status = ForEachTraceRecord({path}, sink, skipped, [&](const TraceRecord& record) {
+  InputRecordHandler check = [&](size_t, const TraceRecord& record) {
     simdjson::dom::element root;
     if (parser.parse(record.json).get(root)) return Result<std::string>(std::string("not JSON"));
     std::string_view trace_id;
@@ -25,7 +30,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       return Result<std::string>(std::string("bad"));
     (void)intent.Lookup(root);
     return Result<std::string>(std::string());
-  });
+  };
+  Status status = ForEachTraceRecord({path}, sink, skipped, check, options);
   (void)status;
   return 0;
 }
