@@ -65,7 +65,7 @@ serve_once() {
   first=$(head -6 "$rss_log" | sort -n | tail -1)
   last=$(tail -6 "$rss_log" | sort -n | tail -1)
   local windows
-  windows=$(find "$out/samples" -name "*.plan.json" 2> /dev/null | wc -l)
+  windows=$({ find "$out/samples" -name "*.plan.json" 2> /dev/null || true; } | wc -l)
   echo "$label: $result serve_cpu_s $(((cpu_after - cpu_before) / $(getconf CLK_TCK))) \
 rss_first_min_kb $first rss_last_min_kb $last windows $windows rss_mb_every_10s \
 $(awk '{printf "%s%d", (NR > 1 ? "," : ""), $1 / 1024}' "$rss_log")"

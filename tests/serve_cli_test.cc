@@ -16,6 +16,10 @@
 #include <sstream>
 #include <thread>
 
+#include <future>
+
+#include <grpcpp/create_channel.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <simdjson.h>
@@ -179,6 +183,22 @@ TEST(ServeCliTest, ABodyWithInvalidUtf8IsRefusedWithItsReasonAndNoLineInTheLog) 
     EXPECT_EQ(reply->status, 400);
     EXPECT_NE(reply->body.find("KeyValue.key' contains invalid UTF-8"), std::string::npos)
         << reply->body;
+  }
+  // The same message over OTLP/gRPC: gRPC parses it itself and answers INTERNAL.
+  auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(server.grpc_port()),
+                                     grpc::InsecureChannelCredentials());
+  grpc::GenericStub stub(channel);
+  for (int i = 0; i < 3; ++i) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    grpc::Slice slice(body);
+    grpc::ByteBuffer request(&slice, 1), response;
+    std::promise<grpc::Status> done;
+    stub.UnaryCall(&context, "/opentelemetry.proto.collector.trace.v1.TraceService/Export", {},
+                   &request, &response, [&](grpc::Status status) { done.set_value(status); });
+    grpc::Status status = done.get_future().get();
+    EXPECT_FALSE(status.ok());
+    EXPECT_NE(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
   }
   EXPECT_EQ(server.Signal(SIGTERM), 0);
   // protobuf logged a line per bad request to stderr, which a client could fill without bound.

@@ -109,5 +109,33 @@ TEST(LineReaderTest, BytesConsumedFollowsTheLinesRead) {
   EXPECT_EQ((*zipped)->BytesConsumed(), gz.size());
 }
 
+// Reads start at 64 KiB and double: lines of 200 KiB span several reads, one of them over the
+// line limit and skipped, in a plain file and in its gzip.
+TEST(LineReaderTest, LinesLongerThanAReadAreWholeAndTheOversizedOneIsSkipped) {
+  TempDir dir;
+  const std::string first(200 << 10, 'a'), oversized(300 << 10, 'b'), last(150 << 10, 'c');
+  std::string text = first + "\n" + oversized + "\n" + last + "\nend";
+  for (const std::string& name : {std::string("long.jsonl"), std::string("long.jsonl.gz")}) {
+    SCOPED_TRACE(name);
+    auto path = dir.Write(name, name.ends_with(".gz") ? testing::Gzip(text) : text);
+    auto reader = LineReader::Open(path.string(), 250 << 10);
+    ASSERT_TRUE(reader.ok()) << reader.status().message();
+    Line line;
+    ASSERT_TRUE((*reader)->Next(line));
+    EXPECT_EQ(line.text, first);
+    ASSERT_TRUE((*reader)->Next(line));
+    EXPECT_TRUE(line.oversized);
+    EXPECT_EQ(line.length, oversized.size());
+    EXPECT_EQ(line.number, 2u);
+    ASSERT_TRUE((*reader)->Next(line));
+    EXPECT_EQ(line.text, last);
+    ASSERT_TRUE((*reader)->Next(line));
+    EXPECT_EQ(line.text, "end");
+    EXPECT_EQ(line.number, 4u);
+    EXPECT_FALSE((*reader)->Next(line));
+    EXPECT_TRUE((*reader)->status().ok());
+  }
+}
+
 }  // namespace
 }  // namespace arbiter

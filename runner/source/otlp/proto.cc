@@ -8,7 +8,14 @@
 #include <memory>
 #include <mutex>
 
+#if __has_include(<google/protobuf/stubs/logging.h>)
 #include <google/protobuf/stubs/logging.h>
+#endif
+// protobuf before 22 logs through a handler of its own that SetLogHandler replaces; from 22 on
+// it logs through Abseil, and parse problems stay on stderr.
+#if defined(GOOGLE_PROTOBUF_VERSION) && GOOGLE_PROTOBUF_VERSION < 4022000
+#define ARBITER_PROTOBUF_LOG_HANDLER 1
+#endif
 
 namespace arbiter {
 namespace {
@@ -295,23 +302,35 @@ namespace {
 
 thread_local std::string last_parse_problem;
 
+#ifdef ARBITER_PROTOBUF_LOG_HANDLER
+google::protobuf::LogHandler* default_log_handler = nullptr;
+
+// Keeps the problems protobuf finds while parsing a message (a string field that is not UTF-8,
+// checked in wire_format_lite.cc) for the parsing thread's caller, on every path: ours, and
+// gRPC's own parse of an Export call, which answers INTERNAL without a word. Anything else goes
+// where protobuf would have sent it.
 void KeepParseProblem(google::protobuf::LogLevel level, const char* filename, int line,
                       const std::string& message) {
-  if (level >= google::protobuf::LOGLEVEL_FATAL) {
-    std::fprintf(stderr, "[libprotobuf FATAL %s:%d] %s\n", filename, line, message.c_str());
+  std::string_view file(filename == nullptr ? "" : filename);
+  if (level < google::protobuf::LOGLEVEL_FATAL && file.ends_with("wire_format_lite.cc")) {
+    last_parse_problem = message;
+    while (!last_parse_problem.empty() && last_parse_problem.back() == ' ') {
+      last_parse_problem.pop_back();
+    }
     return;
   }
-  last_parse_problem = message;
-  while (!last_parse_problem.empty() && last_parse_problem.back() == ' ') {
-    last_parse_problem.pop_back();
-  }
+  if (default_log_handler != nullptr) default_log_handler(level, filename, line, message);
 }
+#endif
 
 }  // namespace
 
 void KeepProtobufLogsOffStderr() {
+#ifdef ARBITER_PROTOBUF_LOG_HANDLER
   static std::once_flag once;
-  std::call_once(once, [] { google::protobuf::SetLogHandler(&KeepParseProblem); });
+  std::call_once(once,
+                 [] { default_log_handler = google::protobuf::SetLogHandler(&KeepParseProblem); });
+#endif
 }
 
 std::string LastOtlpParseProblem() { return last_parse_problem; }

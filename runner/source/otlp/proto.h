@@ -35,10 +35,11 @@ bool ParseOtlpRequest(std::string_view bytes, OtlpExportRequest& request);
 std::string LastOtlpParseProblem();
 
 // protobuf writes such problems to stderr itself: from untrusted clients, a line per bad request
-// that a server's log cannot bound. From the first call on, its messages below FATAL go to
-// LastOtlpParseProblem() instead (the callers report the failure once, in their own words).
-// protobuf's handler is not thread-safe to change: the CLI calls this before any thread starts;
-// ParseOtlpRequest calls it too (once) for tests and fuzz targets.
+// that a server's log cannot bound. From the first call on, they go to LastOtlpParseProblem()
+// instead (the callers report the failure once, in their own words; gRPC's own parse of an
+// Export call drops them); protobuf's other messages still reach stderr. protobuf's handler is
+// not thread-safe to change: the CLI calls this before any thread starts; ParseOtlpRequest calls
+// it too (once) for tests and fuzz targets. A no-op from protobuf 22 on (Abseil logging).
 void KeepProtobufLogsOffStderr();
 
 // The request parsed on `arena` (a request's hundreds of small strings are freed at once with
