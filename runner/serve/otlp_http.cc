@@ -94,9 +94,7 @@ bool DecodeOtlpBody(std::string_view body, bool json, ExportSpans& out, std::str
     google::protobuf::Arena arena;
     const OtlpExportRequest* request = ParseOtlpRequest(body, arena);
     if (request == nullptr) {
-      error = "the body is not an OTLP ExportTraceServiceRequest (protobuf)";
-      std::string problem = LastOtlpParseProblem();
-      if (!problem.empty()) error += ": " + problem;
+      error = WithOtlpParseProblem("the body is not an OTLP ExportTraceServiceRequest (protobuf)");
       return false;
     }
     out = SpansOfRequest(*request);

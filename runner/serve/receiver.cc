@@ -30,10 +30,8 @@ std::string Serialize(const std::vector<OtlpSpan>& spans) {
 // A journal record is CRC-checked and was serialized by Serialize(): one that does not parse
 // means the journal is not what this code wrote, which neither replay nor a cut may skip.
 Status UnreadableRecord(size_t bytes) {
-  std::string problem = LastOtlpParseProblem();
-  return Status::Corruption("journal record of " + std::to_string(bytes) +
-                            " bytes is not an OTLP request" +
-                            (problem.empty() ? "" : ": " + problem));
+  return Status::Corruption(WithOtlpParseProblem("journal record of " + std::to_string(bytes) +
+                                                 " bytes is not an OTLP request"));
 }
 
 fs::path StatePath(const fs::path& out) { return out / "serve-state.json"; }

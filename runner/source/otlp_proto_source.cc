@@ -114,10 +114,9 @@ class ProtoSource : public TraceSource {
     spans_.clear();
     problems_.clear();
     if (!ReadOtlpProtoBytes(messages_[index], spans_, problems_)) {
-      std::string problem = LastOtlpParseProblem();
-      Error(line, "not an OTLP/protobuf trace request (message " + std::to_string(line) + ", " +
-                      std::to_string(messages_[index].size()) + " bytes)" +
-                      (problem.empty() ? "" : ": " + problem));
+      Error(line, WithOtlpParseProblem("not an OTLP/protobuf trace request (message " +
+                                       std::to_string(line) + ", " +
+                                       std::to_string(messages_[index].size()) + " bytes)"));
     }
     for (size_t i = 0; i < problems_.size() && i < kMaxProblemsPerMessage; ++i) {
       Error(line, problems_[i]);

@@ -335,6 +335,11 @@ void KeepProtobufLogsOffStderr() {
 
 std::string LastOtlpParseProblem() { return last_parse_problem; }
 
+std::string WithOtlpParseProblem(std::string message) {
+  if (!last_parse_problem.empty()) message += ": " + last_parse_problem;
+  return message;
+}
+
 bool ParseOtlpRequest(std::string_view bytes, OtlpExportRequest& request) {
   KeepProtobufLogsOffStderr();
   last_parse_problem.clear();

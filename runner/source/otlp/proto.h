@@ -34,6 +34,10 @@ bool ParseOtlpRequest(std::string_view bytes, OtlpExportRequest& request);
 // 'opentelemetry.proto.common.v1.KeyValue.key' contains invalid UTF-8 data ..."), else "".
 std::string LastOtlpParseProblem();
 
+// `message` followed by ": " and LastOtlpParseProblem() when there is one: how every caller
+// reports a message that did not parse.
+std::string WithOtlpParseProblem(std::string message);
+
 // protobuf writes such problems to stderr itself: from untrusted clients, a line per bad request
 // that a server's log cannot bound. From the first call on, they go to LastOtlpParseProblem()
 // instead (the callers report the failure once, in their own words; gRPC's own parse of an
