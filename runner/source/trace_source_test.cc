@@ -4,14 +4,38 @@
 
 #include <sys/stat.h>
 
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
+#include "tests/gzip_util.h"
 #include "tests/test_util.h"
 
 namespace arbiter {
 namespace {
 
+using testing::Gzip;
 using testing::TempDir;
+
+// Whether the records of `path` came from the block reader: only it hands a record on with the
+// block that holds it as its owner (TraceRecord::owner), where LineReader's lines are copied.
+// The texts read are appended to `texts`.
+bool ReadInBlocks(const std::string& path, TraceFormat format, std::vector<std::string>& texts) {
+  SourceOptions options;
+  options.format = format;
+  auto source = OpenTraceSource(path, options);
+  EXPECT_TRUE(source.ok()) << source.status().message();
+  if (!source.ok()) return false;
+  bool owned = false;
+  TraceRecord record;
+  while ((*source)->Next(record)) {
+    owned = owned || record.owner != nullptr;
+    texts.emplace_back(record.json);
+  }
+  EXPECT_TRUE((*source)->status().ok());
+  return owned;
+}
 
 TEST(CheckTraceFilesTest, ExistingFilesAndStandardInputPass) {
   TempDir dir;
@@ -46,6 +70,29 @@ TEST(CheckTraceFilesTest, APipeIsATraceFileReadOnce) {
   EXPECT_TRUE(IsStreamInput(fifo));
   EXPECT_TRUE(IsStreamInput("-"));
   EXPECT_FALSE(IsStreamInput(dir.Write("t.jsonl", "{}\n").string()));
+}
+
+// The block reader (block_jsonl_source.h) is the fast path for the common input: a plain JSONL
+// file, detected or named with --format jsonl. A gzip file, standard input and OTLP go through
+// LineReader. Both paths give the same records.
+TEST(OpenTraceSourceTest, APlainJsonlFileIsReadInBlocksAndTheOthersLineByLine) {
+  TempDir dir;
+  const std::string text = "{\"trace_id\": \"a\"}\n\n{\"trace_id\": \"b\"}\n";
+  const std::vector<std::string> expected = {"{\"trace_id\": \"a\"}", "{\"trace_id\": \"b\"}"};
+  std::string plain = dir.Write("traces.jsonl", text).string();
+  std::string gzip = dir.Write("traces.jsonl.gz", Gzip(text)).string();
+  for (TraceFormat format : {TraceFormat::kAuto, TraceFormat::kJsonl}) {
+    std::vector<std::string> texts;
+    EXPECT_TRUE(ReadInBlocks(plain, format, texts));
+    EXPECT_EQ(texts, expected);
+    texts.clear();
+    EXPECT_FALSE(ReadInBlocks(gzip, format, texts));
+    EXPECT_EQ(texts, expected);
+  }
+  std::vector<std::string> texts;
+  std::string otlp = dir.Write("otlp.jsonl", "{\"resourceSpans\": []}\n").string();
+  EXPECT_FALSE(ReadInBlocks(otlp, TraceFormat::kAuto, texts));
+  EXPECT_TRUE(texts.empty());  // a document without spans holds no trace
 }
 
 }  // namespace
