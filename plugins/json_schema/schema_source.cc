@@ -9,6 +9,7 @@
 
 #include "runner/base/config_file.h"
 #include "runner/base/utf8.h"
+#include "runner/base/yaml_file.h"
 #include "runner/plugin_api/json_schema/yaml_json.h"
 
 namespace arbiter {
@@ -90,6 +91,9 @@ Result<CompiledSchema> SchemaFile(const EvaluatorSpec& spec, const YAML::Node& n
     }
     try {
       YAML::Node yaml = YAML::Load(text);
+      if (Status checked = CheckYamlDocument(yaml, path.string()); !checked.ok()) {
+        return spec.ErrorAt(node, checked.message());  // it names the schema file and the place
+      }
       Result<nlohmann::json> converted = YamlToJson(yaml);
       if (!converted.ok()) return spec.ErrorAt(node, named + ": " + converted.status().message());
       json = std::move(converted).value();

@@ -11,6 +11,7 @@
 #include "runner/base/sha256.h"
 #include "runner/base/suggest.h"
 #include "runner/base/utf8.h"
+#include "runner/base/yaml_file.h"
 
 namespace arbiter {
 namespace {
@@ -66,6 +67,7 @@ Status ParseFrontMatter(const std::string& yaml, const std::filesystem::path& fi
   if (!root.IsMap()) {
     return Status::InvalidArgument(file.string() + ":2:1: front matter must be a mapping");
   }
+  ARBITER_RETURN_IF_ERROR(CheckYamlDocument(root, file.string(), kMaxYamlExpandedNodes, 2));
   for (const auto& item : root) {
     const std::string& key = item.first.Scalar();
     if (key != "id" && key != "version" && key != "scale" && key != "output" &&

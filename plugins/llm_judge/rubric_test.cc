@@ -89,5 +89,25 @@ TEST(RubricTest, FrontMatterErrorsPointIntoTheFile) {
   EXPECT_THAT(no_path.status().message(), HasSubstr("r.md:6:1: the rubric body names no trace"));
 }
 
+// The front matter goes through the checks of every YAML file: a description whose "\_" escape
+// yaml-cpp reads as a byte that is not UTF-8 is refused at its line, as is an alias bomb.
+TEST(RubricTest, FrontMatterStringsAreUtf8AndItsAliasesBounded) {
+  auto escape = ParseRubric(
+      "---\nid: a\nversion: 1\nscale: binary\ndescription: \"a\\_b\"\n---\n{{output}}\n", "r.md");
+  ASSERT_FALSE(escape.ok());
+  EXPECT_THAT(escape.status().message(),
+              HasSubstr("r.md:5:14: this string is not UTF-8 once its escapes are read"));
+  std::string laughs = "---\nid: a\nversion: 1\nscale: binary\nl0: &l0 [x, x, x, x, x, x, x, x]\n";
+  for (int level = 1; level <= 8; ++level) {
+    std::string previous = "*l" + std::to_string(level - 1);
+    laughs += "l" + std::to_string(level) + ": &l" + std::to_string(level) + " [" + previous;
+    for (int i = 1; i < 8; ++i) laughs += ", " + previous;
+    laughs += "]\n";
+  }
+  auto bomb = ParseRubric(laughs + "---\n{{output}}\n", "r.md");
+  ASSERT_FALSE(bomb.ok());
+  EXPECT_THAT(bomb.status().message(), HasSubstr("nodes through YAML aliases"));
+}
+
 }  // namespace
 }  // namespace arbiter

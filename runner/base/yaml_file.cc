@@ -4,6 +4,7 @@
 
 #include "runner/base/config_file.h"
 #include "runner/base/env_subst.h"
+#include "runner/base/json_util.h"
 #include "runner/base/utf8.h"
 
 namespace arbiter {
@@ -29,19 +30,26 @@ std::string Explained(const std::string& message) {
   return "YAML syntax: " + message;
 }
 
-// Expanded sizes by node identity, so a node reached through many aliases is counted once.
-class ExpansionCounter {
+// Expanded sizes by node identity, so a node reached through many aliases is counted once; each
+// scalar's UTF-8 is checked on its first visit.
+class DocumentChecker {
  public:
-  ExpansionCounter(const std::string& file, uint64_t cap) : file_(file), cap_(cap) {}
+  DocumentChecker(const std::string& file, uint64_t cap, uint64_t first_line)
+      : file_(file), cap_(cap), first_line_(first_line) {}
 
   Result<uint64_t> Count(const YAML::Node& node) {
     const void* id = YamlNodeIdentity(node);
     auto [it, inserted] = sizes_.try_emplace(id, kInProgress);
     if (!inserted) {
       if (it->second == kInProgress) {
-        return ConfigErrorAt(file_, node.Mark(), "an alias refers to the value that contains it");
+        return ErrorAt(node, "an alias refers to the value that contains it");
       }
       return it->second;
+    }
+    if (node.IsScalar() && !IsValidUtf8(node.Scalar())) {
+      return ErrorAt(node,
+                     "this string is not UTF-8 once its escapes are read: yaml-cpp reads \\N and "
+                     "\\_ as single bytes; write the character itself, or \\u0085 or \\u00a0");
     }
     uint64_t total = 1;
     // Every partial sum stays below 2 * cap: each child is at most cap, and we stop past it.
@@ -49,8 +57,7 @@ class ExpansionCounter {
       ARBITER_ASSIGN_OR_RETURN(uint64_t size, Count(child));
       total += size;
       if (total > cap_) {
-        return ConfigErrorAt(file_, node.Mark(),
-                             "this value expands to more than " + std::to_string(cap_) +
+        return ErrorAt(node, "this value expands to more than " + std::to_string(cap_) +
                                  " nodes through YAML aliases (the cap on alias expansion)");
       }
       return Status::OK();
@@ -68,9 +75,16 @@ class ExpansionCounter {
   }
 
  private:
+  Status ErrorAt(const YAML::Node& node, std::string_view reason) const {
+    YAML::Mark mark = node.Mark();
+    if (!mark.is_null()) mark.line += static_cast<int>(first_line_ - 1);
+    return ConfigErrorAt(file_, mark, reason);
+  }
+
   static constexpr uint64_t kInProgress = UINT64_MAX;
   const std::string& file_;
   uint64_t cap_;
+  uint64_t first_line_;
   std::unordered_map<const void*, uint64_t> sizes_;
 };
 
@@ -84,9 +98,10 @@ Status ConfigErrorAt(const std::string& file, const YAML::Mark& mark, std::strin
   return Status::InvalidArgument(where + ": " + std::string(reason));
 }
 
-Status CheckYamlExpansion(const YAML::Node& node, const std::string& file, uint64_t cap) {
-  ExpansionCounter counter(file, cap);
-  return counter.Count(node).status();
+Status CheckYamlDocument(const YAML::Node& node, const std::string& file, uint64_t cap,
+                         uint64_t first_line) {
+  DocumentChecker checker(file, cap, first_line);
+  return checker.Count(node).status();
 }
 
 Result<YAML::Node> LoadYamlFile(const std::filesystem::path& path) {
@@ -105,7 +120,7 @@ Result<YAML::Node> LoadYamlFile(const std::filesystem::path& path) {
   if (!node.IsMap()) {
     return ConfigErrorAt(path.string(), node.Mark(), "expected a mapping of keys to values");
   }
-  ARBITER_RETURN_IF_ERROR(CheckYamlExpansion(node, path.string()));
+  ARBITER_RETURN_IF_ERROR(CheckYamlDocument(node, path.string()));
   ARBITER_RETURN_IF_ERROR(SubstituteEnvInYaml(node, path.string(), ProcessEnv()));
   return node;
 }

@@ -27,11 +27,17 @@ inline constexpr uint64_t kMaxYamlExpandedNodes = 1'000'000;
 // document lives (assigning a new scalar changes the text in place).
 inline const void* YamlNodeIdentity(const YAML::Node& node) { return &node.Scalar(); }
 
-// Counts the nodes of `node` as if every alias were expanded, visiting each distinct node once.
-// Past `cap`, or an alias inside its own anchor (`&a [*a]`), is an error at the node's
-// file:line:column.
-Status CheckYamlExpansion(const YAML::Node& node, const std::string& file,
-                          uint64_t cap = kMaxYamlExpandedNodes);
+// Checks a parsed document before anything walks it, each distinct node once:
+//   - its size as if every alias were expanded: past `cap`, or an alias inside its own anchor
+//     (`&a [*a]`), is an error;
+//   - every string (keys too) is valid UTF-8. The file was checked (CheckUtf8), but yaml-cpp
+//     turns the escapes `\N` and `\_` of a double-quoted string into the single bytes 0x85 and
+//     0xA0, which are not UTF-8, and the JSON that arbiter writes from the string (fingerprints,
+//     judge requests) cannot hold them.
+// Errors are at the node's file:line:column; `first_line` is the file's line where the document
+// starts (a rubric's front matter starts on line 2).
+Status CheckYamlDocument(const YAML::Node& node, const std::string& file,
+                         uint64_t cap = kMaxYamlExpandedNodes, uint64_t first_line = 1);
 
 // The document in `path`, with `${NAME}` references substituted from `env`. A missing file,
 // a syntax error or an unset variable is an InvalidArgument naming the file (and line:column).

@@ -54,7 +54,7 @@ Command RedactCommand() {
           [](CLI::App& app) -> std::function<int()> {
             auto flags = std::make_shared<RedactFlags>();
             app.add_option("-t,--traces", flags->traces,
-                           "Trace files (JSONL or OTLP/JSON, .gz, '-')")
+                           "Trace files (JSONL, OTLP/JSON or OTLP/protobuf .pb; .gz; '-')")
                 ->required();
             app.add_option("-o,--out", flags->out, "Redacted traces, one JSON line each")
                 ->required()

@@ -216,7 +216,8 @@ Command RunCommand() {
         auto flags = std::make_shared<RunFlags>();
         app.add_option("-s,--suite", flags->suite, "Suite YAML file")->required();
         app.add_option("-t,--traces", flags->traces,
-                       "Trace files: JSONL or OTLP/JSON, .gz read directly, - for stdin")
+                       "Trace files: JSONL, OTLP/JSON or OTLP/protobuf (.pb), .gz read directly, - "
+                       "for stdin")
             ->required()
             ->expected(1, -1);
         app.add_option("-o,--out", flags->out, "Output folder")->required()->check(OutputFolder());

@@ -269,7 +269,7 @@ Command SampleCommand() {
             auto flags = std::make_shared<SampleFlags>();
             app.add_option("--policy", flags->policy, "Sampling policy YAML")->required();
             app.add_option("-t,--traces", flags->traces,
-                           "Trace files (JSONL or OTLP/JSON, .gz, '-')");
+                           "Trace files (JSONL, OTLP/JSON or OTLP/protobuf .pb; .gz; '-')");
             app.add_option("-o,--out", flags->out,
                            "Sampled traces, one JSON line each (with --plan: the plan as JSON)")
                 ->check(OutputFile());

@@ -94,7 +94,7 @@ Command TriageCommand() {
           [](CLI::App& app) -> std::function<int()> {
             auto flags = std::make_shared<TriageFlags>();
             app.add_option("-t,--traces", flags->traces,
-                           "Trace files (JSONL or OTLP/JSON, .gz, '-')")
+                           "Trace files (JSONL, OTLP/JSON or OTLP/protobuf .pb; .gz; '-')")
                 ->required();
             app.add_option("--top", flags->top, "Queue length: the K most anomalous traces")
                 ->required()

@@ -325,7 +325,7 @@ Result<SamplePolicy> ParseSamplePolicy(const std::string& yaml_text, const std::
   ARBITER_RETURN_IF_ERROR(CheckUtf8(yaml_text, file));
   try {
     YAML::Node root = YAML::Load(yaml_text);
-    ARBITER_RETURN_IF_ERROR(CheckYamlExpansion(root, file));
+    ARBITER_RETURN_IF_ERROR(CheckYamlDocument(root, file));
     ARBITER_ASSIGN_OR_RETURN(SamplePolicy policy, SamplePolicyFromYaml(root, file));
     // What a partial sample's fingerprint hashes when there is no file to read.
     policy.text_sha256 = Sha256Hex(yaml_text);

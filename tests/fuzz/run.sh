@@ -21,7 +21,7 @@ run_one() {
   mkdir -p "$corpus" "$findings"
   cp -r "tests/fuzz/corpus/$name/." "$corpus/"
   if ! build-fuzz/tests/fuzz/"${name}"_fuzz "$corpus" -max_total_time="$seconds" -timeout=10 \
-      -rss_limit_mb=2048 -artifact_prefix="$findings/" -print_final_stats=1 \
+      -rss_limit_mb=2048 -artifact_prefix="$PWD/$findings/" -print_final_stats=1 \
       >"$work/$name.log" 2>&1; then
     echo "fuzz: $name FAILED; the input is in $findings/" >&2
     # The report from its first line (the stack names the fault; a tail shows only shadow bytes),

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "runner/base/json_util.h"
+
 namespace arbiter {
 namespace {
 
@@ -100,6 +102,8 @@ Result<nlohmann::json> Convert(const YAML::Node& node, int depth, YAML::Node* ba
     case YAML::NodeType::Null:
       return nlohmann::json(nullptr);
     case YAML::NodeType::Scalar: {
+      // JSON holds only UTF-8; CheckYamlDocument checks loaded files, this any other YAML.
+      if (!IsValidUtf8(node.Scalar())) return fail(node, "a string that is not UTF-8");
       const std::string& tag = node.Tag();
       // "?" marks a plain scalar; "!" a quoted or block one; anything else an explicit tag.
       if (tag == "?" || tag == "tag:yaml.org,2002:int" || tag == "tag:yaml.org,2002:float" ||
@@ -123,6 +127,7 @@ Result<nlohmann::json> Convert(const YAML::Node& node, int depth, YAML::Node* ba
           return fail(member.first, "a JSON object key must be a string, not a YAML collection");
         }
         std::string key = member.first.IsNull() ? "null" : member.first.Scalar();
+        if (!IsValidUtf8(key)) return fail(member.first, "a key that is not UTF-8");
         ARBITER_ASSIGN_OR_RETURN(nlohmann::json value, Convert(member.second, depth + 1, bad));
         object[key] = std::move(value);
       }
