@@ -4,6 +4,8 @@
 
 #include <cstdlib>
 
+#include <sys/stat.h>
+
 #include <zlib.h>
 
 #include <nlohmann/json.hpp>
@@ -177,6 +179,64 @@ TEST(CliTest, OutputThatIsAnInputIsRefused) {
   EXPECT_EQ(ReadFile(scores), traces);
   EXPECT_EQ(ReadFile(policy), "targets: {default: 3}\n");
   EXPECT_FALSE(std::filesystem::exists(run_dir / "scorecard.json"));
+}
+
+TEST(CliTest, AnOutputThatIsTheFocusStateIsRefused) {
+  // `--out pf.focus-state.json` (the default state beside the policy) once ended with the
+  // sample overwritten by the state; `--out x --focus-state x` on a first run, likewise.
+  TempDir dir;
+  auto policy =
+      dir.Write("pf.yaml",
+                "targets: {default: 3}\nfocus: [{name: de, when: \"metadata.language == 'de'\", "
+                "collect: 2}]\n");
+  const std::string sample = "sample --update-focus --policy " + policy.string() + " --traces " +
+                             std::string(kDemoTraces) + " --out ";
+  const std::string state = (dir.path() / "pf.focus-state.json").string();
+  const std::string fresh = (dir.path() / "new" / "x.jsonl").string();
+  for (const std::string& command : {sample + state, sample + fresh + " --focus-state " + fresh}) {
+    auto result = RunArbiter(command);
+    EXPECT_EQ(result.exit_code, 2) << command;
+    EXPECT_THAT(result.err, HasSubstr("is also an input")) << command;
+  }
+  EXPECT_FALSE(std::filesystem::exists(state));
+  EXPECT_FALSE(std::filesystem::exists(fresh));
+}
+
+TEST(CliTest, ReportsAreNotWrittenIntoARunOrALabelSet) {
+  // `gate -o` a run's folder replaced the run's report.html; `calibrate -o` a label set's version
+  // folder made `labels verify` fail on the label set ever after.
+  TempDir dir;
+  const std::string run = (dir.path() / "run").string();
+  std::filesystem::create_directories(run);
+  auto gate = RunArbiter("gate --allow-uncalibrated --baseline " + run + " --candidate " +
+                         dir.path().string() + "/./run --out " + run);
+  EXPECT_EQ(gate.exit_code, 2);
+  EXPECT_THAT(gate.err, HasSubstr("--out " + run + " is the --baseline run"));
+  auto root = dir.path() / "labels";
+  std::filesystem::create_directories(root / "seed" / "v1");
+  auto calibrate = RunArbiter(std::string("calibrate --no-history --suite ") + kDemoSuite +
+                              " --traces " + kDemoTraces + " --labels seed@v1 --labels-root " +
+                              root.string() + " --out " + (root / "seed" / "v1").string());
+  EXPECT_EQ(calibrate.exit_code, 2);
+  EXPECT_THAT(calibrate.err, HasSubstr("lies in the label set"));
+  EXPECT_TRUE(std::filesystem::is_empty(root / "seed" / "v1"));
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "run" / "gate.json"));
+}
+
+TEST(CliTest, AnOutputThatIsAPipeIsRefusedAndStaysAPipe) {
+  // `redact -o /dev/full` once replaced the device with a file of traces; a named pipe stands in
+  // for a device here (the rename would replace a real device if the check failed).
+  TempDir dir;
+  auto pipe = dir.path() / "pipe";
+  ASSERT_EQ(::mkfifo(pipe.c_str(), 0600), 0);
+  for (const std::string& command :
+       {"redact --traces " + std::string(kDemoTraces) + " --out " + pipe.string(),
+        "triage --top 5 --traces " + std::string(kDemoTraces) + " --out " + pipe.string()}) {
+    auto result = RunArbiter(command);
+    EXPECT_EQ(result.exit_code, 2) << command;
+    EXPECT_THAT(result.err, HasSubstr(pipe.string() + ": is a named pipe; ")) << command;
+    EXPECT_TRUE(std::filesystem::is_fifo(pipe)) << command;
+  }
 }
 
 TEST(CliTest, ConfigurationPathsThatAreNotFilesAreRefused) {

@@ -31,9 +31,55 @@ void RemoveStaleTemps(const std::filesystem::path& path) {
   }
 }
 
+// What an existing `path` is, for a refusal: the renamed file would replace it.
+std::string KindOf(std::filesystem::file_status status) {
+  switch (status.type()) {
+    case std::filesystem::file_type::directory:
+      return "a folder";
+    case std::filesystem::file_type::fifo:
+      return "a named pipe";
+    case std::filesystem::file_type::character:
+    case std::filesystem::file_type::block:
+      return "a device";
+    case std::filesystem::file_type::socket:
+      return "a socket";
+    default:
+      return "not a regular file";
+  }
+}
+
 }  // namespace
 
-Result<std::unique_ptr<AtomicFile>> AtomicFile::Create(const std::filesystem::path& path) {
+Result<std::filesystem::path> OutputFileTarget(const std::filesystem::path& path) {
+  if (path.empty() || path == "-") {
+    return Status::InvalidArgument("output '" + path.string() +
+                                   "': outputs are written to files, not to standard output; "
+                                   "name a file");
+  }
+  std::error_code error;
+  std::filesystem::file_status status = std::filesystem::symlink_status(path, error);
+  if (error || !std::filesystem::exists(status)) return path;
+  std::filesystem::path target = path;
+  if (std::filesystem::is_symlink(status)) {
+    target = std::filesystem::weakly_canonical(path, error);
+    if (error) {
+      return Status::InvalidArgument(path.string() +
+                                     ": cannot follow the link: " + error.message());
+    }
+    status = std::filesystem::status(target, error);
+    if (error || !std::filesystem::exists(status)) return target;  // a link to a file to make
+  }
+  if (!std::filesystem::is_regular_file(status)) {
+    return Status::InvalidArgument(
+        path.string() + ": is " + KindOf(status) +
+        "; an output is written beside its target and renamed over it, which would replace " +
+        (path == target ? "it" : target.string()) + ": name a regular file");
+  }
+  return target;
+}
+
+Result<std::unique_ptr<AtomicFile>> AtomicFile::Create(const std::filesystem::path& requested) {
+  ARBITER_ASSIGN_OR_RETURN(std::filesystem::path path, OutputFileTarget(requested));
   // `--out out/sample.jsonl` on a fresh checkout: the folder is made, as `run --out DIR` does.
   if (path.has_parent_path()) {
     std::error_code error;

@@ -14,10 +14,16 @@ namespace arbiter {
 // Writes `contents` to `path` atomically.
 Status WriteFileAtomic(const std::filesystem::path& path, std::string_view contents);
 
+// The file that an output `path` writes: `path` itself, or, for a symbolic link, the file it
+// points to (the link stays, as with the shell's `>`). InvalidArgument for "-" and "", and for
+// an existing path that is not a regular file (a named pipe, a device such as /dev/full, a
+// folder, a socket): the renamed file would replace it, not write into it.
+Result<std::filesystem::path> OutputFileTarget(const std::filesystem::path& path);
+
 // A file written incrementally and published with Commit(). Missing parent folders are created.
-// The temporary file is `path`.tmp.PID; Create removes those of processes that no longer exist.
-// Destroyed without Commit(), the temporary file is removed and `path` keeps whatever it held
-// before.
+// The temporary file is `path`.tmp.PID (beside the link's target for a link, OutputFileTarget);
+// Create removes those of processes that no longer exist. Destroyed without Commit(), the
+// temporary file is removed and `path` keeps whatever it held before.
 class AtomicFile {
  public:
   static Result<std::unique_ptr<AtomicFile>> Create(const std::filesystem::path& path);

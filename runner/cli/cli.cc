@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "runner/base/atomic_file.h"
 #include "runner/base/suggest.h"
 #include "runner/source/otlp/proto.h"
 
@@ -119,20 +120,49 @@ CLI::Validator FiniteNumber() {
       "FINITE");
 }
 
+bool SameFile(const std::filesystem::path& a, const std::filesystem::path& b) {
+  std::error_code ec;
+  if (std::filesystem::equivalent(a, b, ec) && !ec) return true;
+  // A file not written yet: by its path, links and `..` resolved (`-o x.json --focus-state
+  // ./x.json` on a first run).
+  std::filesystem::path a_path = std::filesystem::weakly_canonical(a, ec);
+  if (ec) return false;
+  std::filesystem::path b_path = std::filesystem::weakly_canonical(b, ec);
+  return !ec && a_path == b_path;
+}
+
 Status CheckOutputsAreNotInputs(const std::vector<std::filesystem::path>& outputs,
                                 const std::vector<std::string>& traces,
                                 const std::vector<std::string>& others) {
   std::vector<std::string> inputs = traces;
   inputs.insert(inputs.end(), others.begin(), others.end());
   for (const std::filesystem::path& output : outputs) {
+    // Before any work: a pipe or a device named as an output is a usage error (AtomicFile).
+    ARBITER_RETURN_IF_ERROR(OutputFileTarget(output).status());
     for (const std::string& input : inputs) {
-      std::error_code ec;
-      if (input == "-" || input.empty() || !std::filesystem::equivalent(output, input, ec) || ec) {
-        continue;
-      }
+      if (input == "-" || input.empty() || !SameFile(output, input)) continue;
       return Status::InvalidArgument("--out " + output.string() + " is also an input (" + input +
                                      "): writing it would replace the input; write elsewhere");
     }
+  }
+  return Status::OK();
+}
+
+Status CheckOutputFolderIsNot(const std::string& out, const std::string& input,
+                              std::string_view what, bool or_inside) {
+  if (out.empty() || input.empty()) return Status::OK();
+  std::error_code ec;
+  const std::filesystem::path target = std::filesystem::weakly_canonical(out, ec);
+  if (ec) return Status::OK();
+  // `out` itself, then (with or_inside) each folder above it up to the root.
+  for (std::filesystem::path at = target;; at = at.parent_path()) {
+    if (SameFile(at, input)) {
+      return Status::InvalidArgument("--out " + out + (at == target ? " is " : " lies in ") +
+                                     std::string(what) + " (" + input +
+                                     "): its reports would be written among that folder's "
+                                     "files; write elsewhere");
+    }
+    if (!or_inside || at == at.parent_path()) break;
   }
   return Status::OK();
 }

@@ -102,13 +102,24 @@ CLI::Option* AddThreadsOption(CLI::App& app, T& threads, const std::string& desc
   return app.add_option("-j,--threads", threads, description)->check(CLI::Range(0, kMaxThreads));
 }
 
-// InvalidArgument when one of `outputs` is the same file as one of `traces` or `others` ("-"
-// and "" are skipped): the output, renamed into place, would replace the input ("--out q.jsonl
-// is also an input"). Compared as files (std::filesystem::equivalent), so another spelling or
-// a link is caught.
+// True when `a` and `b` are one file: an existing one by identity (std::filesystem::equivalent:
+// another spelling, a hard or symbolic link), one not written yet by its resolved path.
+bool SameFile(const std::filesystem::path& a, const std::filesystem::path& b);
+
+// InvalidArgument when one of `outputs` is the same file (SameFile) as one of `traces` or
+// `others` ("-" and "" are skipped): the output, renamed into place, would replace the input
+// ("--out q.jsonl is also an input"); or when an output exists and is not a regular file
+// (OutputFileTarget: a named pipe, a device), checked before any work.
 Status CheckOutputsAreNotInputs(const std::vector<std::filesystem::path>& outputs,
                                 const std::vector<std::string>& traces,
                                 const std::vector<std::string>& others = {});
+
+// InvalidArgument when the output folder `out` is the folder `input` (SameFile) or, with
+// `or_inside`, lies below it: the command's reports would land among the input's own files (a
+// gate's report.html over a run's; a calibration inside a label set, which is immutable).
+// `what` names the input for the message ("the --candidate run").
+Status CheckOutputFolderIsNot(const std::string& out, const std::string& input,
+                              std::string_view what, bool or_inside);
 
 // A completion script for `shell` ("bash" or "zsh") covering `root`'s subcommands and each
 // one's long and short flags (and, for a command with subcommands such as `labels`, theirs).

@@ -44,6 +44,13 @@ int RunCalibrate(const CalibrateFlags& flags) {
                 Status::InvalidArgument(
                     "give --traces (to score them) or --scores (a run's scores.jsonl)"));
   }
+  // A label set is immutable: reports written into its folder would break `labels verify`.
+  const std::string set_name = flags.labels.substr(0, flags.labels.find('@'));
+  if (!set_name.empty()) {
+    Status outside = CheckOutputFolderIsNot(
+        flags.out, (fs::path(flags.labels_root) / set_name).string(), "the label set", true);
+    if (!outside.ok()) return Fail("calibrate", outside);
+  }
   PluginRegistry registry;
   Result<Suite> suite = LoadSuiteWithPlugins(flags.suite, registry);
   if (!suite.ok()) return Fail("calibrate", suite.status());

@@ -45,6 +45,11 @@ int Gate(const GateFlags& flags) {
                             "--history " + flags.history +
                             ": no such history store (arbiter calibrate --history creates it)"));
   }
+  for (const auto& [folder, what] : {std::pair{flags.baseline, "the --baseline run"},
+                                     std::pair{flags.candidate, "the --candidate run"}}) {
+    Status outside = CheckOutputFolderIsNot(flags.out, folder, what, false);
+    if (!outside.ok()) return Fail("gate", outside);
+  }
   RunGateOptions options;
   options.baseline = flags.baseline;
   options.candidate = flags.candidate;

@@ -213,16 +213,19 @@ int Sample(const SampleFlags& flags) {
   if (!modes.ok()) return Fail("sample", modes);
   Result<SamplePolicy> policy = LoadSamplePolicy(flags.policy);
   if (!policy.ok()) return Fail("sample", policy.status());
-  Status files = CheckTraceFiles(flags.traces);
-  if (files.ok() && !flags.out.empty()) {
-    std::vector<std::string> others = flags.merge;
-    others.insert(others.end(), {flags.policy, flags.focus_state});
-    files = CheckOutputsAreNotInputs({flags.out}, flags.traces, others);
-  }
-  if (!files.ok()) return Fail("sample", files);
   std::filesystem::path state_path = flags.focus_state.empty()
                                          ? DefaultFocusStatePath(flags.policy)
                                          : std::filesystem::path(flags.focus_state);
+  Status files = CheckTraceFiles(flags.traces);
+  if (files.ok() && !flags.out.empty()) {
+    std::vector<std::string> others = flags.merge;
+    others.push_back(flags.policy);
+    // The focus state is read, and written back by --update-focus: the default one beside the
+    // policy too, which `--out pol.focus-state.json` once replaced with the sample.
+    if (!policy->focus.empty()) others.push_back(state_path.string());
+    files = CheckOutputsAreNotInputs({flags.out}, flags.traces, others);
+  }
+  if (!files.ok()) return Fail("sample", files);
   FocusState state;
   SampleOptions options;
   options.seed = flags.seed;
