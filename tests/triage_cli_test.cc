@@ -173,6 +173,29 @@ TEST(TriageCliTest, PolicyRedactionPatternsApplyToTheQueue) {
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "x.jsonl"));
 }
 
+TEST(TriageCliTest, AMisspelledPolicyKeyIsRefusedByEveryCommandThatReadsThePolicy) {
+  // `redcat:` for `redact:` was ignored by triage, redact and annotate: the queue kept the order
+  // numbers unredacted, and nothing said why.
+  TempDir dir;
+  auto traces = dir.Write("t.jsonl", R"({"trace_id":"a","input":"where is ORD-12345678?"})"
+                                     "\n");
+  auto policy = dir.Write("p.yaml",
+                          "targets: {default: 3}\nredcat:\n  patterns: {ORDER_ID: "
+                          "'ORD-[0-9]{8}'}\n");
+  auto out = (dir.path() / "out.jsonl").string();
+  const std::string with = " --policy " + policy.string() + " --traces " + traces.string();
+  for (const std::string& command :
+       {"triage --top 5 --out " + out + with, "redact --out " + out + with,
+        "sample --out " + out + with,
+        "annotate --check --queue " + traces.string() + " --policy " + policy.string() +
+            " --labels x --reviewer r --root " + (dir.path() / "labels").string()}) {
+    auto result = RunArbiter(command);
+    EXPECT_EQ(result.exit_code, 2) << command;
+    EXPECT_THAT(result.err, HasSubstr(policy.string() + ":2:1: unknown key 'redcat'")) << command;
+  }
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
+
 TEST(TriageCliTest, BrokenLinesAreReportedAndSkipped) {
   TempDir dir;
   auto traces = dir.Write("t.jsonl", "{\"trace_id\":\"a\",\"status\":\"blocked\"}\n[1]\n{oops\n");

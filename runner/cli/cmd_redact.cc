@@ -61,7 +61,7 @@ Command RedactCommand() {
                 ->check(OutputFile());
             app.add_option("--policy", flags->policy,
                            "Policy YAML whose redact.patterns ({NAME: 'regex'}) add types "
-                           "<NAME>; its other keys are ignored");
+                           "<NAME>; its other keys are checked and left to sample and triage");
             // A footer callback goes before the footer string (the examples and exit codes).
             app.footer([] {
               return std::string(

@@ -86,8 +86,14 @@ Result<RedactOptions> ReadRedactOptions(const YAML::Node& redact_section, const 
   }
 }
 
+Status CheckPolicyKeys(const YAML::Node& root, const std::string& file) {
+  return CheckKeys(root, file,
+                   std::vector<std::string_view>(std::begin(kPolicyKeys), std::end(kPolicyKeys)));
+}
+
 Result<RedactOptions> LoadRedactOptions(const std::filesystem::path& policy) {
   ARBITER_ASSIGN_OR_RETURN(YAML::Node root, LoadYamlFile(policy));
+  ARBITER_RETURN_IF_ERROR(CheckPolicyKeys(root, policy.string()));
   const YAML::Node& node = root;  // const: a lookup must not add the key
   return ReadRedactOptions(node["redact"], policy.string());
 }

@@ -48,8 +48,19 @@ Result<std::shared_ptr<const re2::RE2>> CompileRedactPattern(const std::string& 
 // a bad name or regex is an InvalidArgument "file:line:column: reason" before any trace is read.
 Result<RedactOptions> ReadRedactOptions(const YAML::Node& redact_section, const std::string& file);
 
-// The `redact` key of the YAML file `policy`, other keys ignored (they belong to `sample`); a
-// file without one gives the built-ins only.
+// The top-level keys of a policy file. One file serves `sample`, `serve`, `triage`, `redact` and
+// `annotate`, each reading its own sections, but every one of them checks all the keys: a typo
+// (`redcat:`) read by `redact` or `triage` alone would otherwise turn redaction off silently.
+inline constexpr std::string_view kPolicyKeys[] = {
+    "strata", "targets", "failure", "failure_multiplier", "focus", "cost_per_trace", "redact",
+    "triage", "window",  "otlp"};
+
+// An InvalidArgument at the first key of the policy's top-level mapping `root` that is not one of
+// kPolicyKeys ("unknown key 'redcat'; expected ...").
+Status CheckPolicyKeys(const YAML::Node& root, const std::string& file);
+
+// The `redact` key of the YAML file `policy` (the other keys checked, CheckPolicyKeys, and left
+// to the commands they belong to); a file without one gives the built-ins only.
 Result<RedactOptions> LoadRedactOptions(const std::filesystem::path& policy);
 
 }  // namespace arbiter

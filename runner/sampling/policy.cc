@@ -213,9 +213,7 @@ Status ReadFocus(const YAML::Node& node, const std::string& file, SamplePolicy& 
 
 Result<SamplePolicy> SamplePolicyFromYaml(const YAML::Node& root, const std::string& file) {
   if (!root.IsMap()) return Status::InvalidArgument(file + ": a policy must be a mapping");
-  ARBITER_RETURN_IF_ERROR(CheckKeys(root, file,
-                                    {"strata", "targets", "failure", "failure_multiplier", "focus",
-                                     "cost_per_trace", "redact", "triage", "window", "otlp"}));
+  ARBITER_RETURN_IF_ERROR(CheckPolicyKeys(root, file));
   SamplePolicy policy;
   policy.file = file;
   ARBITER_RETURN_IF_ERROR(ReadStrata(root["strata"], file, policy));

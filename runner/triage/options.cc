@@ -4,6 +4,7 @@
 
 #include "runner/base/yaml_file.h"
 #include "runner/plugin_api/param_reader.h"
+#include "runner/redact/options.h"
 #include "runner/source/otlp_mapping_yaml.h"
 
 namespace arbiter {
@@ -175,6 +176,7 @@ Status ApplyTriagePolicy(const YAML::Node& root, const std::string& file, Triage
 
 Status LoadTriagePolicy(const std::filesystem::path& path, TriageOptions& options) {
   ARBITER_ASSIGN_OR_RETURN(YAML::Node node, LoadYamlFile(path));
+  ARBITER_RETURN_IF_ERROR(CheckPolicyKeys(node, path.string()));
   return ApplyTriagePolicy(node, path.string(), options);
 }
 
