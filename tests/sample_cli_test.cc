@@ -91,6 +91,40 @@ TEST(SampleCliTest, BrokenLinesAreReportedAndSkipped) {
               HasSubstr(R"("_sample":{"stratum":"all","failure":false,"weight":1.0})"));
 }
 
+TEST(SampleCliTest, TracesThatRunRefusesAreReportedAndSkipped) {
+  // sample once sampled these (and redact wrote the first three): traces without an id to
+  // label or join them by, which `run` then refused.
+  TempDir dir;
+  auto policy = dir.Write("policy.yaml", "targets: {default: 10}\n");
+  auto traces = dir.Write("t.jsonl",
+                          "{\"input\":\"no id\"}\n"
+                          "{\"trace_id\":7}\n"
+                          "{\"trace_id\":\"\"}\n"
+                          "{\"trace_id\":\"a\",\"input\":\"x\",\"trace_id\":\"b\"}\n"
+                          "{\"trace_id\":\"c\",\"tool_calls\":\"nope\"}\n"
+                          "{\"trace_id\":\"d\"}\n");
+  auto out = dir.path() / "s.jsonl";
+  auto sample = RunArbiter("sample --policy " + policy.string() + " --traces " + traces.string() +
+                           " --out " + out.string());
+  ASSERT_EQ(sample.exit_code, 0) << sample.err;
+  EXPECT_THAT(sample.err, HasSubstr(":1: missing required field 'trace_id'"));
+  EXPECT_THAT(sample.err, HasSubstr(":2: field 'trace_id' must be a string, got a number"));
+  EXPECT_THAT(sample.err, HasSubstr(":3: field 'trace_id' is empty"));
+  EXPECT_THAT(sample.err, HasSubstr(":4: field 'trace_id' appears more than once"));
+  EXPECT_THAT(sample.err, HasSubstr(":5: field 'tool_calls' must be"));
+  EXPECT_THAT(sample.err, HasSubstr("1 of 1 traces sampled"));
+  EXPECT_THAT(sample.err, HasSubstr("5 skipped"));
+
+  auto redacted = dir.path() / "r.jsonl";
+  auto redact = RunArbiter("redact --traces " + traces.string() + " --out " + redacted.string());
+  ASSERT_EQ(redact.exit_code, 0) << redact.err;
+  EXPECT_THAT(redact.err, HasSubstr(":1: missing required field 'trace_id'"));
+  EXPECT_THAT(redact.err, HasSubstr(":2: field 'trace_id' must be a string, got a number"));
+  EXPECT_THAT(redact.err, HasSubstr(":3: field 'trace_id' is empty"));
+  EXPECT_THAT(redact.err, HasSubstr(":4: field 'trace_id' appears more than once"));
+  EXPECT_THAT(redact.err, HasSubstr("2 traces written"));  // c's tool_calls are run's business
+}
+
 TEST(SampleCliTest, MissingOutputFoldersAreCreated) {
   TempDir dir;
   auto policy = dir.Write("policy.yaml", "targets: {default: 3}\n");

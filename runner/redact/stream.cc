@@ -41,6 +41,17 @@ Result<RedactSummary> RedactTraces(const std::vector<std::string>& inputs, const
         if (trace.is_discarded()) return std::string("not valid JSON");
         if (!repeated.ok()) return repeated.message();
         if (!trace.is_object()) return std::string("a trace must be a JSON object");
+        // A redacted trace is labeled and joined with scores by its id, as `run` requires it.
+        auto id = trace.find("trace_id");
+        if (id == trace.end()) return std::string("missing required field 'trace_id'");
+        if (!id->is_string()) {
+          const std::string kind = id->type_name();  // the words of `run`'s message
+          return "field 'trace_id' must be a string, got " +
+                 (kind == "null" ? kind : (id->is_structured() ? "an " : "a ") + kind);
+        }
+        if (id->get_ref<const std::string&>().empty()) {
+          return std::string("field 'trace_id' is empty");
+        }
         redactor.RedactJson(trace, summary.counts);
         // Invalid UTF-8 cannot survive the parse, but replace rather than throw if it ever does.
         line = trace.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);

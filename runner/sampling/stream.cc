@@ -5,6 +5,7 @@
 #include "runner/base/json_util.h"
 #include "runner/source/record_scan.h"
 #include "runner/trace/trace_field.h"
+#include "runner/trace/trace_validator.h"
 
 namespace arbiter {
 namespace {
@@ -38,7 +39,11 @@ Status OfferTraces(const std::vector<std::string>& inputs, const SampleOptions& 
     if (auto error = parser.parse(record.json.data(), record.json.size(), false).get(root)) {
       return std::string("not valid JSON: ") + simdjson::error_message(error);
     }
-    if (!root.is_object()) return std::string("a trace must be a JSON object");
+    // The traces `run` refuses (no trace_id, a field twice, a field of the wrong type) are
+    // reported and skipped here too: sampled, they would take a label's place and a weight that
+    // no score would ever stand for.
+    std::string_view trace_id;
+    if (Status valid = ValidateTrace(root, trace_id, nullptr); !valid.ok()) return valid.message();
     ARBITER_RETURN_IF_ERROR(sampler.Offer(root, record.json));
     ++summary.traces;
     return std::string();
