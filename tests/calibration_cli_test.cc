@@ -307,6 +307,30 @@ TEST(LabelsCliTest, OverlongNameIsAUsageError) {
   EXPECT_THAT(result.err, HasSubstr("must match [a-z0-9][a-z0-9_.-]* and have at most 64"));
 }
 
+TEST(CalibrateCliTest, BrokenTracesAreReportedAndAnEmptyMeasureWarns) {
+  // A broken line among the labeled traces was dropped without a word, and a calibration that
+  // compared nothing (traces without a labeled one) exited 0 just as silently.
+  TempDir dir;
+  std::string traces = ReadFile(kBaseline);
+  size_t second = traces.find('\n') + 1;
+  auto with_broken = dir.Write(
+      "t.jsonl", traces.substr(0, second) + "{\"trace_id\": \"cut\n" + traces.substr(second));
+  const std::string calibrate = std::string("calibrate --no-history --suite ") + kSuite +
+                                " --labels support-seed@v1 --out " + dir.path().string() + "/c";
+  auto broken = RunArbiter(calibrate + " --traces " + with_broken.string());
+  ASSERT_EQ(broken.exit_code, 0) << broken.err;
+  EXPECT_THAT(broken.err, HasSubstr(with_broken.string() + ":2: invalid JSON"));
+  EXPECT_THAT(broken.err, HasSubstr("1 broken traces were skipped"));
+  EXPECT_THAT(broken.err, ::testing::Not(HasSubstr("warning")));
+  EXPECT_THAT(ReadFile(dir.path() / "c" / "calibration.md"), HasSubstr("1 broken traces"));
+
+  auto empty = dir.Write("empty.jsonl", "");
+  auto nothing = RunArbiter(calibrate + " --traces " + empty.string());
+  EXPECT_EQ(nothing.exit_code, 0) << nothing.err;
+  EXPECT_THAT(nothing.err, HasSubstr("warning: no evaluator was compared with a single label"));
+  EXPECT_THAT(nothing.err, HasSubstr("labeled traces have no score"));
+}
+
 TEST(LabelsCliTest, BadLabelFileIsAUsageErrorWithFileAndLine) {
   TempDir dir;
   auto path = dir.Write("bad.csv", "trace_id,failure_mode,label\nt-1,m,perhaps\n");

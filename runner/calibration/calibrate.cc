@@ -25,9 +25,11 @@ Status RuntimeError(const Status& status) {
                                                          : status;
 }
 
-// Scores the labeled traces by running the suite over the trace files.
+// Scores the labeled traces by running the suite over the trace files; the broken ones are
+// skipped and listed in `broken`.
 Status ScoreTraces(const Suite& suite, const CalibrateOptions& options,
-                   const std::set<std::string>& labeled, RowsByEvaluator& rows) {
+                   const std::set<std::string>& labeled, RowsByEvaluator& rows,
+                   std::vector<std::string>& broken) {
   PipelineOptions pipeline;
   pipeline.threads = ResolveThreads(options.threads);
   for (const LoadedEvaluator& evaluator : suite.evaluators) {
@@ -36,6 +38,11 @@ Status ScoreTraces(const Suite& suite, const CalibrateOptions& options,
   simdjson::dom::parser parser;
   PipelineCallbacks callbacks;
   callbacks.batch = [&](ScoredBatch& batch) -> Status {
+    for (const TraceResult& trace : batch.traces) {
+      if (trace.error.empty()) continue;
+      broken.push_back(options.traces[batch.input] + ":" + std::to_string(trace.line) + ": " +
+                       trace.error);
+    }
     size_t start = 0;
     ScoreRow row;
     while (start < batch.rows.size()) {
@@ -75,6 +82,13 @@ Status ReadScores(const Suite& suite, const std::string& path, const std::set<st
 
 }  // namespace
 
+bool CalibrationRun::measured_nothing() const {
+  for (const EvaluatorCalibration& c : evaluators) {
+    if (c.labels > 0) return false;
+  }
+  return true;
+}
+
 nlohmann::ordered_json CalibrationJson(const CalibrationRun& run) {
   nlohmann::ordered_json calibration;
   calibration["label_set"] = run.label_set;
@@ -97,19 +111,19 @@ Result<CalibrationRun> Calibrate(const Suite& suite, const CalibrateOptions& opt
 
   std::set<std::string> labeled;
   for (const Label& label : labels->labels) labeled.insert(label.trace_id);
+  CalibrationRun run;
   RowsByEvaluator rows;
   if (!options.scores.empty()) {
     ARBITER_RETURN_IF_ERROR(ReadScores(suite, options.scores, labeled, rows));
   } else {
     ARBITER_RETURN_IF_ERROR(CheckTraceFiles(options.traces));
-    Status scored = ScoreTraces(suite, options, labeled, rows);
+    Status scored = ScoreTraces(suite, options, labeled, rows, run.broken_traces);
     if (!scored.ok()) return RuntimeError(scored);
   }
 
   CalibrationOptions calibration;
   calibration.policy = suite.gate;
   calibration.bootstrap.seed = options.seed;
-  CalibrationRun run;
   run.label_set = ref->ToString();
   run.label_set_sha256 = labels->sha256;
   static const std::map<std::string, ScoreRow> kNoRows;
@@ -138,6 +152,12 @@ Result<CalibrationRun> Calibrate(const Suite& suite, const CalibrateOptions& opt
                                 " traces where reviewers split evenly are left out (first: " +
                                 mode->second.contested.front() + ").");
     }
+  }
+
+  if (!run.broken_traces.empty()) {
+    run.notes.lines.push_back("- " + std::to_string(run.broken_traces.size()) +
+                              " broken traces were skipped (first: " + run.broken_traces.front() +
+                              ").");
   }
 
   // calibration.json is written here and only here; the report and the history store read

@@ -36,6 +36,10 @@ struct CalibrationRun {
   std::string label_set_sha256;
   std::vector<EvaluatorCalibration> evaluators;  // those whose failure mode has labels
   CalibrationNotes notes;                        // the unlabeled ones, what was left out
+  // With --traces: the broken traces, skipped as `run` skips them ("FILE:LINE: reason").
+  std::vector<std::string> broken_traces;
+  // True when no evaluator was compared with a single label: nothing was measured.
+  bool measured_nothing() const;
 };
 
 // Calibrates `suite` and writes the outputs. A problem the user must fix (the label set, the

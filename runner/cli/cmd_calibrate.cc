@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runner/base/report_text.h"
@@ -66,6 +67,19 @@ int RunCalibrate(const CalibrateFlags& flags) {
   options.seed = flags.seed;
   Result<CalibrationRun> run = Calibrate(*suite, options);
   if (!run.ok()) return Fail("calibrate", run.status());
+  for (const std::string& broken : run->broken_traces) {
+    std::fprintf(stderr, "arbiter calibrate: %s; skipped\n", broken.c_str());
+  }
+  for (std::string_view line : run->notes.lines) {  // Markdown list items in calibration.md
+    if (line.starts_with("- ")) line.remove_prefix(2);
+    std::fprintf(stderr, "arbiter calibrate: %.*s\n", static_cast<int>(line.size()), line.data());
+  }
+  if (run->measured_nothing()) {
+    std::fprintf(stderr,
+                 "arbiter calibrate: warning: no evaluator was compared with a single label: "
+                 "none of the labeled traces was scored (are these the labeled traces, and this "
+                 "the label set's suite?)\n");
+  }
   if (flags.json) {
     PrintJsonDocument(CalibrationJson(*run));
     return kExitOk;
