@@ -181,6 +181,15 @@ TEST(CliTest, OutputThatIsAnInputIsRefused) {
   EXPECT_FALSE(std::filesystem::exists(run_dir / "scorecard.json"));
 }
 
+TEST(CliTest, PluginsRefusesASuiteWithAnUnknownKey) {
+  // `plugins --suite` read only `plugins:`, so `plugns:` listed no external plugin and exit 0.
+  TempDir dir;
+  auto suite = dir.Write("s.yaml", "name: ext\nplugns: [libnope.so]\nevaluators: []\n");
+  auto result = RunArbiter("plugins --suite " + suite.string());
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr(suite.string() + ":2:1: unknown key 'plugns'"));
+}
+
 TEST(CliTest, AnOutputThatIsTheFocusStateIsRefused) {
   // `--out pf.focus-state.json` (the default state beside the policy) once ended with the
   // sample overwritten by the state; `--out x --focus-state x` on a first run, likewise.

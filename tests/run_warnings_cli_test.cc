@@ -180,5 +180,23 @@ TEST_F(RunWarningsCliTest, ValidateTracesFindsTheTypoOnTheFirstTracesAndWritesNo
   EXPECT_THAT(result.out, Not(HasSubstr("tried on")));
 }
 
+TEST_F(RunWarningsCliTest, ValidateTracesNamesBrokenTracesAndStrictFailsOnThem) {
+  // validate said "1 broken" without the place, and --strict let it pass where `run --strict`
+  // fails.
+  Setup(kShort);
+  std::string traces = ReadFile(traces_);
+  size_t second = traces.find('\n') + 1;
+  auto broken =
+      dir_.Write("broken.jsonl", traces.substr(0, second) + "{cut\n" + traces.substr(second));
+  const std::string validate = "validate --suite " + suite_ + " --traces " + broken.string();
+  CommandResult result = RunArbiter(validate);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("1 broken"));
+  EXPECT_THAT(result.err, HasSubstr(broken.string() + ":2: invalid JSON"));
+  CommandResult strict = RunArbiter(validate + " --strict");
+  EXPECT_EQ(strict.exit_code, 3) << strict.err;
+  EXPECT_THAT(strict.err, HasSubstr(broken.string() + ":2: invalid JSON"));
+}
+
 }  // namespace
 }  // namespace arbiter

@@ -14,6 +14,7 @@
 #include "runner/cli/suite_loader.h"
 #include "runner/plugin_api/plugin_registry.h"
 #include "runner/scoring/run_suite.h"
+#include "runner/source/trace_records.h"
 #include "runner/source/trace_source.h"
 #include "runner/suite/suite.h"
 
@@ -48,6 +49,14 @@ int Validate(const ValidateFlags& flags) {
   options.traces = flags.traces;
   options.limit = flags.limit;  // no `out`: RunSuite writes nothing
   options.max_error_rate = flags.max_error_rate;
+  options.strict = flags.strict;  // as `run --strict`: the first broken trace fails (exit 3)
+  // The broken traces by place, as `run` names them: "1 broken" alone says not which.
+  constexpr uint64_t kShown = 20;
+  uint64_t broken = 0;
+  options.events.trace_skipped = [&](const std::string& path, uint64_t line,
+                                     const std::string& reason) {
+    if (++broken <= kShown) std::fprintf(stderr, "%s\n", SkipMessage(path, line, reason).c_str());
+  };
   Result<RunSuiteResult> run = RunSuite(*suite, options);
   if (!run.ok()) return Fail("validate", run.status());
   std::printf("tried on %s: %llu scored, %llu broken, %s\n",

@@ -27,6 +27,7 @@ Status SetUpPlugins(PluginRegistry& registry, const std::vector<std::string>& pl
                     const std::filesystem::path& suite) {
   if (suite.empty()) return RegisterPlugins(registry, plugin_paths, suite, nullptr);
   ARBITER_ASSIGN_OR_RETURN(YAML::Node root, LoadYamlFile(suite));
+  ARBITER_RETURN_IF_ERROR(CheckSuiteKeys(root, suite.string()));  // `plugns:` is not "none"
   return RegisterPlugins(registry, plugin_paths, suite, &root);
 }
 

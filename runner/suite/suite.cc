@@ -171,11 +171,14 @@ Result<Suite> LoadSuite(const std::filesystem::path& path, const PluginRegistry&
   return LoadSuite(path, root, registry);
 }
 
+Status CheckSuiteKeys(const YAML::Node& root, const std::string& file) {
+  return CheckKeys(root, file, {"name", "evaluators", "strata", "gate", "plugins", "otlp"});
+}
+
 Result<Suite> LoadSuite(const std::filesystem::path& path, const YAML::Node& root,
                         const PluginRegistry& registry) {
   const std::string file = path.string();
-  ARBITER_RETURN_IF_ERROR(
-      CheckKeys(root, file, {"name", "evaluators", "strata", "gate", "plugins", "otlp"}));
+  ARBITER_RETURN_IF_ERROR(CheckSuiteKeys(root, file));
   Suite suite;
   suite.file = path;
   if (!root["name"]) return ErrorAt(file, root, "missing key 'name'");

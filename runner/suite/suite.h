@@ -62,4 +62,8 @@ Result<Suite> LoadSuite(const std::filesystem::path& file, const PluginRegistry&
 Result<Suite> LoadSuite(const std::filesystem::path& file, const YAML::Node& root,
                         const PluginRegistry& registry);
 
+// InvalidArgument at the first top-level key of a suite that is not one of its keys (name,
+// evaluators, strata, gate, plugins, otlp): also for commands that read only `plugins:`.
+Status CheckSuiteKeys(const YAML::Node& root, const std::string& file);
+
 }  // namespace arbiter
