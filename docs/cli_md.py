@@ -52,10 +52,15 @@ def commands(arbiter):
 def single_space_meaning(spec):
     """CLI11 leaves one space when the flag and its type fill the column exactly
     ("-o,--out TEXT:FILE REQUIRED The queue..."): the type words are upper case or "..."."""
-    words = spec.split(" ")[1:]
-    while words and (re.match(r"^[A-Z]{2,}([:=].*)?$", words[0]) or words[0] == "..."):
-        words.pop(0)
-    return " ".join(words)
+    rest = " ".join(spec.split(" ")[1:])
+    while True:
+        # A type word, "...", REQUIRED, or a range check such as "in [0 - 2]=0.1", which CLI11
+        # writes with spaces inside it.
+        stripped = re.sub(r"^(?:[A-Z]{2,}(?:[:=]\S*)?|\.\.\.|in \[[^\]]*\](?:=\S*)?)(?: |$)", "",
+                          rest, count=1)
+        if stripped == rest:
+            return rest
+        rest = stripped
 
 
 def options(text):

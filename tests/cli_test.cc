@@ -181,6 +181,37 @@ TEST(CliTest, OutputThatIsAnInputIsRefused) {
   EXPECT_FALSE(std::filesystem::exists(run_dir / "scorecard.json"));
 }
 
+TEST(CliTest, WholeNumberFlagsSayWhatIsWrongAndRefuseSigns) {
+  // --top 0 printed "Value 0 not in range 0.000000 to 1797...(309 digits).000000", and an
+  // unsigned --seed took -1 as 18446744073709551615.
+  TempDir dir;
+  auto policy = dir.Write("p.yaml", "targets: {default: 3}\n");
+  const std::string traces = std::string(" --traces ") + kDemoTraces;
+  const std::string sample =
+      "sample --policy " + policy.string() + traces + " --out " + (dir.path() / "s.jsonl").string();
+  const std::string triage = "triage" + traces + " --out " + (dir.path() / "q.jsonl").string();
+  const std::pair<std::string, std::string> cases[] = {
+      {triage + " --top 0", "--top: 0 is below 1"},
+      {triage + " --top abc", "--top: 'abc' is not a whole number"},
+      {triage + " --top 5 --per-session -1", "--per-session: '-1' is not a whole number"},
+      {sample + " --seed -1", "--seed: '-1' is not a whole number"},
+      {sample + " --seed 18446744073709551616", "--seed: 18446744073709551616 is too large"},
+      {std::string("validate --suite ") + kDemoSuite + traces + " --limit 0",
+       "--limit: 0 is below 1"},
+      {"serve --out " + (dir.path() / "serve").string() + " --late-ids -2",
+       "--late-ids: '-2' is not a whole number"},
+  };
+  for (const auto& [command, message] : cases) {
+    auto result = RunArbiter(command);
+    EXPECT_EQ(result.exit_code, 2) << command;
+    EXPECT_THAT(result.err, HasSubstr(message)) << command;
+    EXPECT_THAT(result.err, Not(HasSubstr("0.000000"))) << command;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "s.jsonl"));
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "serve"));
+  EXPECT_EQ(RunArbiter(sample + " --seed 18446744073709551615").exit_code, 0);
+}
+
 TEST(CliTest, PluginsRefusesASuiteWithAnUnknownKey) {
   // `plugins --suite` read only `plugins:`, so `plugns:` listed no external plugin and exit 0.
   TempDir dir;

@@ -1,5 +1,6 @@
 #include "runner/cli/cli.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -118,6 +119,26 @@ CLI::Validator FiniteNumber() {
         return std::string();
       },
       "FINITE");
+}
+
+CLI::Validator WholeNumber(uint64_t min, uint64_t max) {
+  std::string bound = max == UINT64_MAX
+                          ? ">=" + std::to_string(min)
+                          : "[" + std::to_string(min) + " - " + std::to_string(max) + "]";
+  return CLI::Validator(
+      [min, max](std::string& text) -> std::string {
+        uint64_t value = 0;
+        const char* end = text.data() + text.size();
+        auto [stop, error] = std::from_chars(text.data(), end, value);
+        if (error == std::errc::result_out_of_range) return text + " is too large";
+        if (text.empty() || error != std::errc() || stop != end) {
+          return "'" + text + "' is not a whole number";
+        }
+        if (value < min) return text + " is below " + std::to_string(min);
+        if (value > max) return text + " is above " + std::to_string(max);
+        return "";
+      },
+      bound);
 }
 
 bool SameFile(const std::filesystem::path& a, const std::filesystem::path& b) {

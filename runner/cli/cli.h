@@ -2,6 +2,7 @@
 // options on a CLI11 subcommand and returning the action to run once parsing succeeded.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -113,6 +114,12 @@ bool SameFile(const std::filesystem::path& a, const std::filesystem::path& b);
 Status CheckOutputsAreNotInputs(const std::vector<std::filesystem::path>& outputs,
                                 const std::vector<std::string>& traces,
                                 const std::vector<std::string>& others = {});
+
+// The check of a whole-number flag: digits only (no sign, so "-1" is not taken as 2^64 - 1 by an
+// unsigned flag), at most UINT64_MAX, and in [min, max]. Its messages name the value and the
+// bound ("--top: 0 is below 1"), where CLI11's PositiveNumber printed its range as "0.000000 to
+// 1797...". In --help it reads UINT:>=MIN, or UINT:[MIN - MAX].
+CLI::Validator WholeNumber(uint64_t min = 0, uint64_t max = UINT64_MAX);
 
 // InvalidArgument when the output folder `out` is the folder `input` (SameFile) or, with
 // `or_inside`, lies below it: the command's reports would land among the input's own files (a

@@ -126,7 +126,9 @@ Command CalibrateCommand() {
             ->envname("ARBITER_HISTORY");
         app.add_flag("--no-history", flags->no_history, "Do not record in the history store");
         AddThreadsOption(app, flags->threads, "Worker threads (default: core count; at most 1024)");
-        app.add_option("--seed", flags->seed, "Bootstrap seed")->capture_default_str();
+        app.add_option("--seed", flags->seed, "Bootstrap seed")
+            ->capture_default_str()
+            ->check(WholeNumber());
         app.add_flag("--json", flags->json,
                      "Print calibration.json on stdout instead of the table");
         return [flags] { return RunCalibrate(*flags); };

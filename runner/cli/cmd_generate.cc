@@ -111,7 +111,8 @@ Command GenerateCommand() {
                            "Suite whose signal_mcc applies and whose evaluators are compared");
             app.add_option("--failure-mode", flags->failure_mode, "Only this failure mode");
             app.add_option("--seed", flags->seed, "Seed of the permutations and bootstrap")
-                ->capture_default_str();
+                ->capture_default_str()
+                ->check(WholeNumber());
             app.add_flag("--calibrate-judge", flags->calibrate_judge,
                          "Run each judge draft over the held-out labels (its endpoint and key "
                          "must be set) and report its MCC beside the rules'");

@@ -278,7 +278,8 @@ Command SampleCommand() {
                 ->check(OutputFile());
             flags->seed_option =
                 app.add_option("--seed", flags->seed, "Seed; the same seed gives the same sample")
-                    ->capture_default_str();
+                    ->capture_default_str()
+                    ->check(WholeNumber());
             app.add_flag("--plan", flags->plan,
                          "Print the per-stratum plan (population, target, expected half-width, "
                          "judge cost) without sampling");

@@ -263,19 +263,22 @@ Command ServeCommand() {
                            "Trace ids remembered after their late window, so that later spans "
                            "are refused as late (about 50 bytes each; 0: none, they start a new "
                            "trace)")
-                ->capture_default_str();
+                ->capture_default_str()
+                ->check(WholeNumber());
             app.add_option("--max-inflight-traces", flags->max_inflight_traces,
                            "Traces assembled at once; past it requests get 503 + Retry-After")
                 ->capture_default_str()
-                ->check(CLI::PositiveNumber);
+                ->check(WholeNumber(1));
             app.add_option("--max-body", flags->max_body_bytes,
                            "Largest request body in bytes, after decompression (413 above)")
                 ->capture_default_str()
-                ->check(CLI::PositiveNumber);
+                ->check(WholeNumber(1));
             app.add_option("--top", flags->top, "Triage queue length per window")
                 ->capture_default_str()
-                ->check(CLI::PositiveNumber);
-            app.add_option("--seed", flags->seed, "Sampling seed")->capture_default_str();
+                ->check(WholeNumber(1));
+            app.add_option("--seed", flags->seed, "Sampling seed")
+                ->capture_default_str()
+                ->check(WholeNumber());
             app.add_option("--threads", flags->threads,
                            "HTTP connections served at once (one thread each)")
                 ->capture_default_str()

@@ -2,6 +2,7 @@
 // [--no-redact] [--threads N] [--group-stats exact|streaming]`: the traces most worth a human's
 // look, ranked by anomaly score, each with
 // `_triage` saying why (runner/triage/options.h lists the signals and their thresholds).
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -98,13 +99,13 @@ Command TriageCommand() {
                 ->required();
             app.add_option("--top", flags->top, "Queue length: the K most anomalous traces")
                 ->required()
-                ->check(CLI::PositiveNumber);
+                ->check(WholeNumber(1));
             app.add_option("-o,--out", flags->out, "The queue, one JSON line per trace, best first")
                 ->required()
                 ->check(OutputFile());
             app.add_option("--per-session", flags->per_session,
                            "At most N traces per session_id (0: unlimited; default 1)")
-                ->check(CLI::NonNegativeNumber);
+                ->check(WholeNumber(0, INT64_MAX));
             app.add_option("--policy", flags->policy,
                            "YAML file whose 'triage:' mapping sets thresholds and weights");
             AddThreadsOption(app, flags->threads,

@@ -86,7 +86,7 @@ Command ValidateCommand() {
             ->expected(1, -1);
         app.add_option("--limit", flags->limit, "Traces read with --traces (from the start)")
             ->capture_default_str()
-            ->check(CLI::PositiveNumber);
+            ->check(WholeNumber(1));
         AddMaxErrorRateOption(app, flags->max_error_rate);
         app.add_flag("--strict", flags->strict, "Exit 3 on any warning");
         return [flags] { return Validate(*flags); };
