@@ -212,6 +212,28 @@ TEST(CliTest, WholeNumberFlagsSayWhatIsWrongAndRefuseSigns) {
   EXPECT_EQ(RunArbiter(sample + " --seed 18446744073709551615").exit_code, 0);
 }
 
+TEST(CliTest, AnInputWithoutATraceWarns) {
+  // redact, triage and sample on an empty file (or one of broken lines) exited 0 without a word;
+  // run and validate warned.
+  TempDir dir;
+  auto empty = dir.Write("empty.jsonl", "");
+  auto broken = dir.Write("broken.jsonl", "{cut\n[1]\n");
+  auto policy = dir.Write("p.yaml", "targets: {default: 3}\n");
+  const std::string out = " --out " + (dir.path() / "out.jsonl").string();
+  for (const std::string& command : {std::string("redact"), std::string("triage --top 5"),
+                                     "sample --policy " + policy.string()}) {
+    auto none = RunArbiter(command + out + " --traces " + empty.string());
+    EXPECT_EQ(none.exit_code, 0) << command;
+    EXPECT_THAT(none.err, HasSubstr("warning: no trace in the input (empty)")) << command;
+    auto all_broken = RunArbiter(command + out + " --traces " + broken.string());
+    EXPECT_THAT(all_broken.err, HasSubstr("warning: no trace in the input: every one of 2 records "
+                                          "was broken"))
+        << command;
+    auto fine = RunArbiter(command + out + " --traces " + kDemoTraces);
+    EXPECT_THAT(fine.err, Not(HasSubstr("warning: no trace"))) << command;
+  }
+}
+
 TEST(CliTest, PluginsRefusesASuiteWithAnUnknownKey) {
   // `plugins --suite` read only `plugins:`, so `plugns:` listed no external plugin and exit 0.
   TempDir dir;

@@ -121,6 +121,15 @@ CLI::Validator FiniteNumber() {
       "FINITE");
 }
 
+void WarnWhenNoTrace(std::string_view command, uint64_t traces, uint64_t skipped) {
+  if (traces > 0) return;
+  std::fprintf(stderr, "arbiter %.*s: warning: no trace in the input%s\n",
+               static_cast<int>(command.size()), command.data(),
+               skipped
+                   ? (": every one of " + std::to_string(skipped) + " records was broken").c_str()
+                   : " (empty)");
+}
+
 CLI::Validator WholeNumber(uint64_t min, uint64_t max) {
   std::string bound = max == UINT64_MAX
                           ? ">=" + std::to_string(min)

@@ -115,6 +115,10 @@ Status CheckOutputsAreNotInputs(const std::vector<std::filesystem::path>& output
                                 const std::vector<std::string>& traces,
                                 const std::vector<std::string>& others = {});
 
+// "arbiter COMMAND: warning: no trace in the input ..." on stderr when `traces` is 0: an empty
+// file, or every line broken, is not a sample, a queue or a redacted set, whatever exit 0 says.
+void WarnWhenNoTrace(std::string_view command, uint64_t traces, uint64_t skipped);
+
 // The check of a whole-number flag: digits only (no sign, so "-1" is not taken as 2^64 - 1 by an
 // unsigned flag), at most UINT64_MAX, and in [min, max]. Its messages name the value and the
 // bound ("--top: 0 is below 1"), where CLI11's PositiveNumber printed its range as "0.000000 to

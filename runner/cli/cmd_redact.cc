@@ -39,6 +39,7 @@ int Redact(const RedactFlags& flags) {
                static_cast<unsigned long long>(summary->traces), flags.out.c_str(),
                static_cast<unsigned long long>(summary->skipped),
                FormatRedactionCounts(*redactor, summary->counts).c_str());
+  WarnWhenNoTrace("redact", summary->traces, summary->skipped);
   return kExitOk;
 }
 

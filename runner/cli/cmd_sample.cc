@@ -79,6 +79,7 @@ int Finish(const SampleFlags& flags, const SamplePolicy& policy, FocusState& sta
                static_cast<unsigned long long>(summary.sampled),
                static_cast<unsigned long long>(summary.traces), flags.out.c_str(),
                static_cast<unsigned long long>(summary.skipped));
+  WarnWhenNoTrace("sample", summary.traces, summary.skipped);
   const SamplePlan& plan = summary.plan;
   if (plan.budget_binds) {
     std::fprintf(stderr, "arbiter sample: the budget of %llu binds; `--plan` shows the strata\n",

@@ -72,6 +72,7 @@ int Triage(const TriageFlags& flags) {
                static_cast<unsigned long long>(summary->traces),
                static_cast<unsigned long long>(summary->skipped),
                static_cast<unsigned long long>(summary->queued), flags.out.c_str());
+  WarnWhenNoTrace("triage", summary->traces, summary->skipped);
   std::fprintf(stderr, "arbiter triage: signals (traces/queued): %s\n",
                SignalCounts(*summary).c_str());
   if (redactor) {
