@@ -686,6 +686,20 @@ TEST(ServeCliTest, AJudgeBudgetNeedsASuiteAndOneTracesShareOfAWindow) {
   EXPECT_NE(too_small.err.find("--judge-budget"), std::string::npos) << too_small.err;
 }
 
+TEST(ServeCliTest, AUsageErrorLeavesNothingBehind) {
+  // A bad --window (or --quiet-period, --stop-after, suite) once left OUT/sample-policy.yaml.
+  TempDir dir;
+  const std::string serve = "serve --port 0 --grpc -1 --out ";
+  for (const std::string& bad :
+       {std::string(" --window abc"), std::string(" --quiet-period 5 parsecs"),
+        std::string(" --stop-after never"), std::string(" --suite /nonexistent/suite.yaml")}) {
+    auto out = dir.path() / "out";
+    auto result = testing::RunArbiter(serve + out.string() + bad);
+    EXPECT_EQ(result.exit_code, 2) << bad << ": " << result.err;
+    EXPECT_FALSE(std::filesystem::exists(out)) << bad;
+  }
+}
+
 // Several instances behind a traceID load balancer (docs/DEPLOY.md): three fed by a trace-id
 // hash split and one fed everything. `arbiter sample --merge` of the three windows' partial
 // samples writes the bytes of the one instance's window sample.

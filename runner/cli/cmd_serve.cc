@@ -64,19 +64,17 @@ int Serve(const ServeFlags& flags) {
                              "--judge-budget needs --suite: it bounds the judge calls of scoring"));
   }
   // Without a policy: one stratum, the default target, written to OUT/sample-policy.yaml so
-  // that the windows' partial samples can be merged with it (`sample --merge --policy`).
-  std::filesystem::path policy_path = flags.policy;
-  if (flags.policy.empty()) {
-    policy_path = std::filesystem::path(flags.out) / "sample-policy.yaml";
-    std::error_code ec;
-    std::filesystem::create_directories(flags.out, ec);
-    Status written =
-        WriteFileAtomic(policy_path,
-                        "# arbiter serve's default policy: one stratum, 200 traces per window.\n"
-                        "targets: {default: 200}\n");
-    if (!written.ok()) return Fail("serve", written);
-  }
-  Result<SamplePolicy> policy = LoadSamplePolicy(policy_path);
+  // that the windows' partial samples can be merged with it (`sample --merge --policy`). It is
+  // written once every flag has been checked: a usage error leaves nothing behind.
+  constexpr char kDefaultPolicy[] =
+      "# arbiter serve's default policy: one stratum, 200 traces per window.\n"
+      "targets: {default: 200}\n";
+  const std::filesystem::path policy_path =
+      flags.policy.empty() ? std::filesystem::path(flags.out) / "sample-policy.yaml"
+                           : std::filesystem::path(flags.policy);
+  Result<SamplePolicy> policy = flags.policy.empty()
+                                    ? ParseSamplePolicy(kDefaultPolicy, policy_path.string())
+                                    : LoadSamplePolicy(policy_path);
   if (!policy.ok()) return Fail("serve", policy.status());
   ServeOptions options;
   options.out = flags.out;
@@ -164,6 +162,14 @@ int Serve(const ServeFlags& flags) {
     }
   }
 
+  if (flags.policy.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(flags.out, ec);
+    Status written = WriteFileAtomic(policy_path, kDefaultPolicy);
+    if (!written.ok()) return Fail("serve", written);
+    policy = LoadSamplePolicy(policy_path);  // as a given --policy is read
+    if (!policy.ok()) return Fail("serve", policy.status());
+  }
   Result<std::unique_ptr<Receiver>> receiver =
       Receiver::Start(options, *policy, triage, redactor.get(), stderr);
   if (!receiver.ok()) return Fail("serve", receiver.status());
