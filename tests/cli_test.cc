@@ -234,6 +234,24 @@ TEST(CliTest, AnInputWithoutATraceWarns) {
   }
 }
 
+TEST(CliTest, AWrongPathIsAUsageErrorNamingIt) {
+  // Each exited 3, as a runtime failure: a history store that is not one ("file is not a
+  // database", without the file), a label set that does not exist (printed as CHANGED), a file
+  // given to init as its folder.
+  TempDir dir;
+  auto text = dir.Write("notes.txt", "not a database, not a folder\n");
+  auto history = RunArbiter("history --history " + text.string());
+  EXPECT_EQ(history.exit_code, 2);
+  EXPECT_THAT(history.err, HasSubstr(text.string() + ": not a history store"));
+  auto verify = RunArbiter("labels verify nope@v1 --root " + dir.path().string());
+  EXPECT_EQ(verify.exit_code, 2);
+  EXPECT_THAT(verify.err, HasSubstr("nope@v1: no folder"));
+  auto init = RunArbiter("init " + text.string());
+  EXPECT_EQ(init.exit_code, 2);
+  EXPECT_THAT(init.err, HasSubstr("Not a directory"));
+  EXPECT_EQ(ReadFile(text), "not a database, not a folder\n");
+}
+
 TEST(CliTest, PluginsRefusesASuiteWithAnUnknownKey) {
   // `plugins --suite` read only `plugins:`, so `plugns:` listed no external plugin and exit 0.
   TempDir dir;

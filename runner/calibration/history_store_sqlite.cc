@@ -118,6 +118,14 @@ Result<std::unique_ptr<HistoryStore>> OpenSqliteHistory(const std::string& path,
     return Status::IoError(message);
   }
   sqlite3_busy_timeout(db, 5000);  // concurrent CI jobs writing one store wait, not fail
+  // SQLite opens any file lazily; a file that is not a database fails at the first statement,
+  // where the message would not name it. Ask now: a wrong path is the user's to fix (exit 2).
+  if (sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr) !=
+      SQLITE_OK) {
+    std::string message = path + ": not a history store (" + sqlite3_errmsg(db) + ")";
+    sqlite3_close(db);
+    return Status::InvalidArgument(message);
+  }
   auto store = std::make_unique<SqliteHistoryStore>(db);
   if (create) {
     char* error = nullptr;

@@ -36,8 +36,11 @@ int Init(const std::string& dir) {
     std::error_code ec;
     fs::create_directories(path.parent_path(), ec);
     if (ec) {
-      return Fail("init", Status::IoError("cannot create " + path.parent_path().string() + ": " +
-                                          ec.message()));
+      // A file where the folder goes (`init traces.jsonl`) is the user's to fix: exit 2.
+      std::string why = "cannot create " + path.parent_path().string() + ": " + ec.message();
+      return Fail("init", ec == std::errc::not_a_directory || ec == std::errc::file_exists
+                              ? Status::InvalidArgument(why)
+                              : Status::IoError(why));
     }
     if (Status written = WriteFileAtomic(path, file.contents); !written.ok()) {
       return Fail("init", written);

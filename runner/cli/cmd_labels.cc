@@ -185,6 +185,8 @@ int Verify(const LabelsFlags& flags) {
   Json results = Json::array();
   for (const LabelSetRef& ref : *refs) {
     Status verified = store.Verify(ref);
+    // A set that is not there is a usage error (exit 2, as `labels diff` says), not a change.
+    if (verified.code() == Status::Code::kNotFound) return Fail("labels", verified);
     if (!verified.ok()) ++bad;
     if (flags.json) {
       Json entry = {{"label_set", ref.ToString()}, {"ok", verified.ok()}};
