@@ -158,11 +158,11 @@ Result<std::vector<Label>> ReadLabelFile(const std::filesystem::path& path,
   while (std::getline(lines, line)) {
     ++number;
     if (Trim(line).empty()) continue;
-    auto error_at = [&](const std::string& reason) {
-      errors.push_back(path.string() + ":" + std::to_string(number) + ": " + reason);
-    };
     Label label;
-    label.line = number;
+    label.line = number;  // where the record starts, also for one that runs over several lines
+    auto error_at = [&](const std::string& reason) {
+      errors.push_back(path.string() + ":" + std::to_string(label.line) + ": " + reason);
+    };
     if (jsonl) {
       std::string error = ParseJsonlRow(line, label);
       if (!error.empty()) {
@@ -170,8 +170,19 @@ Result<std::vector<Label>> ReadLabelFile(const std::filesystem::path& path,
         continue;
       }
     } else {
-      if (!SplitCsv(Trim(line), fields)) {
-        error_at("unterminated quote");
+      // A quoted field may hold line breaks (Excel writes a multi-line note so): while a quote is
+      // open (an odd count of '"' so far: an escaped "" counts two), the next line belongs to
+      // this record. Counting keeps a quote left open on line 1 linear, not a split per line.
+      std::string record = line;
+      size_t quotes = std::count(record.begin(), record.end(), '"');
+      while (quotes % 2 == 1 && std::getline(lines, line)) {
+        ++number;
+        if (record.ends_with('\r')) record.pop_back();  // a CRLF file's break inside the field
+        quotes += std::count(line.begin(), line.end(), '"');
+        record.append("\n").append(line);
+      }
+      if (!SplitCsv(Trim(record), fields)) {
+        error_at("unterminated quote (a quoted field runs to the end of the file)");
         continue;
       }
       if (columns.empty()) {

@@ -89,6 +89,23 @@ TEST(LabelFileTest, BadRowsAreAllReportedWithFileAndLine) {
   EXPECT_THAT(m, HasSubstr(path.string() + ":6: unterminated quote"));
 }
 
+TEST(LabelFileTest, AQuotedFieldMayHoldLineBreaks) {
+  // Excel writes a note of two lines as one quoted field over two lines (CRLF between rows and
+  // inside the field); it was "unterminated quote" twice.
+  TempDir dir;
+  auto path = dir.Write("notes.csv",
+                        "trace_id,failure_mode,label,note\r\n"
+                        "t-1,tone,fail,\"first line\r\nsecond, with \"\"quotes\"\"\"\r\n"
+                        "t-2,tone,pass,plain\r\n");
+  auto labels = ReadLabelFile(path, Defaults());
+  ASSERT_TRUE(labels.ok()) << labels.status().message();
+  ASSERT_EQ(labels->size(), 2u);
+  EXPECT_EQ((*labels)[0].note, "first line\nsecond, with \"quotes\"");
+  EXPECT_EQ((*labels)[0].line, 2u);
+  EXPECT_EQ((*labels)[1].trace_id, "t-2");
+  EXPECT_EQ((*labels)[1].line, 4u);
+}
+
 TEST(LabelFileTest, DuplicatesAndMixedScalesAreErrors) {
   TempDir dir;
   auto path = dir.Write("dup.csv",
