@@ -252,6 +252,23 @@ TEST(CliTest, AWrongPathIsAUsageErrorNamingIt) {
   EXPECT_EQ(ReadFile(text), "not a database, not a folder\n");
 }
 
+TEST(CliTest, FlagsThatWouldBeIgnoredOrMisreadAreRefused) {
+  // `validate --limit 5` without --traces was ignored; `labels import --created-at yesterday`
+  // was stored and listed as "created yesterday".
+  TempDir dir;
+  auto limit = RunArbiter(std::string("validate --suite ") + kDemoSuite + " --limit 5");
+  EXPECT_EQ(limit.exit_code, 2);
+  EXPECT_THAT(limit.err, HasSubstr("--limit requires --traces"));
+  auto csv = dir.Write("in.csv", "trace_id,failure_mode,label\nt-1,tone,fail\n");
+  const std::string import = "labels import --name s --reviewer ana --from " + csv.string() +
+                             " --root " + dir.path().string() + " --created-at ";
+  auto yesterday = RunArbiter(import + "yesterday");
+  EXPECT_EQ(yesterday.exit_code, 2);
+  EXPECT_THAT(yesterday.err, HasSubstr("'yesterday' is not an RFC 3339 time"));
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "s"));
+  EXPECT_EQ(RunArbiter(import + "2026-12-07T10:00:00Z").exit_code, 0);
+}
+
 TEST(CliTest, PluginsRefusesASuiteWithAnUnknownKey) {
   // `plugins --suite` read only `plugins:`, so `plugns:` listed no external plugin and exit 0.
   TempDir dir;

@@ -50,6 +50,12 @@ int Gate(const GateFlags& flags) {
     Status outside = CheckOutputFolderIsNot(flags.out, folder, what, false);
     if (!outside.ok()) return Fail("gate", outside);
   }
+  if (SameFile(flags.baseline, flags.candidate)) {
+    std::fprintf(stderr,
+                 "arbiter gate: warning: --baseline and --candidate are the same folder (%s): "
+                 "the run is compared with itself\n",
+                 flags.candidate.c_str());
+  }
   RunGateOptions options;
   options.baseline = flags.baseline;
   options.candidate = flags.candidate;

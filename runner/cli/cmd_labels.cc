@@ -2,6 +2,7 @@
 // (SPEC "Label set") under --root (default datasets/labels).
 #include <cstdio>
 #include <memory>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -342,14 +343,25 @@ Command LabelsCommand() {
     import->add_flag("--fresh", flags->fresh, "Do not carry over the previous version's labels");
     import->add_option("--rubric-version", flags->rubric_versions,
                        "FAILURE_MODE=VERSION of the rubric the reviewers followed");
-    import->add_option("--created-at", flags->created_at, "Creation time to record (default: now)");
-    import->add_option("-s,--suite", flags->suite,
-                       "Refuse failure modes that no evaluator of this suite declares and "
-                       "that the label set does not hold yet");
-    import->add_option("-t,--traces", flags->traces,
-                       "Refuse rows whose trace id is not in these JSONL traces");
-    import->add_flag("--allow-new-failure-mode", flags->allow_new_failure_mode,
-                     "Accept a failure mode that --suite does not declare");
+    import
+        ->add_option("--created-at", flags->created_at,
+                     "Creation time to record, RFC 3339 (default: now)")
+        ->check(CLI::Validator(
+            [](std::string& text) -> std::string {
+              // The manifest's created_at is read back as a time (labels list, history).
+              static const std::regex kTime(
+                  R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}))");
+    if (std::regex_match(text, kTime)) return "";
+    return "'" + text + "' is not an RFC 3339 time such as 2026-12-07T10:00:00Z";
+            },
+            "RFC3339"));
+  import->add_option("-s,--suite", flags->suite,
+                     "Refuse failure modes that no evaluator of this suite declares and "
+                     "that the label set does not hold yet");
+  import->add_option("-t,--traces", flags->traces,
+                     "Refuse rows whose trace id is not in these JSONL traces");
+  import->add_flag("--allow-new-failure-mode", flags->allow_new_failure_mode,
+                   "Accept a failure mode that --suite does not declare");
             import->footer([] {
               return std::string(
                   "Columns (CSV header, any order; a UTF-8 byte-order mark is fine):\n"
@@ -365,62 +377,62 @@ Command LabelsCommand() {
                   "  t-000002,invented-citation,pass,ana,\n"
                   "JSONL: one SPEC label row per line. Rows identical to the latest version's\n"
                   "make no new version.\n");
-            });
-  root(import);
-  CLI::App* commit =
-      app.add_subcommand("commit", "Turn the draft of `arbiter annotate` into the next version");
-  commit->add_option("name", flags->name, "Label set name")->required();
-  root(commit);
-  auto json = [&](CLI::App* sub) {
-    sub->add_flag("--json", flags->json, "Print one JSON document on stdout (docs/FORMATS.md)");
-  };
-  CLI::App* list = app.add_subcommand("list", "List label sets and versions");
-  root(list);
-  json(list);
-  CLI::App* verify =
-      app.add_subcommand("verify", "Check that versions are unchanged (exit 3 if not)");
-  verify->add_option("sets", flags->refs, "NAME@vN or NAME (default: all)");
-  root(verify);
-  json(verify);
-  CLI::App* diff = app.add_subcommand("diff", "Labels added, removed and flipped between versions");
-  diff->add_option("sets", flags->refs, "NAME@vA NAME@vB")->expected(2);
-  root(diff);
-  json(diff);
-  CLI::App* agreement =
-      app.add_subcommand("agreement", "Inter-reviewer agreement per failure mode");
-  agreement->add_option("set", flags->refs, "NAME@vN")->expected(1);
-  root(agreement);
-  json(agreement);
-  // Each subcommand's own examples; `labels --help` gets the Command's.
-  SetHelp(*import, {{"arbiter labels import --name support-seed --from "
-                     "datasets/seed/labels-ana.csv --reviewer ana --root out/labels",
-                     "arbiter labels import --name support-seed --from "
-                     "datasets/seed/labels-ben.csv --reviewer ben --root out/labels"},
-                    kCommonExitCodes});
-  SetHelp(*list, {{"arbiter labels list", "arbiter labels list --json --root datasets/labels"},
-                  kCommonExitCodes});
-  SetHelp(*verify, {{"arbiter labels verify", "arbiter labels verify support-seed@v1 --json"},
-                    kCommonExitCodes});
-  SetHelp(*diff, {{"arbiter labels diff support-seed@v1 support-seed@v2",
-                   "arbiter labels diff support-seed@v1 support-seed@v2 --json"},
-                  kCommonExitCodes});
-  SetHelp(*agreement, {{"arbiter labels agreement support-seed@v2",
-                        "arbiter labels agreement support-seed@v2 --json"},
-                       kCommonExitCodes});
-  SetHelp(*commit, {{"arbiter labels commit demo-review --root out/labels",
-                     "arbiter labels commit support-seed"},
-                    kCommonExitCodes});
-  return [flags, import, commit, list, verify, diff, agreement] {
-    if (import->parsed()) return Import(*flags);
-    if (commit->parsed()) return Commit(*flags);
-    if (list->parsed()) return List(*flags);
-    if (verify->parsed()) return Verify(*flags);
-    if (diff->parsed()) return Diff(*flags);
-    if (agreement->parsed()) return Agreement(*flags);
-    return static_cast<int>(kExitUsage);
-  };
-}
+});
+root(import);
+CLI::App* commit =
+    app.add_subcommand("commit", "Turn the draft of `arbiter annotate` into the next version");
+commit->add_option("name", flags->name, "Label set name")->required();
+root(commit);
+auto json = [&](CLI::App* sub) {
+  sub->add_flag("--json", flags->json, "Print one JSON document on stdout (docs/FORMATS.md)");
 };
+CLI::App* list = app.add_subcommand("list", "List label sets and versions");
+root(list);
+json(list);
+CLI::App* verify =
+    app.add_subcommand("verify", "Check that versions are unchanged (exit 3 if not)");
+verify->add_option("sets", flags->refs, "NAME@vN or NAME (default: all)");
+root(verify);
+json(verify);
+CLI::App* diff = app.add_subcommand("diff", "Labels added, removed and flipped between versions");
+diff->add_option("sets", flags->refs, "NAME@vA NAME@vB")->expected(2);
+root(diff);
+json(diff);
+CLI::App* agreement = app.add_subcommand("agreement", "Inter-reviewer agreement per failure mode");
+agreement->add_option("set", flags->refs, "NAME@vN")->expected(1);
+root(agreement);
+json(agreement);
+// Each subcommand's own examples; `labels --help` gets the Command's.
+SetHelp(*import, {{"arbiter labels import --name support-seed --from "
+                   "datasets/seed/labels-ana.csv --reviewer ana --root out/labels",
+                   "arbiter labels import --name support-seed --from "
+                   "datasets/seed/labels-ben.csv --reviewer ben --root out/labels"},
+                  kCommonExitCodes});
+SetHelp(*list, {{"arbiter labels list", "arbiter labels list --json --root datasets/labels"},
+                kCommonExitCodes});
+SetHelp(*verify, {{"arbiter labels verify", "arbiter labels verify support-seed@v1 --json"},
+                  kCommonExitCodes});
+SetHelp(*diff, {{"arbiter labels diff support-seed@v1 support-seed@v2",
+                 "arbiter labels diff support-seed@v1 support-seed@v2 --json"},
+                kCommonExitCodes});
+SetHelp(*agreement, {{"arbiter labels agreement support-seed@v2",
+                      "arbiter labels agreement support-seed@v2 --json"},
+                     kCommonExitCodes});
+SetHelp(*commit, {{"arbiter labels commit demo-review --root out/labels",
+                   "arbiter labels commit support-seed"},
+                  kCommonExitCodes});
+return [flags, import, commit, list, verify, diff, agreement] {
+  if (import->parsed()) return Import(*flags);
+  if (commit->parsed()) return Commit(*flags);
+  if (list->parsed()) return List(*flags);
+  if (verify->parsed()) return Verify(*flags);
+  if (diff->parsed()) return Diff(*flags);
+  if (agreement->parsed()) return Agreement(*flags);
+  return static_cast<int>(kExitUsage);
+};
+}
+}
+;
 }
 
 }  // namespace arbiter

@@ -80,13 +80,15 @@ Command ValidateCommand() {
         auto flags = std::make_shared<ValidateFlags>();
         app.add_option("-s,--suite", flags->suite, "Suite YAML file")->required();
         AddPluginPathOption(app, flags->plugin_paths);
-        app.add_option("-t,--traces", flags->traces,
-                       "Also run the suite on these traces, writing nothing, and print the "
-                       "warnings a run would give")
-            ->expected(1, -1);
+        CLI::Option* traces =
+            app.add_option("-t,--traces", flags->traces,
+                           "Also run the suite on these traces, writing nothing, and print the "
+                           "warnings a run would give")
+                ->expected(1, -1);
         app.add_option("--limit", flags->limit, "Traces read with --traces (from the start)")
             ->capture_default_str()
-            ->check(WholeNumber(1));
+            ->check(WholeNumber(1))
+            ->needs(traces);  // alone it would be ignored without a word
         AddMaxErrorRateOption(app, flags->max_error_rate);
         app.add_flag("--strict", flags->strict, "Exit 3 on any warning");
         return [flags] { return Validate(*flags); };
