@@ -269,6 +269,26 @@ TEST(CliTest, FlagsThatWouldBeIgnoredOrMisreadAreRefused) {
   EXPECT_EQ(RunArbiter(import + "2026-12-07T10:00:00Z").exit_code, 0);
 }
 
+TEST(CliTest, APathTooLongForTheFileSystemIsNotFoundNotAnAbort) {
+  // A suite naming an evaluator file whose name has over 255 bytes aborted validate and run: an
+  // uncaught filesystem_error "File name too long" (found by the config_yaml fuzzer).
+  TempDir dir;
+  const std::string name = std::string(300, 'e') + ".yaml";
+  auto suite = dir.Write("s.yaml", "name: s\nevaluators: [" + name + "]\n");
+  for (const std::string& command :
+       {std::string("validate"),
+        "run --out " + (dir.path() / "o").string() + " --traces " + kDemoTraces}) {
+    auto result = RunArbiter(command + " --suite " + suite.string());
+    EXPECT_EQ(result.exit_code, 2) << command << ": " << result.err;
+    EXPECT_THAT(result.err, HasSubstr("s.yaml:2:14: evaluator file")) << command;
+    EXPECT_THAT(result.err, HasSubstr("not found")) << command;
+  }
+  auto gate = RunArbiter("gate --baseline " + dir.path().string() + " --candidate " +
+                         dir.path().string() + " --out " + (dir.path() / "g").string() +
+                         " --calibration " + std::string(300, 'c'));
+  EXPECT_EQ(gate.exit_code, 2) << gate.err;
+}
+
 TEST(CliTest, PluginsRefusesASuiteWithAnUnknownKey) {
   // `plugins --suite` read only `plugins:`, so `plugns:` listed no external plugin and exit 0.
   TempDir dir;

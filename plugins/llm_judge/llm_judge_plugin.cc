@@ -9,6 +9,7 @@
 #include <unistd.h>  // environ
 
 #include "plugins/llm_judge/judgment.h"
+#include "runner/base/path_checks.h"
 #include "runner/plugin_api/param_reader.h"
 
 namespace arbiter {
@@ -231,7 +232,7 @@ Result<std::unique_ptr<Evaluator>> CreateLlmJudge(const EvaluatorSpec& spec) {
 
   auto rubric = LoadRubric(spec.Resolve(*rubric_path));
   if (!rubric.ok()) {
-    if (!std::filesystem::exists(spec.Resolve(*rubric_path))) {
+    if (!PathExists(spec.Resolve(*rubric_path))) {
       return spec.ErrorAt(rubric_node,
                           "rubric '" + spec.Resolve(*rubric_path).string() + "' not found");
     }

@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include "runner/base/path_checks.h"
 #include "runner/calibration/history_backends.h"
 
 namespace arbiter {
@@ -105,7 +106,7 @@ class SqliteHistoryStore : public HistoryStore {
 
 Result<std::unique_ptr<HistoryStore>> OpenSqliteHistory(const std::string& path, bool create) {
   namespace fs = std::filesystem;
-  if (!create && !fs::exists(path)) return Status::NotFound(path + ": no history store");
+  if (!create && !PathExists(path)) return Status::NotFound(path + ": no history store");
   if (create && fs::path(path).has_parent_path()) {
     std::error_code ec;
     fs::create_directories(fs::path(path).parent_path(), ec);

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "runner/base/db_url.h"
+#include "runner/base/path_checks.h"
 #include "runner/calibration/history_store.h"
 #include "runner/cli/cli.h"
 #include "runner/cli/suite_loader.h"
@@ -36,11 +37,11 @@ struct GateFlags {
 int Gate(const GateFlags& flags) {
   namespace fs = std::filesystem;
   // A path the user typed that names nothing would otherwise read as "nothing calibrated".
-  if (!flags.calibration.empty() && !fs::is_regular_file(flags.calibration)) {
+  if (!flags.calibration.empty() && !IsRegularFile(flags.calibration)) {
     return Fail("gate",
                 Status::InvalidArgument("--calibration " + flags.calibration + ": no such file"));
   }
-  if (flags.history_given && !IsPostgresUrl(flags.history) && !fs::is_regular_file(flags.history)) {
+  if (flags.history_given && !IsPostgresUrl(flags.history) && !IsRegularFile(flags.history)) {
     return Fail("gate", Status::InvalidArgument(
                             "--history " + flags.history +
                             ": no such history store (arbiter calibrate --history creates it)"));

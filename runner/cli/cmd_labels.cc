@@ -9,6 +9,7 @@
 #include "runner/annotate/draft.h"
 #include "runner/annotate/label_quality.h"
 #include "runner/annotate/trace_queue.h"
+#include "runner/base/path_checks.h"
 #include "runner/base/report_text.h"
 #include "runner/cli/cli.h"
 #include "runner/cli/json_output.h"
@@ -260,7 +261,7 @@ int Commit(const LabelsFlags& flags) {
       std::filesystem::path(flags.root) / flags.name / "draft" / "journal.jsonl";
   Result<LabelSetRef> name = ParseLabelSetRef(flags.name + "@v1");
   if (!name.ok()) return Fail("labels", name.status());
-  if (!std::filesystem::exists(journal)) {
+  if (!PathExists(journal)) {
     std::printf("nothing to commit: %s has no draft (%s)\n", flags.name.c_str(), journal.c_str());
     return kExitOk;
   }

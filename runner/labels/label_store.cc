@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "runner/base/atomic_file.h"
+#include "runner/base/path_checks.h"
 #include "runner/base/sha256.h"
 
 namespace arbiter {
@@ -223,7 +224,7 @@ Status LabelStore::Create(const LabelSetRef& ref, const std::vector<Label>& labe
                           std::optional<int> parent, const ImportOptions& options) {
   ARBITER_RETURN_IF_ERROR(CheckSetName(ref.name));
   const fs::path dir = Dir(ref);
-  if (fs::exists(dir)) {
+  if (PathExists(dir)) {
     return Status::InvalidArgument(dir.string() +
                                    " exists: a label set version is never "
                                    "rewritten; import again to make the next version");
@@ -295,8 +296,7 @@ Result<LabelSetRef> LabelStore::Import(const std::string& name, const std::vecto
 Status LabelStore::Verify(const LabelSetRef& ref) const {
   ARBITER_RETURN_IF_ERROR(CheckSetName(ref.name));
   const fs::path dir = Dir(ref);
-  if (!fs::is_directory(dir))
-    return Status::NotFound(ref.ToString() + ": no folder " + dir.string());
+  if (!IsDirectory(dir)) return Status::NotFound(ref.ToString() + ": no folder " + dir.string());
   bool ok = false;
   std::string manifest_text = ReadWhole(dir / kManifestFile, ok);
   if (!ok) return Status::Corruption((dir / kManifestFile).string() + ": missing");

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runner/base/atomic_file.h"
+#include "runner/base/path_checks.h"
 
 namespace arbiter {
 
@@ -63,7 +64,7 @@ Result<FocusState> LoadFocusState(const std::filesystem::path& path) {
   FocusState state;
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    if (!std::filesystem::exists(path)) return state;
+    if (!PathExists(path)) return state;
     return Status::InvalidArgument(path.string() + ": cannot read the focus state");
   }
   std::stringstream text;

@@ -7,6 +7,7 @@
 #include <simdjson.h>
 #include <nlohmann/json.hpp>
 
+#include "runner/base/path_checks.h"
 #include "runner/base/sha256.h"
 
 namespace arbiter {
@@ -217,7 +218,7 @@ Result<PartFile> ReadHeader(const std::string& path, const SamplePolicy& policy,
                             const std::string& fingerprint, std::ifstream& in) {
   in.open(path, std::ios::binary);
   if (!in) {
-    if (!std::filesystem::exists(path)) {
+    if (!PathExists(path)) {
       return Status::InvalidArgument(path + ": no such partial sample");
     }
     return Status::IoError(path + ": cannot open");

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "runner/base/path_checks.h"
 #include "runner/scoring/score_rows.h"
 
 namespace arbiter {
@@ -46,7 +47,7 @@ const EvaluatorRun* RunOutput::Find(const std::string& id) const {
 Result<RunOutput> LoadRunOutput(const std::filesystem::path& dir) {
   namespace fs = std::filesystem;
   const fs::path scores = dir / "scores.jsonl";
-  if (!fs::is_regular_file(scores)) {
+  if (!IsRegularFile(scores)) {
     return Status::NotFound(dir.string() + ": not a run's output (no scores.jsonl)");
   }
   RunOutput run;

@@ -4,6 +4,7 @@
 #include <set>
 #include <sstream>
 
+#include "runner/base/path_checks.h"
 #include "runner/base/sha256.h"
 #include "runner/plugin_api/json_schema/yaml_json.h"
 
@@ -43,7 +44,7 @@ Result<std::string> EvaluatorFingerprint(const EvaluatorSpec& spec, const Plugin
   for (const std::filesystem::path& path : spec.resolved_files) {
     if (!seen.insert(path.lexically_normal()).second) continue;
     // A path the plugin only probed (and did not need) counts by its name.
-    if (!std::filesystem::is_regular_file(path)) {
+    if (!IsRegularFile(path)) {
       AddPart(hash, "absent", path.filename().string());
       continue;
     }

@@ -9,6 +9,7 @@
 
 #include <re2/re2.h>
 
+#include "runner/base/path_checks.h"
 #include "runner/base/suggest.h"
 #include "runner/base/yaml_file.h"
 #include "runner/plugin_api/param_reader.h"
@@ -214,7 +215,7 @@ Result<Suite> LoadSuite(const std::filesystem::path& path, const YAML::Node& roo
         ReadScalar<std::string>(item, file, "an evaluator entry must be a file path"));
     std::filesystem::path declaration = path.parent_path() / relative;
     if (std::filesystem::path(relative).is_absolute()) declaration = relative;
-    if (!std::filesystem::exists(declaration)) {
+    if (!PathExists(declaration)) {
       errors += ErrorAt(file, item,
                         "evaluator file '" + declaration.lexically_normal().string() +
                             "' not found" + NearbyFileHint(declaration))
