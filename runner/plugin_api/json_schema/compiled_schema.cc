@@ -98,11 +98,9 @@ std::optional<std::string> PrecheckSchema(const nlohmann::json& node, const std:
     if (key == "patternProperties" && value.is_object()) {
       // valijson matches property names with std::regex itself (names are short).
       for (const auto& item : value.items()) {
-        try {
-          std::regex compiled(item.key());
-        } catch (const std::regex_error& e) {
+        if (std::optional<std::string> error = EcmaPatternError(item.key())) {
           *where = child;
-          return "bad pattern '" + item.key() + "': " + e.what();
+          return "bad pattern '" + item.key() + "': " + *error;
         }
       }
     }

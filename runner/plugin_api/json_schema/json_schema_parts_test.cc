@@ -20,6 +20,7 @@ namespace {
 
 using nlohmann::json;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 json FromYaml(const std::string& text) {
   Result<json> converted = YamlToJson(YAML::Load(text));
@@ -203,6 +204,29 @@ TEST(CompiledSchemaTest, RefusesWhatCannotWork) {
   ASSERT_FALSE(valijson_error.ok());
   EXPECT_THAT(valijson_error.status().message(), HasSubstr("schema does not compile: "));
   EXPECT_EQ(where, "/properties/a");
+}
+
+// libstdc++'s regex parser overflowed a signed long on a backreference of 20 digits (undefined
+// behaviour, found by the json_schema fuzzer); such numbers are refused before it reads them.
+TEST(PatternMatchTest, NumbersPastNineDigitsAreRefusedBeforeStdRegexReadsThem) {
+  const std::string too_many = "more than 9 digits";
+  // Lookahead sends these to std::regex (RE2 reads "\\666" as an octal escape and has no "(?=").
+  EXPECT_THAT(PatternError("(?=a)(a)\\66666666666666666666").value_or(""), HasSubstr(too_many));
+  EXPECT_THAT(PatternError("(?=a)b{12345678901}").value_or(""), HasSubstr(too_many));
+  EXPECT_THAT(PatternError("(?=a)b{1,12345678901}").value_or(""), HasSubstr(too_many));
+  EXPECT_EQ(PatternError("(a)(?=b)\\1"), std::nullopt);  // std::regex takes it
+  // Nine digits reach std::regex, which says what is wrong with them.
+  EXPECT_THAT(PatternError("(?=a)\\123456789").value_or(""), Not(HasSubstr(too_many)));
+  EXPECT_NE(PatternError("(?=a)\\123456789"), std::nullopt);
+  EXPECT_EQ(PatternError("a\\{12345678901"), std::nullopt);  // an escaped brace: RE2's
+  EXPECT_THAT(EcmaPatternError("\\12345678901234567890").value_or(""), HasSubstr(too_many));
+  EXPECT_EQ(EcmaPatternError("^x-[0-9]{2}$"), std::nullopt);
+  std::string where;
+  Result<CompiledSchema> keys = CompiledSchema::Compile(
+      json::parse(R"({"patternProperties": {"\\66666666666666666666": {}}})"), &where);
+  ASSERT_FALSE(keys.ok());
+  EXPECT_THAT(keys.status().message(), HasSubstr(too_many));
+  EXPECT_EQ(where, "/patternProperties");
 }
 
 TEST(PatternMatchTest, Re2FirstStdRegexForLookaround) {

@@ -18,6 +18,11 @@ inline constexpr size_t kMaxEcmaInput = 4096;
 // nullopt.
 std::optional<std::string> PatternError(const std::string& pattern);
 
+// Why std::regex's ECMAScript grammar (what valijson matches `patternProperties` keys with)
+// cannot take `pattern`, or nullopt. A backreference or `{n,m}` count of more than 9 digits is
+// refused before std::regex reads it (its parser overflows a signed long on 20).
+std::optional<std::string> EcmaPatternError(const std::string& pattern);
+
 // Whether `pattern` matches somewhere in `text` (an unanchored search, as JSON Schema says).
 // Thread-safe: compiled patterns are cached per thread. Throws std::runtime_error when the
 // pattern needs std::regex and `text` is longer than kMaxEcmaInput (valijson's caller turns it
