@@ -345,6 +345,13 @@ TEST_F(SchemaFileTest, BadSchemaFileIsAConfigError) {
               HasSubstr("broken.json' is not valid JSON: parse error at line 2, column 16: syntax "
                         "error while parsing value - invalid literal"));
 
+  Write("evaluators/schemas/huge.json", R"({"type": "number", "maximum": 1e999})");
+  evaluator = Plugin().Create("plugin: json_schema\nparams: {schema_file: schemas/huge.json}\n",
+                              YamlFile());
+  ASSERT_FALSE(evaluator.ok());  // nlohmann's out_of_range, not a parse_error: it aborted
+  EXPECT_THAT(evaluator.status().message(),
+              HasSubstr("huge.json' is not valid JSON: number overflow parsing '1e999'"));
+
   Write("evaluators/schemas/remote.json", R"({"properties": {"a": {"$ref": "http://x/a.json"}}})");
   evaluator = Plugin().Create("plugin: json_schema\nparams: {schema_file: schemas/remote.json}\n",
                               YamlFile());

@@ -103,7 +103,7 @@ Result<CompiledSchema> SchemaFile(const EvaluatorSpec& spec, const YAML::Node& n
   } else {
     try {
       json = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e999
       // Drop nlohmann's "[json.exception.parse_error.101] " tag; keep its line and column.
       std::string why = e.what();
       size_t tag_end = why.find("] ");

@@ -101,7 +101,7 @@ std::string ParseJsonlRow(const std::string& text, Label& label) {
   nlohmann::json row;
   try {
     row = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e999
     return std::string("not JSON: ") + e.what();
   }
   if (!row.is_object()) return "a label row must be a JSON object";

@@ -136,6 +136,18 @@ TEST(LabelFileTest, AHeaderNamingAColumnTwiceIsRefused) {
               HasSubstr("twice.csv:1: the CSV header names 'note' twice"));
 }
 
+TEST(LabelFileTest, AJsonlNumberPastADoublesRangeIsALineError) {
+  // nlohmann throws out_of_range, not parse_error, on 1e999: uncaught, it ended the process.
+  TempDir dir;
+  auto path = dir.Write("big.jsonl",
+                        "{\"trace_id\": \"t-1\", \"failure_mode\": \"tone\", \"label\": 2}\n"
+                        "{\"trace_id\": \"t-2\", \"failure_mode\": \"tone\", \"label\": 1e999}\n");
+  auto labels = ReadLabelFile(path, Defaults());
+  ASSERT_FALSE(labels.ok());
+  EXPECT_THAT(labels.status().message(), HasSubstr(path.string() + ":2: not JSON: "));
+  EXPECT_THAT(labels.status().message(), HasSubstr("number overflow parsing '1e999'"));
+}
+
 TEST(LabelFileTest, AGradedValueThatUnderflowsReadsAsZero) {
   // std::stod threw out_of_range on it, ending the process.
   TempDir dir;

@@ -55,6 +55,17 @@ Result<nlohmann::json> ParseJsonText(std::string_view text, size_t offset_base) 
     // e.byte counts the characters read, the offending one included (1-based).
     size_t offset = offset_base + (e.byte > 0 ? e.byte - 1 : 0);
     return Status::InvalidArgument(diagnosis + "; at offset " + std::to_string(offset));
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number past a double's range (1e999): "[json.exception.out_of_range.406] number
+    // overflow parsing '1e999'". It names the number but not where it stands: find it.
+    std::string what = e.what();
+    std::string diagnosis = what.substr(std::min(what.find("] ") + 2, what.size()));
+    size_t open = diagnosis.find('\'');
+    size_t close = diagnosis.rfind('\'');
+    if (open == std::string::npos || close <= open) return Status::InvalidArgument(diagnosis);
+    size_t at = text.find(std::string_view(diagnosis).substr(open + 1, close - open - 1));
+    if (at == std::string_view::npos) return Status::InvalidArgument(diagnosis);
+    return Status::InvalidArgument(diagnosis + "; at offset " + std::to_string(offset_base + at));
   }
 }
 

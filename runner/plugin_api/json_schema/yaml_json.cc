@@ -1,7 +1,9 @@
 #include "runner/plugin_api/json_schema/yaml_json.h"
 
 #include <charconv>
+#include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -84,8 +86,13 @@ nlohmann::json PlainScalar(const std::string& text) {
   if (IsDigits(unsigned_part, Decimal)) return Integer(unsigned_part, 10, negative);
   if (IsCoreFloat(s)) {
     double value = 0;
-    // from_chars takes no '+'; the text is known to be a well-formed decimal.
-    std::from_chars(unsigned_part.data(), unsigned_part.data() + unsigned_part.size(), value);
+    // from_chars takes no '+'; the text is known to be a well-formed decimal. Out of range, it
+    // leaves `value` as it was: 1e999 read as 0. strtod gives HUGE_VAL (refused by Convert) or,
+    // for 1e-400, zero or a subnormal, as JSON readers do. No locale is ever set: '.' holds.
+    const char* end = unsigned_part.data() + unsigned_part.size();
+    if (std::from_chars(unsigned_part.data(), end, value).ec == std::errc::result_out_of_range) {
+      value = std::strtod(std::string(unsigned_part).c_str(), nullptr);
+    }
     return negative ? -value : value;
   }
   return text;
@@ -108,7 +115,11 @@ Result<nlohmann::json> Convert(const YAML::Node& node, int depth, YAML::Node* ba
       // "?" marks a plain scalar; "!" a quoted or block one; anything else an explicit tag.
       if (tag == "?" || tag == "tag:yaml.org,2002:int" || tag == "tag:yaml.org,2002:float" ||
           tag == "tag:yaml.org,2002:bool" || tag == "tag:yaml.org,2002:null") {
-        return PlainScalar(node.Scalar());
+        nlohmann::json value = PlainScalar(node.Scalar());
+        if (value.is_number_float() && !std::isfinite(value.get<double>())) {
+          return fail(node, "the number " + node.Scalar() + " is past a double's range");
+        }
+        return value;
       }
       return nlohmann::json(node.Scalar());
     }
