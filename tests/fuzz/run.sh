@@ -20,6 +20,7 @@ run_one() {
   local name=$1 corpus=$work/$1 findings=build-fuzz/findings/$1
   mkdir -p "$corpus" "$findings"
   cp -r "tests/fuzz/corpus/$name/." "$corpus/"
+  touch "$work/$name.start"  # inputs found before this run stay in $findings; name only new ones
   if ! build-fuzz/tests/fuzz/"${name}"_fuzz "$corpus" -max_total_time="$seconds" -timeout=10 \
       -rss_limit_mb=2048 -artifact_prefix="$PWD/$findings/" -print_final_stats=1 \
       >"$work/$name.log" 2>&1; then
@@ -31,7 +32,7 @@ run_one() {
       "$work/$name.log" | cut -d: -f1)
     sed -n "${first:-1},\$p" "$work/$name.log" | head -80 >&2
     for input in "$findings"/*; do
-      [[ -f $input && $(stat -c %s "$input") -le 4096 ]] &&
+      [[ -f $input && $input -nt $work/$name.start && $(stat -c %s "$input") -le 4096 ]] &&
         echo "fuzz: $name input $(basename "$input") base64: $(base64 -w0 "$input")" >&2
     done
     return 1
