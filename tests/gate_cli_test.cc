@@ -10,6 +10,9 @@
 #include <fstream>
 #include <map>
 #include <regex>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -163,6 +166,28 @@ TEST_F(GateFailsClosed, AHistoryOrCalibrationPathThatDoesNotExistIsAUsageError) 
       Gate(Dir() / "swap", "gate-typo", "--calibration " + (Dir() / "nope.json").string());
   EXPECT_EQ(calibration.exit_code, 2);
   EXPECT_THAT(calibration.err, HasSubstr("nope.json: no such file"));
+}
+
+TEST_F(GateFailsClosed, ABrokenCalibrationFileIsNamedWithItsPlace) {
+  // It said "unexpected value in the calibration or a run's scorecard: type must be string"
+  // for a hand-edited calibration.json, and "no evaluators array" for a trailing comma.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"{\"evaluators\": [\n  {\"id\": \"a\",}\n]}",
+       "not JSON: parse error at line 2, column 14: syntax error while parsing object key"},
+      {R"({"evaluators": [{"id": "no-pii"}, {"id": 1}]})", "evaluators[1].id is not a string"},
+      {R"({"evaluators": [{"id": "no-pii", "version": "2"}]})",
+       "evaluators[0].version is not a whole number"},
+      {R"({"evaluators": [{"id": "no-pii", "role": 1}]})", "evaluators[0].role is not a string"},
+      {R"({"evaluators": [7]})", "evaluators[0] is not an object"},
+      {R"({"label_set": 3, "evaluators": []})", "label_set is not a string"},
+  };
+  for (const auto& [text, reason] : cases) {
+    fs::path file = Dir() / "hand-edited.json";
+    std::ofstream(file, std::ios::trunc) << text;
+    CommandResult gate = Gate(Dir() / "swap", "gate-hand", "--calibration " + file.string());
+    EXPECT_EQ(gate.exit_code, 2) << text << gate.err;
+    EXPECT_THAT(gate.err, HasSubstr(file.string() + ": " + reason)) << text;
+  }
 }
 
 TEST_F(GateFailsClosed, AVersionBumpMakesTheCalibrationStale) {

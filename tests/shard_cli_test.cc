@@ -5,6 +5,7 @@
 // naming why.
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -112,6 +113,29 @@ TEST_F(ShardCliTest, RefusesSetsThatAreNotOneRun) {
   ASSERT_EQ(Run(Path("h1"), "--shard 1/2 --input-hash sha256").exit_code, 0);
   EXPECT_THAT(refused(Path("a0") + " " + Path("h1")),
               HasSubstr("--input-hash sha256_chunks against sha256"));
+}
+
+TEST_F(ShardCliTest, ARowFileChangedAfterTheRunIsRefusedWithItsSizes) {
+  ASSERT_EQ(Run(Path("a0"), "--shard 0/2").exit_code, 0);
+  ASSERT_EQ(Run(Path("a1"), "--shard 1/2").exit_code, 0);
+  const fs::path scores = fs::path(Path("a0")) / "scores.jsonl";
+  std::string rows = ReadFile(scores);
+  size_t second_row = rows.find('\n') + 1;
+  ASSERT_GT(rows.size(), second_row + 20);
+  const std::string runs = Path("a0") + " " + Path("a1") + " -o " + Path("merged");
+  // A row cut short (it was "shorter than its shard.json says", which read as a bug in merge),
+  // and a row added at the end (it was merged without a word).
+  for (const std::string& edited :
+       {rows.substr(0, second_row) + "{\"broken\n" + rows.substr(rows.find('\n', second_row) + 1),
+        rows + rows.substr(0, second_row)}) {
+    std::ofstream(scores, std::ios::binary | std::ios::trunc) << edited;
+    auto merge = RunArbiter("merge " + runs);
+    EXPECT_EQ(merge.exit_code, 2) << merge.err;
+    EXPECT_THAT(merge.err, HasSubstr(scores.string() + ": " + std::to_string(edited.size()) +
+                                     " bytes where shard.json accounts for " +
+                                     std::to_string(rows.size()) + ": it changed after the run"));
+    EXPECT_FALSE(fs::exists(fs::path(Path("merged")) / "scorecard.json"));
+  }
 }
 
 TEST_F(ShardCliTest, RefusesWhatIsNotAShard) {

@@ -33,6 +33,24 @@ std::string FingerprintProblem(const nlohmann::ordered_json& entry, const Evalua
   return "";
 }
 
+// The first entry of calibration.json's evaluators whose id, version or role has the wrong
+// type, in words; "" when all are well typed (calibrate writes them so; a hand edit may not).
+std::string EntryTypeProblem(const nlohmann::ordered_json& evaluators) {
+  for (size_t i = 0; i < evaluators.size(); ++i) {
+    const nlohmann::ordered_json& entry = evaluators[i];
+    std::string where = "evaluators[" + std::to_string(i) + "]";
+    if (!entry.is_object()) return where + " is not an object";
+    if (!entry.contains("id") || !entry["id"].is_string()) return where + ".id is not a string";
+    if (entry.contains("version") && !entry["version"].is_number_integer()) {
+      return where + ".version is not a whole number";
+    }
+    if (entry.contains("role") && !entry["role"].is_string()) {
+      return where + ".role is not a string";
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 Result<std::map<std::string, EvaluatorRole>> RolesFromFile(const std::string& path,
@@ -41,10 +59,22 @@ Result<std::map<std::string, EvaluatorRole>> RolesFromFile(const std::string& pa
   if (!in) return Status::NotFound(path + ": cannot open calibration file");
   std::stringstream text;
   text << in.rdbuf();
-  nlohmann::ordered_json calibration =
-      nlohmann::ordered_json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+  nlohmann::ordered_json calibration;
+  try {
+    calibration = nlohmann::ordered_json::parse(text.str());
+  } catch (const nlohmann::json::exception& e) {
+    // "[json.exception.parse_error.101] parse error at line 2, column 13: ...": keep the place.
+    std::string why = e.what();
+    return Status::InvalidArgument(path + ": not JSON: " + why.substr(why.find("] ") + 2));
+  }
   if (!calibration.is_object() || !calibration["evaluators"].is_array()) {
     return Status::InvalidArgument(path + ": not a calibration.json (no evaluators array)");
+  }
+  if (calibration.contains("label_set") && !calibration["label_set"].is_string()) {
+    return Status::InvalidArgument(path + ": label_set is not a string");
+  }
+  if (std::string problem = EntryTypeProblem(calibration["evaluators"]); !problem.empty()) {
+    return Status::InvalidArgument(path + ": " + problem);
   }
   std::map<std::string, EvaluatorRole> roles;
   for (const auto& entry : calibration["evaluators"]) {

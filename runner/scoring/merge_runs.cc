@@ -138,7 +138,9 @@ Status CopySpan(const fs::path& path, uint64_t begin, uint64_t end, AtomicFile& 
     ssize_t n = ::pread(fd, chunk.data(), want, static_cast<off_t>(at));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      status = Status::Corruption(path.string() + ": shorter than its shard.json says");
+      status = Status::Corruption(path.string() +
+                                  ": shorter than its shard.json says (changed "
+                                  "during the merge)");
       break;
     }
     status = out.Append(std::string_view(chunk.data(), static_cast<size_t>(n)));
@@ -146,6 +148,22 @@ Status CopySpan(const fs::path& path, uint64_t begin, uint64_t end, AtomicFile& 
   }
   ::close(fd);
   return status;
+}
+
+// A row file whose size is not where shard.json's last part ends was cut, or a row in it edited,
+// after the run: merging would copy rows across the parts' bounds, or drop some.
+Status CheckRowFileSize(const PartialRun& run, const char* file, uint64_t PartialPart::*end) {
+  uint64_t expected = 0;
+  for (const PartialPart& part : run.parts) expected = std::max(expected, part.*end);
+  const fs::path path = run.dir / file;
+  std::error_code ec;
+  uint64_t size = fs::file_size(path, ec);
+  if (ec) return Status::Corruption(path.string() + ": cannot read: " + ec.message());
+  if (size == expected) return Status::OK();
+  return Status::Corruption(path.string() + ": " + std::to_string(size) + " bytes where " +
+                            kShardFile + " accounts for " + std::to_string(expected) +
+                            ": it changed after the run (cut short, or a row edited); run that "
+                            "shard again");
 }
 
 // A usage figure that adds across shards: a count, or a cost (`*_usd`, linear in the tokens).
@@ -186,6 +204,11 @@ Result<MergeResult> MergeRuns(const std::vector<fs::path>& dirs, const fs::path&
   ARBITER_ASSIGN_OR_RETURN(std::vector<const PartialRun*> shards, CheckSet(runs));
   const PartialRun& first = *shards.front();
   const uint32_t count = first.shard.count;
+  for (const PartialRun* shard : shards) {
+    ARBITER_RETURN_IF_ERROR(CheckRowFileSize(*shard, "scores.jsonl", &PartialPart::rows_end));
+    ARBITER_RETURN_IF_ERROR(
+        CheckRowFileSize(*shard, "trace_errors.jsonl", &PartialPart::errors_end));
+  }
 
   std::error_code ec;
   fs::create_directories(out, ec);
