@@ -8,6 +8,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <map>
 #include <sstream>
 #include <string>
@@ -142,6 +143,21 @@ TEST(AnnotateCliTest, EveryRequestNeedsTheTokenAndWritesNeedCsrfAndOrigin) {
   Json hostile = api.Get("/api/traces/0");
   EXPECT_EQ(hostile["trace"]["output"], "<img src=x onerror=alert(1)></script>");
   EXPECT_EQ(server.Kill(SIGTERM), 0);
+}
+
+TEST(AnnotateCliTest, CheckNamesBrokenLinesAndLeavesNoDraftBehind) {
+  // --check made DIR/NAME/draft/{lock,journal.jsonl}, and a line that is not JSON read as
+  // "no top-level string trace_id".
+  TempDir dir;
+  auto queue = dir.Write("q.jsonl", Queue(2) + "{broken\n{\"trace_id\": \"x\", \"messages\": 1}\n");
+  const auto root = dir.path() / "labels";
+  auto check = RunArbiter("annotate --check --queue " + queue.string() +
+                          " --labels review --reviewer ana --root " + root.string());
+  EXPECT_EQ(check.exit_code, 0) << check.err;
+  EXPECT_THAT(check.err, HasSubstr(queue.string() + ":3: not valid JSON: "));
+  EXPECT_THAT(check.err, HasSubstr(queue.string() + ":4: field 'messages' must be an array"));
+  EXPECT_THAT(check.err, HasSubstr("2 traces from"));
+  EXPECT_FALSE(std::filesystem::exists(root)) << "--check created the label set's draft";
 }
 
 TEST(AnnotateCliTest, SignalsListTheQueueIndexesOfEachTriageSignal) {

@@ -43,6 +43,8 @@ TEST(TraceQueueTest, IndexesLinesKeepsOrderAndSkipsWhatIsNoTrace) {
                         "{\"messages\": [{\"trace_id\": \"nested\"}], \"trace_id\": \"a\"}\r\n"
                         "not json\n"
                         "{\"trace_id\": \"b\"}\n"
+                        "{\"trace_id\": \"d\", \"output\": broken}\n"
+                        "{\"trace_id\": \"e\", \"messages\": \"hi\"}\n"
                         "{\"trace_id\": \"c\"}");
   auto queue = TraceQueue::Open(file);
   ASSERT_TRUE(queue.ok()) << queue.status().message();
@@ -54,9 +56,14 @@ TEST(TraceQueueTest, IndexesLinesKeepsOrderAndSkipsWhatIsNoTrace) {
   EXPECT_EQ((*queue)->LineNumber(1), 4u);
   EXPECT_EQ((*queue)->Find("c"), 2u);
   EXPECT_FALSE((*queue)->Find("nested").has_value());
-  ASSERT_EQ((*queue)->skipped().size(), 3u);
-  EXPECT_THAT((*queue)->skipped()[0], HasSubstr("q.jsonl:3: no top-level string trace_id"));
-  EXPECT_THAT((*queue)->skipped()[2], HasSubstr(":6: trace_id 'b' came before, at line 1"));
+  // Each line is checked as `run` checks a trace: one broken after its trace_id (line 7) or
+  // with a field of the wrong type (line 8) stays out of the queue, with run's reason.
+  ASSERT_EQ((*queue)->skipped().size(), 5u);
+  EXPECT_THAT((*queue)->skipped()[0], HasSubstr("q.jsonl:3: missing required field 'trace_id'"));
+  EXPECT_THAT((*queue)->skipped()[1], HasSubstr("q.jsonl:5: not valid JSON: "));
+  EXPECT_THAT((*queue)->skipped()[2], HasSubstr("q.jsonl:7: not valid JSON: "));
+  EXPECT_THAT((*queue)->skipped()[3], HasSubstr("q.jsonl:8: field 'messages' must be an array"));
+  EXPECT_THAT((*queue)->skipped()[4], HasSubstr(":6: trace_id 'b' came before, at line 1"));
 }
 
 TEST(TraceQueueTest, ReadsGzipAndOtlpThroughTheTraceReader) {
@@ -109,6 +116,32 @@ TEST(DraftTest, ASecondOpenIsRefusedNamingThePid) {
   auto second = Draft::Open(dir.path(), "set");
   ASSERT_FALSE(second.ok());
   EXPECT_THAT(second.status().message(), HasSubstr("pid " + std::to_string(getpid())));
+}
+
+TEST(DraftTest, ReadOnlyCreatesAndCutsNothingAndSeesAServer) {
+  // `annotate --check` made draft/lock and draft/journal.jsonl, and cut a torn line.
+  TempDir dir;
+  auto fresh = Draft::Open(dir.path(), "set", Draft::Access::kReadOnly);
+  ASSERT_TRUE(fresh.ok()) << fresh.status().message();
+  EXPECT_TRUE((*fresh)->entries().empty());
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "set"));
+  EXPECT_FALSE((*fresh)->Append(MakeLabel("t1", "m", "fail"), false).ok());
+
+  const auto journal = dir.path() / "set" / "draft" / "journal.jsonl";
+  {
+    auto server = Draft::Open(dir.path(), "set");
+    ASSERT_TRUE(server.ok());
+    ASSERT_TRUE((*server)->Append(MakeLabel("t1", "m", "fail"), false).ok());
+    auto check = Draft::Open(dir.path(), "set", Draft::Access::kReadOnly);
+    ASSERT_FALSE(check.ok());
+    EXPECT_THAT(check.status().message(), HasSubstr("pid " + std::to_string(getpid())));
+  }
+  std::ofstream(journal, std::ios::app) << "{\"trace_id\": \"t3\", \"fail";  // died mid-write
+  const std::string before = ReadFile(journal);
+  auto check = Draft::Open(dir.path(), "set", Draft::Access::kReadOnly);
+  ASSERT_TRUE(check.ok()) << check.status().message();
+  EXPECT_EQ((*check)->lines(), 1u);
+  EXPECT_EQ(ReadFile(journal), before);
 }
 
 TEST(DraftTest, CommitMakesTheNextVersionAndThenNothing) {

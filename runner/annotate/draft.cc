@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runner/base/atomic_file.h"
+#include "runner/base/path_checks.h"
 
 namespace arbiter {
 namespace fs = std::filesystem;
@@ -105,18 +106,25 @@ Draft::~Draft() {
   if (lock_fd_ >= 0) close(lock_fd_);  // releases the flock
 }
 
-Result<std::unique_ptr<Draft>> Draft::Open(const fs::path& root, const std::string& name) {
+Result<std::unique_ptr<Draft>> Draft::Open(const fs::path& root, const std::string& name,
+                                           Access access) {
   std::unique_ptr<Draft> draft(new Draft());
   draft->dir_ = root / name / "draft";
   draft->journal_ = draft->dir_ / kJournal;
+  const bool read_only = access == Access::kReadOnly;
+  if (read_only && !IsDirectory(draft->dir_)) return draft;  // nothing drafted, nothing made
   std::error_code ec;
   fs::create_directories(draft->dir_, ec);
   if (ec) return Status::IoError(draft->dir_.string() + ": " + ec.message());
 
   const fs::path lock = draft->dir_ / kLock;
-  draft->lock_fd_ = open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (draft->lock_fd_ < 0) return Errno(lock, "open");
-  if (flock(draft->lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+  draft->lock_fd_ = read_only ? open(lock.c_str(), O_RDONLY | O_CLOEXEC)
+                              : open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (draft->lock_fd_ < 0 && !(read_only && errno == ENOENT)) return Errno(lock, "open");
+  // Read only, a shared lock fails only while a server holds the exclusive one, which is what
+  // serving would run into; it is released when the check ends.
+  if (draft->lock_fd_ >= 0 &&
+      flock(draft->lock_fd_, (read_only ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0) {
     if (errno != EWOULDBLOCK) return Errno(lock, "flock");
     std::ifstream in(lock);
     std::string pid;
@@ -126,8 +134,9 @@ Result<std::unique_ptr<Draft>> Draft::Open(const fs::path& root, const std::stri
                                    lock.string() + "); stop it, or commit from its page");
   }
   std::string pid = std::to_string(getpid()) + "\n";
-  if (ftruncate(draft->lock_fd_, 0) != 0) return Errno(lock, "truncate");
-  if (pwrite(draft->lock_fd_, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size())) {
+  if (!read_only && ftruncate(draft->lock_fd_, 0) != 0) return Errno(lock, "truncate");
+  if (!read_only &&
+      pwrite(draft->lock_fd_, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size())) {
     return Errno(lock, "write");
   }
 
@@ -141,17 +150,21 @@ Result<std::unique_ptr<Draft>> Draft::Open(const fs::path& root, const std::stri
   }
   size_t complete = text.rfind('\n');
   complete = complete == std::string::npos ? 0 : complete + 1;
-  draft->journal_fd_ =
-      open(draft->journal_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (draft->journal_fd_ < 0) return Errno(draft->journal_, "open");
-  if (complete < text.size()) {
+  if (read_only) {
+    text.resize(complete);  // what serving would keep, without cutting the file
+  } else {
+    draft->journal_fd_ =
+        open(draft->journal_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (draft->journal_fd_ < 0) return Errno(draft->journal_, "open");
+  }
+  if (!read_only && complete < text.size()) {
     if (ftruncate(draft->journal_fd_, static_cast<off_t>(complete)) != 0 ||
         fsync(draft->journal_fd_) != 0) {
       return Errno(draft->journal_, "cut off the unacknowledged last line");
     }
     text.resize(complete);
   }
-  ARBITER_RETURN_IF_ERROR(SyncFolder(draft->dir_));
+  if (!read_only) ARBITER_RETURN_IF_ERROR(SyncFolder(draft->dir_));
   size_t start = 0, line_number = 0;
   while (start < text.size()) {
     size_t end = text.find('\n', start);
@@ -175,6 +188,7 @@ Result<std::unique_ptr<Draft>> Draft::Open(const fs::path& root, const std::stri
 }
 
 Status Draft::Append(const Label& label, bool withdrawn) {
+  if (journal_fd_ < 0) return Status::Internal("the draft was opened read only");
   ARBITER_RETURN_IF_ERROR(WriteAll(journal_fd_, JournalLine(label, withdrawn), journal_));
   if (fdatasync(journal_fd_) != 0) return Errno(journal_, "fsync");
   if (lines_ == 0) ARBITER_RETURN_IF_ERROR(SyncFolder(dir_));  // the file's name, once
@@ -185,6 +199,7 @@ Status Draft::Append(const Label& label, bool withdrawn) {
 }
 
 Status Draft::Clear() {
+  if (journal_fd_ < 0) return Status::Internal("the draft was opened read only");
   if (ftruncate(journal_fd_, 0) != 0 || fsync(journal_fd_) != 0) {
     return Errno(journal_, "empty the journal");
   }

@@ -26,11 +26,15 @@ using LabelKey = std::tuple<std::string, std::string, std::string>;  // trace, m
 
 class Draft {
  public:
+  enum class Access { kWrite, kReadOnly };
   // Takes the lock (a second process gets an InvalidArgument naming the first one's pid) and
   // replays the journal. An unterminated last line is a write that was never acknowledged (the
   // process died in it) and is cut off; any other bad line is a Corruption with file:line.
+  // kReadOnly (annotate --check) creates, locks and cuts nothing: it reads what is there and
+  // reports a server holding the lock; Append and Clear then fail.
   static Result<std::unique_ptr<Draft>> Open(const std::filesystem::path& root,
-                                             const std::string& name);
+                                             const std::string& name,
+                                             Access access = Access::kWrite);
   ~Draft();
   Draft(const Draft&) = delete;
   Draft& operator=(const Draft&) = delete;

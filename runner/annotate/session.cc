@@ -51,7 +51,9 @@ Result<std::unique_ptr<AnnotateSession>> AnnotateSession::Open(const AnnotateOpt
     session->base_ = std::move(latest.labels);
     session->base_version_ = versions.back();
   }
-  ARBITER_ASSIGN_OR_RETURN(session->draft_, Draft::Open(options.label_root, options.label_set));
+  ARBITER_ASSIGN_OR_RETURN(session->draft_, Draft::Open(options.label_root, options.label_set,
+                                                        options.read_only ? Draft::Access::kReadOnly
+                                                                          : Draft::Access::kWrite));
   for (const FailureModeInfo& mode : options.suite_modes) {
     if (session->modes_.emplace(mode.name, mode).second) session->mode_order_.push_back(mode.name);
   }

@@ -45,6 +45,8 @@ struct AnnotateOptions {
   std::string scores;  // a run's scores.jsonl; "" for none
   // Redaction as `arbiter redact` does; nullptr: --no-redact.
   std::shared_ptr<const Redactor> redactor;
+  // --check: the draft is read, never created or locked (Draft::Access::kReadOnly).
+  bool read_only = false;
 };
 
 // A request the session refuses: kBadRequest for what the client got wrong (HTTP 400), else the

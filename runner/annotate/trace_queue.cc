@@ -14,6 +14,7 @@
 #include <simdjson.h>
 
 #include "runner/source/trace_source.h"
+#include "runner/trace/trace_validator.h"
 
 namespace arbiter {
 namespace {
@@ -131,7 +132,7 @@ Result<std::unique_ptr<TraceQueue>> TraceQueue::Open(const std::filesystem::path
   close(fd);
   const char* data = queue->data_;
 
-  simdjson::ondemand::parser parser;
+  simdjson::dom::parser parser;
   std::string padded;
   size_t skipped = 0;
   auto skip = [&](uint64_t line, const std::string& reason) {
@@ -159,25 +160,23 @@ Result<std::unique_ptr<TraceQueue>> TraceQueue::Open(const std::filesystem::path
       // simdjson reads up to SIMDJSON_PADDING bytes past the end (any values): inside the
       // mapping the next lines are those bytes; only the file's last line needs a copy.
       const char* text = data + start;
-      size_t capacity = size - start;
-      if (capacity < length + simdjson::SIMDJSON_PADDING) {
+      if (size - start < length + simdjson::SIMDJSON_PADDING) {
         if (padded.size() < length + simdjson::SIMDJSON_PADDING) {
           padded.resize(length + simdjson::SIMDJSON_PADDING);
         }
         std::memcpy(padded.data(), text, length);
         text = padded.data();
-        capacity = padded.size();
       }
+      // The whole line is read and checked as `run` checks a trace: a line broken after its
+      // trace_id stays out of the queue here rather than failing when its turn comes.
       std::string_view id;
-      auto doc = parser.iterate(text, length, capacity);
-      simdjson::ondemand::object object;
-      bool ok = !doc.error() && !doc.get_object().get(object);
-      if (ok) {
-        auto field = object["trace_id"];
-        ok = !field.error() && !field.get_string().get(id);
-      }
-      if (!ok) {
-        skip(original(line_number), "no top-level string trace_id");
+      simdjson::dom::element root;
+      Status valid = Status::OK();
+      if (auto error = parser.parse(text, length, /*realloc_if_needed=*/false).get(root)) {
+        skip(original(line_number),
+             std::string("not valid JSON: ") + simdjson::error_message(error));
+      } else if (valid = ValidateTrace(root, id); !valid.ok()) {
+        skip(original(line_number), valid.message());
       } else if (id.empty()) {
         skip(original(line_number), "empty trace_id");
       } else if (length > UINT32_MAX) {

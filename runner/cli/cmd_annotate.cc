@@ -25,6 +25,7 @@ struct AnnotateFlags {
 int Annotate(const AnnotateFlags& flags) {
   AnnotateOptions options;
   options.queue = flags.queue;
+  options.read_only = flags.check;
   options.label_root = flags.root;
   options.label_set = flags.labels;
   options.reviewer = flags.reviewer;
