@@ -71,6 +71,25 @@ TEST(RedactCliTest, DeeplyNestedLineIsSkippedLikeRunSkipsIt) {
   EXPECT_EQ(ReadFile(out), R"({"trace_id":"t-3","x":)" + nested + "}\n");
 }
 
+TEST(RedactCliTest, ABrokenLineIsNamedWithTheColumnAndTheReason) {
+  // It said only "not valid JSON".
+  TempDir dir;
+  auto in =
+      dir.Write("in.jsonl", "{\"trace_id\": \"b\", broken}\n{\"trace_id\": \"c\", \"x\": 1e999}\n" +
+                                std::string(R"({"trace_id":"t-2","output":"ok"})") + "\n");
+  auto out = dir.path() / "out.jsonl";
+  auto result = RunArbiter("redact --traces " + in.string() + " --out " + out.string());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.err,
+              HasSubstr(in.string() + ":1: not valid JSON at column 19: syntax error while parsing "
+                                      "object key - invalid literal"));
+  EXPECT_THAT(
+      result.err,
+      HasSubstr(in.string() + ":2: not valid JSON: number overflow parsing '1e999'; skipped"));
+  EXPECT_EQ(ReadFile(out), R"({"trace_id":"t-2","output":"ok"})"
+                           "\n");
+}
+
 TEST(RedactCliTest, AKnownFieldNamedTwiceIsRefusedLikeRunRefusesIt) {
   // `run` read the first trace_id, `redact` wrote the last, so redacted files stopped joining
   // with labels. Both now refuse the line; a repeated unknown field is kept as it is.

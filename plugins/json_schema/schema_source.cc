@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "runner/base/config_file.h"
+#include "runner/base/json_error.h"
 #include "runner/base/utf8.h"
 #include "runner/base/yaml_file.h"
 #include "runner/plugin_api/json_schema/yaml_json.h"
@@ -104,11 +105,7 @@ Result<CompiledSchema> SchemaFile(const EvaluatorSpec& spec, const YAML::Node& n
     try {
       json = nlohmann::json::parse(text);
     } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e999
-      // Drop nlohmann's "[json.exception.parse_error.101] " tag; keep its line and column.
-      std::string why = e.what();
-      size_t tag_end = why.find("] ");
-      if (tag_end != std::string::npos) why.erase(0, tag_end + 2);
-      return spec.ErrorAt(node, named + " is not valid JSON: " + why);
+      return spec.ErrorAt(node, named + " is not valid JSON: " + JsonErrorText(e));
     }
   }
   std::string where;

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "runner/base/json_error.h"
 #include "runner/calibration/history_store.h"
 #include "runner/suite/role.h"
 
@@ -63,9 +64,7 @@ Result<std::map<std::string, EvaluatorRole>> RolesFromFile(const std::string& pa
   try {
     calibration = nlohmann::ordered_json::parse(text.str());
   } catch (const nlohmann::json::exception& e) {
-    // "[json.exception.parse_error.101] parse error at line 2, column 13: ...": keep the place.
-    std::string why = e.what();
-    return Status::InvalidArgument(path + ": not JSON: " + why.substr(why.find("] ") + 2));
+    return Status::InvalidArgument(path + ": not JSON: " + JsonErrorText(e));
   }
   if (!calibration.is_object() || !calibration["evaluators"].is_array()) {
     return Status::InvalidArgument(path + ": not a calibration.json (no evaluators array)");

@@ -3,6 +3,7 @@
 // shuffled labels. Traces stay in memory: the search is a library call.
 #include "runner/generate/generate.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -17,6 +18,7 @@
 #include "runner/generate/labeled_traces.h"
 #include "runner/labels/label_store.h"
 #include "runner/stats/threshold_search.h"
+#include "tests/test_util.h"
 
 namespace arbiter {
 namespace {
@@ -144,6 +146,30 @@ TEST(JudgeDraft, ExamplesAreBalancedAndFromTheCalibrationSplit) {
   EXPECT_EQ(draft.rubric_file, "rubrics/m.md");
   EXPECT_EQ(draft.yaml_file, "m-llm-judge.yaml");
   EXPECT_EQ(DraftJudge(input).rubric, draft.rubric);
+}
+
+TEST(ReadLabeledTracesTest, LinesThatRunRefusesAreSkippedWithRunsReason) {
+  // "not valid JSON" said nothing of why, and a trace with a field of the wrong type (which
+  // `run` refuses) was drafted on.
+  testing::TempDir dir;
+  auto file = dir.Write("t.jsonl",
+                        "{\"trace_id\": \"a\", \"output\": broken}\n"
+                        "{\"trace_id\": \"b\", \"messages\": 1}\n{\"trace_id\": \"c\"}\n");
+  std::FILE* diagnostics = std::tmpfile();
+  ASSERT_NE(diagnostics, nullptr);
+  uint64_t skipped = 0;
+  auto traces = ReadLabeledTraces({file.string()}, {"a", "b", "c"}, diagnostics, skipped);
+  ASSERT_TRUE(traces.ok()) << traces.status().message();
+  ASSERT_EQ(traces->size(), 1u);
+  EXPECT_EQ((*traces)[0].id, "c");
+  EXPECT_EQ(skipped, 2u);
+  std::rewind(diagnostics);
+  std::string said;
+  for (int c; (c = std::fgetc(diagnostics)) != EOF;) said += static_cast<char>(c);
+  std::fclose(diagnostics);
+  EXPECT_THAT(said, ::testing::HasSubstr(file.string() + ":1: not valid JSON: "));
+  EXPECT_THAT(said,
+              ::testing::HasSubstr(file.string() + ":2: field 'messages' must be an array, got"));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "runner/plugin_api/json_schema/json_text.h"
 #include "runner/source/trace_records.h"
+#include "runner/trace/trace_validator.h"
 
 namespace arbiter {
 namespace {
@@ -62,11 +63,12 @@ Result<std::vector<LabeledTrace>> ReadLabeledTraces(const std::vector<std::strin
       paths, diagnostics, skipped,
       [&](size_t, const TraceRecord& record) -> Result<std::string> {
         simdjson::dom::element root;
-        if (parser.parse(record.json.data(), record.json.size()).get(root)) {
-          return std::string("not valid JSON");
+        if (auto error = parser.parse(record.json.data(), record.json.size()).get(root)) {
+          return std::string("not valid JSON: ") + simdjson::error_message(error);
         }
+        // Checked as `run` checks a trace: a draft is measured on traces that run would score.
         std::string_view id;
-        if (root["trace_id"].get_string().get(id)) return std::string("no string trace_id");
+        if (Status valid = ValidateTrace(root, id); !valid.ok()) return valid.message();
         std::string key(id);
         if (wanted.count(key) && found.insert(key).second) {
           traces.push_back({std::move(key), std::string(record.json)});

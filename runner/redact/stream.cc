@@ -3,6 +3,7 @@
 #include <simdjson.h>
 #include <nlohmann/json.hpp>
 
+#include "runner/base/json_error.h"
 #include "runner/source/trace_records.h"
 #include "runner/trace/trace_validator.h"
 
@@ -33,12 +34,15 @@ Result<RedactSummary> RedactTraces(const std::vector<std::string>& inputs, const
           }
           return !too_deep;
         };
-        nlohmann::ordered_json trace =
-            nlohmann::ordered_json::parse(record.json, limit_depth, false);
+        nlohmann::ordered_json trace;
+        try {
+          trace = nlohmann::ordered_json::parse(record.json, limit_depth);
+        } catch (const nlohmann::json::exception& e) {
+          if (!too_deep) return NotValidJsonLine(e);
+        }
         if (too_deep) {
           return std::string("not valid JSON: ") + simdjson::error_message(simdjson::DEPTH_ERROR);
         }
-        if (trace.is_discarded()) return std::string("not valid JSON");
         if (!repeated.ok()) return repeated.message();
         if (!trace.is_object()) return std::string("a trace must be a JSON object");
         // A redacted trace is labeled and joined with scores by its id, as `run` requires it.

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string>
 
+#include "runner/base/json_error.h"
+
 namespace arbiter {
 namespace {
 
@@ -58,8 +60,7 @@ Result<nlohmann::json> ParseJsonText(std::string_view text, size_t offset_base) 
   } catch (const nlohmann::json::out_of_range& e) {
     // A number past a double's range (1e999): "[json.exception.out_of_range.406] number
     // overflow parsing '1e999'". It names the number but not where it stands: find it.
-    std::string what = e.what();
-    std::string diagnosis = what.substr(std::min(what.find("] ") + 2, what.size()));
+    std::string diagnosis = JsonErrorText(e);
     size_t open = diagnosis.find('\'');
     size_t close = diagnosis.rfind('\'');
     if (open == std::string::npos || close <= open) return Status::InvalidArgument(diagnosis);
