@@ -54,6 +54,27 @@ TEST(CliTest, HelpAndUnknownCommands) {
   EXPECT_EQ(help_gate.exit_code, 0);
   EXPECT_THAT(help_gate.out, HasSubstr("Usage: arbiter gate"));
   EXPECT_THAT(help_gate.out, HasSubstr("--allow-uncalibrated"));
+  // Each of these said "A subcommand is required", naming nothing, or showed another page.
+  auto help_nested = RunArbiter("help labels import");
+  EXPECT_EQ(help_nested.exit_code, 0);
+  EXPECT_THAT(help_nested.out, HasSubstr("Usage: arbiter labels import"));
+  EXPECT_THAT(help_nested.out, HasSubstr("--from"));
+  auto nested_typo = RunArbiter("labels imprt --from x");
+  EXPECT_EQ(nested_typo.exit_code, 2);
+  EXPECT_THAT(nested_typo.err,
+              HasSubstr("arbiter labels: unknown command 'imprt' (did you mean 'import'?)"));
+  auto labels_alone = RunArbiter("labels");
+  EXPECT_EQ(labels_alone.exit_code, 2);
+  EXPECT_THAT(labels_alone.err, HasSubstr("Usage: arbiter labels"));
+  auto help_typo = RunArbiter("help labels bogus");
+  EXPECT_EQ(help_typo.exit_code, 2);
+  EXPECT_THAT(help_typo.err, HasSubstr("arbiter labels: unknown command 'bogus'"));
+  auto option_first = RunArbiter("--suite x.yaml run");
+  EXPECT_EQ(option_first.exit_code, 2);
+  EXPECT_THAT(option_first.err, HasSubstr("unknown option '--suite' before any command"));
+  auto version = RunArbiter("--version");
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_THAT(version.out, HasSubstr("arbiter 0."));
 }
 
 TEST(CliTest, PluginsListsEveryBuiltin) {
@@ -414,6 +435,8 @@ TEST(CliTest, BrokenTracesAreReportedCountedAndSkipped) {
   EXPECT_EQ(strict.exit_code, 3);
   EXPECT_THAT(strict.err, HasSubstr(file.string() + ":2: invalid JSON"));
   EXPECT_THAT(strict.err, HasSubstr("(--strict)"));
+  // The run stops on the line: it is not also reported as "skipped".
+  EXPECT_THAT(strict.err, Not(HasSubstr("skipped"))) << strict.err;
 }
 
 TEST(CliTest, OversizedLineIsReportedWithItsLength) {

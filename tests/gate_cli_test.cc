@@ -190,6 +190,17 @@ TEST_F(GateFailsClosed, ABrokenCalibrationFileIsNamedWithItsPlace) {
   }
 }
 
+TEST_F(GateFailsClosed, APartialRunIsRefusedNamingMerge) {
+  // It was read as a run whose scorecard was "written by an older arbiter": inconclusive.
+  Expect(RunArbiter(std::string("run --quiet --suite ") + kSuite + " --traces " + kSwap +
+                    " --out " + (Dir() / "shard0").string() + " --shard 0/2"));
+  CommandResult gate = Gate(Dir() / "shard0", "gate-shard");
+  EXPECT_EQ(gate.exit_code, 2) << gate.out << gate.err;
+  EXPECT_THAT(gate.err,
+              HasSubstr((Dir() / "shard0").string() + ": a partial run of `arbiter run --shard`"));
+  EXPECT_THAT(gate.err, HasSubstr("arbiter merge"));
+}
+
 TEST_F(GateFailsClosed, AVersionBumpMakesTheCalibrationStale) {
   TempDir copy;
   fs::path suite = CopyEvaluators(copy.path(), "citation-grounded.yaml", [](std::string text) {

@@ -218,6 +218,30 @@ int Fail(std::string_view command, const Status& status) {
   return ExitCodeFor(status);
 }
 
+namespace {
+
+// `parent`'s command called `name`, or nullptr.
+CLI::App* FindSubcommand(CLI::App& parent, std::string_view name) {
+  for (CLI::App* sub : parent.get_subcommands({})) {
+    if (sub->get_name() == name) return sub;
+  }
+  return nullptr;
+}
+
+// "arbiter labels: unknown command 'bogus' (did you mean ...)": exit 2.
+int UnknownCommand(CLI::App& parent, const std::string& path, std::string_view name) {
+  std::vector<std::string> names;
+  for (CLI::App* sub : parent.get_subcommands({})) names.push_back(sub->get_name());
+  std::string closest = ClosestName(name, names);
+  std::fprintf(stderr, "%s: unknown command '%.*s'%s%s%s\nRun '%s --help' for the list.\n",
+               path.c_str(), static_cast<int>(name.size()), name.data(),
+               closest.empty() ? "" : " (did you mean '", closest.c_str(),
+               closest.empty() ? "" : "'?)", path.c_str());
+  return kExitUsage;
+}
+
+}  // namespace
+
 int RunCli(int argc, char** argv) {
   KeepProtobufLogsOffStderr();  // before any thread starts: protobuf's handler is not thread-safe
   const std::vector<Command> commands = {
@@ -245,32 +269,48 @@ int RunCli(int argc, char** argv) {
     std::fputs(app.help().c_str(), stderr);
     return kExitUsage;
   }
+  // `arbiter help labels import`: each word names a command of the one before it.
   if (std::string_view(argv[1]) == "help") {
     CLI::App* target = &app;
-    if (argc > 2) {
-      for (auto& [sub, action] : actions) {
-        if (sub->get_name() == argv[2]) target = sub;
+    std::string path = "arbiter";
+    for (int i = 2; i < argc; ++i) {
+      CLI::App* sub = FindSubcommand(*target, argv[i]);
+      if (!sub) {
+        return UnknownCommand(*target, path, argv[i]);
       }
+      target = sub;
+      path += " " + sub->get_name();
     }
-    std::fputs(target->help(target == &app ? "" : "arbiter").c_str(), stdout);
-    return target == &app && argc > 2 ? kExitUsage : kExitOk;
+    std::fputs(target->help(target == &app ? "" : path.substr(0, path.rfind(' '))).c_str(), stdout);
+    return kExitOk;
   }
 
-  // An unknown command gets "did you mean" rather than CLI11's generic message.
-  if (argc > 1 && argv[1][0] != '-') {
-    std::string_view name = argv[1];
-    std::vector<std::string> names;
-    for (const Command& command : commands) names.emplace_back(command.name);
-    bool known = false;
-    for (const std::string& candidate : names) known = known || candidate == name;
-    if (!known) {
-      std::string closest = ClosestName(name, names);
-      std::fprintf(
-          stderr, "arbiter: unknown command '%.*s'%s%s%s\nRun 'arbiter --help' for the list.\n",
-          static_cast<int>(name.size()), name.data(), closest.empty() ? "" : " (did you mean '",
-          closest.c_str(), closest.empty() ? "" : "'?)");
-      return kExitUsage;
+  // An unknown command gets "did you mean" rather than CLI11's generic "A subcommand is
+  // required", at the top and under a command that has its own (`arbiter labels bogus`); an
+  // option before any command is named as such.
+  CLI::App* parent = &app;
+  std::string path = "arbiter";
+  int i = 1;
+  for (; i < argc && !parent->get_subcommands({}).empty(); ++i) {
+    std::string_view word = argv[i];
+    if (word.starts_with("-")) {
+      if (parent == &app && word != "--help" && word != "-h" && word != "--version") {
+        std::fprintf(stderr,
+                     "arbiter: unknown option '%.*s' before any command; the command comes "
+                     "first (arbiter COMMAND [OPTIONS])\nRun 'arbiter --help' for the list.\n",
+                     static_cast<int>(word.size()), word.data());
+        return kExitUsage;
+      }
+      break;
     }
+    CLI::App* sub = FindSubcommand(*parent, word);
+    if (!sub) return UnknownCommand(*parent, path, word);
+    parent = sub;
+    path += " " + sub->get_name();
+  }
+  if (i == argc && !parent->get_subcommands({}).empty()) {  // `arbiter labels`: its usage
+    std::fputs(parent->help(path.substr(0, path.rfind(' '))).c_str(), stderr);
+    return kExitUsage;
   }
 
   try {

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "runner/base/path_checks.h"
+#include "runner/scoring/partial_run.h"
 #include "runner/scoring/score_rows.h"
 
 namespace arbiter {
@@ -49,6 +50,14 @@ Result<RunOutput> LoadRunOutput(const std::filesystem::path& dir) {
   const fs::path scores = dir / "scores.jsonl";
   if (!IsRegularFile(scores)) {
     return Status::NotFound(dir.string() + ": not a run's output (no scores.jsonl)");
+  }
+  // A shard's folder holds scores.jsonl too, but stands for part of the traces: compared as a
+  // run, every evaluator read as missing its fingerprint ("an older arbiter").
+  if (!IsRegularFile(dir / "scorecard.json") && IsRegularFile(dir / kShardFile)) {
+    return Status::InvalidArgument(dir.string() +
+                                   ": a partial run of `arbiter run --shard` (shard.json, no "
+                                   "scorecard.json); merge the shards with `arbiter merge` and "
+                                   "give the merged folder");
   }
   RunOutput run;
   run.dir = dir;

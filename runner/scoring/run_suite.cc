@@ -194,14 +194,14 @@ Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& optio
     ScorecardBuilder* part_card = shard ? &shard->part_cards[batch.input] : nullptr;
     for (const TraceResult& trace : batch.traces) {
       if (!trace.error.empty()) {
-        Notify(events.trace_skipped, path, trace.line, trace.error);
-        AppendTraceError(trace_errors, path, trace.line, trace.error);
         if (options.strict) {
           // --strict makes a broken trace a failure of the run (exit 3): the input could not be
-          // read through.
+          // read through. It is not "skipped": the run stops on it, and says so once.
           return Status::IoError(path + ":" + std::to_string(trace.line) + ": " + trace.error +
                                  " (--strict)");
         }
+        Notify(events.trace_skipped, path, trace.line, trace.error);
+        AppendTraceError(trace_errors, path, trace.line, trace.error);
       }
       if (trace.sample.state == SampleMark::State::kMalformed) {
         ++result.malformed_samples;
