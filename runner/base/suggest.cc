@@ -26,6 +26,11 @@ std::string ClosestName(std::string_view name, const std::vector<std::string>& c
   std::string best;
   size_t best_distance = 3;  // suggest only close names
   for (const std::string& candidate : candidates) {
+    // Lengths that differ by the bound or more cannot come closer: skip the quadratic distance
+    // (a long missing file name against a folder's every name took 250 ms under ASan).
+    size_t length_gap = name.size() > candidate.size() ? name.size() - candidate.size()
+                                                       : candidate.size() - name.size();
+    if (length_gap >= best_distance) continue;
     size_t d = EditDistance(name, candidate);
     if (d < best_distance) {
       best_distance = d;
