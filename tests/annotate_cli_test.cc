@@ -154,7 +154,7 @@ TEST(AnnotateCliTest, CheckNamesBrokenLinesAndLeavesNoDraftBehind) {
   auto check = RunArbiter("annotate --check --queue " + queue.string() +
                           " --labels review --reviewer ana --root " + root.string());
   EXPECT_EQ(check.exit_code, 0) << check.err;
-  EXPECT_THAT(check.err, HasSubstr(queue.string() + ":3: not valid JSON: "));
+  EXPECT_THAT(check.err, HasSubstr(queue.string() + ":3: not valid JSON at column 2: "));
   EXPECT_THAT(check.err, HasSubstr(queue.string() + ":4: field 'messages' must be an array"));
   EXPECT_THAT(check.err, HasSubstr("2 traces from"));
   EXPECT_FALSE(std::filesystem::exists(root)) << "--check created the label set's draft";

@@ -60,8 +60,8 @@ TEST(TraceQueueTest, IndexesLinesKeepsOrderAndSkipsWhatIsNoTrace) {
   // with a field of the wrong type (line 8) stays out of the queue, with run's reason.
   ASSERT_EQ((*queue)->skipped().size(), 5u);
   EXPECT_THAT((*queue)->skipped()[0], HasSubstr("q.jsonl:3: missing required field 'trace_id'"));
-  EXPECT_THAT((*queue)->skipped()[1], HasSubstr("q.jsonl:5: not valid JSON: "));
-  EXPECT_THAT((*queue)->skipped()[2], HasSubstr("q.jsonl:7: not valid JSON: "));
+  EXPECT_THAT((*queue)->skipped()[1], HasSubstr("q.jsonl:5: not valid JSON at column 2: "));
+  EXPECT_THAT((*queue)->skipped()[2], HasSubstr("q.jsonl:7: not valid JSON at column 29: "));
   EXPECT_THAT((*queue)->skipped()[3], HasSubstr("q.jsonl:8: field 'messages' must be an array"));
   EXPECT_THAT((*queue)->skipped()[4], HasSubstr(":6: trace_id 'b' came before, at line 1"));
 }

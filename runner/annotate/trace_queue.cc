@@ -13,6 +13,7 @@
 
 #include <simdjson.h>
 
+#include "runner/base/json_error.h"
 #include "runner/source/trace_source.h"
 #include "runner/trace/trace_validator.h"
 
@@ -174,7 +175,7 @@ Result<std::unique_ptr<TraceQueue>> TraceQueue::Open(const std::filesystem::path
       Status valid = Status::OK();
       if (auto error = parser.parse(text, length, /*realloc_if_needed=*/false).get(root)) {
         skip(original(line_number),
-             std::string("not valid JSON: ") + simdjson::error_message(error));
+             JsonRefusal("not valid JSON", std::string_view(text, length), error));
       } else if (valid = ValidateTrace(root, id); !valid.ok()) {
         skip(original(line_number), valid.message());
       } else if (id.empty()) {

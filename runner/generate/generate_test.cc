@@ -167,7 +167,7 @@ TEST(ReadLabeledTracesTest, LinesThatRunRefusesAreSkippedWithRunsReason) {
   std::string said;
   for (int c; (c = std::fgetc(diagnostics)) != EOF;) said += static_cast<char>(c);
   std::fclose(diagnostics);
-  EXPECT_THAT(said, ::testing::HasSubstr(file.string() + ":1: not valid JSON: "));
+  EXPECT_THAT(said, ::testing::HasSubstr(file.string() + ":1: not valid JSON at column 29: "));
   EXPECT_THAT(said,
               ::testing::HasSubstr(file.string() + ":2: field 'messages' must be an array, got"));
 }

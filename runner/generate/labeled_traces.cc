@@ -6,6 +6,7 @@
 
 #include <simdjson.h>
 
+#include "runner/base/json_error.h"
 #include "runner/plugin_api/json_schema/json_text.h"
 #include "runner/source/trace_records.h"
 #include "runner/trace/trace_validator.h"
@@ -64,7 +65,7 @@ Result<std::vector<LabeledTrace>> ReadLabeledTraces(const std::vector<std::strin
       [&](size_t, const TraceRecord& record) -> Result<std::string> {
         simdjson::dom::element root;
         if (auto error = parser.parse(record.json.data(), record.json.size()).get(root)) {
-          return std::string("not valid JSON: ") + simdjson::error_message(error);
+          return JsonRefusal("not valid JSON", record.json, error);
         }
         // Checked as `run` checks a trace: a draft is measured on traces that run would score.
         std::string_view id;

@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include "runner/base/json_error.h"
 #include "runner/base/json_util.h"
 #include "runner/source/record_scan.h"
 #include "runner/trace/trace_field.h"
@@ -37,7 +38,7 @@ Status OfferTraces(const std::vector<std::string>& inputs, const SampleOptions& 
   callbacks.parse = [&](size_t, const ScannedRecord& record) -> Result<std::string> {
     simdjson::dom::element root;
     if (auto error = parser.parse(record.json.data(), record.json.size(), false).get(root)) {
-      return std::string("not valid JSON: ") + simdjson::error_message(error);
+      return JsonRefusal("not valid JSON", record.json, error);
     }
     // The traces `run` refuses (no trace_id, a field twice, a field of the wrong type) are
     // reported and skipped here too: sampled, they would take a label's place and a weight that

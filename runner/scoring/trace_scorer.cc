@@ -4,6 +4,7 @@
 #include <exception>
 #include <optional>
 
+#include "runner/base/json_error.h"
 #include "runner/base/json_util.h"
 #include "runner/scoring/score_rows.h"
 #include "runner/trace/trace_validator.h"
@@ -81,7 +82,7 @@ void TraceScorer::ScoreParsed(simdjson::simdjson_result<simdjson::dom::element> 
                               TraceResult& result) const {
   simdjson::dom::element root;
   if (auto error = std::move(parsed).get(root)) {
-    result.error = std::string("invalid JSON: ") + simdjson::error_message(error);
+    result.error = JsonRefusal("invalid JSON", json, error);
     return;
   }
   std::string_view trace_id;

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "runner/base/json_error.h"
 #include "runner/source/otlp/document.h"
 #include "runner/source/otlp/proto.h"
 
@@ -104,7 +105,7 @@ bool DecodeOtlpBody(std::string_view body, bool json, ExportSpans& out, std::str
   simdjson::dom::element root;
   simdjson::error_code code = parser.parse(body.data(), body.size()).get(root);
   if (code) {
-    error = std::string("the body is not JSON: ") + simdjson::error_message(code);
+    error = JsonRefusal("the body is not JSON", body, code);
     return false;
   }
   if (!root.is_object()) {

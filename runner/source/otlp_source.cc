@@ -7,6 +7,7 @@
 
 #include <simdjson.h>
 
+#include "runner/base/json_error.h"
 #include "runner/source/otlp/document.h"
 #include "runner/source/otlp/mapping.h"
 
@@ -163,7 +164,7 @@ class OtlpSource : public OtlpTraceSource {
     simdjson::dom::element root;
     simdjson::error_code error = parser_.parse(text.data(), text.size()).get(root);
     if (error) {
-      PushError(line, std::string("invalid JSON: ") + simdjson::error_message(error));
+      PushError(line, JsonRefusal("invalid JSON", text, error));
     } else {
       spans_.clear();
       problems_.clear();

@@ -267,36 +267,37 @@ TEST(OtlpSourceTest, MessagesToolCallsAndOverridesAcrossSpans) {
                             2);
   std::string agent = Span(
       t, "0000000000000003", "0000000000000001",
-      Attributes({{"openinference.span.kind", Str("LLM")},
-                  {"llm.input_messages.0.message.role", Str("user")},
-                  {"llm.input_messages.0.message.content", Str("Refund?")},
-                  {"llm.input_messages.1.message.role", Str("assistant")},
-                  {"llm.input_messages.1.message.content", Str("billing")},
-                  {"llm.input_messages.2.message.role", Str("assistant")},
-                  {"llm.input_messages.2.message.tool_calls.0.tool_call.id", Str("c1")},
-                  {"llm.input_messages.2.message.tool_calls.0.tool_call.function.name",
-                   Str("lookup")},
-                  {"llm.input_messages.2.message.tool_calls.0.tool_call.function.arguments",
-                   Str(R"({"q":"refund"})")},
-                  {"llm.input_messages.3.message.role", Str("tool")},
-                  {"llm.input_messages.3.message.tool_call_id", Str("c1")},
-                  {"llm.input_messages.3.message.content", Str("found it")},
-                  {"llm.output_messages.0.message.role", Str("assistant")},
-                  {"llm.output_messages.0.message.content", Str("Refund sent.")},
-                  {"llm.token_count.prompt", R"({"intValue":7})"},
-                  {"llm.token_count.completion", R"({"intValue":3})"},
-                  {"arbiter.metadata.intent", Str("refund")}}),
+      Attributes(
+          {{"openinference.span.kind", Str("LLM")},
+           {"llm.input_messages.0.message.role", Str("user")},
+           {"llm.input_messages.0.message.content", Str("Refund?")},
+           {"llm.input_messages.1.message.role", Str("assistant")},
+           {"llm.input_messages.1.message.content", Str("billing")},
+           {"llm.input_messages.2.message.role", Str("assistant")},
+           {"llm.input_messages.2.message.tool_calls.0.tool_call.id", Str("c1")},
+           {"llm.input_messages.2.message.tool_calls.0.tool_call.function.name", Str("lookup")},
+           {"llm.input_messages.2.message.tool_calls.0.tool_call.function.arguments",
+            Str(R"({"q":"refund"})")},
+           {"llm.input_messages.3.message.role", Str("tool")},
+           {"llm.input_messages.3.message.tool_call_id", Str("c1")},
+           {"llm.input_messages.3.message.content", Str("found it")},
+           {"llm.output_messages.0.message.role", Str("assistant")},
+           {"llm.output_messages.0.message.content", Str("Refund sent.")},
+           {"llm.token_count.prompt", R"({"intValue":7})"},
+           {"llm.token_count.completion", R"({"intValue":3})"},
+           {"arbiter.metadata.intent", Str("refund")}}),
       3);
-  std::string summarizer = Span(
-      t, "0000000000000004", "0000000000000001",
-      Attributes({{"openinference.span.kind", Str("LLM")},
-                  {"llm.input_messages.0.message.role", Str("user")},
-                  {"llm.input_messages.0.message.content", Str("Summarize the case.")},
-                  {"llm.output_messages.0.message.role", Str("assistant")},
-                  {"llm.output_messages.0.message.content", Str("Refund case, resolved.")},
-                  {"arbiter.feedback",
-                   R"({"kvlistValue":{"values":[{"key":"thumbs","value":{"stringValue":"up"}}]}})"}}),
-      4);
+  std::string summarizer =
+      Span(t, "0000000000000004", "0000000000000001",
+           Attributes(
+               {{"openinference.span.kind", Str("LLM")},
+                {"llm.input_messages.0.message.role", Str("user")},
+                {"llm.input_messages.0.message.content", Str("Summarize the case.")},
+                {"llm.output_messages.0.message.role", Str("assistant")},
+                {"llm.output_messages.0.message.content", Str("Refund case, resolved.")},
+                {"arbiter.feedback",
+                 R"({"kvlistValue":{"values":[{"key":"thumbs","value":{"stringValue":"up"}}]}})"}}),
+           4);
   Read read = ReadText("spans.jsonl", Line(summarizer + "," + agent) + Line(router + "," + root));
   ASSERT_EQ(read.errors, std::vector<std::string>());
   ASSERT_EQ(read.traces.size(), 1u);
@@ -412,7 +413,8 @@ TEST(OtlpSourceTest, MalformedInputIsReportedAndReadingGoesOn) {
   EXPECT_EQ(
       read.errors,
       (std::vector<std::string>{
-          "line 1: invalid JSON: Problem while parsing an atom starting with the letter 'n'",
+          "line 1: invalid JSON at column 2: syntax error while parsing value - invalid literal; "
+          "last read: 'no'",
           "line 2: not an OTLP trace document: no \"resourceSpans\"",
           "line 3: \"resourceSpans\" is not an array",
           "line 4: resourceSpans[0].scopeSpans[0].spans[0] (\"a\"): no traceId",
@@ -429,9 +431,8 @@ TEST(OtlpSourceTest, MalformedInputIsReportedAndReadingGoesOn) {
           "line 10: resourceSpans[0].scopeSpans[0].spans[0]: status.code is not 0, 1, 2 or a "
           "STATUS_CODE_* name",
           "line 11: not an OTLP trace document: not a JSON object",
-          "line 13: invalid JSON: The JSON document has an improper structure: missing or "
-          "superfluous "
-          "commas, braces, missing keys, etc."}));
+          "line 13: invalid JSON at column 20: syntax error while parsing value - unexpected end "
+          "of input; expected '[', '{', or a literal"}));
   // Spans with a bad attribute, event or status are kept without it.
   ASSERT_EQ(read.traces.size(), 4u);
   EXPECT_EQ(read.traces[0]["trace_id"], TraceId(1));

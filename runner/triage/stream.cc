@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <nlohmann/json.hpp>
 
+#include "runner/base/json_error.h"
 #include "runner/scoring/run_pipeline.h"
 #include "runner/source/record_scan.h"
 #include "runner/source/trace_source.h"
@@ -178,7 +179,7 @@ Result<TriageSummary> TriageTraces(const std::vector<std::string>& inputs,
     simdjson::dom::element root;
     if (auto error =
             parsers[worker].parse(record.json.data(), record.json.size(), false).get(root)) {
-      return std::string("not valid JSON: ") + simdjson::error_message(error);
+      return JsonRefusal("not valid JSON", record.json, error);
     }
     std::string reason = signals->Read(root, facts[worker], nullptr);
     if (!reason.empty()) return reason;
