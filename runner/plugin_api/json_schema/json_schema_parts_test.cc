@@ -244,6 +244,25 @@ TEST(PatternMatchTest, NumbersPastNineDigitsAreRefusedBeforeStdRegexReadsThem) {
   EXPECT_EQ(where, "/patternProperties");
 }
 
+TEST(PatternMatchTest, CountsThatMultiplyPastTheBoundAreRefusedBeforeStdRegexCopiesThem) {
+  // std::regex copies what a count repeats: [0-9]{222222224} took seconds and gigabytes to
+  // compile (a json_schema fuzzer timeout). RE2 refuses counts past 1000; lookaround sends
+  // these to std::regex.
+  const std::string too_big = "repetition counts that multiply past 10000";
+  EXPECT_THAT(PatternError("(?=O)[0-9]{222222224}").value_or(""), HasSubstr(too_big));
+  EXPECT_THAT(PatternError("(?=a)(a{200}){200}").value_or(""), HasSubstr(too_big));
+  EXPECT_THAT(PatternError("(?=a)((ab){30,}c){400}").value_or(""), HasSubstr(too_big));
+  EXPECT_EQ(PatternError("(?=a)(a{90}){90}"), std::nullopt);  // 8,190 copies
+  EXPECT_EQ(PatternError("(?=O)ORD-[0-9]{8}-[0-9]{6}"), std::nullopt);
+  EXPECT_EQ(PatternError("(?=a)a\\{99999}"), std::nullopt);  // an escaped brace repeats nothing
+  EXPECT_EQ(PatternError("(?=a)[{]{2}"), std::nullopt);
+  // RE2 takes a count up to 1000 on its own; valijson compiles patternProperties keys with
+  // std::regex, which the same bound guards.
+  EXPECT_EQ(PatternError("^[0-9]{1000}$"), std::nullopt);
+  EXPECT_THAT(EcmaPatternError("(x{1000}){1000}").value_or(""), HasSubstr(too_big));
+  EXPECT_EQ(EcmaPatternError("^x-[0-9]{2,40}$"), std::nullopt);
+}
+
 TEST(PatternMatchTest, Re2FirstStdRegexForLookaround) {
   EXPECT_EQ(PatternError("^[a-z]+$"), std::nullopt);
   EXPECT_EQ(PatternError("^(?!x)"), std::nullopt);  // RE2 refuses, std::regex takes it
