@@ -133,11 +133,12 @@ Result<std::unique_ptr<Draft>> Draft::Open(const fs::path& root, const std::stri
                                    (pid.empty() ? std::string("unknown") : pid) + ", lock file " +
                                    lock.string() + "); stop it, or commit from its page");
   }
-  std::string pid = std::to_string(getpid()) + "\n";
-  if (!read_only && ftruncate(draft->lock_fd_, 0) != 0) return Errno(lock, "truncate");
-  if (!read_only &&
-      pwrite(draft->lock_fd_, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size())) {
-    return Errno(lock, "write");
+  if (!read_only) {
+    std::string pid = std::to_string(getpid()) + "\n";
+    if (ftruncate(draft->lock_fd_, 0) != 0) return Errno(lock, "truncate");
+    if (pwrite(draft->lock_fd_, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size())) {
+      return Errno(lock, "write");
+    }
   }
 
   // Replay, cutting off a torn last line (never acknowledged: the fsync comes after the write).
@@ -150,21 +151,18 @@ Result<std::unique_ptr<Draft>> Draft::Open(const fs::path& root, const std::stri
   }
   size_t complete = text.rfind('\n');
   complete = complete == std::string::npos ? 0 : complete + 1;
-  if (read_only) {
-    text.resize(complete);  // what serving would keep, without cutting the file
-  } else {
+  if (!read_only) {
     draft->journal_fd_ =
         open(draft->journal_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (draft->journal_fd_ < 0) return Errno(draft->journal_, "open");
-  }
-  if (!read_only && complete < text.size()) {
-    if (ftruncate(draft->journal_fd_, static_cast<off_t>(complete)) != 0 ||
-        fsync(draft->journal_fd_) != 0) {
+    if (complete < text.size() &&
+        (ftruncate(draft->journal_fd_, static_cast<off_t>(complete)) != 0 ||
+         fsync(draft->journal_fd_) != 0)) {
       return Errno(draft->journal_, "cut off the unacknowledged last line");
     }
-    text.resize(complete);
+    ARBITER_RETURN_IF_ERROR(SyncFolder(draft->dir_));
   }
-  if (!read_only) ARBITER_RETURN_IF_ERROR(SyncFolder(draft->dir_));
+  text.resize(complete);  // read only, the torn line is left in the file and only skipped here
   size_t start = 0, line_number = 0;
   while (start < text.size()) {
     size_t end = text.find('\n', start);

@@ -172,11 +172,10 @@ Result<std::unique_ptr<TraceQueue>> TraceQueue::Open(const std::filesystem::path
       // trace_id stays out of the queue here rather than failing when its turn comes.
       std::string_view id;
       simdjson::dom::element root;
-      Status valid = Status::OK();
       if (auto error = parser.parse(text, length, /*realloc_if_needed=*/false).get(root)) {
         skip(original(line_number),
              JsonRefusal("not valid JSON", std::string_view(text, length), error));
-      } else if (valid = ValidateTrace(root, id); !valid.ok()) {
+      } else if (Status valid = ValidateTrace(root, id); !valid.ok()) {
         skip(original(line_number), valid.message());
       } else if (id.empty()) {
         skip(original(line_number), "empty trace_id");

@@ -240,6 +240,33 @@ int UnknownCommand(CLI::App& parent, const std::string& path, std::string_view n
   return kExitUsage;
 }
 
+// The command that argv[first..] names: subcommands are followed while the command has some
+// and the word is not an option. `next` is the first word not taken.
+struct NamedCommand {
+  CLI::App* command = nullptr;   // nullptr: a word named no command, and that was reported
+  std::string path = "arbiter";  // "arbiter labels import"
+  int next = 0;
+  // The words before the command's own name, as CLI11's help() wants them ("arbiter labels").
+  std::string Prefix() const { return path.substr(0, path.rfind(' ')); }
+};
+
+NamedCommand FollowCommands(CLI::App& app, int argc, char** argv, int first) {
+  NamedCommand named{&app, "arbiter", first};
+  for (; named.next < argc && !named.command->get_subcommands({}).empty(); ++named.next) {
+    std::string_view word = argv[named.next];
+    if (word.starts_with("-")) break;
+    CLI::App* sub = FindSubcommand(*named.command, word);
+    if (!sub) {
+      UnknownCommand(*named.command, named.path, word);
+      named.command = nullptr;
+      return named;
+    }
+    named.command = sub;
+    named.path += " " + sub->get_name();
+  }
+  return named;
+}
+
 }  // namespace
 
 int RunCli(int argc, char** argv) {
@@ -271,45 +298,30 @@ int RunCli(int argc, char** argv) {
   }
   // `arbiter help labels import`: each word names a command of the one before it.
   if (std::string_view(argv[1]) == "help") {
-    CLI::App* target = &app;
-    std::string path = "arbiter";
-    for (int i = 2; i < argc; ++i) {
-      CLI::App* sub = FindSubcommand(*target, argv[i]);
-      if (!sub) {
-        return UnknownCommand(*target, path, argv[i]);
-      }
-      target = sub;
-      path += " " + sub->get_name();
-    }
-    std::fputs(target->help(target == &app ? "" : path.substr(0, path.rfind(' '))).c_str(), stdout);
+    NamedCommand named = FollowCommands(app, argc, argv, 2);
+    if (!named.command) return kExitUsage;
+    if (named.next < argc) return UnknownCommand(*named.command, named.path, argv[named.next]);
+    std::fputs(named.command->help(named.command == &app ? "" : named.Prefix()).c_str(), stdout);
     return kExitOk;
   }
 
   // An unknown command gets "did you mean" rather than CLI11's generic "A subcommand is
   // required", at the top and under a command that has its own (`arbiter labels bogus`); an
   // option before any command is named as such.
-  CLI::App* parent = &app;
-  std::string path = "arbiter";
-  int i = 1;
-  for (; i < argc && !parent->get_subcommands({}).empty(); ++i) {
-    std::string_view word = argv[i];
-    if (word.starts_with("-")) {
-      if (parent == &app && word != "--help" && word != "-h" && word != "--version") {
-        std::fprintf(stderr,
-                     "arbiter: unknown option '%.*s' before any command; the command comes "
-                     "first (arbiter COMMAND [OPTIONS])\nRun 'arbiter --help' for the list.\n",
-                     static_cast<int>(word.size()), word.data());
-        return kExitUsage;
-      }
-      break;
+  NamedCommand named = FollowCommands(app, argc, argv, 1);
+  if (!named.command) return kExitUsage;
+  if (named.command == &app && named.next < argc) {  // an option, where a command goes
+    std::string_view word = argv[named.next];
+    if (word != "--help" && word != "-h" && word != "--version") {
+      std::fprintf(stderr,
+                   "arbiter: unknown option '%.*s' before any command; the command comes "
+                   "first (arbiter COMMAND [OPTIONS])\nRun 'arbiter --help' for the list.\n",
+                   static_cast<int>(word.size()), word.data());
+      return kExitUsage;
     }
-    CLI::App* sub = FindSubcommand(*parent, word);
-    if (!sub) return UnknownCommand(*parent, path, word);
-    parent = sub;
-    path += " " + sub->get_name();
   }
-  if (i == argc && !parent->get_subcommands({}).empty()) {  // `arbiter labels`: its usage
-    std::fputs(parent->help(path.substr(0, path.rfind(' '))).c_str(), stderr);
+  if (named.next == argc && !named.command->get_subcommands({}).empty()) {  // `arbiter labels`
+    std::fputs(named.command->help(named.Prefix()).c_str(), stderr);
     return kExitUsage;
   }
 
