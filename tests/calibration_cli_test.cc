@@ -319,7 +319,7 @@ TEST(CalibrateCliTest, BrokenTracesAreReportedAndAnEmptyMeasureWarns) {
                                 " --labels support-seed@v1 --out " + dir.path().string() + "/c";
   auto broken = RunArbiter(calibrate + " --traces " + with_broken.string());
   ASSERT_EQ(broken.exit_code, 0) << broken.err;
-  EXPECT_THAT(broken.err, HasSubstr(with_broken.string() + ":2: invalid JSON"));
+  EXPECT_THAT(broken.err, HasSubstr(with_broken.string() + ":2: not valid JSON"));
   EXPECT_THAT(broken.err, HasSubstr("1 broken traces were skipped"));
   EXPECT_THAT(broken.err, ::testing::Not(HasSubstr("warning")));
   EXPECT_THAT(ReadFile(dir.path() / "c" / "calibration.md"), HasSubstr("1 broken traces"));

@@ -417,15 +417,17 @@ TEST(CliTest, BrokenTracesAreReportedCountedAndSkipped) {
                         out.string());
   ASSERT_EQ(run.exit_code, 0) << run.err;
   // The column and the cause, which simdjson does not give ("The input is not valid UTF-8").
-  EXPECT_THAT(run.err, HasSubstr(file.string() +
-                                 ":2: invalid JSON at column 45: syntax error while parsing value "
-                                 "- invalid string: missing closing quote"));
+  EXPECT_THAT(
+      run.err,
+      HasSubstr(file.string() + ":2: not valid JSON at column 45: syntax error while parsing value "
+                                "- invalid string: missing closing quote"));
   EXPECT_THAT(run.err,
               HasSubstr(file.string() + ":3: field 'messages' must be an array, got an object"));
-  EXPECT_THAT(run.err, HasSubstr(file.string() +
-                                 ":4: invalid JSON at column 37: syntax error while parsing value "
-                                 "- invalid string: ill-formed UTF-8 byte; last read: '\"bad "
-                                 "\uFFFD('"));
+  EXPECT_THAT(
+      run.err,
+      HasSubstr(file.string() + ":4: not valid JSON at column 37: syntax error while parsing value "
+                                "- invalid string: ill-formed UTF-8 byte; last read: '\"bad "
+                                "\uFFFD('"));
   std::string card = ReadFile(out / "scorecard.json");
   EXPECT_THAT(card, HasSubstr("\"traces\": 2,"));
   EXPECT_THAT(card, HasSubstr("\"trace_errors\": 3,"));
@@ -439,7 +441,7 @@ TEST(CliTest, BrokenTracesAreReportedCountedAndSkipped) {
   auto strict = RunArbiter("run --strict --suite " + suite.string() + " --traces " + file.string() +
                            " --out " + (dir.path() / "strict").string());
   EXPECT_EQ(strict.exit_code, 3);
-  EXPECT_THAT(strict.err, HasSubstr(file.string() + ":2: invalid JSON"));
+  EXPECT_THAT(strict.err, HasSubstr(file.string() + ":2: not valid JSON"));
   EXPECT_THAT(strict.err, HasSubstr("(--strict)"));
   // The run stops on the line: it is not also reported as "skipped".
   EXPECT_THAT(strict.err, Not(HasSubstr("skipped"))) << strict.err;

@@ -140,7 +140,7 @@ TEST_F(RunWarningsCliTest, EveryInputLineBroken) {
   CommandResult run = Run();
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_THAT(run.err, HasSubstr("warning: every input line is broken: 2 skipped, no trace "
-                                 "scored (invalid JSON"));
+                                 "scored (not valid JSON"));
   EXPECT_EQ(Warnings()[0]["kind"], "all_input_broken");
 }
 
@@ -192,10 +192,10 @@ TEST_F(RunWarningsCliTest, ValidateTracesNamesBrokenTracesAndStrictFailsOnThem) 
   CommandResult result = RunArbiter(validate);
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_THAT(result.out, HasSubstr("1 broken"));
-  EXPECT_THAT(result.err, HasSubstr(broken.string() + ":2: invalid JSON"));
+  EXPECT_THAT(result.err, HasSubstr(broken.string() + ":2: not valid JSON"));
   CommandResult strict = RunArbiter(validate + " --strict");
   EXPECT_EQ(strict.exit_code, 3) << strict.err;
-  EXPECT_THAT(strict.err, HasSubstr(broken.string() + ":2: invalid JSON"));
+  EXPECT_THAT(strict.err, HasSubstr(broken.string() + ":2: not valid JSON"));
 }
 
 }  // namespace

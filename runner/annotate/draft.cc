@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runner/base/atomic_file.h"
+#include "runner/base/json_error.h"
 #include "runner/base/path_checks.h"
 
 namespace arbiter {
@@ -67,7 +68,7 @@ bool ParseJournalLine(const std::string& line, Label& label, bool& withdrawn, st
   try {
     row = nlohmann::json::parse(line);
   } catch (const nlohmann::json::exception& e) {
-    error = std::string("not JSON: ") + e.what();
+    error = NotValidJsonLine(e);
     return false;
   }
   if (!row.is_object()) {

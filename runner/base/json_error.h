@@ -21,10 +21,10 @@ std::string JsonErrorText(const nlohmann::json::exception& e);
 std::string NotValidJsonLine(const nlohmann::json::exception& e);
 
 // Why simdjson refused `json` (a trace line, an OTLP document, a request body), led by `lead`:
-// "invalid JSON at column 19: syntax error while parsing object key - invalid literal; ..."
+// "not valid JSON at column 19: syntax error while parsing object key - invalid literal; ..."
 // ("at line 3, column 2" in a document of several lines), found by reading `json` again with
 // nlohmann's SAX parser (no document is built, so any nesting is safe); where nlohmann reads
-// it (integers past 64 bits, nesting past simdjson's limit), "invalid JSON: " and simdjson's
+// it (integers past 64 bits, nesting past simdjson's limit), "not valid JSON: " and simdjson's
 // message. For the error path only: it reads `json` a second time.
 std::string JsonRefusal(std::string_view lead, std::string_view json, simdjson::error_code error);
 

@@ -47,13 +47,14 @@ simdjson::error_code SimdjsonError(const std::string& json) {
 
 TEST(JsonRefusalTest, NamesThePlaceSimdjsonDoesNot) {
   const std::string line = R"({"trace_id": "b", broken})";
-  EXPECT_EQ(JsonRefusal("invalid JSON", line, SimdjsonError(line)),
-            "invalid JSON at column 19: syntax error while parsing object key - invalid literal; "
+  EXPECT_EQ(JsonRefusal("not valid JSON", line, SimdjsonError(line)),
+            "not valid JSON at column 19: syntax error while parsing object key - invalid literal; "
             "last read: '\"b\", b'; expected string literal");
   const std::string document = "{\n  \"resourceSpans\": [\n  }\n";
-  EXPECT_EQ(JsonRefusal("invalid JSON", document, SimdjsonError(document)),
-            "invalid JSON at line 3, column 3: syntax error while parsing value - unexpected '}'; "
-            "expected '[', '{', or a literal");
+  EXPECT_EQ(
+      JsonRefusal("not valid JSON", document, SimdjsonError(document)),
+      "not valid JSON at line 3, column 3: syntax error while parsing value - unexpected '}'; "
+      "expected '[', '{', or a literal");
   const std::string bad_utf8 = "{\"trace_id\": \"a\xff\"}";
   EXPECT_EQ(JsonRefusal("not valid JSON", bad_utf8, SimdjsonError(bad_utf8)),
             "not valid JSON at column 16: syntax error while parsing value - invalid string: "
@@ -62,18 +63,18 @@ TEST(JsonRefusalTest, NamesThePlaceSimdjsonDoesNot) {
 
 TEST(JsonRefusalTest, WhatOnlySimdjsonRefusesKeepsSimdjsonsWords) {
   const std::string deep = std::string(5000, '[') + std::string(5000, ']');
-  EXPECT_EQ(JsonRefusal("invalid JSON", deep, SimdjsonError(deep)),
-            std::string("invalid JSON: ") + simdjson::error_message(simdjson::DEPTH_ERROR));
+  EXPECT_EQ(JsonRefusal("not valid JSON", deep, SimdjsonError(deep)),
+            std::string("not valid JSON: ") + simdjson::error_message(simdjson::DEPTH_ERROR));
   const std::string big = "[123456789012345678901234567890]";
   simdjson::error_code big_error = SimdjsonError(big);
-  EXPECT_EQ(JsonRefusal("invalid JSON", big, big_error),
-            std::string("invalid JSON: ") + simdjson::error_message(big_error));
+  EXPECT_EQ(JsonRefusal("not valid JSON", big, big_error),
+            std::string("not valid JSON: ") + simdjson::error_message(big_error));
 }
 
 TEST(JsonRefusalTest, AnUnterminatedStringIsNotEchoedWhole) {
   const std::string line = "{\"output\": \"" + std::string(100000, 'a');
-  std::string reason = JsonRefusal("invalid JSON", line, SimdjsonError(line));
-  EXPECT_TRUE(reason.starts_with("invalid JSON at column 100013: syntax error")) << reason;
+  std::string reason = JsonRefusal("not valid JSON", line, SimdjsonError(line));
+  EXPECT_TRUE(reason.starts_with("not valid JSON at column 100013: syntax error")) << reason;
   EXPECT_LT(reason.size(), 300u);
   EXPECT_TRUE(reason.ends_with("...")) << reason;
 }

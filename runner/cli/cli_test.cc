@@ -16,7 +16,7 @@ TEST(ExitCodeForTest, InputsTheUserMustChangeAreUsageErrors) {
 TEST(ExitCodeForTest, FailuresOfTheWorkAreRuntimeErrors) {
   EXPECT_EQ(ExitCodeFor(Status::IoError("out/scores.jsonl: write failed")), kExitRuntime);
   EXPECT_EQ(ExitCodeFor(Status::Internal("plugin 'x' returned NaN")), kExitRuntime);
-  EXPECT_EQ(ExitCodeFor(Status::IoError("t.jsonl:2: invalid JSON (--strict)")), kExitRuntime);
+  EXPECT_EQ(ExitCodeFor(Status::IoError("t.jsonl:2: not valid JSON (--strict)")), kExitRuntime);
 }
 
 TEST(ExitCodeForTest, OkIsSuccess) { EXPECT_EQ(ExitCodeFor(Status::OK()), kExitOk); }

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "runner/base/json_error.h"
 #include "runner/base/json_util.h"
 #include "runner/base/line_reader.h"
 
@@ -102,7 +103,7 @@ std::string ParseJsonlRow(const std::string& text, Label& label) {
   try {
     row = nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e999
-    return std::string("not JSON: ") + e.what();
+    return NotValidJsonLine(e);
   }
   if (!row.is_object()) return "a label row must be a JSON object";
   auto text_field = [&](const char* key, std::string& out, bool any) -> std::string {

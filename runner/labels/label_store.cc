@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "runner/base/atomic_file.h"
+#include "runner/base/json_error.h"
 #include "runner/base/path_checks.h"
 #include "runner/base/sha256.h"
 
@@ -304,7 +305,8 @@ Status LabelStore::Verify(const LabelSetRef& ref) const {
   try {
     manifest = nlohmann::ordered_json::parse(manifest_text);
   } catch (const nlohmann::json::exception& e) {
-    return Status::Corruption((dir / kManifestFile).string() + ": not JSON: " + e.what());
+    return Status::Corruption((dir / kManifestFile).string() +
+                              ": not valid JSON: " + JsonErrorText(e));
   }
   ARBITER_RETURN_IF_ERROR(CheckManifestTypes(dir / kManifestFile, manifest));
   std::string jsonl = ReadWhole(dir / kLabelsFile, ok);

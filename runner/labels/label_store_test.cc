@@ -11,6 +11,7 @@ namespace arbiter {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using testing::ReadFile;
 using testing::TempDir;
 
@@ -144,8 +145,21 @@ TEST(LabelFileTest, AJsonlNumberPastADoublesRangeIsALineError) {
                         "{\"trace_id\": \"t-2\", \"failure_mode\": \"tone\", \"label\": 1e999}\n");
   auto labels = ReadLabelFile(path, Defaults());
   ASSERT_FALSE(labels.ok());
-  EXPECT_THAT(labels.status().message(), HasSubstr(path.string() + ":2: not JSON: "));
-  EXPECT_THAT(labels.status().message(), HasSubstr("number overflow parsing '1e999'"));
+  EXPECT_THAT(labels.status().message(),
+              HasSubstr(path.string() + ":2: not valid JSON: number overflow parsing '1e999'"));
+  EXPECT_THAT(labels.status().message(), Not(HasSubstr("json.exception")));
+}
+
+TEST(LabelFileTest, AJsonlLineThatIsNotJsonIsNamedWithItsColumn) {
+  TempDir dir;
+  auto path = dir.Write("cut.jsonl",
+                        "{\"trace_id\": \"t-1\", \"failure_mode\": \"tone\", \"label\": \"pass\"}\n"
+                        "{\"trace_id\": \"t-2\", \"failure_mode\": }\n");
+  auto labels = ReadLabelFile(path, Defaults());
+  ASSERT_FALSE(labels.ok());
+  EXPECT_THAT(labels.status().message(),
+              HasSubstr(path.string() + ":2: not valid JSON at column 37: syntax error"));
+  EXPECT_THAT(labels.status().message(), Not(HasSubstr("json.exception")));
 }
 
 TEST(LabelFileTest, AGradedValueThatUnderflowsReadsAsZero) {

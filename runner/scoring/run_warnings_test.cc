@@ -219,7 +219,7 @@ TEST_F(RunWarningsTest, EveryInputLineBrokenIsOneWarningForTheRun) {
   std::vector<RunWarning> warnings = Warnings({kShort}, "{broken\n{also broken\n[1]\n");
   EXPECT_THAT(Only(warnings, "", "all_input_broken"),
               HasSubstr("every input line is broken: 3 skipped, no trace "
-                        "scored (most common: invalid JSON"));
+                        "scored (most common: not valid JSON"));
   EXPECT_THAT(Kinds(Warnings({kShort}, "")), ElementsAre("no_input"));
 }
 

@@ -82,7 +82,7 @@ void TraceScorer::ScoreParsed(simdjson::simdjson_result<simdjson::dom::element> 
                               TraceResult& result) const {
   simdjson::dom::element root;
   if (auto error = std::move(parsed).get(root)) {
-    result.error = JsonRefusal("invalid JSON", json, error);
+    result.error = JsonRefusal("not valid JSON", json, error);
     return;
   }
   std::string_view trace_id;

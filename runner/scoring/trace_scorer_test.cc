@@ -87,9 +87,10 @@ TEST(TraceScorerTest, BadScoresBecomeErrorRowsNamingThePlugin) {
     Suite suite;
     suite.evaluators.push_back(Fixed("a", c.mode, c.value));
     Scored scored = ScoreOne(suite, R"({"trace_id": "t-9"})");
-    EXPECT_EQ(scored.rows, "{\"trace_id\": \"t-9\", \"evaluator\": \"a\", \"version\": 2, "
-                           "\"score\": null, \"pass\": null, \"reason\": null, \"error\": \"" +
-                               c.error + "\"}\n");
+    EXPECT_EQ(scored.rows,
+              "{\"trace_id\": \"t-9\", \"evaluator\": \"a\", \"version\": 2, "
+              "\"score\": null, \"pass\": null, \"reason\": null, \"error\": \"" +
+                  c.error + "\"}\n");
     EXPECT_EQ(scored.result.outcomes[0].kind, EvaluatorOutcome::Kind::kError);
   }
 }
@@ -100,18 +101,19 @@ TEST(TraceScorerTest, BrokenTracesWriteNoRows) {
   struct Case {
     std::string json, error;
   } cases[] = {
-      {"{\"trace_id\": ", "invalid JSON"},
+      {"{\"trace_id\": ", "not valid JSON"},
       {"[1, 2]", "a trace must be a JSON object, got an array"},
       {"{\"output\": \"x\"}", "missing required field 'trace_id'"},
       {"{\"trace_id\": \"\"}", "field 'trace_id' is empty"},
-      {"{\"trace_id\": \"t\", \"messages\": \"hi\"}", "field 'messages' must be an array, got a string"},
+      {"{\"trace_id\": \"t\", \"messages\": \"hi\"}",
+       "field 'messages' must be an array, got a string"},
       {"{\"trace_id\": \"t\", \"messages\": [{\"role\": 1}]}",
        "field 'messages[0].role' must be a string, got a number"},
       {"{\"trace_id\": \"t\", \"tool_calls\": [{\"name\": \"a\"}, 3]}",
        "field 'tool_calls[1]' must be an object, got a number"},
       {"{\"trace_id\": \"t\", \"usage\": {\"input_tokens\": \"many\"}}",
        "field 'usage.input_tokens' must be a number, got a string"},
-      {"{\"trace_id\": \"t\", \"output\": \"\xff\"}", "invalid JSON"},
+      {"{\"trace_id\": \"t\", \"output\": \"\xff\"}", "not valid JSON"},
   };
   for (const Case& c : cases) {
     Scored scored = ScoreOne(suite, c.json);
@@ -130,8 +132,8 @@ TEST(TraceScorerTest, ReadsStrataAndAcceptsStringIntegers) {
       suite,
       R"({"trace_id": "t", "metadata": {"intent": "billing", "language": null}, "usage": {"input_tokens": "9007199254740993"}})");
   ASSERT_EQ(scored.result.error, "");
-  EXPECT_EQ(scored.result.strata,
-            (std::vector<std::string>{"billing", "9007199254740993", std::string(kMissingStratum)}));
+  EXPECT_EQ(scored.result.strata, (std::vector<std::string>{"billing", "9007199254740993",
+                                                            std::string(kMissingStratum)}));
 }
 
 }  // namespace

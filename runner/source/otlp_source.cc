@@ -164,7 +164,7 @@ class OtlpSource : public OtlpTraceSource {
     simdjson::dom::element root;
     simdjson::error_code error = parser_.parse(text.data(), text.size()).get(root);
     if (error) {
-      PushError(line, JsonRefusal("invalid JSON", text, error));
+      PushError(line, JsonRefusal("not valid JSON", text, error));
     } else {
       spans_.clear();
       problems_.clear();

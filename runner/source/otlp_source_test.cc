@@ -413,7 +413,7 @@ TEST(OtlpSourceTest, MalformedInputIsReportedAndReadingGoesOn) {
   EXPECT_EQ(
       read.errors,
       (std::vector<std::string>{
-          "line 1: invalid JSON at column 2: syntax error while parsing value - invalid literal; "
+          "line 1: not valid JSON at column 2: syntax error while parsing value - invalid literal; "
           "last read: 'no'",
           "line 2: not an OTLP trace document: no \"resourceSpans\"",
           "line 3: \"resourceSpans\" is not an array",
@@ -431,7 +431,7 @@ TEST(OtlpSourceTest, MalformedInputIsReportedAndReadingGoesOn) {
           "line 10: resourceSpans[0].scopeSpans[0].spans[0]: status.code is not 0, 1, 2 or a "
           "STATUS_CODE_* name",
           "line 11: not an OTLP trace document: not a JSON object",
-          "line 13: invalid JSON at column 20: syntax error while parsing value - unexpected end "
+          "line 13: not valid JSON at column 20: syntax error while parsing value - unexpected end "
           "of input; expected '[', '{', or a literal"}));
   // Spans with a bad attribute, event or status are kept without it.
   ASSERT_EQ(read.traces.size(), 4u);
