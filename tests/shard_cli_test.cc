@@ -138,6 +138,35 @@ TEST_F(ShardCliTest, ARowFileChangedAfterTheRunIsRefusedWithItsSizes) {
   }
 }
 
+TEST_F(ShardCliTest, ARowEditedToTheSameLengthIsRefusedByItsDigest) {
+  ASSERT_EQ(Run(Path("a0"), "--shard 0/2").exit_code, 0);
+  ASSERT_EQ(Run(Path("a1"), "--shard 1/2").exit_code, 0);
+  const std::string runs = Path("a0") + " " + Path("a1") + " -o " + Path("merged");
+  for (const char* file : {"scores.jsonl", "trace_errors.jsonl"}) {
+    int edits = 0;
+    for (const char* shard : {"a0", "a1"}) {
+      const fs::path path = fs::path(Path(shard)) / file;
+      const std::string rows = ReadFile(path);
+      const size_t digit = rows.find_first_of("0123456789");
+      if (digit == std::string::npos) continue;  // no rows in this shard
+      std::string edited = rows;
+      edited[digit] = edited[digit] == '7' ? '8' : '7';
+      std::ofstream(path, std::ios::binary | std::ios::trunc) << edited;
+      auto merge = RunArbiter("merge " + runs);
+      EXPECT_EQ(merge.exit_code, 2) << path << ": " << merge.err;
+      EXPECT_THAT(merge.err, HasSubstr(path.string() + ": bytes "));
+      EXPECT_THAT(merge.err, HasSubstr("are not those the run wrote"));
+      EXPECT_FALSE(fs::exists(fs::path(Path("merged")) / "scorecard.json"));
+      std::ofstream(path, std::ios::binary | std::ios::trunc) << rows;  // put back: merges again
+      auto again = RunArbiter("merge " + runs);
+      EXPECT_EQ(again.exit_code, 0) << path << ": " << again.err;
+      fs::remove_all(Path("merged"));
+      ++edits;
+    }
+    EXPECT_GT(edits, 0) << "no shard wrote " << file;
+  }
+}
+
 TEST_F(ShardCliTest, RefusesWhatIsNotAShard) {
   auto bad = Run(Path("x"), "--shard 2/2");
   EXPECT_EQ(bad.exit_code, 2);

@@ -8,7 +8,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <string_view>
+
+struct XXH3_state_s;
 
 namespace arbiter {
 
@@ -21,6 +25,27 @@ uint64_t Hash64(std::string_view text, uint64_t seed = 0);
 struct StringHash {
   using is_transparent = void;
   size_t operator()(std::string_view text) const { return static_cast<size_t>(Hash64(text)); }
+};
+
+// XXH3-128 over text given in pieces, as 32 hex digits: a partial run's digest of its row spans
+// (shard.json), which `arbiter merge` checks so that a row edited after the run, even to the same
+// length, is refused. It detects accidents, not forgeries (whoever can edit a row can edit
+// shard.json too), so a fast hash will do where the input hash needs SHA-256.
+class SpanDigest {
+ public:
+  SpanDigest();
+  ~SpanDigest();
+  SpanDigest(SpanDigest&&) noexcept;
+  SpanDigest& operator=(SpanDigest&&) noexcept;
+
+  void Update(std::string_view text);
+  std::string Hex() const;
+
+ private:
+  struct Free {
+    void operator()(XXH3_state_s* state) const;
+  };
+  std::unique_ptr<XXH3_state_s, Free> state_;
 };
 
 }  // namespace arbiter

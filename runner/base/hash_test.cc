@@ -2,10 +2,12 @@
 // split): they are pinned here, so a change of library or seed handling shows as a failure.
 #include "runner/base/hash.h"
 
+#include <cstdio>
 #include <string>
 #include <unordered_set>
 
 #include <gtest/gtest.h>
+#include <xxhash.h>
 
 namespace arbiter {
 namespace {
@@ -30,6 +32,26 @@ TEST(StringHashTest, LooksUpStringsByView) {
   EXPECT_NE(ids.find(std::string_view("t-2")), ids.end());
   EXPECT_EQ(ids.find(std::string_view("t-3")), ids.end());
   EXPECT_EQ(StringHash{}("t-1"), static_cast<size_t>(Hash64("t-1")));
+}
+
+TEST(SpanDigestTest, IsXxh3OneHundredTwentyEightOverThePiecesTogether) {
+  EXPECT_EQ(SpanDigest().Hex(), "99aa06d3014798d86001c324468d497f");  // XXH3-128 of nothing
+  const std::string rows(100000, 'r');
+  SpanDigest pieces;
+  for (size_t at = 0; at < rows.size(); at += 7777) pieces.Update(rows.substr(at, 7777));
+  XXH128_hash_t whole = XXH3_128bits(rows.data(), rows.size());
+  char hex[33];
+  std::snprintf(hex, sizeof hex, "%016llx%016llx", static_cast<unsigned long long>(whole.high64),
+                static_cast<unsigned long long>(whole.low64));
+  EXPECT_EQ(pieces.Hex(), hex);
+  // One byte changed in place, the length kept: another digest.
+  std::string edited = rows;
+  edited[54321] = 's';
+  SpanDigest other;
+  other.Update(edited);
+  EXPECT_NE(other.Hex(), pieces.Hex());
+  SpanDigest moved = std::move(other);
+  EXPECT_EQ(moved.Hex().size(), 32u);
 }
 
 }  // namespace

@@ -6,11 +6,13 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <string_view>
 
 #include <fcntl.h>
 #include <unistd.h>
 
 #include "runner/base/atomic_file.h"
+#include "runner/base/hash.h"
 #include "runner/base/report_text.h"
 #include "runner/scoring/partial_run.h"
 #include "runner/scoring/scorecard.h"
@@ -126,32 +128,47 @@ Result<std::vector<const PartialRun*>> CheckSet(const std::vector<PartialRun>& r
   return by_index;
 }
 
-// Copies bytes [begin, end) of `path` to `out`.
-Status CopySpan(const fs::path& path, uint64_t begin, uint64_t end, AtomicFile& out) {
-  if (begin == end) return Status::OK();
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::IoError(path.string() + ": cannot open: " + strerror(errno));
-  std::string chunk(std::min<uint64_t>(end - begin, 4 << 20), '\0');
-  Status status;
-  for (uint64_t at = begin; at < end && status.ok();) {
-    size_t want = static_cast<size_t>(std::min<uint64_t>(chunk.size(), end - at));
-    ssize_t n = ::pread(fd, chunk.data(), want, static_cast<off_t>(at));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      status = Status::Corruption(path.string() +
-                                  ": shorter than its shard.json says (changed "
-                                  "during the merge)");
-      break;
+// Copies bytes [begin, end) of `path` to `out`, checking them against the digest the run wrote
+// for them: a row edited after the run, even to the same length, is refused before the merge's
+// outputs are committed.
+Status CopySpan(const fs::path& path, uint64_t begin, uint64_t end, const std::string& digest,
+                AtomicFile& out) {
+  SpanDigest copied;
+  if (begin < end) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return Status::IoError(path.string() + ": cannot open: " + strerror(errno));
+    std::string chunk(std::min<uint64_t>(end - begin, 4 << 20), '\0');
+    Status status;
+    for (uint64_t at = begin; at < end && status.ok();) {
+      size_t want = static_cast<size_t>(std::min<uint64_t>(chunk.size(), end - at));
+      ssize_t n = ::pread(fd, chunk.data(), want, static_cast<off_t>(at));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        status = Status::Corruption(path.string() +
+                                    ": shorter than its shard.json says (changed "
+                                    "during the merge)");
+        break;
+      }
+      const std::string_view piece(chunk.data(), static_cast<size_t>(n));
+      copied.Update(piece);
+      status = out.Append(piece);
+      at += static_cast<uint64_t>(n);
     }
-    status = out.Append(std::string_view(chunk.data(), static_cast<size_t>(n)));
-    at += static_cast<uint64_t>(n);
+    ::close(fd);
+    ARBITER_RETURN_IF_ERROR(status);
   }
-  ::close(fd);
-  return status;
+  if (copied.Hex() == digest) return Status::OK();
+  return Status::Corruption(path.string() + ": bytes " + std::to_string(begin) + " to " +
+                            std::to_string(end) + " are not those the run wrote (digest " +
+                            copied.Hex().substr(0, 12) + " where " + kShardFile + " has " +
+                            digest.substr(0, 12) +
+                            "): a row changed after the run; run that "
+                            "shard again");
 }
 
 // A row file whose size is not where shard.json's last part ends was cut, or a row in it edited,
-// after the run: merging would copy rows across the parts' bounds, or drop some.
+// after the run: merging would copy rows across the parts' bounds, or drop some. (A row edited
+// to the same length passes this and is caught by its span's digest in CopySpan.)
 Status CheckRowFileSize(const PartialRun& run, const char* file, uint64_t PartialPart::*end) {
   uint64_t expected = 0;
   for (const PartialPart& part : run.parts) expected = std::max(expected, part.*end);
@@ -239,10 +256,10 @@ Result<MergeResult> MergeRuns(const std::vector<fs::path>& dirs, const fs::path&
       return corrupt("its parts are not the plan of shard " + shard.shard.Text());
     }
     ARBITER_RETURN_IF_ERROR(scorecard.MergeState(part.state).WithContext(Name(shard) + ": "));
-    ARBITER_RETURN_IF_ERROR(
-        CopySpan(shard.dir / "scores.jsonl", part.rows_begin, part.rows_end, *scores));
+    ARBITER_RETURN_IF_ERROR(CopySpan(shard.dir / "scores.jsonl", part.rows_begin, part.rows_end,
+                                     part.rows_digest, *scores));
     ARBITER_RETURN_IF_ERROR(CopySpan(shard.dir / "trace_errors.jsonl", part.errors_begin,
-                                     part.errors_end, *trace_errors));
+                                     part.errors_end, part.errors_digest, *trace_errors));
   }
   for (uint32_t s = 0; s < count; ++s) {
     if (next[s] != shards[s]->parts.size()) {

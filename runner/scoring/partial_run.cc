@@ -46,7 +46,9 @@ OrderedJson PartialRun::Json() const {
         {{"input", part.input},
          {"range", part.range ? Span(part.range->begin, part.range->end) : OrderedJson(nullptr)},
          {"rows", Span(part.rows_begin, part.rows_end)},
+         {"rows_digest", part.rows_digest},
          {"trace_errors", Span(part.errors_begin, part.errors_end)},
+         {"trace_errors_digest", part.errors_digest},
          {"state", part.state}});
   }
   return doc;
@@ -99,6 +101,8 @@ Result<PartialRun> PartialRun::Load(const std::filesystem::path& dir) {
       part.rows_end = entry.at("rows").at(1).get<uint64_t>();
       part.errors_begin = entry.at("trace_errors").at(0).get<uint64_t>();
       part.errors_end = entry.at("trace_errors").at(1).get<uint64_t>();
+      part.rows_digest = entry.at("rows_digest").get<std::string>();
+      part.errors_digest = entry.at("trace_errors_digest").get<std::string>();
       part.state = entry.at("state");
     }
   } catch (const nlohmann::json::exception& e) {

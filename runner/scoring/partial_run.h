@@ -1,9 +1,9 @@
 // A partial run: what `arbiter run --shard I/N` writes beside its scores.jsonl and
 // trace_errors.jsonl instead of a scorecard: shard.json (docs/FORMATS.md "shard.json"), saying
 // which shard of how many it is, the suite (its evaluators and fingerprints), the input set, and
-// for each part of an input it read the byte ranges of its rows in the two files and the
-// scorecard's tallies over that part (ScorecardBuilder::State). `arbiter merge` (merge_runs.h)
-// reads N of them back.
+// for each part of an input it read the byte ranges of its rows in the two files, their digests
+// and the scorecard's tallies over that part (ScorecardBuilder::State). `arbiter merge`
+// (merge_runs.h) reads N of them back.
 #pragma once
 
 #include <cstdint>
@@ -21,13 +21,14 @@
 namespace arbiter {
 
 inline constexpr const char* kShardFile = "shard.json";
-inline constexpr int kShardFormat = 2;
+inline constexpr int kShardFormat = 3;
 
 struct PartialPart {
   size_t input = 0;                           // index into the inputs
   std::optional<ByteRange> range;             // a split input's byte range; none: the whole input
   uint64_t rows_begin = 0, rows_end = 0;      // its rows in scores.jsonl
   uint64_t errors_begin = 0, errors_end = 0;  // its lines in trace_errors.jsonl
+  std::string rows_digest, errors_digest;     // SpanDigest (base/hash.h) of each span's bytes
   nlohmann::json state;                       // ScorecardBuilder::State over the part's traces
 };
 

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <future>
 #include <memory>
+#include <string_view>
 #include <system_error>
 #include <utility>
 
@@ -10,6 +11,7 @@
 
 #include "runner/base/atomic_file.h"
 #include "runner/base/block_reader.h"
+#include "runner/base/hash.h"
 #include "runner/base/input_hash.h"
 #include "runner/base/json_util.h"
 #include "runner/base/thread_cpu.h"
@@ -59,6 +61,7 @@ void Notify(const F& event, Args&&... args) {
 struct ShardRun {
   PartialRun partial;
   std::vector<ScorecardBuilder> part_cards;
+  std::vector<SpanDigest> rows_digests;                  // by part, over its rows as written
   std::vector<std::future<Result<std::string>>> hashes;  // by input; invalid when not ours
 
   // Sets up shard `spec` of `options.traces`; fills `inputs` (the parts' paths, in order) and
@@ -77,6 +80,7 @@ struct ShardRun {
       mine.input = part.input;
       mine.range = part.range;
       part_cards.emplace_back(suite, options.max_error_rate);
+      rows_digests.emplace_back();
       inputs.push_back(partial.inputs[part.input].path);
       ranges.push_back(part.range);
       if (part.range && HashingShard(partial.inputs, part.input, spec.count) == spec.index) {
@@ -89,7 +93,7 @@ struct ShardRun {
 
   // After the pipeline: the hashes, and the parts' spans (a part with no batch is empty, where
   // the previous one ended).
-  Status Finish(const Suite& suite, uint64_t rows_bytes, uint64_t errors_bytes,
+  Status Finish(const Suite& suite, uint64_t rows_bytes, std::string_view trace_errors,
                 std::vector<std::optional<uint64_t>>& rows_end,
                 std::vector<std::optional<uint64_t>>& errors_end, bool interrupted) {
     for (size_t i = 0; i < hashes.size(); ++i) {
@@ -104,9 +108,13 @@ struct ShardRun {
       part.errors_begin = errors;
       rows = part.rows_end = rows_end[p].value_or(rows);
       errors = part.errors_end = errors_end[p].value_or(errors);
+      part.rows_digest = rows_digests[p].Hex();
+      SpanDigest errors_digest;
+      errors_digest.Update(trace_errors.substr(part.errors_begin, errors - part.errors_begin));
+      part.errors_digest = errors_digest.Hex();
       part.state = part_cards[p].State();
     }
-    if (rows != rows_bytes || errors != errors_bytes) {
+    if (rows != rows_bytes || errors != trace_errors.size()) {
       return Status::Internal("shard bookkeeping lost track of its rows");
     }
     partial.suite = ScorecardSuite::Of(suite, /*usage=*/true);  // as of the end
@@ -191,7 +199,9 @@ Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& optio
   };
   callbacks.batch = [&](ScoredBatch& batch) -> Status {
     const std::string& path = inputs[batch.input];
-    ScorecardBuilder* part_card = shard ? &shard->part_cards[batch.input] : nullptr;
+    // A shard tallies each part on its own (shard.json keeps one tally per part) and adds the
+    // parts into the run's scorecard once at the end: one merge per batch, not two.
+    ScorecardBuilder& tally = shard ? shard->part_cards[batch.input] : scorecard;
     for (const TraceResult& trace : batch.traces) {
       if (!trace.error.empty()) {
         if (options.strict) {
@@ -207,19 +217,14 @@ Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& optio
         ++result.malformed_samples;
         Notify(events.sample_malformed, path, trace.line, trace.sample.error);
       }
-      if (!batch.card) {
-        scorecard.AddTrace(trace);
-        if (part_card) part_card->AddTrace(trace);
-      }
+      if (!batch.card) tally.AddTrace(trace);
     }
-    if (batch.card) {
-      scorecard.Merge(*batch.card);
-      if (part_card) part_card->Merge(*batch.card);
-    }
+    if (batch.card) tally.Merge(*batch.card);
     rows_bytes += batch.rows.size();
     if (shard) {
       rows_end[batch.input] = rows_bytes;
       errors_end[batch.input] = trace_errors.size();
+      shard->rows_digests[batch.input].Update(batch.rows);
     }
     if (!scores) return Status::OK();
     const uint64_t write_start = pipeline.cpu ? ThreadCpuNanos() : 0;
@@ -245,8 +250,9 @@ Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& optio
 
   result.interrupted = options.stop && options.stop->load();
   if (shard) {
-    ARBITER_RETURN_IF_ERROR(shard->Finish(suite, rows_bytes, trace_errors.size(), rows_end,
-                                          errors_end, result.interrupted));
+    for (const ScorecardBuilder& part : shard->part_cards) scorecard.Merge(part);
+    ARBITER_RETURN_IF_ERROR(
+        shard->Finish(suite, rows_bytes, trace_errors, rows_end, errors_end, result.interrupted));
   }
   if (write && shard) {
     ARBITER_RETURN_IF_ERROR(
