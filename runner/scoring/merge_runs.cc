@@ -157,13 +157,12 @@ Status CopySpan(const fs::path& path, uint64_t begin, uint64_t end, const std::s
     ::close(fd);
     ARBITER_RETURN_IF_ERROR(status);
   }
-  if (copied.Hex() == digest) return Status::OK();
-  return Status::Corruption(path.string() + ": bytes " + std::to_string(begin) + " to " +
-                            std::to_string(end) + " are not those the run wrote (digest " +
-                            copied.Hex().substr(0, 12) + " where " + kShardFile + " has " +
-                            digest.substr(0, 12) +
-                            "): a row changed after the run; run that "
-                            "shard again");
+  const std::string found = copied.Hex();
+  if (found == digest) return Status::OK();
+  return Status::Corruption(
+      path.string() + ": bytes " + std::to_string(begin) + " to " + std::to_string(end) +
+      " are not those the run wrote (digest " + found.substr(0, 12) + " where " + kShardFile +
+      " has " + digest.substr(0, 12) + "): a row changed after the run; run that shard again");
 }
 
 // A row file whose size is not where shard.json's last part ends was cut, or a row in it edited,
