@@ -227,8 +227,20 @@ Result<MergeResult> MergeRuns(const std::vector<fs::path>& dirs, const fs::path&
   }
 
   std::error_code ec;
+  const bool made_out = !fs::exists(out, ec);
   fs::create_directories(out, ec);
   if (ec) return Status::IoError(out.string() + ": cannot create output folder: " + ec.message());
+  // A merge refused from here on (a span's digest) leaves no empty folder of its own making: it
+  // is removed after the uncommitted files below have removed their temporaries. A folder with
+  // files in it, a merge that succeeded, is not removed (std::filesystem::remove refuses it).
+  struct RemoveIfEmpty {
+    const fs::path& dir;
+    bool armed;
+    ~RemoveIfEmpty() {
+      std::error_code ignored;
+      if (armed) fs::remove(dir, ignored);
+    }
+  } remove_if_empty{out, made_out};
   ARBITER_ASSIGN_OR_RETURN(std::unique_ptr<AtomicFile> scores,
                            AtomicFile::Create(out / "scores.jsonl"));
   ARBITER_ASSIGN_OR_RETURN(std::unique_ptr<AtomicFile> trace_errors,
