@@ -62,11 +62,16 @@ struct OwnedBlock : FileBlock {
 
 // What the reading threads, Next() and the blocks' holders share. Held by the reader and by
 // every block handed out (a block's last holder gives it back here), so it outlives both.
-// Block k is the file's bytes from k * block_bytes; reading thread t of T reads the blocks
+// Block k is the file's bytes from start + k * block_bytes; reading thread t of T reads the blocks
 // k = t, t + T, ... with pread(2), and Next() hands them out in order.
 struct BlockReader::Shared : std::enable_shared_from_this<Shared> {
-  Shared(std::string path, int fd, size_t padding, size_t block_bytes, size_t ahead)
-      : path(std::move(path)), fd(fd), padding(padding), block_bytes(block_bytes), ahead(ahead) {}
+  Shared(std::string path, int fd, size_t padding, size_t block_bytes, size_t ahead, uint64_t start)
+      : path(std::move(path)),
+        fd(fd),
+        padding(padding),
+        block_bytes(block_bytes),
+        ahead(ahead),
+        start(start) {}
   ~Shared() {
     if (fd >= 0) ::close(fd);
   }
@@ -85,7 +90,7 @@ struct BlockReader::Shared : std::enable_shared_from_this<Shared> {
         if (index >= End() || stopping) break;
       }
       std::unique_ptr<OwnedBlock> block = Take();
-      const uint64_t offset = index * block_bytes;
+      const uint64_t offset = start + index * block_bytes;
       size_t filled = 0;
       Status error;
       while (filled < block_bytes) {
@@ -150,6 +155,7 @@ struct BlockReader::Shared : std::enable_shared_from_this<Shared> {
   const std::string path;
   const int fd;
   const size_t padding, block_bytes, ahead;
+  const uint64_t start;
   std::mutex mutex;
   std::condition_variable ready;      // a block read, or the end
   std::condition_variable room;       // a block handed out, the end, or stopping
@@ -165,17 +171,18 @@ struct BlockReader::Shared : std::enable_shared_from_this<Shared> {
 
 Result<std::unique_ptr<BlockReader>> BlockReader::Open(const std::string& path, size_t padding,
                                                        size_t block_bytes, size_t threads,
-                                                       size_t ahead) {
+                                                       size_t ahead, uint64_t start) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     std::string message = path + ": cannot open: " + strerror(errno);
     return errno == ENOENT ? Status::NotFound(message) : Status::IoError(message);
   }
-  ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  ::posix_fadvise(fd, static_cast<off_t>(start), 0, POSIX_FADV_SEQUENTIAL);
   // By default a block and its padding fill one huge page (Allocate).
   if (block_bytes == 0) block_bytes = padding < kHugePageBytes ? kHugePageBytes - padding : 1;
   if (threads == 0) threads = 1;
-  auto shared = std::make_shared<Shared>(path, fd, padding, block_bytes, std::max(ahead, threads));
+  auto shared =
+      std::make_shared<Shared>(path, fd, padding, block_bytes, std::max(ahead, threads), start);
   for (size_t thread = 0; thread < threads; ++thread) {
     shared->threads.emplace_back(
         [raw = shared.get(), thread, threads] { raw->Run(thread, threads); });

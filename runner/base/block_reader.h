@@ -37,12 +37,13 @@ class BlockReader {
   // Opens `path` and starts reading it on `threads` threads of its own, in blocks of
   // `block_bytes` (0: a block and its padding fill one 2 MiB huge page), up to `ahead` blocks
   // (at least `threads`) ahead of Next(): each block more is memory the kernel zeroes once, a
-  // fixed cost of each input (a sixth of the reading threads' CPU on 505 MB).
+  // fixed cost of each input (a sixth of the reading threads' CPU on 505 MB). The blocks start
+  // at file offset `start` (a shard's range of the file) and go on to its end.
   // NotFound for a missing file, IoError for another failure to open.
   static Result<std::unique_ptr<BlockReader>> Open(const std::string& path, size_t padding,
                                                    size_t block_bytes = 0,
                                                    size_t threads = kDefaultThreads,
-                                                   size_t ahead = 4);
+                                                   size_t ahead = 4, uint64_t start = 0);
   // Stops the reading threads (a reader destroyed before the end of its file stops early).
   ~BlockReader();
   BlockReader(const BlockReader&) = delete;

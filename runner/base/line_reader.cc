@@ -53,6 +53,23 @@ Result<std::unique_ptr<LineReader>> LineReader::Open(const std::string& path, si
   return std::unique_ptr<LineReader>(new LineReader(path, gz, max_line_bytes, hash));
 }
 
+uint64_t CountNewlinesBefore(int fd, uint64_t end) {
+  std::string chunk(kChunk, '\0');
+  uint64_t newlines = 0;
+  for (uint64_t offset = 0; offset < end;) {
+    size_t want = static_cast<size_t>(std::min<uint64_t>(kChunk, end - offset));
+    ssize_t n = ::pread(fd, chunk.data(), want, static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;  // a file shorter than its planned range: nothing of it is ours
+    for (const char *p = chunk.data(), *stop = p + n;
+         (p = static_cast<const char*>(std::memchr(p, '\n', stop - p))); ++p) {
+      ++newlines;
+    }
+    offset += static_cast<uint64_t>(n);
+  }
+  return newlines;
+}
+
 Result<std::unique_ptr<LineReader>> LineReader::OpenRange(const std::string& path, uint64_t begin,
                                                           uint64_t end, size_t max_line_bytes) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -62,20 +79,8 @@ Result<std::unique_ptr<LineReader>> LineReader::OpenRange(const std::string& pat
   }
   // The line that holds byte begin - 1 started in an earlier range; count the newlines before it
   // so that line numbers stay the file's.
-  uint64_t newlines = 0;
+  const uint64_t newlines = begin > 0 ? CountNewlinesBefore(fd, begin - 1) : 0;
   if (begin > 0) {
-    std::string chunk(kChunk, '\0');
-    uint64_t offset = 0;
-    while (offset < begin - 1) {
-      size_t want = static_cast<size_t>(std::min<uint64_t>(kChunk, begin - 1 - offset));
-      ssize_t n = ::pread(fd, chunk.data(), want, static_cast<off_t>(offset));
-      if (n <= 0) break;  // a file shorter than its planned range: nothing of it is ours
-      for (const char *p = chunk.data(), *stop = p + n;
-           (p = static_cast<const char*>(std::memchr(p, '\n', stop - p))); ++p) {
-        ++newlines;
-      }
-      offset += static_cast<uint64_t>(n);
-    }
     if (::lseek(fd, static_cast<off_t>(begin - 1), SEEK_SET) < 0) {
       std::string message = path + ": cannot seek: " + strerror(errno);
       ::close(fd);

@@ -24,6 +24,10 @@ struct Line {
 // not text: readers drop it from the start of a file rather than let it break the first line.
 inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
+// The '\n' bytes among the first `end` bytes of the open file `fd` (fewer when it is shorter),
+// read with pread(2): the line number at which a range of the file starts (`run --shard`).
+uint64_t CountNewlinesBefore(int fd, uint64_t end);
+
 class LineReader {
  public:
   static constexpr size_t kDefaultMaxLineBytes = 16 << 20;

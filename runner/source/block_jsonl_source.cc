@@ -1,7 +1,11 @@
 #include "runner/source/block_jsonl_source.h"
 
+#include <cerrno>
 #include <cstring>
 #include <string_view>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <simdjson.h>
 
@@ -23,6 +27,20 @@ class BlockJsonlSource : public TraceSource {
         hasher_(options.hash_input
                     ? std::make_unique<InputHasher>(options.input_hash, options.hash_threads)
                     : nullptr) {}
+
+  // Makes this source one of the range [begin, end) (OpenBlockJsonlSourceRange), its reader
+  // started at begin - 1 when begin > 0: skips the end of the line that holds byte begin - 1
+  // (an earlier range reads it), and numbers the next line after the `newlines` before it.
+  void StartRange(uint64_t begin, uint64_t end, uint64_t newlines) {
+    range_begin_ = begin;
+    range_end_ = end;
+    if (begin == 0) return;
+    std::string_view skipped;
+    bool in_block = false;
+    size_t length = 0;
+    NextLine(skipped, in_block, length);
+    line_number_ = newlines + 1;
+  }
 
   bool Next(TraceRecord& record) override {
     std::string_view text;
@@ -58,7 +76,9 @@ class BlockJsonlSource : public TraceSource {
     }
     return hash_;
   }
-  uint64_t BytesRead() const override { return consumed_; }
+  uint64_t BytesRead() const override {
+    return consumed_ > range_begin_ ? consumed_ - range_begin_ : 0;
+  }
 
  private:
   // The next line: its text without '\n' and one '\r' (and a byte-order mark on line 1), whether
@@ -74,6 +94,8 @@ class BlockJsonlSource : public TraceSource {
           return EndLine(std::string_view(carry_), false, carry_length_, text, in_block, length);
         }
       }
+      // A line that starts at or after the range's end is the next range's.
+      if (!carrying_ && block_->offset + at_ >= range_end_) return false;
       const char* start = block_->data + at_;
       const size_t rest = block_->size - at_;
       const auto* newline = static_cast<const char*>(std::memchr(start, '\n', rest));
@@ -135,14 +157,16 @@ class BlockJsonlSource : public TraceSource {
   size_t max_line_bytes_;
   std::unique_ptr<InputHasher> hasher_;  // null without a hash, and once finished
   std::string hash_;
-  BlockRef block_;            // the block being split
-  size_t at_ = 0;             // where the next line starts in block_
-  uint64_t end_offset_ = 0;   // the file offset after block_
-  uint64_t consumed_ = 0;     // the file offset after the last line returned
-  uint64_t line_number_ = 0;  // of the last line returned
-  std::string carry_;         // a line across blocks (empty once over the limit)
-  size_t carry_length_ = 0;   // its length so far, also past the limit
-  bool carrying_ = false;     // a line started in an earlier block
+  BlockRef block_;                   // the block being split
+  size_t at_ = 0;                    // where the next line starts in block_
+  uint64_t end_offset_ = 0;          // the file offset after block_
+  uint64_t consumed_ = 0;            // the file offset after the last line returned
+  uint64_t line_number_ = 0;         // of the last line returned
+  uint64_t range_begin_ = 0;         // a range's first byte (StartRange); 0 for the whole file
+  uint64_t range_end_ = UINT64_MAX;  // lines starting here or after are not this source's
+  std::string carry_;                // a line across blocks (empty once over the limit)
+  size_t carry_length_ = 0;          // its length so far, also past the limit
+  bool carrying_ = false;            // a line started in an earlier block
 };
 
 }  // namespace
@@ -153,6 +177,31 @@ Result<std::unique_ptr<TraceSource>> OpenBlockJsonlSource(const std::string& pat
       auto reader, BlockReader::Open(path, simdjson::SIMDJSON_PADDING, options.block_bytes));
   return std::unique_ptr<TraceSource>(
       std::make_unique<BlockJsonlSource>(path, std::move(reader), options));
+}
+
+Result<std::unique_ptr<TraceSource>> OpenBlockJsonlSourceRange(const std::string& path,
+                                                               uint64_t begin, uint64_t end,
+                                                               const SourceOptions& options) {
+  uint64_t newlines = 0;
+  if (begin > 0) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      std::string message = path + ": cannot open: " + std::strerror(errno);
+      return errno == ENOENT ? Status::NotFound(message) : Status::IoError(message);
+    }
+    newlines = CountNewlinesBefore(fd, begin - 1);
+    ::close(fd);
+  }
+  ARBITER_ASSIGN_OR_RETURN(
+      auto reader,
+      BlockReader::Open(path, simdjson::SIMDJSON_PADDING, options.block_bytes,
+                        BlockReader::kDefaultThreads, /*ahead=*/4, begin > 0 ? begin - 1 : 0));
+  SourceOptions unhashed = options;
+  unhashed.hash_input = false;  // a range is not the input
+  auto source = std::make_unique<BlockJsonlSource>(path, std::move(reader), unhashed);
+  source->StartRange(begin, end, newlines);
+  ARBITER_RETURN_IF_ERROR(source->status());
+  return std::unique_ptr<TraceSource>(std::move(source));
 }
 
 }  // namespace arbiter

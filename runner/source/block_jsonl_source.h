@@ -22,4 +22,12 @@ namespace arbiter {
 Result<std::unique_ptr<TraceSource>> OpenBlockJsonlSource(const std::string& path,
                                                           const SourceOptions& options);
 
+// Only the lines that start in the byte range [begin, end), as LineReader::OpenRange reads them
+// (one shard's part of the file, `run --shard`): the file's own line numbers, no input hash, and
+// BytesRead() counted from `begin`. The blocks are read from begin - 1 (to find where the first
+// line of the range starts) until the line that starts before `end` and ends after it is whole.
+Result<std::unique_ptr<TraceSource>> OpenBlockJsonlSourceRange(const std::string& path,
+                                                               uint64_t begin, uint64_t end,
+                                                               const SourceOptions& options);
+
 }  // namespace arbiter

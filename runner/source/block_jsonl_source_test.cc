@@ -74,6 +74,55 @@ void ExpectSameAsLineReader(const std::string& text, size_t max_line_bytes = 1 <
   }
 }
 
+// A shard's byte ranges (run --shard): each range read in blocks gives the records, line
+// numbers and byte count that LineReader::OpenRange gives, and the N ranges of a file together
+// give every record of the whole file once.
+void ExpectRangesSameAsLineReader(const std::string& text, size_t max_line_bytes = 1 << 20) {
+  TempDir dir;
+  std::string path = dir.Write("traces.jsonl", text).string();
+  Read whole = LineReaderRead(path, max_line_bytes);
+  for (uint64_t count : {1, 2, 3, 5, 7, 16}) {
+    std::vector<std::string> together;
+    for (uint64_t index = 0; index < count; ++index) {
+      const uint64_t begin = text.size() * index / count, end = text.size() * (index + 1) / count;
+      auto reader = LineReader::OpenRange(path, begin, end, max_line_bytes);
+      ASSERT_TRUE(reader.ok());
+      std::unique_ptr<TraceSource> line_source = MakeJsonlSource(std::move(*reader));
+      Read expected = ReadAll(*line_source);
+      ASSERT_TRUE(expected.ok);
+      together.insert(together.end(), expected.records.begin(), expected.records.end());
+      for (size_t block : {1, 3, 8, 64, 1 << 20}) {
+        auto source = OpenBlockJsonlSourceRange(path, begin, end, Options(max_line_bytes, block));
+        ASSERT_TRUE(source.ok()) << source.status().message();
+        Read read = ReadAll(**source);
+        const std::string where = "range " + std::to_string(index) + "/" + std::to_string(count) +
+                                  ", blocks of " + std::to_string(block);
+        EXPECT_TRUE(read.ok) << where;
+        EXPECT_EQ(read.records, expected.records) << where;
+        EXPECT_EQ(read.bytes, expected.bytes) << where;
+        EXPECT_EQ(read.hash, "") << where;
+      }
+    }
+    EXPECT_EQ(together, whole.records) << count << " ranges";
+  }
+}
+
+TEST(BlockJsonlSourceTest, RangesReadWhatTheLineReadersRangesRead) {
+  std::string text;
+  for (int i = 0; i < 120; ++i) {
+    text += "{\"i\": " + std::to_string(i) + ", \"pad\": \"" + std::string(i % 23, 'p') + "\"}";
+    text += i % 11 == 0 ? "\r\n" : i % 17 == 0 ? "\n\n" : "\n";
+  }
+  ExpectRangesSameAsLineReader(text);
+  ExpectRangesSameAsLineReader("\xEF\xBB\xBF{\"a\": 1}\n{\"b\": 2}");  // a mark, no last newline
+  ExpectRangesSameAsLineReader("");
+  ExpectRangesSameAsLineReader("\n\n\n");
+  // Lines over the limit, one of them across the ranges' cuts.
+  ExpectRangesSameAsLineReader("{\"a\": 1}\n" + std::string(300, 'x') + "\n{\"b\": 2}\n" +
+                                   std::string(250, 'y') + "\n{\"c\": 3}",
+                               100);
+}
+
 TEST(BlockJsonlSourceTest, LinesAcrossBlocksAndALastLineWithoutNewline) {
   ExpectSameAsLineReader("{\"trace_id\": \"a\"}\n{\"trace_id\": \"bb\"}\n{\"trace_id\": \"c\"}");
 }

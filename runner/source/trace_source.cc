@@ -136,6 +136,9 @@ namespace arbiter {
 
 Result<std::unique_ptr<TraceSource>> OpenTraceSourceRange(const std::string& path, ByteRange range,
                                                           const SourceOptions& options) {
+  if (IsPlainRegularFile(path)) {
+    return OpenBlockJsonlSourceRange(path, range.begin, range.end, options);
+  }
   ARBITER_ASSIGN_OR_RETURN(
       auto reader, LineReader::OpenRange(path, range.begin, range.end, options.max_line_bytes));
   return MakeJsonlSource(std::move(reader));

@@ -76,7 +76,8 @@ Result<std::unique_ptr<TraceSource>> OpenTraceSource(const std::string& path,
                                                      const SourceOptions& options);
 
 // The traces of a plain JSONL file whose lines start in [begin, end): one shard's part of it
-// (LineReader::OpenRange, shard_plan.h). No input hash.
+// (shard_plan.h), read in blocks like a whole plain file (block_jsonl_source.h), or through
+// LineReader::OpenRange when it is not a regular file. No input hash.
 struct ByteRange {
   uint64_t begin = 0;
   uint64_t end = 0;
