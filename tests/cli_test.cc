@@ -538,9 +538,10 @@ TEST(CliTest, StageTimesNameEveryStage) {
                         " --traces " + kDemoTraces + " --out " + dir.path().string());
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_THAT(run.err, HasSubstr("stage times: 1000 traces"));
-  for (const char* stage : {"read (pread into blocks)", "split (lines into batches)", "input hash",
-                            "score (parse, evaluate)", "consume (scorecard)",
-                            "write (scores.jsonl)", "finish (report files)"}) {
+  for (const char* stage :
+       {"read (pread into blocks)", "count (lines before a shard's range)",
+        "split (lines into batches)", "input hash", "score (parse, evaluate)",
+        "consume (scorecard)", "write (scores.jsonl)", "finish (report files)"}) {
     EXPECT_THAT(run.err, HasSubstr(stage));
   }
   EXPECT_THAT(run.err,
@@ -548,6 +549,16 @@ TEST(CliTest, StageTimesNameEveryStage) {
   // A plain file is read on threads of its own, each a serial stage of its own.
   EXPECT_THAT(run.err, ::testing::ContainsRegex(
                            "read \\(pread into blocks\\) +2 +[0-9.]+ +[0-9.]+ +1/[0-9.]+ each"));
+  // A shard's range of a plain file is read in blocks too, after counting the lines before it
+  // (one thread for a prefix under 16 MiB).
+  auto shard =
+      RunArbiter(std::string("run --quiet -j 2 --stage-times --shard 1/2 --suite ") + kDemoSuite +
+                 " --traces " + kDemoTraces + " --out " + (dir.path() / "s").string());
+  ASSERT_EQ(shard.exit_code, 0) << shard.err;
+  EXPECT_THAT(shard.err, ::testing::ContainsRegex(
+                             "read \\(pread into blocks\\) +2 +[0-9.]+ +[0-9.]+ +1/[0-9.]+ each"));
+  EXPECT_THAT(shard.err, ::testing::ContainsRegex(
+                             "count \\(lines before a shard's range\\) +1 +[0-9.]+ +[0-9.]+"));
   auto quiet = RunArbiter(std::string("run --quiet --suite ") + kDemoSuite + " --traces " +
                           kDemoTraces + " --out " + (dir.path() / "q").string());
   EXPECT_THAT(quiet.err, Not(HasSubstr("stage times")));

@@ -1,13 +1,18 @@
 #include "runner/base/line_reader.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <thread>
+#include <vector>
 
 #include <fcntl.h>
 #include <unistd.h>
 #include <zlib.h>
+
+#include "runner/base/thread_cpu.h"
 
 namespace arbiter {
 namespace {
@@ -53,11 +58,17 @@ Result<std::unique_ptr<LineReader>> LineReader::Open(const std::string& path, si
   return std::unique_ptr<LineReader>(new LineReader(path, gz, max_line_bytes, hash));
 }
 
-uint64_t CountNewlinesBefore(int fd, uint64_t end) {
-  std::string chunk(kChunk, '\0');
+namespace {
+
+std::atomic<uint64_t> newline_count_cpu_nanos{0};
+std::atomic<size_t> newline_count_threads{0};
+
+// The newlines in bytes [from, to) of `fd`, on the calling thread.
+uint64_t CountNewlinesIn(int fd, uint64_t from, uint64_t to) {
+  std::string chunk(std::min<uint64_t>(kChunk, to - from), '\0');
   uint64_t newlines = 0;
-  for (uint64_t offset = 0; offset < end;) {
-    size_t want = static_cast<size_t>(std::min<uint64_t>(kChunk, end - offset));
+  for (uint64_t offset = from; offset < to;) {
+    size_t want = static_cast<size_t>(std::min<uint64_t>(chunk.size(), to - offset));
     ssize_t n = ::pread(fd, chunk.data(), want, static_cast<off_t>(offset));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;  // a file shorter than its planned range: nothing of it is ours
@@ -69,6 +80,36 @@ uint64_t CountNewlinesBefore(int fd, uint64_t end) {
   }
   return newlines;
 }
+
+}  // namespace
+
+uint64_t CountNewlinesBefore(int fd, uint64_t end, size_t threads) {
+  if (end == 0) return 0;
+  constexpr uint64_t kMinPiece = 16 << 20;
+  const size_t pieces = static_cast<size_t>(
+      std::clamp<uint64_t>(std::min<uint64_t>(threads, end / kMinPiece), 1, 256));
+  std::vector<uint64_t> counts(pieces, 0);
+  std::vector<std::thread> counting;
+  for (size_t i = 0; i < pieces; ++i) {
+    counting.emplace_back([&, i] {
+      counts[i] = CountNewlinesIn(fd, end * i / pieces, end * (i + 1) / pieces);
+      newline_count_cpu_nanos += ThreadCpuNanos();
+    });
+  }
+  for (std::thread& thread : counting) thread.join();
+  size_t used = newline_count_threads.load();
+  while (used < pieces && !newline_count_threads.compare_exchange_weak(used, pieces)) {
+  }
+  uint64_t newlines = 0;
+  for (uint64_t count : counts) newlines += count;
+  return newlines;
+}
+
+double NewlineCountThreadCpuSeconds() {
+  return static_cast<double>(newline_count_cpu_nanos.load()) / 1e9;
+}
+
+size_t NewlineCountThreadsUsed() { return newline_count_threads.load(); }
 
 Result<std::unique_ptr<LineReader>> LineReader::OpenRange(const std::string& path, uint64_t begin,
                                                           uint64_t end, size_t max_line_bytes) {

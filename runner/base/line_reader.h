@@ -25,8 +25,16 @@ struct Line {
 inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
 // The '\n' bytes among the first `end` bytes of the open file `fd` (fewer when it is shorter),
-// read with pread(2): the line number at which a range of the file starts (`run --shard`).
-uint64_t CountNewlinesBefore(int fd, uint64_t end);
+// read with pread(2): the line number at which a range of the file starts (`run --shard`), so
+// that a shard's messages and trace_errors.jsonl name the file's own lines. A shard far into a
+// large file reads much more before its range than in it (shard 15 of 16: fifteen times), so
+// the count is spread over up to `threads` threads of its own, each counting one piece of at
+// least 16 MiB.
+uint64_t CountNewlinesBefore(int fd, uint64_t end, size_t threads = 1);
+// CPU seconds spent so far by CountNewlinesBefore's threads in this process, and the most
+// threads one count used: a row of `run --stage-times`.
+double NewlineCountThreadCpuSeconds();
+size_t NewlineCountThreadsUsed();
 
 class LineReader {
  public:

@@ -1,7 +1,12 @@
 // Reading lines: a UTF-8 byte-order mark at the start of a file is not part of the first line.
 #include "runner/base/line_reader.h"
 
+#include <algorithm>
+#include <cstddef>
 #include <string>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -80,6 +85,30 @@ TEST(LineReaderTest, RangesPartitionTheLines) {
 
 // The progress display's share of bytes read: exact past each line of a plain file, counted from
 // a range's start, and for a .gz file the compressed bytes, all of them at the end.
+// The count before a shard's range is spread over threads, a piece of at least 16 MiB each: the
+// pieces' counts add up to the one-thread count, at every cut, and past the file's end.
+TEST(CountNewlinesBeforeTest, ThreadsCountWhatOneThreadCounts) {
+  TempDir dir;
+  std::string text;
+  for (int i = 0; text.size() < (40u << 20); ++i) {
+    text += std::string(static_cast<size_t>(i % 97), 'x') + (i % 5 == 0 ? "\n\n" : "\n");
+  }
+  const auto path = dir.Write("lines.txt", text);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  for (uint64_t end : {uint64_t{0}, uint64_t{1}, uint64_t{12345}, uint64_t{33} << 20,
+                       uint64_t{text.size()}, uint64_t{text.size()} + 100}) {
+    const uint64_t expected = static_cast<uint64_t>(std::count(
+        text.begin(),
+        text.begin() + static_cast<std::ptrdiff_t>(std::min<uint64_t>(end, text.size())), '\n'));
+    for (size_t threads : {1, 2, 3, 8}) {
+      EXPECT_EQ(CountNewlinesBefore(fd, end, threads), expected) << end << " bytes, " << threads;
+    }
+  }
+  ::close(fd);
+  EXPECT_GE(NewlineCountThreadsUsed(), 2u);  // 40 MiB holds two pieces of 16 MiB
+}
+
 TEST(LineReaderTest, BytesConsumedFollowsTheLinesRead) {
   TempDir dir;
   std::string text = "first\n\nthird line\r\n" + std::string(3000, 'x') + "\nlast";

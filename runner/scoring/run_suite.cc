@@ -14,6 +14,7 @@
 #include "runner/base/hash.h"
 #include "runner/base/input_hash.h"
 #include "runner/base/json_util.h"
+#include "runner/base/line_reader.h"
 #include "runner/base/thread_cpu.h"
 #include "runner/scoring/partial_run.h"
 #include "runner/scoring/run_pipeline.h"
@@ -241,6 +242,7 @@ Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& optio
   const auto wall_start = std::chrono::steady_clock::now();
   const double hash_start = InputHashThreadCpuSeconds();
   const double read_start = BlockReadThreadCpuSeconds();
+  const double count_start = NewlineCountThreadCpuSeconds();
   Notify(events.scoring_started, InputBytes(inputs, pipeline.ranges));
   Status status = RunPipeline(suite, inputs, pipeline, callbacks);
   Notify(events.scoring_finished);
@@ -283,6 +285,8 @@ Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& optio
     times.workers = pipeline.threads;
     times.read = BlockReadThreadCpuSeconds() - read_start;
     times.read_threads = static_cast<int>(BlockReader::kDefaultThreads);
+    times.count = NewlineCountThreadCpuSeconds() - count_start;
+    times.count_threads = static_cast<int>(NewlineCountThreadsUsed());
     times.split = static_cast<double>(cpu.split) / 1e9;
     times.hash = InputHashThreadCpuSeconds() - hash_start;
     times.work = static_cast<double>(cpu.work) / 1e9;

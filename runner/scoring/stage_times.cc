@@ -24,6 +24,8 @@ std::string StageTimesText(const StageTimes& times) {
   const int read_threads = times.read > 0 ? std::max(times.read_threads, 1) : 0;
   const std::vector<Stage> stages = {
       {"read (pread into blocks)", read_threads, times.read, std::max(read_threads, 1)},
+      {"count (lines before a shard's range)", times.count > 0 ? times.count_threads : 0,
+       times.count, 0},
       {"split (lines into batches)", 1, times.split, 1},
       {"input hash", times.hash > 0 ? times.workers : 0, times.hash, 0},
       {"score (parse, evaluate)", times.workers, times.work, 0},

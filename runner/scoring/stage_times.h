@@ -11,19 +11,21 @@
 namespace arbiter {
 
 struct StageTimes {
-  uint64_t traces = 0;   // read, scored or broken
-  int workers = 0;       // scoring threads (also the input hash's threads)
-  double read = 0;       // CPU s, block reading threads: pread(2) of plain files (a few threads,
-                         // each taking its turn in file order)
-  int read_threads = 0;  // the block reading threads of an input
-  double split = 0;      // CPU s, reader thread: split lines into batches (serial); also reads
-                         // and decompresses what is not a plain file (.gz, standard input)
-  double hash = 0;       // CPU s, input hash threads (parallel)
-  double work = 0;       // CPU s, workers: parse and score (parallel)
-  double consume = 0;    // CPU s, in input order: batch tallies merged, bookkeeping (serial)
-  double write = 0;      // CPU s, in input order: scores.jsonl rows handed to the kernel (serial)
-  double finish = 0;     // CPU s, after the last trace: scorecard and report files (serial, once)
-  double wall = 0;       // s, from the first read to the last file written
+  uint64_t traces = 0;    // read, scored or broken
+  int workers = 0;        // scoring threads (also the input hash's threads)
+  double read = 0;        // CPU s, block reading threads: pread(2) of plain files (a few threads,
+                          // each taking its turn in file order)
+  int read_threads = 0;   // the block reading threads of an input
+  double count = 0;       // CPU s, threads counting the lines before a shard's range (parallel)
+  int count_threads = 0;  // the most threads one count used
+  double split = 0;       // CPU s, reader thread: split lines into batches (serial); also reads
+                          // and decompresses what is not a plain file (.gz, standard input)
+  double hash = 0;        // CPU s, input hash threads (parallel)
+  double work = 0;        // CPU s, workers: parse and score (parallel)
+  double consume = 0;     // CPU s, in input order: batch tallies merged, bookkeeping (serial)
+  double write = 0;       // CPU s, in input order: scores.jsonl rows handed to the kernel (serial)
+  double finish = 0;      // CPU s, after the last trace: scorecard and report files (serial, once)
+  double wall = 0;        // s, from the first read to the last file written
 };
 
 // A plain-text table: per stage its threads, CPU seconds, microseconds per trace, and for the

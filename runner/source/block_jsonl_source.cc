@@ -189,7 +189,7 @@ Result<std::unique_ptr<TraceSource>> OpenBlockJsonlSourceRange(const std::string
       std::string message = path + ": cannot open: " + std::strerror(errno);
       return errno == ENOENT ? Status::NotFound(message) : Status::IoError(message);
     }
-    newlines = CountNewlinesBefore(fd, begin - 1);
+    newlines = CountNewlinesBefore(fd, begin - 1, options.hash_threads);
     ::close(fd);
   }
   ARBITER_ASSIGN_OR_RETURN(
