@@ -51,7 +51,9 @@ struct SourceOptions {
   size_t max_line_bytes = 16 << 20;         // longer lines are reported and skipped
   bool hash_input = true;  // keep InputHash(); off where no report names the input's hash
   InputHashKind input_hash = InputHashKind::kSha256Chunks;  // `run --input-hash`
-  size_t hash_threads = 1;       // threads that hash chunks beside the reader (InputHasher)
+  // Threads that hash chunks beside the reader (InputHasher), and that count the lines before
+  // a shard's range (CountNewlinesBefore): the run's workers, idle until the reader feeds them.
+  size_t hash_threads = 1;
   OtlpMappingOptions otlp = {};  // a suite's or policy's `otlp:` (FORMATS.md)
   // Plain JSONL files are read in blocks of this many bytes (block_jsonl_source.h); 0: the
   // default, one 2 MiB huge page. Tests make them small to put lines across block boundaries.
