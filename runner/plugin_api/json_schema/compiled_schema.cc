@@ -3,7 +3,9 @@
 // GCC 12's <regex> trips -Wmaybe-uninitialized under -fsanitize=address: a false positive in
 // libstdc++'s own code (std::__detail::_StateT), instantiated here through valijson's
 // visitor.
+#if defined(__GNUC__) && !defined(__clang__)  // clang has no such warning
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 
 #include <exception>
 #include <optional>

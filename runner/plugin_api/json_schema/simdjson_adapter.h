@@ -148,7 +148,6 @@ class SimdjsonAdapter
     : public valijson::adapters::BasicAdapter<SimdjsonAdapter, SimdjsonArray, SimdjsonObjectMember,
                                               SimdjsonObject, SimdjsonValue> {
  public:
-  SimdjsonAdapter() = default;
   explicit SimdjsonAdapter(simdjson::dom::element element)
       : BasicAdapter(SimdjsonValue(element)), element_(element), empty_(false) {}
 
