@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "runner/base/open_file.h"
 #include "runner/base/thread_cpu.h"
 
 namespace arbiter {
@@ -172,11 +173,7 @@ struct BlockReader::Shared : std::enable_shared_from_this<Shared> {
 Result<std::unique_ptr<BlockReader>> BlockReader::Open(const std::string& path, size_t padding,
                                                        size_t block_bytes, size_t threads,
                                                        size_t ahead, uint64_t start) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    std::string message = path + ": cannot open: " + strerror(errno);
-    return errno == ENOENT ? Status::NotFound(message) : Status::IoError(message);
-  }
+  ARBITER_ASSIGN_OR_RETURN(const int fd, OpenForReading(path));
   ::posix_fadvise(fd, static_cast<off_t>(start), 0, POSIX_FADV_SEQUENTIAL);
   // By default a block and its padding fill one huge page (Allocate).
   if (block_bytes == 0) block_bytes = padding < kHugePageBytes ? kHugePageBytes - padding : 1;

@@ -1,9 +1,10 @@
 #include "runner/base/hash.h"
 
-#include <cstdio>
 #include <new>
 
 #include <xxhash.h>
+
+#include "runner/base/sha256.h"
 
 namespace arbiter {
 
@@ -26,11 +27,9 @@ void SpanDigest::Update(std::string_view text) {
 }
 
 std::string SpanDigest::Hex() const {
-  XXH128_hash_t digest = XXH3_128bits_digest(state_.get());
-  char hex[33];
-  std::snprintf(hex, sizeof hex, "%016llx%016llx", static_cast<unsigned long long>(digest.high64),
-                static_cast<unsigned long long>(digest.low64));
-  return hex;
+  XXH128_canonical_t canonical;  // big-endian, high 64 bits first
+  XXH128_canonicalFromHash(&canonical, XXH3_128bits_digest(state_.get()));
+  return DigestHex(canonical.digest, sizeof canonical.digest);
 }
 
 }  // namespace arbiter

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "runner/base/open_file.h"
 #include "runner/base/thread_cpu.h"
 
 namespace arbiter {
@@ -113,11 +114,7 @@ size_t NewlineCountThreadsUsed() { return newline_count_threads.load(); }
 
 Result<std::unique_ptr<LineReader>> LineReader::OpenRange(const std::string& path, uint64_t begin,
                                                           uint64_t end, size_t max_line_bytes) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    std::string message = path + ": cannot open: " + strerror(errno);
-    return errno == ENOENT ? Status::NotFound(message) : Status::IoError(message);
-  }
+  ARBITER_ASSIGN_OR_RETURN(const int fd, OpenForReading(path));
   // The line that holds byte begin - 1 started in an earlier range; count the newlines before it
   // so that line numbers stay the file's.
   const uint64_t newlines = begin > 0 ? CountNewlinesBefore(fd, begin - 1) : 0;

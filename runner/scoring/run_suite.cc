@@ -60,9 +60,16 @@ void Notify(const F& event, Args&&... args) {
 // its own and where its rows begin and end in the two output files, and the hashes of the split
 // inputs it reports, computed beside the scoring.
 struct ShardRun {
+  // What the consumer has written of one part: its tally, where its rows end in scores.jsonl
+  // and trace_errors.jsonl (none before its first batch), and the digest of its rows.
+  struct Written {
+    ScorecardBuilder card;
+    std::optional<uint64_t> rows_end, errors_end;
+    SpanDigest rows_digest;
+  };
+
   PartialRun partial;
-  std::vector<ScorecardBuilder> part_cards;
-  std::vector<SpanDigest> rows_digests;                  // by part, over its rows as written
+  std::vector<Written> written;                          // by part
   std::vector<std::future<Result<std::string>>> hashes;  // by input; invalid when not ours
 
   // Sets up shard `spec` of `options.traces`; fills `inputs` (the parts' paths, in order) and
@@ -80,8 +87,7 @@ struct ShardRun {
       PartialPart& mine = partial.parts.emplace_back();
       mine.input = part.input;
       mine.range = part.range;
-      part_cards.emplace_back(suite, options.max_error_rate);
-      rows_digests.emplace_back();
+      written.push_back({ScorecardBuilder(suite, options.max_error_rate), {}, {}, {}});
       inputs.push_back(partial.inputs[part.input].path);
       ranges.push_back(part.range);
       if (part.range && HashingShard(partial.inputs, part.input, spec.count) == spec.index) {
@@ -92,11 +98,19 @@ struct ShardRun {
     return Status::OK();
   }
 
+  // A batch of part `p` written: its rows, which end at `rows_end` in scores.jsonl, and its
+  // trace errors, which end at `errors_end` in trace_errors.jsonl.
+  void BatchWritten(size_t p, std::string_view rows, uint64_t rows_end, uint64_t errors_end) {
+    Written& part = written[p];
+    part.rows_end = rows_end;
+    part.errors_end = errors_end;
+    part.rows_digest.Update(rows);
+  }
+
   // After the pipeline: the hashes, and the parts' spans (a part with no batch is empty, where
   // the previous one ended).
   Status Finish(const Suite& suite, uint64_t rows_bytes, std::string_view trace_errors,
-                std::vector<std::optional<uint64_t>>& rows_end,
-                std::vector<std::optional<uint64_t>>& errors_end, bool interrupted) {
+                bool interrupted) {
     for (size_t i = 0; i < hashes.size(); ++i) {
       if (!hashes[i].valid()) continue;
       ARBITER_ASSIGN_OR_RETURN(std::string hash, hashes[i].get());
@@ -107,13 +121,13 @@ struct ShardRun {
       PartialPart& part = partial.parts[p];
       part.rows_begin = rows;
       part.errors_begin = errors;
-      rows = part.rows_end = rows_end[p].value_or(rows);
-      errors = part.errors_end = errors_end[p].value_or(errors);
-      part.rows_digest = rows_digests[p].Hex();
+      rows = part.rows_end = written[p].rows_end.value_or(rows);
+      errors = part.errors_end = written[p].errors_end.value_or(errors);
+      part.rows_digest = written[p].rows_digest.Hex();
       SpanDigest errors_digest;
       errors_digest.Update(trace_errors.substr(part.errors_begin, errors - part.errors_begin));
       part.errors_digest = errors_digest.Hex();
-      part.state = part_cards[p].State();
+      part.state = written[p].card.State();
     }
     if (rows != rows_bytes || errors != trace_errors.size()) {
       return Status::Internal("shard bookkeeping lost track of its rows");
@@ -177,9 +191,6 @@ Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& optio
   RunSuiteResult result;
   std::string trace_errors;
   uint64_t rows_bytes = 0;
-  // A shard's parts: where each one's rows end in scores.jsonl and trace_errors.jsonl.
-  std::vector<std::optional<uint64_t>> rows_end(shard ? shard->partial.parts.size() : 0);
-  std::vector<std::optional<uint64_t>> errors_end(rows_end.size());
 
   PipelineCallbacks callbacks;
   callbacks.input_done = [&](const InputDone& done) {
@@ -202,7 +213,7 @@ Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& optio
     const std::string& path = inputs[batch.input];
     // A shard tallies each part on its own (shard.json keeps one tally per part) and adds the
     // parts into the run's scorecard once at the end: one merge per batch, not two.
-    ScorecardBuilder& tally = shard ? shard->part_cards[batch.input] : scorecard;
+    ScorecardBuilder& tally = shard ? shard->written[batch.input].card : scorecard;
     for (const TraceResult& trace : batch.traces) {
       if (!trace.error.empty()) {
         if (options.strict) {
@@ -222,11 +233,7 @@ Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& optio
     }
     if (batch.card) tally.Merge(*batch.card);
     rows_bytes += batch.rows.size();
-    if (shard) {
-      rows_end[batch.input] = rows_bytes;
-      errors_end[batch.input] = trace_errors.size();
-      shard->rows_digests[batch.input].Update(batch.rows);
-    }
+    if (shard) shard->BatchWritten(batch.input, batch.rows, rows_bytes, trace_errors.size());
     if (!scores) return Status::OK();
     const uint64_t write_start = pipeline.cpu ? ThreadCpuNanos() : 0;
     Status appended = scores->Append(batch.rows);
@@ -252,9 +259,8 @@ Result<RunSuiteResult> RunSuite(const Suite& suite, const RunSuiteOptions& optio
 
   result.interrupted = options.stop && options.stop->load();
   if (shard) {
-    for (const ScorecardBuilder& part : shard->part_cards) scorecard.Merge(part);
-    ARBITER_RETURN_IF_ERROR(
-        shard->Finish(suite, rows_bytes, trace_errors, rows_end, errors_end, result.interrupted));
+    for (const ShardRun::Written& part : shard->written) scorecard.Merge(part.card);
+    ARBITER_RETURN_IF_ERROR(shard->Finish(suite, rows_bytes, trace_errors, result.interrupted));
   }
   if (write && shard) {
     ARBITER_RETURN_IF_ERROR(

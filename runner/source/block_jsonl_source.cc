@@ -1,10 +1,8 @@
 #include "runner/source/block_jsonl_source.h"
 
-#include <cerrno>
 #include <cstring>
 #include <string_view>
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <simdjson.h>
@@ -12,6 +10,7 @@
 #include "runner/base/block_reader.h"
 #include "runner/base/input_hash.h"
 #include "runner/base/line_reader.h"
+#include "runner/base/open_file.h"
 #include "runner/source/jsonl_source.h"
 
 namespace arbiter {
@@ -184,11 +183,7 @@ Result<std::unique_ptr<TraceSource>> OpenBlockJsonlSourceRange(const std::string
                                                                const SourceOptions& options) {
   uint64_t newlines = 0;
   if (begin > 0) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      std::string message = path + ": cannot open: " + std::strerror(errno);
-      return errno == ENOENT ? Status::NotFound(message) : Status::IoError(message);
-    }
+    ARBITER_ASSIGN_OR_RETURN(const int fd, OpenForReading(path));
     newlines = CountNewlinesBefore(fd, begin - 1, options.hash_threads);
     ::close(fd);
   }
